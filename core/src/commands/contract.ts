@@ -1,0 +1,60 @@
+/**
+ * The command contract between every client (web local backend, web firebase backend, tests)
+ * and the one command executor. A command is a name and a JSON payload; payloads are validated
+ * with the zod schemas in schemas.ts. Amounts in payloads are integer yuan (the UI converts 万元).
+ * Every payload that changes an existing document carries `expectedVersion`, the version the
+ * user saw; a different stored version is a conflict.
+ */
+import type { Actor } from '../types';
+
+export const COMMAND_NAMES = [
+  // projects and the board
+  'project.create',
+  'project.update',
+  'project.move',
+  'project.setFlag',
+  'project.reschedule',
+  'project.setActionPlan',
+  'prerequisite.set',
+  'blocker.add',
+  'blocker.resolve',
+  // loan lines (liaisons: own bank only)
+  'line.add',
+  'line.recordApproval',
+  'line.recordContract',
+  'line.addTranche',
+  'line.setNote',
+  // administration
+  'rules.setStageLimits',
+  'targets.set',
+  'bank.upsert',
+  'member.upsert',
+  // the daily job
+  'stall.scan',
+  // the monthly meeting
+  'assignment.add',
+  'assignment.complete',
+  'month.close',
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export interface CommandEnvelope {
+  name: CommandName;
+  payload: unknown;
+}
+
+export interface CommandResult {
+  /** The documents the command wrote, with their new versions (so a client can reconcile). */
+  written: { collection: string; id: string; version: number }[];
+  /** Id of a created entity (project, line, blocker, tranche, assignment) when there is one. */
+  createdId?: string;
+  /** The activity record id, when one was written. */
+  activityId?: string;
+  /** Command-specific figures, e.g. the stall scan's candidate/flagged counts. */
+  stats?: Record<string, number>;
+}
+
+export interface CommandContext {
+  actor: Actor;
+  now: Date;
+}

@@ -1,0 +1,3 @@
+// Shared setup for web component and store tests.
+import 'fake-indexeddb/auto';
+
