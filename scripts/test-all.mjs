@@ -7,7 +7,9 @@ const steps = [
   ['typecheck', 'npm', ['run', 'typecheck']],
   ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
   ['build', 'npm', ['run', 'build']],
-  ['tests', 'npx', ['vitest', 'run']],
+  ['unit and component tests', 'npx', ['vitest', 'run', '--project', 'core', '--project', 'web', '--project', 'functions']],
+  ['integration tests (Auth + Functions emulators, Firestore protocol server)', 'npx', ['vitest', 'run', '--project', 'integration', '--passWithNoTests']],
+  ['browser tests (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
 ];
 
 for (const [name, cmd, args] of steps) {
