@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  TIME_ZONE,
+  addDays,
+  addMonths,
+  dayOf,
+  daysBetween,
+  isIsoDate,
+  isIsoInstant,
+  isIsoMonth,
+  latestInstant,
+  monthEnd,
+  monthOf,
+  monthStart,
+  startOfDay,
+  todayIso,
+} from './dates';
+
+describe('Shanghai calendar', () => {
+  it('uses Asia/Shanghai', () => {
+    expect(TIME_ZONE).toBe('Asia/Shanghai');
+  });
+
+  it('reads the Shanghai day and month of an instant, not the UTC one', () => {
+    expect(dayOf('2026-01-31T16:00:00.000Z')).toBe('2026-02-01');
+    expect(dayOf('2026-01-31T15:59:59.999Z')).toBe('2026-01-31');
+    expect(monthOf('2026-01-31T16:00:00.000Z')).toBe('2026-02');
+    expect(monthOf(new Date('2025-12-31T16:30:00Z'))).toBe('2026-01');
+    expect(todayIso(new Date('2026-03-10T20:00:00Z'))).toBe('2026-03-11');
+  });
+
+  it('treats a bare day or month as already on the Shanghai calendar', () => {
+    expect(dayOf('2026-02-01')).toBe('2026-02-01');
+    expect(monthOf('2026-02-01')).toBe('2026-02');
+    expect(monthOf('2026-02')).toBe('2026-02');
+  });
+
+  it('refuses garbage', () => {
+    expect(() => dayOf('yesterday')).toThrow(RangeError);
+  });
+
+  it('adds months across years', () => {
+    expect(addMonths('2026-01', 1)).toBe('2026-02');
+    expect(addMonths('2026-12', 1)).toBe('2027-01');
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(addMonths('2026-05', -29)).toBe('2023-12');
+    expect(addMonths('2026-05', 0)).toBe('2026-05');
+  });
+
+  it('adds days across months and leap years', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2025-02-28', 1)).toBe('2025-03-01');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+  });
+
+  it('knows where Shanghai days and months begin and end', () => {
+    expect(startOfDay('2026-02-01')).toBe('2026-01-31T16:00:00.000Z');
+    expect(monthStart('2026-02')).toBe('2026-01-31T16:00:00.000Z');
+    expect(monthEnd('2026-01')).toBe('2026-01-31T15:59:59.999Z');
+    expect(monthEnd('2024-02')).toBe('2024-02-29T15:59:59.999Z');
+    expect(monthEnd('2026-12')).toBe('2026-12-31T15:59:59.999Z');
+    expect(monthOf(monthEnd('2026-07'))).toBe('2026-07');
+  });
+
+  it('counts whole calendar days whatever the hour', () => {
+    expect(daysBetween('2026-01-01', '2026-01-31')).toBe(30);
+    expect(daysBetween('2026-01-01T16:00:00Z', '2026-01-02T15:59:00Z')).toBe(0); // both 2026-01-02 in Shanghai
+    expect(daysBetween('2026-01-01T15:59:00Z', '2026-01-01T16:00:00Z')).toBe(1); // midnight in Shanghai
+    expect(daysBetween(new Date('2026-03-01T00:00:00Z'), '2026-02-01')).toBe(-28);
+  });
+
+  it('validates days, months and instants', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2025-02-29')).toBe(false);
+    expect(isIsoDate('2025-13-01')).toBe(false);
+    expect(isIsoDate('2025-1-01')).toBe(false);
+    expect(isIsoDate(20250101)).toBe(false);
+    expect(isIsoMonth('2025-12')).toBe(true);
+    expect(isIsoMonth('2025-00')).toBe(false);
+    expect(isIsoMonth('2025-12-01')).toBe(false);
+    expect(isIsoInstant('2026-01-31T16:00:00.000Z')).toBe(true);
+    expect(isIsoInstant('2026-01-31T16:00:00+08:00')).toBe(true);
+    expect(isIsoInstant('2026-01-31')).toBe(false);
+    expect(isIsoInstant('2026-02-31T99:00:00Z')).toBe(false);
+  });
+
+  it('picks the later instant by time, not by text', () => {
+    expect(latestInstant('2026-01-01T10:00:00+08:00', '2026-01-01T03:00:00.000Z')).toBe('2026-01-01T03:00:00.000Z');
+    expect(latestInstant(null, '2026-01-01T03:00:00.000Z')).toBe('2026-01-01T03:00:00.000Z');
+    expect(latestInstant(null, null)).toBeNull();
+  });
+
+  it('day arithmetic agrees with daysBetween', () => {
+    const day = fc.integer({ min: 0, max: 40_000 }).map((n) => addDays('2000-01-01', n));
+    fc.assert(
+      fc.property(day, fc.integer({ min: -5000, max: 5000 }), (from, n) => {
+        expect(daysBetween(from, addDays(from, n))).toBe(n);
+        expect(dayOf(startOfDay(from))).toBe(from);
+      }),
+    );
+  });
+
+  it('month arithmetic round-trips and month ends belong to their month', () => {
+    const month = fc.integer({ min: 0, max: 1200 }).map((n) => addMonths('1990-01', n));
+    fc.assert(
+      fc.property(month, fc.integer({ min: -600, max: 600 }), (m, n) => {
+        expect(addMonths(addMonths(m, n), -n)).toBe(m);
+        expect(monthOf(monthEnd(m))).toBe(m);
+        expect(monthOf(new Date(Date.parse(monthEnd(m)) + 1))).toBe(addMonths(m, 1));
+      }),
+    );
+  });
+});

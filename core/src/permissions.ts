@@ -1,0 +1,86 @@
+/**
+ * Who may run which command (DOMAIN.md roles). Admin: everything. Staff: the day-to-day work on
+ * projects, lines, blockers and the monthly meeting, but not settings, banks or members. Liaison:
+ * only the bank's own records on their own bank's lines. Viewer: read only. The daily stall scan
+ * runs as a system actor with the admin role.
+ */
+import { DomainError } from './errors';
+import { COMMAND_NAMES } from './commands/contract';
+import type { CommandName } from './commands/contract';
+import type { Actor, LoanLine, Role } from './types';
+
+const ADMIN_ONLY: readonly Role[] = ['admin'];
+const BUREAU: readonly Role[] = ['admin', 'staff'];
+const BUREAU_AND_BANKS: readonly Role[] = ['admin', 'staff', 'liaison'];
+
+export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
+  'project.create': BUREAU,
+  'project.update': BUREAU,
+  'project.move': BUREAU,
+  'project.setFlag': BUREAU,
+  'project.reschedule': BUREAU,
+  'project.setActionPlan': BUREAU,
+  'prerequisite.set': BUREAU,
+  'blocker.add': BUREAU,
+  'blocker.resolve': BUREAU,
+  'line.add': BUREAU,
+  'line.recordApproval': BUREAU_AND_BANKS,
+  'line.recordContract': BUREAU_AND_BANKS,
+  'line.addTranche': BUREAU_AND_BANKS,
+  'line.setNote': BUREAU_AND_BANKS,
+  'rules.setStageLimits': ADMIN_ONLY,
+  'targets.set': ADMIN_ONLY,
+  'bank.upsert': ADMIN_ONLY,
+  'member.upsert': ADMIN_ONLY,
+  'stall.scan': ADMIN_ONLY,
+  'assignment.add': BUREAU,
+  'assignment.complete': BUREAU,
+  'month.close': BUREAU,
+};
+
+/** Commands that act on one loan line, where a liaison is limited to their own bank. */
+export const LINE_COMMANDS: readonly CommandName[] = [
+  'line.add',
+  'line.recordApproval',
+  'line.recordContract',
+  'line.addTranche',
+  'line.setNote',
+];
+
+function isKnownCommand(name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+export function canRun(actor: Pick<Actor, 'role' | 'bankId'>, name: CommandName): boolean {
+  if (!isKnownCommand(name)) return false;
+  if (!COMMAND_PERMISSIONS[name].includes(actor.role)) return false;
+  // A liaison who speaks for no bank has no line of their own to act on.
+  if (actor.role === 'liaison' && !actor.bankId) return false;
+  return true;
+}
+
+export function assertCanRun(actor: Pick<Actor, 'role' | 'bankId'>, name: CommandName): void {
+  if (!canRun(actor, name)) {
+    throw new DomainError('permission-denied', 'errors.permission.role', { role: actor.role, command: String(name) });
+  }
+}
+
+/** Whether the actor may act on this line at all (liaisons: only their own bank's lines). */
+export function canAccessLine(actor: Pick<Actor, 'role' | 'bankId'>, line: Pick<LoanLine, 'bankId'>): boolean {
+  return actor.role !== 'liaison' || (actor.bankId !== null && actor.bankId === line.bankId);
+}
+
+export function assertLineAccess(actor: Pick<Actor, 'role' | 'bankId'>, line: Pick<LoanLine, 'bankId'>): void {
+  if (!canAccessLine(actor, line)) {
+    throw new DomainError('permission-denied', 'errors.permission.otherBank', { bankId: line.bankId });
+  }
+}
+
+/** Role and bank together, for showing or hiding a line's action buttons. */
+export function canRunOnLine(
+  actor: Pick<Actor, 'role' | 'bankId'>,
+  name: CommandName,
+  line: Pick<LoanLine, 'bankId'>,
+): boolean {
+  return canRun(actor, name) && canAccessLine(actor, line);
+}
