@@ -9,3 +9,4 @@ export * from './dates';
 export * from './stages';
 export * from './defaults';
 export * from './permissions';
+export * from './clearance';

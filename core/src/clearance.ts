@@ -1,0 +1,94 @@
+/**
+ * The clearance summary 调度状态 of one project: its money from the loan lines, the prerequisites
+ * for the next column, its open blockers, and one status a person reads at a glance.
+ *
+ * Money: `requested` counts every line ever applied for, `matched` only the lines a bank has not
+ * declined; approved, contracted and disbursed ignore declined lines. "Approved, not disbursed"
+ * is counted per line (an overdrawn line cannot hide another line's wait) and its days run from
+ * the earliest approval date of a line not yet fully drawn.
+ *
+ * Status: 'offFlow' when flagged, 'done' when fully disbursed, 'blocked' when a blocker is open or
+ * a prerequisite for the next column is missing, else 'cleared'. Waiting for a bank is not a
+ * block. 'stalled' comes from the stall rules, in deriveProject.
+ */
+import { daysBetween } from './dates';
+import { nextStage, prerequisitesToEnter } from './stages';
+import type { BlockReason, ClearanceStatus, ClearanceSummary, LoanLine, Project, Yuan } from './types';
+
+export function lineDisbursed(line: Pick<LoanLine, 'tranches'>): Yuan {
+  return line.tranches.reduce((sum, t) => sum + t.amount, 0);
+}
+
+/** What the bank approved on this line and has not yet paid out (0 for declined lines). */
+export function lineAwaiting(line: LoanLine): Yuan {
+  if (line.status === 'declined' || !line.approved) return 0;
+  return Math.max(0, line.approved - lineDisbursed(line));
+}
+
+function ratio(part: Yuan, whole: Yuan): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+export function computeClearance(project: Project, lines: readonly LoanLine[], now: Date): ClearanceSummary {
+  const live = lines.filter((line) => line.status !== 'declined');
+  const sum = (values: (number | null)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
+
+  const need = project.needTotal;
+  const requested = sum(lines.map((l) => l.requested));
+  const matched = sum(live.map((l) => l.requested));
+  const approved = sum(live.map((l) => l.approved));
+  const contracted = sum(live.map((l) => l.contracted));
+  const disbursed = sum(live.map(lineDisbursed));
+
+  const waiting = live.filter((line) => lineAwaiting(line) > 0);
+  const approvedNotDisbursed = sum(waiting.map(lineAwaiting));
+  const approvalDates = waiting.map((l) => l.approvedDate).filter((d): d is string => d !== null).sort();
+  const earliestApproval = approvalDates[0];
+  const approvedNotDisbursedDays = earliestApproval ? Math.max(0, daysBetween(earliestApproval, now)) : null;
+
+  const next = nextStage(project.stage);
+  const prerequisitesForNext = (next ? prerequisitesToEnter(next) : []).map((key) => ({
+    key,
+    status: project.prerequisites[key]?.status ?? 'todo',
+  }));
+  const prerequisitesCleared = prerequisitesForNext.every((p) => p.status === 'done');
+  const openBlockers = project.blockers
+    .filter((b) => b.resolvedAt === null)
+    .map((b) => ({ id: b.id, tag: b.tag, party: b.party }));
+
+  let status: ClearanceStatus;
+  let blockedBy: BlockReason[] = [];
+  if (project.flag) {
+    status = 'offFlow';
+  } else if (project.stage === 'disbursed') {
+    status = 'done';
+  } else {
+    blockedBy = [
+      ...openBlockers.map((b): BlockReason => ({ kind: 'blocker', blockerId: b.id, tag: b.tag, party: b.party })),
+      ...prerequisitesForNext
+        .filter((p) => p.status !== 'done')
+        .map((p): BlockReason => ({ kind: 'prerequisite', key: p.key, status: p.status })),
+    ];
+    status = blockedBy.length > 0 ? 'blocked' : 'cleared';
+  }
+
+  return {
+    need,
+    matched,
+    requested,
+    approved,
+    contracted,
+    disbursed,
+    approvalRate: ratio(approved, need),
+    disbursementRate: ratio(disbursed, approved),
+    landingRate: ratio(disbursed, need),
+    approvedNotDisbursed,
+    approvedNotDisbursedDays,
+    nextStage: next,
+    prerequisitesForNext,
+    prerequisitesCleared,
+    openBlockers,
+    status,
+    blockedBy,
+  };
+}
