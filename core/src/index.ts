@@ -10,3 +10,5 @@ export * from './stages';
 export * from './defaults';
 export * from './permissions';
 export * from './clearance';
+export * from './stall';
+export * from './derive';
