@@ -1,0 +1,231 @@
+/**
+ * The core `DocumentStore` port on the Firestore admin SDK.
+ *
+ * Storage shape: a document is its data plus one numeric field `_v`, the optimistic-concurrency
+ * version (1 on create, +1 on every write). Keeping the data at the top level lets queries, indexes,
+ * security rules and web listeners use the domain's own field paths (`stall.nextCheckAt`, `bankId`).
+ *
+ * Transactions: writes are buffered while the handler runs and applied when it returns, so
+ * Firestore's "all reads before any write" rule holds by construction and a handler that reads
+ * after writing is refused. At commit, each update or delete is checked against the version the
+ * transaction read (documents it did not read are read first); a mismatch is a `ConflictError`
+ * that is never retried, because the client's view is stale. Creates carry Firestore's
+ * exists=false precondition. Contention between concurrent transactions is Firestore's job: the
+ * admin SDK retries aborted transactions and we map a final abort to a conflict.
+ */
+import type { DocumentReference, Firestore, Query, Transaction } from 'firebase-admin/firestore';
+import type {
+  CollectionName,
+  DocumentStore,
+  QuerySpec,
+  StoredDoc,
+  TransactionContext,
+} from '@clearway/core';
+import { ConflictError, DomainError } from '@clearway/core';
+
+export const VERSION_FIELD = '_v';
+
+/** Firestore billing as the benchmark counts it: a query that returns nothing still costs one read. */
+export interface FirestoreUsageCounter {
+  reads: number;
+  writes: number;
+}
+
+export function createUsageCounter(): FirestoreUsageCounter {
+  return { reads: 0, writes: 0 };
+}
+
+const GRPC_ALREADY_EXISTS = 6;
+const GRPC_ABORTED = 10;
+
+interface PendingWrite {
+  kind: 'create' | 'update' | 'delete';
+  collection: CollectionName;
+  id: string;
+  data?: Record<string, unknown>;
+  expectedVersion?: number;
+}
+
+/** Deep copy of plain JSON data; drops `undefined` (Firestore rejects it, JSON never had it). */
+function toPlain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : toPlain(item)));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item !== undefined) out[key] = toPlain(item);
+  }
+  return out;
+}
+
+function toStored<T>(id: string, raw: Record<string, unknown> | undefined): StoredDoc<T> | null {
+  if (!raw) return null;
+  const { [VERSION_FIELD]: version, ...data } = raw;
+  return { id, version: typeof version === 'number' ? version : 0, data: data as T };
+}
+
+function grpcCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export class FirestoreDocumentStore implements DocumentStore {
+  constructor(
+    private readonly db: Firestore,
+    readonly usage: FirestoreUsageCounter = createUsageCounter(),
+  ) {}
+
+  ref(collection: CollectionName, id: string): DocumentReference {
+    return this.db.collection(collection).doc(id);
+  }
+
+  buildQuery(collection: CollectionName, spec: QuerySpec = {}): Query {
+    let query: Query = this.db.collection(collection);
+    for (const filter of spec.where ?? []) query = query.where(filter.field, filter.op, filter.value);
+    // Firestore orders by document id after these, as the in-memory store does.
+    for (const order of spec.orderBy ?? []) query = query.orderBy(order.field, order.direction ?? 'asc');
+    if (spec.limit !== undefined) query = query.limit(spec.limit);
+    return query;
+  }
+
+  async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
+    const snap = await this.ref(collection, id).get();
+    this.usage.reads += 1;
+    return toStored<T>(id, snap.data());
+  }
+
+  async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
+    const snap = await this.buildQuery(collection, spec).get();
+    this.usage.reads += Math.max(1, snap.size);
+    return snap.docs.map((d) => toStored<T>(d.id, d.data())!);
+  }
+
+  newId(collection: CollectionName): string {
+    return this.db.collection(collection).doc().id;
+  }
+
+  async runTransaction<R>(fn: (tx: TransactionContext) => Promise<R>): Promise<R> {
+    try {
+      return await this.db.runTransaction(async (transaction) => {
+        const context = new FirestoreTransaction(this, transaction);
+        const result = await fn(context);
+        await context.commit();
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      const code = grpcCode(error);
+      if (code === GRPC_ALREADY_EXISTS || code === GRPC_ABORTED) {
+        const path = /(projects|loanLines|banks|members|activity|settings|months|snapshots)\/([^\s"/]+)/.exec(
+          String((error as Error).message),
+        );
+        throw new ConflictError(path?.[1] ?? 'unknown', path?.[2] ?? 'unknown');
+      }
+      throw error;
+    }
+  }
+}
+
+class FirestoreTransaction implements TransactionContext {
+  /** Version of every document read in this transaction; 0 = read as absent. */
+  private readonly versionsRead = new Map<string, number>();
+  private readonly writes: PendingWrite[] = [];
+
+  constructor(
+    private readonly store: FirestoreDocumentStore,
+    private readonly transaction: Transaction,
+  ) {}
+
+  private key(collection: CollectionName, id: string): string {
+    return `${collection}/${id}`;
+  }
+
+  private assertNoWritesYet(): void {
+    if (this.writes.length > 0) {
+      throw new Error('Transactions require all reads to be executed before all writes');
+    }
+  }
+
+  /** Refuses a second write of one document, and a version the transaction already knows is stale. */
+  private assertCanWrite(collection: CollectionName, id: string, expectedVersion: number | null): void {
+    if (id === '' || id.includes('/')) throw new Error(`Invalid document id ${id}`);
+    const key = this.key(collection, id);
+    if (this.writes.some((w) => this.key(w.collection, w.id) === key)) throw new Error(`Transaction writes ${key} twice`);
+    const seen = this.versionsRead.get(key);
+    if (seen === undefined) return;
+    const stale = expectedVersion === null ? seen > 0 : seen !== expectedVersion;
+    if (stale) throw new ConflictError(collection, id);
+  }
+
+  async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
+    this.assertNoWritesYet();
+    const snap = await this.transaction.get(this.store.ref(collection, id));
+    this.store.usage.reads += 1;
+    const doc = toStored<T>(id, snap.data());
+    this.versionsRead.set(this.key(collection, id), doc?.version ?? 0);
+    return doc;
+  }
+
+  async query<T>(collection: CollectionName, spec?: QuerySpec): Promise<StoredDoc<T>[]> {
+    this.assertNoWritesYet();
+    const snap = await this.transaction.get(this.store.buildQuery(collection, spec));
+    this.store.usage.reads += Math.max(1, snap.size);
+    return snap.docs.map((d) => {
+      const doc = toStored<T>(d.id, d.data())!;
+      this.versionsRead.set(this.key(collection, d.id), doc.version);
+      return doc;
+    });
+  }
+
+  create<T>(collection: CollectionName, id: string, data: T): void {
+    this.assertCanWrite(collection, id, null);
+    this.writes.push({ kind: 'create', collection, id, data: toPlain(data) as Record<string, unknown> });
+  }
+
+  update<T>(collection: CollectionName, id: string, data: T, expectedVersion: number): void {
+    this.assertCanWrite(collection, id, expectedVersion);
+    this.writes.push({ kind: 'update', collection, id, data: toPlain(data) as Record<string, unknown>, expectedVersion });
+  }
+
+  delete(collection: CollectionName, id: string, expectedVersion: number): void {
+    this.assertCanWrite(collection, id, expectedVersion);
+    this.writes.push({ kind: 'delete', collection, id, expectedVersion });
+  }
+
+  /** Checks every precondition, then applies the buffered writes. Called once, after the handler. */
+  async commit(): Promise<void> {
+    const unread = this.writes.filter(
+      (w) => w.kind !== 'create' && !this.versionsRead.has(this.key(w.collection, w.id)),
+    );
+    const unreadRefs = [...new Map(unread.map((w) => [this.key(w.collection, w.id), this.store.ref(w.collection, w.id)])).values()];
+    if (unreadRefs.length > 0) {
+      const snaps = await this.transaction.getAll(...unreadRefs);
+      this.store.usage.reads += snaps.length;
+      for (const snap of snaps) {
+        const version = snap.exists ? (toStored(snap.id, snap.data())?.version ?? 0) : 0;
+        this.versionsRead.set(`${snap.ref.parent.id}/${snap.id}`, version);
+      }
+    }
+
+    for (const write of this.writes) {
+      if (write.kind === 'create') {
+        const seen = this.versionsRead.get(this.key(write.collection, write.id));
+        if (seen !== undefined && seen > 0) throw new ConflictError(write.collection, write.id);
+        continue;
+      }
+      const seen = this.versionsRead.get(this.key(write.collection, write.id)) ?? 0;
+      if (seen === 0 || seen !== write.expectedVersion) throw new ConflictError(write.collection, write.id);
+    }
+
+    for (const write of this.writes) {
+      const ref = this.store.ref(write.collection, write.id);
+      if (write.kind === 'create') {
+        this.transaction.create(ref, { ...write.data, [VERSION_FIELD]: 1 });
+      } else if (write.kind === 'update') {
+        this.transaction.set(ref, { ...write.data, [VERSION_FIELD]: write.expectedVersion! + 1 });
+      } else {
+        this.transaction.delete(ref);
+      }
+      this.store.usage.writes += 1;
+    }
+  }
+}

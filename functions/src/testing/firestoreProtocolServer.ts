@@ -1,0 +1,91 @@
+/**
+ * Starts `@firestore-emulator/server` (the Firestore gRPC protocol in Node) on a free loopback
+ * port, for tests and the dev script. The official Firestore emulator needs Java 21 and a
+ * download, which these machines do not have; see DESIGN.md "What runs offline".
+ *
+ * Two gaps of that server would make it disagree with Firestore on what this app relies on, so
+ * they are closed here, in the server, never worked around in production code:
+ * - field paths with dots (`stall.nextCheckAt`) in filters and orderBy are not implemented;
+ * - a plain `set` (no merge, no mask) merges into the stored document instead of replacing it.
+ * Its other limits (no transaction isolation, ignored update-time preconditions, non-atomic commits)
+ * stay: the tests that need them run on the in-memory store.
+ */
+import { createServer } from 'node:net';
+import { FirestoreServer, FirestoreState, FirestoreStateDocument } from '@firestore-emulator/server';
+
+interface FieldLike {
+  type: string;
+  value: unknown;
+}
+interface PatchableDocument {
+  fields: Record<string, FieldLike>;
+  metadata: { hasExist: boolean };
+}
+interface WriteLike {
+  has_update: boolean;
+  update: { name: string };
+  has_current_document: boolean;
+  update_mask?: { field_paths?: string[] };
+}
+interface PatchableState {
+  getDocument(path: string): PatchableDocument;
+}
+
+let patched = false;
+
+function patchServerGaps(): void {
+  if (patched) return;
+  patched = true;
+
+  const documentProto = FirestoreStateDocument.prototype as unknown as { getField(path: string): FieldLike | undefined };
+  documentProto.getField = function getField(this: PatchableDocument, path: string) {
+    let field: FieldLike | undefined;
+    let fields: Record<string, FieldLike> | undefined = this.fields;
+    for (const segment of path.split('.')) {
+      field = fields?.[segment];
+      fields = field?.type === 'map_value' ? (field.value as Record<string, FieldLike>) : undefined;
+    }
+    return field;
+  };
+
+  const stateProto = FirestoreState.prototype as unknown as {
+    writeV1Document(this: PatchableState, date: Date, write: WriteLike): unknown;
+  };
+  const originalWrite = stateProto.writeV1Document;
+  stateProto.writeV1Document = function writeV1Document(this: PatchableState, date: Date, write: WriteLike) {
+    const isPlainSet = write.has_update && !write.has_current_document && (write.update_mask?.field_paths?.length ?? 0) === 0;
+    if (isPlainSet) {
+      const document = this.getDocument(write.update.name);
+      if (document.metadata.hasExist) document.fields = {};
+    }
+    return originalWrite.call(this, date, write);
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningFirestoreServer {
+  host: string;
+  port: number;
+  server: FirestoreServer;
+  stop(): void;
+}
+
+export async function startFirestoreProtocolServer(port?: number): Promise<RunningFirestoreServer> {
+  patchServerGaps();
+  const chosen = port ?? (await freePort());
+  const server = new FirestoreServer();
+  await server.start(chosen);
+  return { host: `127.0.0.1:${chosen}`, port: chosen, server, stop: () => server.stop() };
+}
