@@ -12,3 +12,4 @@ export * from './permissions';
 export * from './clearance';
 export * from './stall';
 export * from './derive';
+export * from './sample';

@@ -1,0 +1,27 @@
+import type { CollectionName, DocumentStore } from '../store/documentStore';
+import type { SampleWorkspace } from './generate';
+
+/** Firestore caps a transaction at 500 writes; stay under it so the same seeding works there. */
+const WRITES_PER_TRANSACTION = 400;
+
+/**
+ * Writes a workspace into an empty store (every document is a create, so seeding twice is a
+ * conflict rather than a silent overwrite). Settings go to `settings/stallRules` and
+ * `settings/targets-YYYY`.
+ */
+export async function seedStore(store: DocumentStore, ws: SampleWorkspace): Promise<void> {
+  const docs: [CollectionName, string, unknown][] = [
+    ['settings', 'stallRules', ws.settings.stallRules],
+    ['settings', `targets-${ws.settings.targets.year}`, ws.settings.targets],
+    ...ws.banks.map((bank): [CollectionName, string, unknown] => ['banks', bank.id, bank]),
+    ...ws.members.map((member): [CollectionName, string, unknown] => ['members', member.uid, member]),
+    ...ws.projects.map((project): [CollectionName, string, unknown] => ['projects', project.id, project]),
+    ...ws.loanLines.map((line): [CollectionName, string, unknown] => ['loanLines', line.id, line]),
+  ];
+  for (let start = 0; start < docs.length; start += WRITES_PER_TRANSACTION) {
+    const batch = docs.slice(start, start + WRITES_PER_TRANSACTION);
+    await store.runTransaction(async (tx) => {
+      for (const [collection, id, data] of batch) tx.create(collection, id, data);
+    });
+  }
+}
