@@ -173,7 +173,7 @@ describe('diffMonths properties', () => {
         expect(Object.values(diff.totals.delta).every((v) => v === 0)).toBe(true);
       }),
     );
-  });
+  }, 30_000);
 
   it('accounts for every yuan disbursed between two months of the same workspace', () => {
     fc.assert(
@@ -188,5 +188,5 @@ describe('diffMonths properties', () => {
         expect(approved).toBe(diff.totals.delta.approved);
       }),
     );
-  });
+  }, 30_000);
 });

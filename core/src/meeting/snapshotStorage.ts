@@ -120,12 +120,19 @@ export function snapshotDocuments(
 
 /** Puts a snapshot back together from its header and its parts (in any order). */
 export function assembleSnapshot(header: SnapshotHeaderDoc, parts: readonly SnapshotPartDoc[]): MonthSnapshot {
-  const { parts: partCount, projects: headerProjects, ...rest } = header;
-  if (parts.length !== partCount) {
-    throw new RangeError(`Snapshot ${header.month} has ${parts.length} of ${partCount} parts`);
+  if (parts.length !== header.parts) {
+    throw new RangeError(`Snapshot ${header.month} has ${parts.length} of ${header.parts} parts`);
   }
   const ordered = [...parts].sort((a, b) => a.part - b.part);
-  return { ...rest, projects: [...headerProjects, ...ordered.flatMap((p) => p.projects)] };
+  return {
+    schema: header.schema,
+    month: header.month,
+    asOf: header.asOf,
+    takenAt: header.takenAt,
+    projects: [...header.projects, ...ordered.flatMap((p) => p.projects)],
+    banks: header.banks,
+    totals: header.totals,
+  };
 }
 
 export async function readMonthDoc(reader: DocumentReader, month: IsoMonth): Promise<MonthDoc | null> {
