@@ -13,3 +13,4 @@ export * from './clearance';
 export * from './stall';
 export * from './derive';
 export * from './sample';
+export * from './commands/schemas';

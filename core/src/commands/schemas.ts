@@ -1,0 +1,465 @@
+/**
+ * The exact payload of every command, as zod schemas. Payloads are strict (an unknown key is an
+ * error, so a typo never silently does nothing), strings are trimmed, amounts are integer yuan,
+ * days are `YYYY-MM-DD` and months `YYYY-MM`. `parseCommandPayload` turns zod's issues into one
+ * DomainError('invalid-argument', 'errors.validation') whose field errors carry message keys the
+ * web app translates.
+ */
+import { z } from 'zod';
+import { isIsoDate, isIsoMonth } from '../dates';
+import { DomainError } from '../errors';
+import type { FieldError } from '../errors';
+import { formatYi, MAX_YUAN } from '../money';
+import {
+  BANK_CATEGORIES,
+  BLOCKER_TAGS,
+  BUILD_STATUSES,
+  LOAN_PRODUCTS,
+  OFF_FLOW_FLAGS,
+  OWNER_TYPES,
+  PREREQ_KEYS,
+  PREREQ_STATUSES,
+  PROJECT_SOURCES,
+  ROLES,
+  STAGE_IDS,
+} from '../types';
+import type { CommandName } from './contract';
+
+export const TEXT_LIMITS = {
+  id: 128,
+  name: 100,
+  shortName: 60,
+  place: 40,
+  person: 40,
+  party: 100,
+  docNo: 100,
+  reason: 500,
+  description: 1000,
+  note: 2000,
+  actionPlan: 4000,
+  email: 254,
+  rank: 200,
+} as const;
+
+/** Messages every validation failure can carry (their texts live in the web's errors messages). */
+export const VALIDATION_MESSAGE_KEYS = [
+  'errors.validation',
+  'errors.field.required',
+  'errors.field.tooLong',
+  'errors.field.invalid',
+  'errors.field.unknown',
+  'errors.field.notInteger',
+  'errors.field.tooSmall',
+  'errors.field.tooLarge',
+  'errors.money.invalid',
+  'errors.money.negative',
+  'errors.money.notInteger',
+  'errors.money.tooLarge',
+  'errors.money.zero',
+  'errors.date.invalid',
+  'errors.month.invalid',
+  'errors.stage.unknown',
+  'errors.creditCode.invalid',
+  'errors.email.invalid',
+  'errors.flag.reasonRequired',
+  'errors.rules.alarmBeforeWarn',
+  'errors.project.noChanges',
+] as const;
+
+type IssueLike = { code?: string; input?: unknown };
+
+/** zod calls this for a field's type error; a missing value reads "required", anything else `key`. */
+function requiredOr(messageKey: string) {
+  return (issue: IssueLike) => (issue.input === undefined ? 'errors.field.required' : messageKey);
+}
+
+// ---- building blocks -------------------------------------------------------------------------
+
+const id = z
+  .string({ error: requiredOr('errors.field.invalid') })
+  .trim()
+  .min(1, { error: 'errors.field.required' })
+  .max(TEXT_LIMITS.id, { error: 'errors.field.tooLong' })
+  .refine((value) => !value.includes('/'), { error: 'errors.field.invalid' });
+
+const version = z
+  .number({ error: requiredOr('errors.field.invalid') })
+  .int({ error: 'errors.field.invalid' })
+  .min(1, { error: 'errors.field.invalid' });
+
+/** An optional version: null (or absent) when the client saw no document yet. */
+const versionOrNull = version.nullable().optional().transform((v) => v ?? null);
+
+function text(max: number) {
+  return z
+    .string({ error: requiredOr('errors.field.invalid') })
+    .trim()
+    .max(max, { error: 'errors.field.tooLong' });
+}
+
+function requiredText(max: number) {
+  return text(max).min(1, { error: 'errors.field.required' });
+}
+
+/** Free text that may be left empty; empty becomes null. */
+function optionalText(max: number) {
+  return text(max)
+    .nullable()
+    .optional()
+    .transform((value) => (value ? value : null));
+}
+
+/** Integer yuan, 0 or more. */
+const yuan = z
+  .number({ error: requiredOr('errors.money.invalid') })
+  .min(0, { error: 'errors.money.negative' })
+  .max(MAX_YUAN, { error: 'errors.money.tooLarge' })
+  .refine(Number.isInteger, { error: 'errors.money.notInteger' });
+
+/** Integer yuan, more than 0. */
+const positiveYuan = yuan.refine((value) => value > 0, { error: 'errors.money.zero' });
+
+const isoDate = z
+  .string({ error: requiredOr('errors.date.invalid') })
+  .trim()
+  .refine(isIsoDate, { error: 'errors.date.invalid' });
+
+const isoMonth = z
+  .string({ error: requiredOr('errors.month.invalid') })
+  .trim()
+  .refine(isIsoMonth, { error: 'errors.month.invalid' });
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, messageKey = 'errors.field.invalid') {
+  return z.enum(values, { error: requiredOr(messageKey) });
+}
+
+const stage = oneOf(STAGE_IDS, 'errors.stage.unknown');
+
+const days = z
+  .number({ error: requiredOr('errors.field.invalid') })
+  .int({ error: 'errors.field.notInteger' })
+  .min(1, { error: 'errors.field.tooSmall' })
+  .max(3650, { error: 'errors.field.tooLarge' });
+
+const USCC = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
+const creditCode = z
+  .string({ error: requiredOr('errors.creditCode.invalid') })
+  .trim()
+  .transform((value) => value.toUpperCase())
+  .refine((value) => value === '' || USCC.test(value), { error: 'errors.creditCode.invalid' })
+  .nullable()
+  .optional()
+  .transform((value) => (value ? value : null));
+
+const rank = z
+  .string({ error: requiredOr('errors.field.invalid') })
+  .max(TEXT_LIMITS.rank, { error: 'errors.field.tooLong' })
+  .nullable();
+
+// ---- projects --------------------------------------------------------------------------------
+
+const owner = z.strictObject({
+  name: requiredText(TEXT_LIMITS.name),
+  creditCode,
+  type: oneOf(OWNER_TYPES),
+});
+
+/** The fields a person edits on a project (stage, flag, plan and checklist have their own commands). */
+const projectFields = {
+  name: requiredText(TEXT_LIMITS.name),
+  owner,
+  district: requiredText(TEXT_LIMITS.place),
+  sector: requiredText(TEXT_LIMITS.place),
+  source: oneOf(PROJECT_SOURCES),
+  buildStatus: oneOf(BUILD_STATUSES),
+  totalInvestment: yuan,
+  equityRequired: yuan,
+  equityPaid: yuan,
+  needTotal: yuan,
+  needThisYear: yuan,
+  leadBankId: id.nullable(),
+  responsibleUnit: text(TEXT_LIMITS.party),
+  responsiblePerson: text(TEXT_LIMITS.person),
+};
+
+const projectRef = { projectId: id, expectedVersion: version };
+
+export const projectCreateSchema = z.strictObject({
+  ...projectFields,
+  totalInvestment: yuan.default(0),
+  equityRequired: yuan.default(0),
+  equityPaid: yuan.default(0),
+  needThisYear: yuan.default(0),
+  leadBankId: id.nullable().default(null),
+  responsibleUnit: text(TEXT_LIMITS.party).default(''),
+  responsiblePerson: text(TEXT_LIMITS.person).default(''),
+  stage: stage.default('pipeline'),
+  expectedMonth: isoMonth.nullable().default(null),
+  actionPlan: text(TEXT_LIMITS.actionPlan).default(''),
+});
+
+export const projectUpdateSchema = z.strictObject({
+  ...projectRef,
+  changes: z
+    .strictObject(projectFields)
+    .partial()
+    .refine((changes) => Object.keys(changes).length > 0, {
+      error: 'errors.project.noChanges',
+      // Only for a well-formed but empty object: an unknown key already says what is wrong.
+      when: (parse) => parse.issues.length === 0,
+    }),
+});
+
+export const projectMoveSchema = z.strictObject({
+  ...projectRef,
+  toStage: stage,
+  before: rank,
+  after: rank,
+});
+
+export const projectSetFlagSchema = z
+  .strictObject({
+    ...projectRef,
+    flag: oneOf(OFF_FLOW_FLAGS).nullable(),
+    reason: text(TEXT_LIMITS.reason).default(''),
+  })
+  .superRefine((payload, ctx) => {
+    if (payload.flag !== null && payload.reason === '') {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'errors.flag.reasonRequired' });
+    }
+  });
+
+export const projectRescheduleSchema = z.strictObject({ ...projectRef, expectedMonth: isoMonth.nullable() });
+
+export const projectSetActionPlanSchema = z.strictObject({ ...projectRef, actionPlan: text(TEXT_LIMITS.actionPlan) });
+
+export const prerequisiteSetSchema = z.strictObject({
+  ...projectRef,
+  key: oneOf(PREREQ_KEYS),
+  status: oneOf(PREREQ_STATUSES),
+  docNo: optionalText(TEXT_LIMITS.docNo),
+  date: isoDate.nullable().optional().transform((value) => value ?? null),
+});
+
+export const blockerAddSchema = z.strictObject({
+  ...projectRef,
+  tag: oneOf(BLOCKER_TAGS),
+  description: requiredText(TEXT_LIMITS.description),
+  party: requiredText(TEXT_LIMITS.party),
+  dueDate: isoDate.nullable().optional().transform((value) => value ?? null),
+});
+
+export const blockerResolveSchema = z.strictObject({
+  ...projectRef,
+  blockerId: id,
+  resolution: requiredText(TEXT_LIMITS.reason),
+});
+
+// ---- loan lines ------------------------------------------------------------------------------
+
+const lineRef = { lineId: id, expectedVersion: version };
+
+export const lineAddSchema = z.strictObject({
+  projectId: id,
+  bankId: id,
+  product: oneOf(LOAN_PRODUCTS),
+  requested: yuan,
+  note: text(TEXT_LIMITS.note).default(''),
+});
+
+export const lineRecordApprovalSchema = z.strictObject({ ...lineRef, approved: yuan, approvedDate: isoDate });
+
+export const lineRecordContractSchema = z.strictObject({ ...lineRef, contracted: positiveYuan, contractDate: isoDate });
+
+export const lineAddTrancheSchema = z.strictObject({ ...lineRef, date: isoDate, amount: positiveYuan });
+
+export const lineSetNoteSchema = z.strictObject({ ...lineRef, note: text(TEXT_LIMITS.note) });
+
+// ---- administration --------------------------------------------------------------------------
+
+export const rulesSetStageLimitsSchema = z
+  .strictObject({
+    expectedVersion: versionOrNull,
+    stageLimitDays: z.strictObject(
+      Object.fromEntries(STAGE_IDS.map((stageId) => [stageId, days.nullable()])) as Record<
+        (typeof STAGE_IDS)[number],
+        z.ZodNullable<typeof days>
+      >,
+    ),
+    approvedWarnDays: days,
+    approvedAlarmDays: days,
+    bankSilenceDays: days,
+  })
+  .superRefine((payload, ctx) => {
+    if (payload.approvedAlarmDays <= payload.approvedWarnDays) {
+      ctx.addIssue({ code: 'custom', path: ['approvedAlarmDays'], message: 'errors.rules.alarmBeforeWarn' });
+    }
+  });
+
+export const targetsSetSchema = z.strictObject({
+  expectedVersion: versionOrNull,
+  year: z
+    .number({ error: requiredOr('errors.field.invalid') })
+    .int({ error: 'errors.field.notInteger' })
+    .min(2000, { error: 'errors.field.tooSmall' })
+    .max(2100, { error: 'errors.field.tooLarge' }),
+  approved: yuan,
+  disbursed: yuan,
+  projects: z
+    .number({ error: requiredOr('errors.field.invalid') })
+    .int({ error: 'errors.field.notInteger' })
+    .min(0, { error: 'errors.field.tooSmall' })
+    .max(100_000, { error: 'errors.field.tooLarge' }),
+});
+
+export const bankUpsertSchema = z.strictObject({
+  /** Absent when creating a bank. */
+  id: id.optional(),
+  expectedVersion: versionOrNull,
+  name: requiredText(TEXT_LIMITS.shortName),
+  category: oneOf(BANK_CATEGORIES),
+  agreementAmount: yuan,
+});
+
+export const memberUpsertSchema = z
+  .strictObject({
+    uid: id,
+    expectedVersion: versionOrNull,
+    name: requiredText(TEXT_LIMITS.person),
+    email: text(TEXT_LIMITS.email)
+      .refine((value) => value === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), { error: 'errors.email.invalid' })
+      .nullable()
+      .optional()
+      .transform((value) => (value ? value : null)),
+    role: oneOf(ROLES),
+    bankId: id.nullable().optional().transform((value) => value ?? null),
+    disabled: z.boolean({ error: requiredOr('errors.field.invalid') }).default(false),
+  })
+  .superRefine((payload, ctx) => {
+    if (payload.role === 'liaison' && payload.bankId === null) {
+      ctx.addIssue({ code: 'custom', path: ['bankId'], message: 'errors.field.required' });
+    }
+  });
+
+// ---- jobs and the meeting --------------------------------------------------------------------
+
+/** Firestore allows 500 writes per transaction: the projects of one scan plus its activity record. */
+export const STALL_SCAN_MAX_BATCH = 450;
+export const STALL_SCAN_DEFAULT_BATCH = 400;
+
+export const stallScanSchema = z.strictObject({
+  /** 'due' (the daily job): only projects whose next check is due; 'all': every project, after a rule change. */
+  scope: z.enum(['due', 'all'], { error: 'errors.field.invalid' }).default('due'),
+  /** Projects per run (one transaction); a run that used them all reports `more: 1`. */
+  limit: z
+    .number({ error: 'errors.field.invalid' })
+    .int({ error: 'errors.field.notInteger' })
+    .min(1, { error: 'errors.field.tooSmall' })
+    .max(STALL_SCAN_MAX_BATCH, { error: 'errors.field.tooLarge' })
+    .default(STALL_SCAN_DEFAULT_BATCH),
+});
+
+export const assignmentAddSchema = z.strictObject({
+  ...projectRef,
+  month: isoMonth,
+  what: requiredText(TEXT_LIMITS.reason),
+  who: requiredText(TEXT_LIMITS.party),
+  dueDate: isoDate,
+});
+
+export const assignmentCompleteSchema = z.strictObject({ ...projectRef, assignmentId: id });
+
+export const monthCloseSchema = z.strictObject({ month: isoMonth });
+
+export const COMMAND_SCHEMAS = {
+  'project.create': projectCreateSchema,
+  'project.update': projectUpdateSchema,
+  'project.move': projectMoveSchema,
+  'project.setFlag': projectSetFlagSchema,
+  'project.reschedule': projectRescheduleSchema,
+  'project.setActionPlan': projectSetActionPlanSchema,
+  'prerequisite.set': prerequisiteSetSchema,
+  'blocker.add': blockerAddSchema,
+  'blocker.resolve': blockerResolveSchema,
+  'line.add': lineAddSchema,
+  'line.recordApproval': lineRecordApprovalSchema,
+  'line.recordContract': lineRecordContractSchema,
+  'line.addTranche': lineAddTrancheSchema,
+  'line.setNote': lineSetNoteSchema,
+  'rules.setStageLimits': rulesSetStageLimitsSchema,
+  'targets.set': targetsSetSchema,
+  'bank.upsert': bankUpsertSchema,
+  'member.upsert': memberUpsertSchema,
+  'stall.scan': stallScanSchema,
+  'assignment.add': assignmentAddSchema,
+  'assignment.complete': assignmentCompleteSchema,
+  'month.close': monthCloseSchema,
+} as const satisfies Record<CommandName, z.ZodType>;
+
+/** The validated payload of each command (after trimming and defaults). */
+export type CommandPayloads = { [N in CommandName]: z.output<(typeof COMMAND_SCHEMAS)[N]> };
+/** What a client may send for each command (defaults may be left out). */
+export type CommandInputs = { [N in CommandName]: z.input<(typeof COMMAND_SCHEMAS)[N]> };
+
+// ---- zod issues → field errors ---------------------------------------------------------------
+
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  origin?: string;
+  maximum?: number | bigint;
+  minimum?: number | bigint;
+  keys?: string[];
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map((segment) => String(segment)).join('.');
+}
+
+function limitParam(value: number | bigint | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+/** One zod issue as the field errors the web app shows next to the fields. */
+export function fieldErrorsOfIssue(issue: ZodIssueLike): FieldError[] {
+  const path = pathOf(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return (issue.keys ?? []).map((key) => ({ path: path ? `${path}.${key}` : key, messageKey: 'errors.field.unknown' }));
+  }
+  let messageKey: string;
+  if (issue.message.startsWith('errors.')) messageKey = issue.message;
+  else if (issue.code === 'too_big') messageKey = issue.origin === 'number' ? 'errors.field.tooLarge' : 'errors.field.tooLong';
+  else if (issue.code === 'too_small') messageKey = issue.origin === 'number' ? 'errors.field.tooSmall' : 'errors.field.required';
+  else messageKey = 'errors.field.invalid';
+  const params: Record<string, string | number> = {};
+  const max = limitParam(issue.maximum);
+  const min = limitParam(issue.minimum);
+  if (messageKey === 'errors.money.tooLarge') {
+    // Shown to a person who types 万元: say the ceiling in 亿元, as money.ts does.
+    params.max = formatYi(MAX_YUAN);
+  } else if (max !== undefined && (messageKey === 'errors.field.tooLong' || messageKey === 'errors.field.tooLarge')) {
+    params.max = max;
+  } else if (min !== undefined && messageKey === 'errors.field.tooSmall') {
+    params.min = min;
+  }
+  return [Object.keys(params).length ? { path, messageKey, params } : { path, messageKey }];
+}
+
+/** Validates a payload for `name`; throws DomainError('invalid-argument', 'errors.validation') on bad input. */
+export function parseCommandPayload<N extends CommandName>(name: N, payload: unknown): CommandPayloads[N] {
+  const schema = COMMAND_SCHEMAS[name] as z.ZodType | undefined;
+  if (!schema) throw new DomainError('invalid-argument', 'errors.command.unknown', { command: String(name) });
+  const result = schema.safeParse(payload ?? {}, {
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'errors.field.required' : undefined),
+  });
+  if (result.success) return result.data as CommandPayloads[N];
+  // One message per field, the first found: "negative" says more than "negative and fractional".
+  const fieldErrors: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    for (const fieldError of fieldErrorsOfIssue(issue as unknown as ZodIssueLike)) {
+      if (!fieldErrors.some((known) => known.path === fieldError.path)) fieldErrors.push(fieldError);
+    }
+  }
+  throw new DomainError('invalid-argument', 'errors.validation', { command: name }, fieldErrors);
+}
