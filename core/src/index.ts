@@ -14,3 +14,5 @@ export * from './stall';
 export * from './derive';
 export * from './sample';
 export * from './commands/schemas';
+export * from './commands/execute';
+export * from './commands/handlers';

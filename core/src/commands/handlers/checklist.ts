@@ -1,0 +1,121 @@
+/**
+ * What a project carries besides its figures: the prerequisites checklist 要件, blockers 困难问题
+ * and the meeting's assignments 交办事项.
+ */
+import { DomainError } from '../../errors';
+import type { Assignment, Blocker } from '../../types';
+import { editProject, notFound, projectDiff } from './shared';
+import type { CommandHandler } from './types';
+
+export const prerequisiteSet: CommandHandler<'prerequisite.set'> = async (ctx) => {
+  const { projectId, expectedVersion, key, status, docNo, date } = ctx.payload;
+  const { activity } = await editProject(
+    ctx,
+    projectId,
+    expectedVersion,
+    (draft) => {
+      draft.prerequisites = { ...draft.prerequisites, [key]: { status, docNo, date } };
+    },
+    (was, now) => projectDiff(was, now, [`prerequisites.${key}`]),
+  );
+  return { activity };
+};
+
+export const blockerAdd: CommandHandler<'blocker.add'> = async (ctx) => {
+  const { projectId, expectedVersion, tag, description, party, dueDate } = ctx.payload;
+  const blocker: Blocker = {
+    id: ctx.newId('projects'),
+    tag,
+    description,
+    party,
+    dueDate,
+    openedAt: ctx.at,
+    openedBy: ctx.actor.uid,
+    resolvedAt: null,
+    resolution: null,
+  };
+  const { activity } = await editProject(
+    ctx,
+    projectId,
+    expectedVersion,
+    (draft) => {
+      draft.blockers = [...draft.blockers, blocker];
+    },
+    (was, now) => {
+      const diff = projectDiff(was, now, []);
+      return { before: diff.before, after: { ...diff.after, blocker } };
+    },
+  );
+  return { createdId: blocker.id, activity };
+};
+
+export const blockerResolve: CommandHandler<'blocker.resolve'> = async (ctx) => {
+  const { projectId, expectedVersion, blockerId, resolution } = ctx.payload;
+  let resolved: Blocker | null = null;
+  const { activity } = await editProject(
+    ctx,
+    projectId,
+    expectedVersion,
+    (draft) => {
+      const index = draft.blockers.findIndex((b) => b.id === blockerId);
+      const blocker = draft.blockers[index];
+      if (!blocker) throw notFound('blocker', blockerId);
+      if (blocker.resolvedAt !== null) {
+        throw new DomainError('failed-precondition', 'errors.blocker.alreadyResolved', { id: blockerId });
+      }
+      resolved = { ...blocker, resolvedAt: ctx.at, resolution };
+      draft.blockers = draft.blockers.map((b, i) => (i === index ? resolved! : b));
+    },
+    (was, now) => {
+      const diff = projectDiff(was, now, []);
+      return {
+        before: { ...diff.before, blockerId, resolvedAt: null },
+        after: { ...diff.after, blockerId, resolvedAt: ctx.at, resolution },
+      };
+    },
+  );
+  return { activity };
+};
+
+export const assignmentAdd: CommandHandler<'assignment.add'> = async (ctx) => {
+  const { projectId, expectedVersion, month, what, who, dueDate } = ctx.payload;
+  const assignment: Assignment = { id: ctx.newId('projects'), month, what, who, dueDate, createdAt: ctx.at, doneAt: null };
+  const { activity } = await editProject(
+    ctx,
+    projectId,
+    expectedVersion,
+    (draft) => {
+      draft.assignments = [...draft.assignments, assignment];
+    },
+    (was, now) => {
+      const diff = projectDiff(was, now, []);
+      return { before: diff.before, after: { ...diff.after, assignment } };
+    },
+  );
+  return { createdId: assignment.id, activity };
+};
+
+export const assignmentComplete: CommandHandler<'assignment.complete'> = async (ctx) => {
+  const { projectId, expectedVersion, assignmentId } = ctx.payload;
+  const { activity } = await editProject(
+    ctx,
+    projectId,
+    expectedVersion,
+    (draft) => {
+      const assignment = draft.assignments.find((a) => a.id === assignmentId);
+      if (!assignment) throw notFound('assignment', assignmentId);
+      if (assignment.doneAt !== null) {
+        throw new DomainError('failed-precondition', 'errors.assignment.alreadyDone', { id: assignmentId });
+      }
+      draft.assignments = draft.assignments.map((a) => (a.id === assignmentId ? { ...a, doneAt: ctx.at } : a));
+    },
+    (was, now) => {
+      const diff = projectDiff(was, now, []);
+      return {
+        before: { ...diff.before, assignmentId, doneAt: null },
+        after: { ...diff.after, assignmentId, doneAt: ctx.at },
+      };
+    },
+  );
+  return { activity };
+};

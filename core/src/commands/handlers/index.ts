@@ -1,0 +1,70 @@
+/**
+ * Which handler runs which command. `month.close` belongs to the monthly-meeting module, which
+ * adds itself with `registerCommandHandler('month.close', …)` (or by a line in this map).
+ */
+import type { CommandName } from '../contract';
+import { bankUpsert, memberUpsert, rulesSetStageLimits, targetsSet } from './admin';
+import { assignmentAdd, assignmentComplete, blockerAdd, blockerResolve, prerequisiteSet } from './checklist';
+import { lineAdd, lineAddTranche, lineRecordApproval, lineRecordContract, lineSetNote } from './lines';
+import {
+  projectCreate,
+  projectMove,
+  projectReschedule,
+  projectSetActionPlan,
+  projectSetFlag,
+  projectUpdate,
+} from './projects';
+import { stallScan } from './stallScan';
+import type { CommandHandler } from './types';
+
+type HandlerMap = { [N in CommandName]?: CommandHandler<N> };
+
+const handlers: HandlerMap = {
+  'project.create': projectCreate,
+  'project.update': projectUpdate,
+  'project.move': projectMove,
+  'project.setFlag': projectSetFlag,
+  'project.reschedule': projectReschedule,
+  'project.setActionPlan': projectSetActionPlan,
+  'prerequisite.set': prerequisiteSet,
+  'blocker.add': blockerAdd,
+  'blocker.resolve': blockerResolve,
+  'line.add': lineAdd,
+  'line.recordApproval': lineRecordApproval,
+  'line.recordContract': lineRecordContract,
+  'line.addTranche': lineAddTranche,
+  'line.setNote': lineSetNote,
+  'rules.setStageLimits': rulesSetStageLimits,
+  'targets.set': targetsSet,
+  'bank.upsert': bankUpsert,
+  'member.upsert': memberUpsert,
+  'stall.scan': stallScan,
+  'assignment.add': assignmentAdd,
+  'assignment.complete': assignmentComplete,
+};
+
+/** Installs (or replaces) the handler of a command, e.g. `month.close` from the meeting module. */
+export function registerCommandHandler<N extends CommandName>(name: N, handler: CommandHandler<N>): void {
+  (handlers as Record<string, unknown>)[name] = handler;
+}
+
+export function commandHandlerFor<N extends CommandName>(name: N): CommandHandler<N> | undefined {
+  return handlers[name] as CommandHandler<N> | undefined;
+}
+
+export type { ActivityDraft, CommandHandler, HandlerContext, HandlerOutcome, WrittenDoc } from './types';
+export { TransactionWriter } from './types';
+export {
+  assertVersion,
+  diffFields,
+  editProject,
+  lineStatusOf,
+  projectDiff,
+  readLinesOf,
+  readProjectWorkspace,
+  readStallRules,
+  STALL_RULES_DOC_ID,
+  targetsDocId,
+  writeDerivedProject,
+} from './shared';
+export type { ProjectWorkspace } from './shared';

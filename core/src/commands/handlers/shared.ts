@@ -1,0 +1,167 @@
+/**
+ * Reads, checks and writes shared by the handlers. Every handler reads before it writes (the
+ * store enforces it), checks the version the client saw, and re-derives the project from its
+ * loan lines and the stall rules before writing it.
+ */
+import { lineDisbursed } from '../../clearance';
+import { defaultStallRules } from '../../defaults';
+import { deriveProject } from '../../derive';
+import { ConflictError, DomainError } from '../../errors';
+import { deepEqual } from '../../store/query';
+import type { CollectionName, StoredDoc, TransactionContext } from '../../store/documentStore';
+import type { LineStatus, LoanLine, Project, StallRules } from '../../types';
+import type { ActivityDraft, HandlerContext } from './types';
+
+export const STALL_RULES_DOC_ID = 'stallRules';
+
+export function targetsDocId(year: number): string {
+  return `targets-${year}`;
+}
+
+/** The stored version differs from the one the client saw: refuse, never overwrite. */
+export function assertVersion(doc: StoredDoc, collection: CollectionName, expectedVersion: number): void {
+  if (doc.version !== expectedVersion) throw new ConflictError(collection, doc.id);
+}
+
+export function notFound(kind: 'project' | 'line' | 'bank' | 'blocker' | 'assignment' | 'member', id: string): DomainError {
+  return new DomainError('not-found', `errors.notFound.${kind}`, { id });
+}
+
+/** A refusal about one payload field: the message shows in a toast and next to the field. */
+export function fieldRefusal(
+  code: 'invalid-argument' | 'failed-precondition',
+  path: string,
+  messageKey: string,
+  params: Record<string, string | number> = {},
+): DomainError {
+  return new DomainError(code, messageKey, params, [{ path, messageKey, params }]);
+}
+
+export async function readProject(tx: TransactionContext, projectId: string): Promise<StoredDoc<Project>> {
+  const doc = await tx.get<Project>('projects', projectId);
+  if (!doc) throw notFound('project', projectId);
+  return doc;
+}
+
+export async function readLine(tx: TransactionContext, lineId: string): Promise<StoredDoc<LoanLine>> {
+  const doc = await tx.get<LoanLine>('loanLines', lineId);
+  if (!doc) throw notFound('line', lineId);
+  return doc;
+}
+
+export async function readLinesOf(tx: TransactionContext, projectId: string): Promise<StoredDoc<LoanLine>[]> {
+  return tx.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] });
+}
+
+export async function readStallRules(tx: TransactionContext): Promise<StallRules> {
+  const doc = await tx.get<StallRules>('settings', STALL_RULES_DOC_ID);
+  return doc ? doc.data : defaultStallRules();
+}
+
+export async function assertBankExists(tx: TransactionContext, bankId: string, path: string): Promise<void> {
+  const bank = await tx.get('banks', bankId);
+  if (!bank) {
+    throw new DomainError('not-found', 'errors.notFound.bank', { id: bankId }, [
+      { path, messageKey: 'errors.notFound.bank', params: { id: bankId } },
+    ]);
+  }
+}
+
+/** A project as read in the transaction, with everything its derived summary depends on. */
+export interface ProjectWorkspace {
+  doc: StoredDoc<Project>;
+  lines: StoredDoc<LoanLine>[];
+  rules: StallRules;
+}
+
+/** Reads a project (checking the client's version when given), its lines and the stall rules. */
+export async function readProjectWorkspace(
+  tx: TransactionContext,
+  projectId: string,
+  expectedVersion: number | null,
+): Promise<ProjectWorkspace> {
+  const doc = await readProject(tx, projectId);
+  if (expectedVersion !== null) assertVersion(doc, 'projects', expectedVersion);
+  const lines = await readLinesOf(tx, projectId);
+  const rules = await readStallRules(tx);
+  return { doc, lines, rules };
+}
+
+/** The loan-line status that follows from its figures. */
+export function lineStatusOf(line: Pick<LoanLine, 'approved' | 'contracted' | 'tranches'>): LineStatus {
+  if (line.approved === null) return 'applying';
+  if (line.approved === 0) return 'declined';
+  const disbursed = lineDisbursed(line);
+  if (disbursed >= line.approved) return 'disbursed';
+  if (disbursed > 0) return 'disbursing';
+  if (line.contracted !== null && line.contracted > 0) return 'contracted';
+  return 'approved';
+}
+
+/** Summary fields whose change is worth a line in the history next to what the person changed. */
+const DERIVED_AUDIT_FIELDS = ['clearance.status', 'stall.stalled'] as const;
+
+function readDotted(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), value);
+}
+
+/** Only the fields among `paths` that differ, as they were and as they became. */
+export function diffFields(
+  before: unknown,
+  after: unknown,
+  paths: readonly string[],
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const was: Record<string, unknown> = {};
+  const now: Record<string, unknown> = {};
+  for (const path of paths) {
+    const a = readDotted(before, path);
+    const b = readDotted(after, path);
+    if (!deepEqual(a, b)) {
+      was[path] = a === undefined ? null : structuredClone(a);
+      now[path] = b === undefined ? null : structuredClone(b);
+    }
+  }
+  return { before: was, after: now };
+}
+
+/** Before/after of the changed `fields` of a project plus its derived status changes. */
+export function projectDiff(before: Project, after: Project, fields: readonly string[]) {
+  return diffFields(before, after, [...fields, ...DERIVED_AUDIT_FIELDS]);
+}
+
+/**
+ * Re-derives `next` from the workspace's lines (with `lineOverride` standing in for one changed or
+ * new line), stamps it, and writes it at the version read.
+ */
+export function writeDerivedProject(
+  ctx: HandlerContext,
+  workspace: ProjectWorkspace,
+  next: Project,
+  lineOverride?: LoanLine,
+): Project {
+  const lines = workspace.lines.map((doc) => (lineOverride && doc.id === lineOverride.id ? lineOverride : doc.data));
+  if (lineOverride && !workspace.lines.some((doc) => doc.id === lineOverride.id)) lines.push(lineOverride);
+  const derived = deriveProject({ ...next, updatedAt: ctx.at, updatedBy: ctx.actor.uid }, lines, workspace.rules, ctx.now);
+  ctx.writer.update('projects', workspace.doc.id, derived, workspace.doc.version);
+  return derived;
+}
+
+/**
+ * The common shape of a command on one project: read it (checking the client's version), its
+ * lines and the rules; let `edit` change a draft (it may read more, but must not write); derive
+ * and write the project; describe the change for the history.
+ */
+export async function editProject(
+  ctx: HandlerContext,
+  projectId: string,
+  expectedVersion: number,
+  edit: (draft: Project, workspace: ProjectWorkspace) => void | Promise<void>,
+  audit: (before: Project, after: Project) => { before: Record<string, unknown>; after: Record<string, unknown> },
+): Promise<{ project: Project; activity: ActivityDraft }> {
+  const workspace = await readProjectWorkspace(ctx.tx, projectId, expectedVersion);
+  const draft = structuredClone(workspace.doc.data);
+  await edit(draft, workspace);
+  const project = writeDerivedProject(ctx, workspace, draft);
+  const change = audit(workspace.doc.data, project);
+  return { project, activity: { projectId, lineId: null, before: change.before, after: change.after } };
+}
