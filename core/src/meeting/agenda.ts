@@ -197,6 +197,8 @@ export interface Agenda {
   byDistrict: AgendaGroupRow[];
   bySector: AgendaGroupRow[];
   approvedNotDisbursed: WaitingRow[];
+  /** The thresholds the waiting levels were measured against. */
+  waitingThresholds: { warnDays: number; alarmDays: number };
   stalled: StalledRow[];
   problems: { rows: ProblemRow[]; counts: ProblemCounts; byTag: ProblemGroup[]; byParty: ProblemGroup[] };
   assignments: { open: AssignmentRow[]; overdue: AssignmentRow[]; decidedThisMonth: AssignmentRow[] };
@@ -460,6 +462,7 @@ export function buildAgenda(input: AgendaInput): Agenda {
     byDistrict: groupRows(snapshot.projects, (p) => p.district),
     bySector: groupRows(snapshot.projects, (p) => p.sector),
     approvedNotDisbursed,
+    waitingThresholds: { warnDays: rules.approvedWarnDays, alarmDays: rules.approvedAlarmDays },
     stalled,
     problems: {
       rows: problems,
