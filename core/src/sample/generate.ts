@@ -52,6 +52,7 @@ export interface SampleWorkspace {
   settings: { stallRules: StallRules; targets: AnnualTargets };
 }
 
+const LIAISON_BANK_IDS = SAMPLE_IDENTITIES.flatMap((member) => (member.role === 'liaison' && member.bankId ? [member.bankId] : []));
 const CHINESE_PHASES = ['', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const YI = 100_000_000;
 
@@ -60,6 +61,7 @@ class Generator {
   private readonly names = new Map<string, number>();
   private readonly creditCodes = new Map<string, string>();
   private leadCursor = 0;
+  private liaisonCursor = 0;
   private bondCursor = 0;
   private tagCounter = 0;
 
@@ -86,8 +88,15 @@ class Generator {
     return code;
   }
 
-  /** Round-robin over all lenders first so every bank shows up, then sector preferences. */
-  leadBank(sector: Sector): string {
+  /**
+   * The banks with a sample liaison lead two approved projects each (so a liaison has a line to
+   * draw on); otherwise round-robin over all lenders first so every bank shows up, then sector
+   * preferences.
+   */
+  leadBank(sector: Sector, stage: StageId): string {
+    if ((stage === 'approved' || stage === 'disbursing') && this.liaisonCursor < LIAISON_BANK_IDS.length * 2) {
+      return LIAISON_BANK_IDS[this.liaisonCursor++ % LIAISON_BANK_IDS.length] as string;
+    }
     if (this.leadCursor < LENDING_BANK_IDS.length || this.random.chance(0.4)) {
       return LENDING_BANK_IDS[this.leadCursor++ % LENDING_BANK_IDS.length] as string;
     }
@@ -140,7 +149,7 @@ function buildProject(gen: Generator, index: number, slot: Slot, district: Distr
   const equityRequired = roundMillions(totalInvestment * (0.2 + random.next() * 0.15));
   const equityShare = stageIdx >= 5 ? 1 : stageIdx === 4 ? 0.5 + random.next() * 0.5 : random.next() * 0.5;
 
-  const leadBankId = stageIdx >= 1 ? gen.leadBank(sector) : null;
+  const leadBankId = stageIdx >= 1 ? gen.leadBank(sector, slot.stage) : null;
   const lines: LoanLine[] = [];
   if (leadBankId) {
     const leadProducts = sector.products.filter((product) => product !== 'bond');

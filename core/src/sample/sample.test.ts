@@ -127,6 +127,16 @@ describe('createSampleWorkspace', () => {
     for (const stage of STAGE_IDS) expect(big.projects.some((p) => p.stage === stage)).toBe(true);
   }, 60_000);
 
+  it('gives every sample liaison an approved line to draw on', () => {
+    for (const member of SAMPLE_IDENTITIES.filter((m) => m.role === 'liaison')) {
+      const drawable = ws.loanLines.filter((line) => {
+        const project = ws.projects.find((p) => p.id === line.projectId);
+        return line.bankId === member.bankId && project?.flag === null && (line.approved ?? 0) > disbursedOf(line);
+      });
+      expect(drawable.length, member.bankId ?? '').toBeGreaterThan(0);
+    }
+  });
+
   it('offers one identity per role and liaisons of 工商银行 and 光大银行', () => {
     const roles = new Set(SAMPLE_IDENTITIES.map((member) => member.role));
     expect([...roles].sort()).toEqual(['admin', 'liaison', 'staff', 'viewer']);
