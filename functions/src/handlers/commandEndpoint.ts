@@ -1,0 +1,55 @@
+/**
+ * The one command endpoint: who is calling (claims + members document), then the core executor
+ * on the Firestore store, in one transaction. Everything a command may do is decided in core;
+ * this file only adapts the transport. After a membership change the Auth claims follow.
+ */
+import { COMMAND_NAMES, executeCommand } from '@clearway/core';
+import type { CommandName, CommandResult, DocumentStore, Member } from '@clearway/core';
+import { resolveActor, type CallerAuth } from './actor';
+import { refusal, toHttpsError } from './errors';
+import { inviteMember, syncMemberAuth, type InviteResult, type MemberAuthApi } from './members';
+
+export interface EndpointDeps {
+  store: DocumentStore;
+  auth: MemberAuthApi;
+  now: () => Date;
+  log: (message: string, data: unknown) => void;
+}
+
+export interface CallableRequestLike {
+  auth?: CallerAuth;
+  data: unknown;
+}
+
+function envelopeOf(data: unknown): { name: CommandName; payload: unknown } {
+  const raw = (data ?? {}) as { name?: unknown; payload?: unknown };
+  if (typeof raw.name !== 'string' || !(COMMAND_NAMES as readonly string[]).includes(raw.name)) {
+    throw refusal('invalid-argument', 'errors.command.unknown', { command: String(raw.name) });
+  }
+  return { name: raw.name as CommandName, payload: raw.payload };
+}
+
+export async function handleCommand(deps: EndpointDeps, request: CallableRequestLike): Promise<CommandResult> {
+  try {
+    const actor = await resolveActor(deps.store, request.auth);
+    const envelope = envelopeOf(request.data);
+    const result = await executeCommand(deps.store, { actor, now: deps.now() }, envelope);
+    if (envelope.name === 'member.upsert') {
+      const uid = (envelope.payload as { uid: string }).uid;
+      const member = await deps.store.get<Member>('members', uid);
+      if (member) await syncMemberAuth(deps.auth, member.data);
+    }
+    return result;
+  } catch (error) {
+    throw toHttpsError(error, deps.log);
+  }
+}
+
+export async function handleInvite(deps: EndpointDeps, request: CallableRequestLike): Promise<InviteResult> {
+  try {
+    const actor = await resolveActor(deps.store, request.auth);
+    return await inviteMember(deps.store, deps.auth, actor, deps.now(), request.data);
+  } catch (error) {
+    throw toHttpsError(error, deps.log);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The daily stall scan: the core `stall.scan` command as the system actor, in batches (one
+ * transaction each) until no due candidate is left. The command reads only projects whose
+ * `stall.nextCheckAt` has come, so a second run the same day finds nothing and writes nothing.
+ */
+import { executeCommand } from '@clearway/core';
+import type { DocumentStore } from '@clearway/core';
+import { STALL_SCAN_MAX_BATCHES, SYSTEM_ACTOR } from '../config';
+
+export interface StallScanSummary {
+  batches: number;
+  candidates: number;
+  flagged: number;
+  newlyStalled: number;
+  cleared: number;
+  written: number;
+  /** Projects whose stall summary was rewritten, for the log. */
+  projectIds: string[];
+}
+
+export async function runStallScan(
+  store: DocumentStore,
+  now: Date,
+  log: (message: string, data: Record<string, unknown>) => void,
+  maxBatches = STALL_SCAN_MAX_BATCHES,
+): Promise<StallScanSummary> {
+  const summary: StallScanSummary = { batches: 0, candidates: 0, flagged: 0, newlyStalled: 0, cleared: 0, written: 0, projectIds: [] };
+  while (summary.batches < maxBatches) {
+    const result = await executeCommand(store, { actor: { ...SYSTEM_ACTOR }, now }, { name: 'stall.scan', payload: { scope: 'due' } });
+    const stats = result.stats ?? {};
+    summary.batches += 1;
+    summary.candidates += stats.candidates ?? 0;
+    summary.flagged += stats.flagged ?? 0;
+    summary.newlyStalled += stats.newlyStalled ?? 0;
+    summary.cleared += stats.cleared ?? 0;
+    summary.written += stats.written ?? 0;
+    summary.projectIds.push(...result.written.filter((w) => w.collection === 'projects').map((w) => w.id));
+    // A batch that wrote nothing would find the same candidates again.
+    if (!stats.more || !stats.written) break;
+  }
+  log('stall scan finished', { ...summary });
+  return summary;
+}

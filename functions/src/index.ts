@@ -1,0 +1,44 @@
+/**
+ * Cloud Functions entry: wiring only. The behaviour lives in handlers/ (transport) and in
+ * @clearway/core (every rule); params and environment are read in config.ts.
+ */
+import { initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { getFirestore } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import { setGlobalOptions } from 'firebase-functions/v2';
+import { onCall } from 'firebase-functions/v2/https';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { ENFORCE_APP_CHECK, FUNCTIONS_REGION, STALL_SCAN_SCHEDULE, STALL_SCAN_TIME_ZONE } from './config';
+import { FirestoreDocumentStore } from './firestoreDocumentStore';
+import { handleCommand, handleInvite, type EndpointDeps } from './handlers/commandEndpoint';
+import { runStallScan } from './handlers/stallScan';
+
+setGlobalOptions({ region: FUNCTIONS_REGION, maxInstances: 10 });
+
+let deps: EndpointDeps | null = null;
+function dependencies(): EndpointDeps {
+  if (!deps) {
+    const app = initializeApp();
+    deps = {
+      store: new FirestoreDocumentStore(getFirestore(app)),
+      auth: getAuth(app),
+      now: () => new Date(),
+      log: (message, data) => logger.error(message, data),
+    };
+  }
+  return deps;
+}
+
+const callableOptions = { enforceAppCheck: ENFORCE_APP_CHECK, cors: true };
+
+/** Every write of the app: `{ name, payload }` → the core command executor. */
+export const command = onCall(callableOptions, (request) => handleCommand(dependencies(), request));
+
+/** Admins invite a member by email (creates the Auth user, membership and claims). */
+export const memberInvite = onCall(callableOptions, (request) => handleInvite(dependencies(), request));
+
+/** The daily stall scan 停滞扫描 at 06:00 Beijing time. */
+export const stallScan = onSchedule({ schedule: STALL_SCAN_SCHEDULE, timeZone: STALL_SCAN_TIME_ZONE }, async () => {
+  await runStallScan(dependencies().store, new Date(), (message, data) => logger.info(message, data));
+});
