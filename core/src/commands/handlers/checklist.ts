@@ -3,6 +3,7 @@
  * and the meeting's assignments 交办事项.
  */
 import { DomainError } from '../../errors';
+import { assertMonthOpen } from '../../meeting/closeMonth';
 import type { Assignment, Blocker } from '../../types';
 import { editProject, notFound, projectDiff } from './shared';
 import type { CommandHandler } from './types';
@@ -79,6 +80,8 @@ export const blockerResolve: CommandHandler<'blocker.resolve'> = async (ctx) => 
 
 export const assignmentAdd: CommandHandler<'assignment.add'> = async (ctx) => {
   const { projectId, expectedVersion, month, what, who, dueDate } = ctx.payload;
+  // A closed month's meeting is over: its decisions are frozen with it.
+  await assertMonthOpen(ctx.tx, month);
   const assignment: Assignment = { id: ctx.newId('projects'), month, what, who, dueDate, createdAt: ctx.at, doneAt: null };
   const { activity } = await editProject(
     ctx,
