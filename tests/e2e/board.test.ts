@@ -3,39 +3,20 @@
  * mouse drag that survives a reload, the keyboard "移动到…" menu, and a refused move that snaps
  * back with its reason.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { STAGE_IDS, createSampleWorkspace } from '@clearway/core';
-import {
-  cardIdsIn,
-  cardOf,
-  dragCardTo,
-  openBoard,
-  reportFailure,
-  stageOfCard,
-  startApp,
-  type E2EApp,
-} from './harness';
+import { useBrowser } from './fixture';
+import { cardIdsIn, cardOf, dragCardTo, openBoard, stageOfCard } from './harness';
 
 // The app seeds the same workspace (default seed); only its dates follow the clock.
 const sample = createSampleWorkspace({ now: new Date() });
 const nameOf = (id: string): string => sample.projects.find((project) => project.id === id)?.name ?? id;
 
-let app: E2EApp;
+const browser = useBrowser();
 let page: Page;
-
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-beforeEach(async () => {
-  page = await app.newPage();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await reportFailure(page, context.task.name);
-  await page.context().close();
+beforeEach(() => {
+  page = browser.page;
 });
 
 /** Waits until a card is saved (the board marks a card busy while its move is in flight). */
