@@ -16,3 +16,4 @@ export * from './sample';
 export * from './commands/schemas';
 export * from './commands/execute';
 export * from './commands/handlers';
+export * from './meeting';
