@@ -36,6 +36,9 @@ async function captureViewport(page: Page, label: string, viewport: Viewport): P
   await page.locator('.el-drawer').first().waitFor({ state: 'visible', timeout: 30_000 });
   await quiet(page);
   await shoot(page, `drawer-${label}`);
+  await page.getByRole('tab', { name: /融资事项/ }).click();
+  await quiet(page);
+  await shoot(page, `drawer-lines-${label}`);
 }
 
 async function main(): Promise<void> {
