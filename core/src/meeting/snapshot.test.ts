@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_TEXT_MAX, buildMonthSnapshot } from './snapshot';
+import { SNAPSHOT_TEXT_MAX, boardOfSnapshot, buildMonthSnapshot } from './snapshot';
 import {
   FIRESTORE_MAX_DOCUMENT_BYTES,
   assembleSnapshot,
@@ -246,5 +246,27 @@ describe('snapshot text', () => {
     const text = snapshot.projects[0]!.openBlockers[0]!.description;
     expect(Array.from(text)).toHaveLength(SNAPSHOT_TEXT_MAX);
     expect(text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('boardOfSnapshot', () => {
+  it('lays a closed month out as the board columns, in rank order, off-flow apart', () => {
+    const projects = [
+      makeProject({ id: 'x', stage: 'approval', rank: 'a2' }),
+      makeProject({ id: 'y', stage: 'approval', rank: 'a1' }),
+      makeProject({ id: 'z', stage: 'pipeline', rank: 'a0' }),
+      makeProject({ id: 'w', stage: 'approval', rank: 'a0', flag: 'withdrawn' }),
+    ];
+    const board = boardOfSnapshot(buildMonthSnapshot('2026-05', projects, [], [], new Date('2026-06-06T03:00:00Z')));
+    expect(board.columns.map((c) => [c.stage, c.projects.map((p) => p.id)])).toEqual([
+      ['pipeline', ['z']],
+      ['matched', []],
+      ['diligence', []],
+      ['approval', ['y', 'x']],
+      ['approved', []],
+      ['disbursing', []],
+      ['disbursed', []],
+    ]);
+    expect(board.offFlow.map((p) => p.id)).toEqual(['w']);
   });
 });

@@ -10,6 +10,8 @@
  * stall status are the project's own as they were when the snapshot was taken.
  */
 import { dayOf, monthEnd } from '../dates';
+import { compareByRank } from '../rank';
+import { STAGE_IDS } from '../types';
 import type {
   Assignment,
   Bank,
@@ -369,4 +371,17 @@ export function buildMonthSnapshot(
     banks: [...bankTotals.values()],
     totals,
   };
+}
+
+/** The board as it stood in a closed month (read-only view): columns in rank order, off-flow apart. */
+export function boardOfSnapshot(snapshot: MonthSnapshot): {
+  columns: { stage: StageId; projects: SnapshotProject[] }[];
+  offFlow: SnapshotProject[];
+} {
+  const columns = STAGE_IDS.map((stage) => ({
+    stage,
+    projects: snapshot.projects.filter((p) => p.flag === null && p.stage === stage).sort(compareByRank),
+  }));
+  const offFlow = snapshot.projects.filter((p) => p.flag !== null).sort(compareByRank);
+  return { columns, offFlow };
 }
