@@ -17,3 +17,4 @@ export * from './commands/schemas';
 export * from './commands/execute';
 export * from './commands/handlers';
 export * from './meeting';
+export * from './commands/messages';

@@ -139,10 +139,13 @@ describe('command schemas', () => {
     ]);
   });
 
-  it('checks credit codes and normalises them to upper case; blank means none', () => {
+  it('checks credit codes (format and check characters), upper-cases them; blank means none', () => {
     const withCode = (creditCode: unknown) => ({ ...minimalProject, owner: { ...minimalProject.owner, creditCode } });
-    expect(parseCommandPayload('project.create', withCode('91530100ma6k4x2f3p')).owner.creditCode).toBe('91530100MA6K4X2F3P');
+    expect(parseCommandPayload('project.create', withCode(' 91530100ma6k4x2f3l ')).owner.creditCode).toBe('91530100MA6K4X2F3L');
     expect(parseCommandPayload('project.create', withCode('  ')).owner.creditCode).toBeNull();
+    expect(fieldErrors('project.create', withCode('91530100MA6K4X2F3P'))).toEqual([
+      { path: 'owner.creditCode', messageKey: 'errors.creditCode.invalid' },
+    ]);
     expect(fieldErrors('project.create', withCode('9153010OMA6K4X2F3'))).toEqual([
       { path: 'owner.creditCode', messageKey: 'errors.creditCode.invalid' },
     ]);

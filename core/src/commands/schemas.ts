@@ -10,6 +10,7 @@ import { isIsoDate, isIsoMonth } from '../dates';
 import { DomainError } from '../errors';
 import type { FieldError } from '../errors';
 import { formatYi, MAX_YUAN } from '../money';
+import { isValidCreditCode } from '../sample/creditCode';
 import {
   BANK_CATEGORIES,
   BLOCKER_TAGS,
@@ -141,12 +142,12 @@ const days = z
   .min(1, { error: 'errors.field.tooSmall' })
   .max(3650, { error: 'errors.field.tooLarge' });
 
-const USCC = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
+/** 统一社会信用代码 (GB 32100-2015): format and both check characters. */
 const creditCode = z
   .string({ error: requiredOr('errors.creditCode.invalid') })
   .trim()
   .transform((value) => value.toUpperCase())
-  .refine((value) => value === '' || USCC.test(value), { error: 'errors.creditCode.invalid' })
+  .refine((value) => value === '' || isValidCreditCode(value), { error: 'errors.creditCode.invalid' })
   .nullable()
   .optional()
   .transform((value) => (value ? value : null));

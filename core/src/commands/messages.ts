@@ -1,0 +1,55 @@
+/**
+ * Every message key a command can end with, so the web app can check that each one has a text
+ * in both zh-CN and en (`locales/<lang>/errors.ts`). Params, where a key has them, are listed after it.
+ */
+import { VALIDATION_MESSAGE_KEYS } from './schemas';
+
+export const COMMAND_MESSAGE_KEYS = [
+  ...VALIDATION_MESSAGE_KEYS,
+  // executor
+  'errors.command.unknown', // {command}
+  'errors.command.unavailable', // {command}
+  'errors.conflict', // {collection, id}
+  'errors.permission.role', // {role, command}
+  'errors.permission.otherBank', // {bankId}
+  // not found
+  'errors.notFound.project', // {id}
+  'errors.notFound.line',
+  'errors.notFound.bank',
+  'errors.notFound.blocker',
+  'errors.notFound.assignment',
+  'errors.notFound.member',
+  // projects and moves
+  'errors.project.needThisYearOverTotal', // {needThisYear, needTotal} yuan
+  'errors.project.equityPaidOverRequired', // {equityPaid, equityRequired} yuan
+  'errors.project.equityOverInvestment', // {equityRequired, totalInvestment} yuan
+  'errors.rank.invalid', // {before, after}
+  'errors.gate.needMissing', // {stage}
+  'errors.gate.leadBankMissing',
+  'errors.gate.loanLineMissing',
+  'errors.gate.approvedAmountMissing',
+  'errors.gate.trancheMissing',
+  'errors.gate.notFullyDisbursed', // {stage, remaining} formatted 万元
+  'errors.gate.offFlow', // {stage, flag}
+  'errors.blocker.alreadyResolved', // {id}
+  'errors.assignment.alreadyDone', // {id}
+  // loan lines; amounts in params are integer yuan
+  'errors.line.duplicate', // {bankId, product, lineId}
+  'errors.line.notApproved',
+  'errors.line.declined',
+  'errors.line.overDisbursed', // {approved, disbursed, amount}
+  'errors.line.approvedBelowDisbursed', // {approved, disbursed}
+  'errors.line.approvedBelowContracted', // {approved, contracted}
+  'errors.line.approvalAfterTranche', // {approvedDate, trancheDate}
+  'errors.line.contractOverApproved', // {approved, contracted}
+  'errors.line.contractBeforeApproval', // {date, approvedDate}
+  'errors.line.trancheBeforeApproval', // {date, approvedDate}
+  'errors.date.future', // {date, today}
+  // administration
+  'errors.bank.duplicateName', // {name}
+  'errors.member.selfDemotion',
+  // the monthly meeting (meeting/closeMonth.ts)
+  'errors.month.closed',
+  'errors.month.alreadyClosed',
+  'errors.month.future',
+] as const;
