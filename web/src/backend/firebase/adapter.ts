@@ -1,0 +1,199 @@
+/**
+ * The Firebase backend: Auth (email + password), realtime Firestore listeners for reads, and every
+ * write as a command through the `command` callable. Only this folder imports the Firebase SDK,
+ * and it is loaded with a dynamic import, so local mode never downloads it.
+ *
+ * Listeners follow the signed-in actor: while nobody is signed in they are parked (the rules
+ * would refuse them), and when the actor changes they re-attach with queries scoped to what that
+ * actor may read.
+ */
+import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
+import {
+  connectAuthEmulator,
+  getAuth,
+  onIdTokenChanged,
+  signInWithEmailAndPassword,
+  signOut,
+  type Auth,
+  type User,
+} from 'firebase/auth';
+import { connectFirestoreEmulator, getFirestore, onSnapshot, type Firestore } from 'firebase/firestore';
+import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from 'firebase/functions';
+import { DomainError, ROLES } from '@clearway/core';
+import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, Role, StoredDoc } from '@clearway/core';
+import type { Backend, Unsubscribe } from '../types';
+import type { FirebaseWebConfig } from './config';
+import { fromCallableError, fromListenerError, fromSignInError } from './errors';
+import { buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
+
+export interface FirebaseBackend extends Backend {
+  readonly kind: 'firebase';
+  /** Closes every listener and the app (tests, hot reload). */
+  dispose(): Promise<void>;
+}
+
+interface Watcher {
+  attach(actor: Actor): Unsubscribe;
+  detach: Unsubscribe | null;
+}
+
+let appCounter = 0;
+
+export async function actorOf(user: User | null): Promise<Actor | null> {
+  if (!user) return null;
+  const { claims } = await user.getIdTokenResult();
+  const role = claims.role;
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
+  return {
+    uid: user.uid,
+    name: user.displayName ?? user.email ?? user.uid,
+    role: role as Role,
+    bankId: typeof claims.bankId === 'string' ? claims.bankId : null,
+  };
+}
+
+function actorKey(actor: Actor | null): string {
+  return actor ? `${actor.uid}|${actor.role}|${actor.bankId ?? ''}` : '';
+}
+
+export async function createFirebaseBackendWith(config: FirebaseWebConfig): Promise<FirebaseBackend> {
+  const app: FirebaseApp = initializeApp(
+    { apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId, appId: config.appId },
+    `clearway-${++appCounter}`,
+  );
+  const auth: Auth = getAuth(app);
+  const db: Firestore = getFirestore(app);
+  const functions: Functions = getFunctions(app, config.functionsRegion);
+  if (config.emulators) {
+    const { host, authPort, firestorePort, functionsPort } = config.emulators;
+    connectAuthEmulator(auth, `http://${host}:${authPort}`, { disableWarnings: true });
+    connectFirestoreEmulator(db, host, firestorePort);
+    connectFunctionsEmulator(functions, host, functionsPort);
+  }
+  const callCommand = httpsCallable<CommandEnvelope, CommandResult>(functions, 'command');
+
+  let actor: Actor | null = null;
+  const actorListeners = new Set<(actor: Actor | null) => void>();
+  const watchers = new Set<Watcher>();
+
+  function setActor(next: Actor | null): void {
+    const changed = actorKey(next) !== actorKey(actor);
+    actor = next;
+    if (changed) {
+      for (const watcher of watchers) {
+        watcher.detach?.();
+        watcher.detach = next ? watcher.attach(next) : null;
+      }
+    }
+    for (const listener of actorListeners) listener(next);
+  }
+
+  let resolveReady!: () => void;
+  const readyPromise = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
+  const stopAuthWatch = onIdTokenChanged(auth, (user) => {
+    actorOf(user)
+      .catch(() => null)
+      .then((next) => {
+        setActor(next);
+        resolveReady();
+      });
+  });
+
+  function addWatcher(attach: (actor: Actor) => Unsubscribe): Unsubscribe {
+    const watcher: Watcher = { attach, detach: actor ? attach(actor) : null };
+    watchers.add(watcher);
+    return () => {
+      watcher.detach?.();
+      watcher.detach = null;
+      watchers.delete(watcher);
+    };
+  }
+
+  async function execute(command: CommandEnvelope, retried = false): Promise<CommandResult> {
+    try {
+      return (await callCommand(command)).data;
+    } catch (error) {
+      const refusal = fromCallableError(error);
+      // The role changed since the token was minted: refresh it once and try again.
+      if (!retried && refusal.messageKey === 'auth.error.sessionStale' && auth.currentUser) {
+        await auth.currentUser.getIdToken(true);
+        setActor(await actorOf(auth.currentUser));
+        return execute(command, true);
+      }
+      throw refusal;
+    }
+  }
+
+  return {
+    kind: 'firebase',
+    ready: () => readyPromise,
+    execute: (command) => execute(command),
+
+    watchQuery<T>(
+      collectionName: CollectionName,
+      spec: QuerySpec,
+      onNext: (docs: StoredDoc<T>[]) => void,
+      onError?: (error: unknown) => void,
+    ): Unsubscribe {
+      return addWatcher((current) =>
+        onSnapshot(
+          buildQuery(db, collectionName, scopeForActor(collectionName, spec, current)),
+          (snapshot) => onNext(snapshot.docs.map((d) => toStoredDoc<T>(d)!)),
+          (error) => onError?.(fromListenerError(error)),
+        ),
+      );
+    },
+
+    watchDoc<T>(
+      collectionName: CollectionName,
+      id: string,
+      onNext: (doc: StoredDoc<T> | null) => void,
+      onError?: (error: unknown) => void,
+    ): Unsubscribe {
+      return addWatcher(() =>
+        onSnapshot(
+          docRef(db, collectionName, id),
+          (snapshot) => onNext(toStoredDoc<T>(snapshot)),
+          (error) => onError?.(fromListenerError(error)),
+        ),
+      );
+    },
+
+    watchActor(onNext: (actor: Actor | null) => void): Unsubscribe {
+      actorListeners.add(onNext);
+      onNext(actor);
+      return () => actorListeners.delete(onNext);
+    },
+
+    auth: {
+      async signIn(email: string, password: string): Promise<void> {
+        let user: User;
+        try {
+          user = (await signInWithEmailAndPassword(auth, email.trim(), password)).user;
+        } catch (error) {
+          throw fromSignInError(error);
+        }
+        const signedIn = await actorOf(user);
+        if (!signedIn) {
+          await signOut(auth);
+          throw new DomainError('permission-denied', 'auth.error.notMember');
+        }
+        setActor(signedIn);
+      },
+      async signOut(): Promise<void> {
+        await signOut(auth);
+        setActor(null);
+      },
+    },
+
+    async dispose(): Promise<void> {
+      stopAuthWatch();
+      for (const watcher of watchers) watcher.detach?.();
+      watchers.clear();
+      actorListeners.clear();
+      await deleteApp(app);
+    },
+  };
+}
