@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { STAGE_IDS, createSampleWorkspace } from '@clearway/core';
-import { eventually, useBrowser } from './fixture';
+import { PATIENTLY, useBrowser } from './fixture';
 import { cardIdsIn, cardOf, dragCardTo, openBoard, stageOfCard } from './harness';
 
 // The app seeds the same workspace (default seed); only its dates follow the clock.
@@ -21,7 +21,7 @@ beforeEach(() => {
 
 /** Waits until a card is saved (the board marks a card busy while its move is in flight). */
 async function settled(projectId: string): Promise<void> {
-  await eventually(() => cardOf(page, projectId).getAttribute('aria-busy')).toBeNull();
+  await expect.poll(() => cardOf(page, projectId).getAttribute('aria-busy'), PATIENTLY).toBeNull();
 }
 
 describe('the board', () => {
@@ -37,7 +37,7 @@ describe('the board', () => {
     const withLeadBank = sample.projects.find((project) => project.leadBankId === 'icbc');
     expect(withLeadBank).toBeDefined();
     const card = cardOf(page, withLeadBank?.id ?? '');
-    await eventually(() => card.innerText()).toContain(withLeadBank?.name ?? '?');
+    await expect.poll(() => card.innerText(), PATIENTLY).toContain(withLeadBank?.name ?? '?');
     expect(await card.innerText()).toContain('工商银行');
     expect(await card.innerText()).toContain('万元');
     expect(await page.locator('.card__stall').count()).toBeGreaterThan(0);
@@ -50,13 +50,13 @@ describe('the board', () => {
     const id = projectId as string;
     // Moving back a stage passes every gate.
     await dragCardTo(page, id, 'pipeline');
-    await eventually(() => stageOfCard(page, id)).toBe('pipeline');
+    await expect.poll(() => stageOfCard(page, id), PATIENTLY).toBe('pipeline');
     expect((await cardIdsIn(page, 'pipeline'))[0]).toBe(id);
     await settled(id);
 
     await page.reload();
     await openBoard(page);
-    await eventually(() => stageOfCard(page, id)).toBe('pipeline');
+    await expect.poll(() => stageOfCard(page, id), PATIENTLY).toBe('pipeline');
     expect(await cardIdsIn(page, 'matched')).not.toContain(id);
   });
 
@@ -70,13 +70,13 @@ describe('the board', () => {
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     const focusedRole = () => page.evaluate(() => document.activeElement?.getAttribute('role') ?? '');
     // The menu takes the focus when it opens; walk it with the arrow keys to the wanted entry.
-    await eventually(focusedRole).toBe('menuitem');
+    await expect.poll(focusedRole, PATIENTLY).toBe('menuitem');
     for (let step = 0; step < 12 && (await focused()) !== '移到「调查评估」'; step++) {
       await page.keyboard.press('ArrowDown');
     }
     expect(await focused()).toBe('移到「调查评估」');
     await page.keyboard.press('Enter');
-    await eventually(() => stageOfCard(page, id)).toBe('diligence');
+    await expect.poll(() => stageOfCard(page, id), PATIENTLY).toBe('diligence');
     await settled(id);
     await page.reload();
     await openBoard(page);
@@ -93,7 +93,7 @@ describe('the board', () => {
     const message = page.locator('.el-message').filter({ hasText: nameOf(id) });
     await message.first().waitFor({ state: 'visible' });
     expect(await message.first().innerText()).toMatch(/未能移动「.+」：.*牵头/);
-    await eventually(() => stageOfCard(page, id)).toBe('pipeline');
+    await expect.poll(() => stageOfCard(page, id), PATIENTLY).toBe('pipeline');
     expect(await cardIdsIn(page, 'pipeline')).toEqual(before);
     await page.reload();
     await openBoard(page);

@@ -2,7 +2,7 @@
  * Vitest wiring for the browser tests: one server and browser per file, a fresh context (fresh
  * IndexedDB, so fresh sample data) per test, and a screenshot of the page when a test fails.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Page } from 'playwright-core';
 import { reportFailure, startApp, type E2EApp, type Viewport } from './harness';
 
@@ -40,7 +40,5 @@ export function useBrowser(options: { viewport?: Viewport } = {}): BrowserFixtur
   };
 }
 
-/** `expect.poll` with a patience fit for a shared, busy CI machine (vitest's default is 1 s). */
-export function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: 15_000, interval: 100 });
-}
+/** Options for `expect.poll` with a patience fit for a shared, busy CI machine (vitest's default is 1 s). */
+export const PATIENTLY = { timeout: 15_000, interval: 100 } as const;

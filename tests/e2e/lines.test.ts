@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { createSampleWorkspace, formatWan, type LoanLine } from '@clearway/core';
-import { eventually, useBrowser } from './fixture';
+import { PATIENTLY, useBrowser } from './fixture';
 import { cardOf, openBoard, switchIdentity } from './harness';
 
 // The app seeds the same workspace (default seed); only its dates follow the clock.
@@ -75,16 +75,16 @@ describe('loan lines', () => {
     await dialog.locator('[data-test="submit"]').click();
     await dialog.waitFor({ state: 'hidden' });
 
-    await eventually(() => trancheRows(ICBC_LINE.id).count()).toBe(rowsBefore + 1);
+    await expect.poll(() => trancheRows(ICBC_LINE.id).count(), PATIENTLY).toBe(rowsBefore + 1);
     expect(await lineCard(ICBC_LINE.id).innerText()).toContain(wanText(drawn(ICBC_LINE) + TRANCHE));
     // The board card's progress follows the project's recomputed clearance.
     const projectDisbursed = (projectOf(ICBC_LINE)?.clearance.disbursed ?? 0) + TRANCHE;
-    await eventually(() => cardOf(page, ICBC_LINE.projectId).innerText()).toContain(`已投放 ${wanText(projectDisbursed)}`);
+    await expect.poll(() => cardOf(page, ICBC_LINE.projectId).innerText(), PATIENTLY).toContain(`已投放 ${wanText(projectDisbursed)}`);
     expect(await drawer.innerText()).toContain(wanText(projectDisbursed));
 
     await page.reload();
     await openBoard(page, `/?project=${ICBC_LINE.projectId}`);
-    await eventually(() => trancheRows(ICBC_LINE.id).count()).toBe(rowsBefore + 1);
+    await expect.poll(() => trancheRows(ICBC_LINE.id).count(), PATIENTLY).toBe(rowsBefore + 1);
   });
 
   it("refuses a liaison another bank's line: nothing to press, and the reason is shown", async () => {
