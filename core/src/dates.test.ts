@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
 import {
   TIME_ZONE,
   addDays,
@@ -109,6 +112,22 @@ describe('Shanghai calendar', () => {
         expect(monthOf(monthEnd(m))).toBe(m);
         expect(monthOf(new Date(Date.parse(monthEnd(m)) + 1))).toBe(addMonths(m, 1));
       }),
+    );
+  });
+
+  it('agrees with the tz database on both sides of the fixed-offset shortcut (1991 onwards)', () => {
+    dayjs.extend(utc);
+    dayjs.extend(timezone);
+    const instant = fc.integer({ min: Date.UTC(1985, 0, 1), max: Date.UTC(2100, 0, 1) }).map((ms) => new Date(ms));
+    fc.assert(
+      fc.property(instant, (at) => {
+        const zoned = dayjs(at).tz(TIME_ZONE);
+        expect(dayOf(at)).toBe(zoned.format('YYYY-MM-DD'));
+        expect(dayOf(at.toISOString())).toBe(zoned.format('YYYY-MM-DD'));
+        // Before 1992 the tz database's own startOf('day') disagrees with itself on DST days.
+        if (at.getUTCFullYear() >= 1992) expect(startOfDay(dayOf(at))).toBe(zoned.startOf('day').toISOString());
+      }),
+      { numRuns: 500 },
     );
   });
 });
