@@ -25,6 +25,14 @@ function drawableLine(bankId: string): LoanLine {
 const ICBC_LINE = drawableLine('icbc');
 // A project 工商银行 has no line on, but another bank has: a liaison of 工商银行 may not act there.
 const OTHER_BANK_LINE = drawableLine('ccb');
+// A project stalled only because its approval has waited past the alarm: a first drawdown ends it.
+const WAITING_PROJECT = sample.projects.find(
+  (project) =>
+    project.stage === 'approved' &&
+    project.flag === null &&
+    project.stall.stalled &&
+    project.stall.flags.every((flag) => flag.params.basis === 'approvedNotDisbursed'),
+);
 const TRANCHE = 1_000_000; // 100万元
 const wanText = (yuan: number) => formatWan(yuan, { unit: false });
 
@@ -85,6 +93,23 @@ describe('loan lines', () => {
     await page.reload();
     await openBoard(page, `/?project=${ICBC_LINE.projectId}`);
     await expect.poll(() => trancheRows(ICBC_LINE.id).count(), PATIENTLY).toBe(rowsBefore + 1);
+  });
+
+  it('clears the approved-not-disbursed stall badge when the bureau records the first drawdown', async () => {
+    expect(WAITING_PROJECT, 'the sample has an approval waiting past the alarm').toBeDefined();
+    const project = WAITING_PROJECT as NonNullable<typeof WAITING_PROJECT>;
+    const line = sample.loanLines.find((candidate) => candidate.projectId === project.id && (candidate.approved ?? 0) > 0) as LoanLine;
+    await openBoard(page);
+    const badge = cardOf(page, project.id).locator('.card__stall');
+    expect(await badge.innerText()).toContain('停滞');
+    await openProject(project.id);
+    await page.getByRole('tab', { name: /融资事项/ }).click();
+    const dialog = await openTrancheForm(line.id);
+    await dialog.locator('.money-input input').fill('100');
+    await dialog.locator('[data-test="submit"]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => badge.count(), PATIENTLY).toBe(0);
+    expect(await cardOf(page, project.id).innerText()).toContain(`已投放 ${wanText(TRANCHE)}`);
   });
 
   it("refuses a liaison another bank's line: nothing to press, and the reason is shown", async () => {
