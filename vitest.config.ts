@@ -16,6 +16,9 @@ export default defineConfig({
           include: ['web/src/**/*.test.ts'],
           environment: 'happy-dom',
           setupFiles: ['web/src/test/setup.ts'],
+          // Element Plus goes through Vite: natively, Node hands its `async-validator` import the CJS
+          // module object instead of the class (so ElForm validation breaks), and its style entries import .css.
+          server: { deps: { inline: ['element-plus'] } },
         },
       },
       { test: { name: 'functions', include: ['functions/src/**/*.test.ts'], environment: 'node' } },
