@@ -1,0 +1,308 @@
+/**
+ * The monthly scheduling meeting 月度调度会: which month is on the table, the agenda core builds
+ * for it from the live board, the closed months and their frozen snapshots, the annual targets,
+ * and the meeting's commands (decisions as assignments, closing the month, setting targets).
+ *
+ * A closed month's snapshot never changes, so it is read once and cached. For a closed month
+ * "what changed" compares the frozen snapshots; for an open month it compares the live workspace
+ * with the last closed one, as core's agenda does.
+ */
+import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
+import { defineStore } from 'pinia';
+import {
+  DEFAULT_STALL_RULES,
+  addMonths,
+  assembleSnapshot,
+  buildAgenda,
+  diffMonths,
+  monthOf,
+  snapshotPartId,
+  type Agenda,
+  type AnnualTargets,
+  type CommandName,
+  type DomainErrorShape,
+  type IsoMonth,
+  type MonthDiff,
+  type MonthDoc,
+  type MonthSnapshot,
+  type SnapshotHeaderDoc,
+  type SnapshotPartDoc,
+  type StallRules,
+  type StoredDoc,
+} from '@clearway/core';
+import type { Backend, Unsubscribe } from '@/backend/types';
+import type { AssignmentValues, TargetValues } from '@/components/meeting/types';
+import { asDomainErrorShape } from '@/composables/useCommandFeedback';
+import { useBoardStore } from './board';
+import { useLinesStore } from './lines';
+import type { CommandOutcome } from './project';
+import { useSessionStore } from './session';
+
+
+type SnapshotEntry = { state: 'loading' } | { state: 'ready'; snapshot: MonthSnapshot } | { state: 'missing' } | { state: 'error'; error: unknown };
+
+const CLOCK_TICK_MS = 60_000;
+
+/** The first value of a document watch, then the watch is stopped. */
+function readOnce<T>(backend: Backend, collection: 'snapshots', id: string): Promise<StoredDoc<T> | null> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let stop: Unsubscribe | null = null;
+    const finish = () => {
+      done = true;
+      stop?.();
+    };
+    stop = backend.watchDoc<T>(
+      collection,
+      id,
+      (doc) => {
+        if (done) return;
+        finish();
+        resolve(doc);
+      },
+      (error) => {
+        if (done) return;
+        finish();
+        reject(error);
+      },
+    );
+    if (done) stop();
+  });
+}
+
+/** The meeting is usually held early in a month about the month before, until that one is closed. */
+export function defaultMeetingMonth(now: Date, closed: ReadonlySet<IsoMonth>): IsoMonth {
+  const previous = addMonths(monthOf(now), -1);
+  return closed.has(previous) ? monthOf(now) : previous;
+}
+
+export const useMeetingStore = defineStore('meeting', () => {
+  const session = useSessionStore();
+  const board = useBoardStore();
+  const linesStore = useLinesStore();
+
+  const clock = ref(new Date());
+  const timer = setInterval(() => (clock.value = new Date()), CLOCK_TICK_MS);
+  onScopeDispose(() => clearInterval(timer));
+
+  const month = ref<IsoMonth | null>(null);
+  const monthDocs = shallowRef<StoredDoc<MonthDoc>[]>([]);
+  const monthsLoaded = ref(false);
+  const stallRulesDoc = shallowRef<StoredDoc<StallRules> | null>(null);
+  const targetsDoc = shallowRef<StoredDoc<AnnualTargets> | null>(null);
+  const targetsLoaded = ref(false);
+  const snapshots = shallowRef<ReadonlyMap<IsoMonth, SnapshotEntry>>(new Map());
+  const running = ref<CommandName | null>(null);
+
+  const year = computed(() => Number((month.value ?? monthOf(clock.value)).slice(0, 4)));
+
+  let stops: Unsubscribe[] = [];
+  let stopTargets: Unsubscribe | null = null;
+  watch(
+    () => session.backend,
+    (backend) => {
+      stops.forEach((stop) => stop());
+      stops = [];
+      snapshots.value = new Map();
+      monthsLoaded.value = false;
+      if (!backend) return;
+      stops = [
+        backend.watchQuery<MonthDoc>('months', {}, (docs) => {
+          monthDocs.value = docs;
+          monthsLoaded.value = true;
+        }),
+        backend.watchDoc<StallRules>('settings', 'stallRules', (doc) => (stallRulesDoc.value = doc)),
+      ];
+    },
+    { immediate: true },
+  );
+  watch(
+    () => [session.backend, year.value] as const,
+    ([backend, forYear]) => {
+      stopTargets?.();
+      stopTargets = null;
+      targetsDoc.value = null;
+      targetsLoaded.value = false;
+      if (!backend) return;
+      stopTargets = backend.watchDoc<AnnualTargets>('settings', `targets-${forYear}`, (doc) => {
+        targetsDoc.value = doc;
+        targetsLoaded.value = true;
+      });
+    },
+    { immediate: true },
+  );
+
+  const closedMonths = computed<MonthDoc[]>(() =>
+    monthDocs.value
+      .map((doc) => doc.data)
+      .filter((doc) => doc.status === 'closed')
+      .sort((a, b) => (a.month < b.month ? 1 : -1)),
+  );
+  const closedSet = computed(() => new Set(closedMonths.value.map((doc) => doc.month)));
+  const currentMonth = computed(() => monthOf(clock.value));
+
+  // Pick the default month once the closed months are known.
+  watch(
+    monthsLoaded,
+    (loaded) => {
+      if (loaded && month.value === null) month.value = defaultMeetingMonth(clock.value, closedSet.value);
+    },
+    { immediate: true },
+  );
+
+  const selectedMonth = computed<IsoMonth>(() => month.value ?? defaultMeetingMonth(clock.value, closedSet.value));
+  const monthDoc = computed<MonthDoc | null>(() => monthDocs.value.find((doc) => doc.id === selectedMonth.value)?.data ?? null);
+  const isClosed = computed(() => monthDoc.value?.status === 'closed');
+  const previousClosedMonth = computed<IsoMonth | null>(
+    () => closedMonths.value.find((doc) => doc.month < selectedMonth.value)?.month ?? null,
+  );
+
+  function snapshotOf(forMonth: IsoMonth): SnapshotEntry | undefined {
+    return snapshots.value.get(forMonth);
+  }
+
+  function setSnapshot(forMonth: IsoMonth, entry: SnapshotEntry): void {
+    snapshots.value = new Map(snapshots.value).set(forMonth, entry);
+  }
+
+  /** Reads a closed month's frozen snapshot (its header and parts) once; later calls use the cache. */
+  async function ensureSnapshot(forMonth: IsoMonth): Promise<MonthSnapshot | null> {
+    const cached = snapshots.value.get(forMonth);
+    if (cached?.state === 'ready') return cached.snapshot;
+    if (cached?.state === 'loading' || cached?.state === 'missing') return null;
+    const backend = session.backend;
+    if (!backend) return null;
+    setSnapshot(forMonth, { state: 'loading' });
+    try {
+      const header = await readOnce<SnapshotHeaderDoc>(backend, 'snapshots', forMonth);
+      if (!header) {
+        setSnapshot(forMonth, { state: 'missing' });
+        return null;
+      }
+      const parts: SnapshotPartDoc[] = [];
+      for (let part = 0; part < header.data.parts; part++) {
+        const doc = await readOnce<SnapshotPartDoc>(backend, 'snapshots', snapshotPartId(forMonth, part));
+        if (doc) parts.push(doc.data);
+      }
+      const snapshot = assembleSnapshot(header.data, parts);
+      setSnapshot(forMonth, { state: 'ready', snapshot });
+      return snapshot;
+    } catch (error) {
+      setSnapshot(forMonth, { state: 'error', error });
+      return null;
+    }
+  }
+
+  // The snapshots the agenda needs: the month itself once closed, and the closed month before it.
+  watch(
+    () => [selectedMonth.value, isClosed.value, previousClosedMonth.value, session.backend] as const,
+    ([forMonth, closed, previous]) => {
+      if (previous) void ensureSnapshot(previous);
+      if (closed) void ensureSnapshot(forMonth);
+    },
+    { immediate: true },
+  );
+
+  function readySnapshot(forMonth: IsoMonth | null): MonthSnapshot | null {
+    if (!forMonth) return null;
+    const entry = snapshots.value.get(forMonth);
+    return entry?.state === 'ready' ? entry.snapshot : null;
+  }
+
+  const stallRules = computed<StallRules>(() => stallRulesDoc.value?.data ?? DEFAULT_STALL_RULES);
+  const targets = computed<AnnualTargets | null>(() => targetsDoc.value?.data ?? null);
+
+  const loading = computed(() => {
+    if (!board.loaded || !linesStore.loaded || !monthsLoaded.value) return true;
+    const previous = previousClosedMonth.value;
+    return previous !== null && snapshotOf(previous)?.state !== 'ready' && snapshotOf(previous)?.state !== 'missing';
+  });
+
+  const agenda = computed<Agenda | null>(() => {
+    if (loading.value) return null;
+    const previousSnapshot = readySnapshot(previousClosedMonth.value);
+    const built = buildAgenda({
+      month: selectedMonth.value,
+      projects: board.projects,
+      lines: linesStore.lines,
+      banks: board.banks,
+      targets: targets.value,
+      previousSnapshot,
+      now: clock.value,
+      rules: stallRules.value,
+    });
+    const frozen = isClosed.value ? readySnapshot(selectedMonth.value) : null;
+    return frozen ? { ...built, changes: diffMonths(previousSnapshot, frozen) } : built;
+  });
+
+  /** What changed in the month: frozen against frozen once closed, live against the last close before. */
+  const changes = computed<MonthDiff | null>(() => agenda.value?.changes ?? null);
+
+  function setMonth(next: IsoMonth): void {
+    month.value = next;
+    clock.value = new Date();
+  }
+
+  async function run(name: CommandName, payload: Record<string, unknown>): Promise<CommandOutcome> {
+    running.value = name;
+    try {
+      const result = await session.execute({ name, payload });
+      clock.value = new Date();
+      return { ok: true, result };
+    } catch (caught) {
+      const shape = asDomainErrorShape(caught);
+      if (!shape) console.error(caught);
+      const error: DomainErrorShape = shape ?? { code: 'internal', messageKey: 'errors.internal' };
+      return { ok: false, error };
+    } finally {
+      if (running.value === name) running.value = null;
+    }
+  }
+
+  function projectVersion(projectId: string): number {
+    return board.projectDocs.get(projectId)?.version ?? 0;
+  }
+
+  function addAssignment(projectId: string, values: AssignmentValues): Promise<CommandOutcome> {
+    return run('assignment.add', { projectId, expectedVersion: projectVersion(projectId), month: selectedMonth.value, ...values });
+  }
+
+  function completeAssignment(projectId: string, assignmentId: string): Promise<CommandOutcome> {
+    return run('assignment.complete', { projectId, expectedVersion: projectVersion(projectId), assignmentId });
+  }
+
+  function closeMonth(): Promise<CommandOutcome> {
+    return run('month.close', { month: selectedMonth.value });
+  }
+
+  function setTargets(values: TargetValues): Promise<CommandOutcome> {
+    const expectedVersion = values.year === year.value ? (targetsDoc.value?.version ?? null) : null;
+    return run('targets.set', { expectedVersion, ...values });
+  }
+
+  return {
+    clock,
+    month: selectedMonth,
+    currentMonth,
+    monthDoc,
+    monthDocs,
+    closedMonths,
+    isClosed,
+    previousClosedMonth,
+    stallRules,
+    targets,
+    targetsLoaded,
+    loading,
+    agenda,
+    changes,
+    running,
+    setMonth,
+    ensureSnapshot,
+    snapshotOf,
+    readySnapshot,
+    addAssignment,
+    completeAssignment,
+    closeMonth,
+    setTargets,
+  };
+});
