@@ -1,0 +1,50 @@
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Element Plus is resolved per component (only what a template uses is bundled, with its CSS).
+ * The Firebase SDK, the chart library and the Excel writer sit behind dynamic imports and land in
+ * their own chunks, so the first load in local mode downloads none of them.
+ */
+const LAZY_VENDOR_GROUPS: { name: string; test: RegExp }[] = [
+  { name: 'firebase', test: /node_modules[\\/](firebase|@firebase|re2js)[\\/]/ },
+  { name: 'charts', test: /node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/ },
+  { name: 'exceljs', test: /node_modules[\\/]exceljs[\\/]/ },
+];
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    Components({
+      dirs: [],
+      resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+      dts: 'src/components.d.ts',
+    }),
+  ],
+  resolve: {
+    alias: [
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
+      // vuedraggable ships CommonJS whose `require('vue')` would resolve to Vue's full CJS build,
+      // template compiler included (~70 KB); every other import already gets this runtime build.
+      { find: /^vue$/, replacement: 'vue/dist/vue.runtime.esm-bundler.js' },
+    ],
+  },
+  server: { port: 5173, strictPort: false },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            ...LAZY_VENDOR_GROUPS.map((group) => ({ ...group, priority: 20, includeDependenciesRecursively: false })),
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 10 },
+          ],
+        },
+      },
+    },
+  },
+});
