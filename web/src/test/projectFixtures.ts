@@ -1,0 +1,65 @@
+/** Builders for the project drawer's tests, and a tiny Backend over core's in-memory store. */
+import {
+  executeCommand,
+  type MemoryDocumentStore,
+  type Actor,
+  type CollectionName,
+  type LoanLine,
+  type QuerySpec,
+  type StoredDoc,
+} from '@clearway/core';
+import type { Backend } from '@/backend/types';
+
+export const WAN = 10_000;
+export const T0 = '2026-03-02T02:00:00.000Z';
+
+export function makeLine(overrides: Partial<LoanLine> = {}): LoanLine {
+  return {
+    id: 'l1',
+    projectId: 'p1',
+    bankId: 'icbc',
+    product: 'projectLoan',
+    requested: 20_000 * WAN,
+    approved: null,
+    approvedDate: null,
+    contracted: null,
+    contractDate: null,
+    tranches: [],
+    status: 'applying',
+    note: '',
+    createdAt: T0,
+    updatedAt: T0,
+    updatedBy: 'u-staff',
+    ...overrides,
+  };
+}
+
+/**
+ * A Backend that runs commands with core's executor on a MemoryDocumentStore and serves watches
+ * from its change feed: what the local backend does, minus IndexedDB and tab sync.
+ */
+export function memoryBackend(store: MemoryDocumentStore, actor: Actor, now: () => Date = () => new Date()): Backend {
+  const changedIn = (collection: CollectionName, listener: () => void) =>
+    store.subscribe((changes) => {
+      if (changes.some((change) => change.collection === collection)) listener();
+    });
+  return {
+    kind: 'local',
+    ready: async () => {},
+    execute: (command) => executeCommand(store, { actor, now: now() }, command),
+    watchQuery<T>(collection: CollectionName, spec: QuerySpec, onNext: (docs: StoredDoc<T>[]) => void) {
+      const emit = () => void store.query<T>(collection, spec).then(onNext);
+      emit();
+      return changedIn(collection, emit);
+    },
+    watchDoc<T>(collection: CollectionName, id: string, onNext: (doc: StoredDoc<T> | null) => void) {
+      const emit = () => void store.get<T>(collection, id).then(onNext);
+      emit();
+      return changedIn(collection, emit);
+    },
+    watchActor(onNext) {
+      onNext(actor);
+      return () => {};
+    },
+  };
+}
