@@ -1,0 +1,35 @@
+/**
+ * Performance marks for the benchmark (`npm run bench`), visible in any browser's performance
+ * panel too: `clearway:data-ready` when the board's data first arrives, `clearway:board-painted`
+ * once the cards of that data are on screen (Vue has patched the DOM, a frame has been drawn and
+ * its paint task has run).
+ */
+import { nextTick, watch, type WatchSource } from 'vue';
+
+export const DATA_READY_MARK = 'clearway:data-ready';
+export const BOARD_PAINTED_MARK = 'clearway:board-painted';
+
+function afterNextPaint(callback: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(callback, 0);
+    return;
+  }
+  // rAF runs just before the frame is drawn; a task queued from it runs once the frame is out.
+  requestAnimationFrame(() => setTimeout(callback, 0));
+}
+
+export function useBoardPaintMarks(loaded: WatchSource<boolean>): void {
+  if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
+  let marked = false;
+  watch(
+    loaded,
+    (isLoaded) => {
+      if (!isLoaded || marked) return;
+      marked = true;
+      performance.mark(DATA_READY_MARK);
+      void nextTick(() => afterNextPaint(() => performance.mark(BOARD_PAINTED_MARK)));
+    },
+    // 'sync': the mark lands the moment the store flips `loaded`, before Vue renders anything.
+    { immediate: true, flush: 'sync' },
+  );
+}
