@@ -164,6 +164,26 @@ describe('buildAgenda on a hand-made workspace', () => {
     expect(agenda.assignments.decidedThisMonth.map((a) => a.assignmentId)).toEqual(['e1']);
   });
 
+  it("keeps a month's decisions recorded at its meeting after the month ended", () => {
+    const { projects, lines } = handMadeWorkspace();
+    const [first, ...rest] = projects as [Project, ...Project[]];
+    const decided = {
+      id: 'late',
+      month: '2026-05',
+      what: '督促首笔提款',
+      who: '市财政局',
+      dueDate: '2026-06-30',
+      createdAt: '2026-06-02T02:00:00.000Z',
+      doneAt: null,
+    };
+    const nextMonth = { ...decided, id: 'june', month: '2026-06' };
+    const withDecisions = [{ ...first, assignments: [...first.assignments, decided, nextMonth] }, ...rest];
+    const agenda = buildAgenda({ month: '2026-05', projects: withDecisions, lines, banks, targets, previousSnapshot: null, now });
+    expect(agenda.assignments.decidedThisMonth.map((a) => a.assignmentId)).toContain('late');
+    expect(agenda.assignments.open.map((a) => a.assignmentId)).toContain('late');
+    expect(agenda.assignments.open.map((a) => a.assignmentId)).not.toContain('june');
+  });
+
   it('shows what changed since the previous month', () => {
     const { agenda } = mayAgenda();
     expect(agenda.changes.disbursed).toEqual([

@@ -310,13 +310,14 @@ function problemRows(projects: readonly Project[], month: IsoMonth, asOf: IsoIns
   );
 }
 
-function assignmentRows(projects: readonly Project[], asOf: IsoInstant): AssignmentRow[] {
+function assignmentRows(projects: readonly Project[], month: IsoMonth, asOf: IsoInstant): AssignmentRow[] {
   const end = Date.parse(asOf);
   const asOfDay = dayOf(asOf);
   const rows: AssignmentRow[] = [];
   for (const project of projects) {
     for (const a of project.assignments) {
-      if (Date.parse(a.createdAt) > end) continue;
+      // A month's meeting is usually held after the month ends: its own decisions belong to it.
+      if (Date.parse(a.createdAt) > end && a.month !== month) continue;
       const done = a.doneAt !== null && Date.parse(a.doneAt) <= end;
       const daysOverdue = done ? 0 : Math.max(daysBetween(a.dueDate, asOfDay), 0);
       rows.push({
@@ -440,7 +441,7 @@ export function buildAgenda(input: AgendaInput): Agenda {
     .sort((a, b) => (a.since === null ? 1 : b.since === null ? -1 : Date.parse(a.since) - Date.parse(b.since)) || (a.projectId < b.projectId ? -1 : 1));
 
   const problems = problemRows(listed, month, snapshot.asOf);
-  const assignments = assignmentRows(listed, snapshot.asOf);
+  const assignments = assignmentRows(listed, month, snapshot.asOf);
 
   return {
     month,
