@@ -1,0 +1,177 @@
+/**
+ * Realtime reads over the in-memory store, shaped like Firestore listeners: a watch gets the
+ * current result at once and again after every change that touches its collection.
+ * An unfiltered watch of a collection (the board's projects) is kept up to date from the changed
+ * documents alone, so a move at 5,000 cards does not copy 5,000 documents; filtered watches re-run
+ * their query.
+ */
+import type {
+  CollectionName,
+  DocumentChange,
+  MemoryDocumentStore,
+  QuerySpec,
+  StoredDoc,
+} from '@clearway/core';
+
+type Unsubscribe = () => void;
+
+interface QueryWatch {
+  kind: 'query';
+  collection: CollectionName;
+  spec: QuerySpec;
+  onNext: (docs: StoredDoc[]) => void;
+  onError?: (error: unknown) => void;
+  /** Live result of an unfiltered watch, by id; null for a filtered one. */
+  docs: Map<string, StoredDoc> | null;
+  /** Bumped on every refresh so that a slow query cannot overwrite a newer result. */
+  generation: number;
+  /** The first result has arrived, so changes can be applied to `docs`. */
+  loaded: boolean;
+  active: boolean;
+}
+
+interface DocWatch {
+  kind: 'doc';
+  collection: CollectionName;
+  id: string;
+  onNext: (doc: StoredDoc | null) => void;
+  onError?: (error: unknown) => void;
+  generation: number;
+  active: boolean;
+}
+
+function isUnfiltered(spec: QuerySpec): boolean {
+  return !spec.where?.length && !spec.orderBy?.length && spec.limit === undefined;
+}
+
+function byId(a: StoredDoc, b: StoredDoc): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export class StoreWatchers {
+  private readonly watches = new Set<QueryWatch | DocWatch>();
+  private readonly unsubscribeStore: Unsubscribe;
+
+  constructor(private readonly store: MemoryDocumentStore) {
+    this.unsubscribeStore = store.subscribe((changes) => this.onChanges(changes));
+  }
+
+  watchQuery<T>(
+    collection: CollectionName,
+    spec: QuerySpec,
+    onNext: (docs: StoredDoc<T>[]) => void,
+    onError?: (error: unknown) => void,
+  ): Unsubscribe {
+    const watch: QueryWatch = {
+      kind: 'query',
+      collection,
+      spec,
+      onNext: onNext as (docs: StoredDoc[]) => void,
+      onError,
+      docs: isUnfiltered(spec) ? new Map() : null,
+      generation: 0,
+      loaded: false,
+      active: true,
+    };
+    this.watches.add(watch);
+    void this.refreshQuery(watch);
+    return () => this.remove(watch);
+  }
+
+  watchDoc<T>(
+    collection: CollectionName,
+    id: string,
+    onNext: (doc: StoredDoc<T> | null) => void,
+    onError?: (error: unknown) => void,
+  ): Unsubscribe {
+    const watch: DocWatch = {
+      kind: 'doc',
+      collection,
+      id,
+      onNext: onNext as (doc: StoredDoc | null) => void,
+      onError,
+      generation: 0,
+      active: true,
+    };
+    this.watches.add(watch);
+    void this.refreshDoc(watch);
+    return () => this.remove(watch);
+  }
+
+  /** Re-reads every watch (after the whole store was replaced). */
+  refreshAll(): void {
+    for (const watch of this.watches) {
+      if (watch.kind === 'query') void this.refreshQuery(watch);
+      else void this.refreshDoc(watch);
+    }
+  }
+
+  dispose(): void {
+    this.unsubscribeStore();
+    for (const watch of this.watches) watch.active = false;
+    this.watches.clear();
+  }
+
+  private remove(watch: QueryWatch | DocWatch): void {
+    watch.active = false;
+    this.watches.delete(watch);
+  }
+
+  private onChanges(changes: DocumentChange[]): void {
+    for (const watch of this.watches) {
+      const relevant = changes.filter(
+        (change) => change.collection === watch.collection && (watch.kind === 'query' || change.id === watch.id),
+      );
+      if (relevant.length === 0) continue;
+      if (watch.kind === 'doc') {
+        watch.generation += 1;
+        this.deliver(watch, () => watch.onNext(relevant[relevant.length - 1]!.doc));
+      } else if (watch.docs && watch.loaded) {
+        // Applies the change to the live result; a refresh still in flight is superseded.
+        watch.generation += 1;
+        for (const change of relevant) {
+          if (change.doc) watch.docs.set(change.id, change.doc);
+          else watch.docs.delete(change.id);
+        }
+        const docs = [...watch.docs.values()].sort(byId);
+        this.deliver(watch, () => watch.onNext(docs));
+      } else {
+        void this.refreshQuery(watch);
+      }
+    }
+  }
+
+  private async refreshQuery(watch: QueryWatch): Promise<void> {
+    const generation = ++watch.generation;
+    watch.loaded = false;
+    try {
+      const docs = await this.store.query(watch.collection, watch.spec);
+      if (!watch.active || generation !== watch.generation) return;
+      if (watch.docs) watch.docs = new Map(docs.map((doc) => [doc.id, doc]));
+      watch.loaded = true;
+      this.deliver(watch, () => watch.onNext(docs));
+    } catch (error) {
+      if (watch.active) watch.onError?.(error);
+    }
+  }
+
+  private async refreshDoc(watch: DocWatch): Promise<void> {
+    const generation = ++watch.generation;
+    try {
+      const doc = await this.store.get(watch.collection, watch.id);
+      if (!watch.active || generation !== watch.generation) return;
+      this.deliver(watch, () => watch.onNext(doc));
+    } catch (error) {
+      if (watch.active) watch.onError?.(error);
+    }
+  }
+
+  private deliver(watch: QueryWatch | DocWatch, call: () => void): void {
+    if (!watch.active) return;
+    try {
+      call();
+    } catch (error) {
+      console.error('[clearway] a watch listener failed', error);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Turns a refused command into words: a DomainError (or its JSON shape from the callable) becomes
+ * an ElMessage in the current language. Domain ids in the params (stages, prerequisites, flags,
+ * blocker tags, roles) are shown by their labels, so `errors.gate.…` texts read naturally.
+ */
+import { ElMessage } from 'element-plus';
+import 'element-plus/es/components/message/style/css';
+import { useI18n } from 'vue-i18n';
+import {
+  BLOCKER_TAGS,
+  formatWan,
+  OFF_FLOW_FLAGS,
+  PREREQ_KEYS,
+  ROLES,
+  STAGE_IDS,
+  type DomainErrorShape,
+  type FieldError,
+} from '@clearway/core';
+
+type Params = Record<string, string | number>;
+
+export function asDomainErrorShape(error: unknown): DomainErrorShape | null {
+  if (error === null || typeof error !== 'object') return null;
+  const candidate = error as Partial<DomainErrorShape> & { details?: Partial<DomainErrorShape> };
+  if (typeof candidate.messageKey === 'string' && typeof candidate.code === 'string') {
+    return candidate as DomainErrorShape;
+  }
+  // Firebase HttpsError carries the shape in `details`.
+  const details = candidate.details;
+  if (details && typeof details.messageKey === 'string') {
+    return { code: details.code ?? 'internal', ...details } as DomainErrorShape;
+  }
+  return null;
+}
+
+const LABEL_PREFIXES: [readonly string[], string][] = [
+  [STAGE_IDS, 'domain.stage'],
+  [PREREQ_KEYS, 'domain.prerequisite'],
+  [OFF_FLOW_FLAGS, 'domain.flag'],
+  [BLOCKER_TAGS, 'domain.blockerTag'],
+];
+
+/** Params that carry an amount in yuan; the texts show them in 万元. */
+const MONEY_PARAMS = new Set([
+  'amount',
+  'approved',
+  'contracted',
+  'disbursed',
+  'needTotal',
+  'needThisYear',
+  'equityPaid',
+  'equityRequired',
+  'totalInvestment',
+]);
+
+export interface CommandFeedbackOptions {
+  /** Names a bank in messages that carry a `bankId`. */
+  bankName?: (bankId: string) => string | null;
+}
+
+export function useCommandFeedback(options: CommandFeedbackOptions = {}) {
+  const { t, te } = useI18n();
+
+  function labelOf(name: string, value: string): string {
+    if (name === 'bankId') return options.bankName?.(value) ?? value;
+    if (name === 'role' && (ROLES as readonly string[]).includes(value)) return t(`domain.role.${value}`);
+    for (const [ids, prefix] of LABEL_PREFIXES) {
+      if (ids.includes(value)) return t(`${prefix}.${value}`);
+    }
+    // A list of ids, e.g. the missing prerequisites of a gate.
+    if (value.includes(',')) {
+      const parts = value.split(',').map((part) => part.trim());
+      if (parts.every((part) => LABEL_PREFIXES.some(([ids]) => ids.includes(part)))) {
+        return parts.map((part) => labelOf(name, part)).join('、');
+      }
+    }
+    return value;
+  }
+
+  function localizeParams(params: Params | undefined): Params {
+    const out: Params = {};
+    for (const [name, value] of Object.entries(params ?? {})) {
+      if (typeof value === 'string') out[name] = labelOf(name, value);
+      else if (MONEY_PARAMS.has(name)) out[name] = t('domain.money.wan', { amount: formatWan(value, { unit: false }) });
+      else out[name] = value;
+    }
+    return out;
+  }
+
+  function messageOf(messageKey: string, params?: Params): string {
+    return te(messageKey) ? t(messageKey, localizeParams(params)) : t('errors.unknown', { key: messageKey });
+  }
+
+  function fieldMessage(fieldError: FieldError): string {
+    return messageOf(fieldError.messageKey, fieldError.params);
+  }
+
+  /** The readable reason of any thrown value. */
+  function describe(error: unknown): string {
+    const shape = asDomainErrorShape(error);
+    if (!shape) return t('errors.internal');
+    const main = messageOf(shape.messageKey, shape.params);
+    const fields = (shape.fieldErrors ?? []).slice(0, 3).map(fieldMessage);
+    return fields.length ? t('errors.withFields', { message: main, fields: fields.join(t('errors.fieldSeparator')) }) : main;
+  }
+
+  function showError(error: unknown): void {
+    if (!asDomainErrorShape(error)) console.error(error);
+    ElMessage({ type: 'error', message: describe(error), showClose: true, grouping: true, duration: 6000 });
+  }
+
+  /** An error message already put into words (e.g. "could not move X: reason"). */
+  function showMessage(message: string): void {
+    ElMessage({ type: 'error', message, showClose: true, grouping: true, duration: 6000 });
+  }
+
+  function showSuccess(messageKey: string, params?: Params): void {
+    ElMessage({ type: 'success', message: t(messageKey, localizeParams(params)), grouping: true, duration: 2500 });
+  }
+
+  return { describe, showError, showMessage, showSuccess, fieldMessage, localizeParams };
+}

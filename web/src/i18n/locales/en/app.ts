@@ -1,0 +1,41 @@
+// The application shell: header, navigation, identity, language, sample data.
+export default {
+  app: {
+    productName: 'Key-Project Financing Board',
+    productShort: 'Clearway',
+    skipToContent: 'Skip to main content',
+    nav: {
+      label: 'Main navigation',
+      board: 'Board',
+      meeting: 'Monthly meeting',
+      plan: 'Month plan',
+      myBank: 'My bank',
+    },
+    identity: {
+      label: 'Signed in as',
+      placeholder: 'Choose an identity',
+      switched: 'Now working as {name}',
+      option: '{name} · {role}',
+      liaisonOf: 'Liaison of {bank}',
+      admin: 'Administrator (head of finance section)',
+      staff: 'Bureau staff',
+      liaison: 'Bank liaison',
+      viewer: 'Leader / observer (read-only)',
+    },
+    locale: { label: 'Language', 'zh-CN': '中文', en: 'English' },
+    mode: { local: 'Local demo', firebase: 'Cloud' },
+    reset: {
+      button: 'Reset sample data',
+      title: 'Reset the sample data?',
+      message: 'Every change made in this browser is discarded and the original sample data comes back. This cannot be undone.',
+      confirm: 'Reset',
+      cancel: 'Cancel',
+      done: 'Sample data reset',
+    },
+    loading: 'Loading data…',
+    loadFailed: 'Could not load the data: {reason}',
+    retry: 'Retry',
+    readOnly: 'Read-only',
+    menu: 'Menu',
+  },
+};

@@ -1,0 +1,41 @@
+// The application shell: header, navigation, identity, language, sample data.
+export default {
+  app: {
+    productName: '重点项目融资调度看板',
+    productShort: 'Clearway',
+    skipToContent: '跳到主要内容',
+    nav: {
+      label: '主导航',
+      board: '看板',
+      meeting: '月度调度会',
+      plan: '月度计划',
+      myBank: '我的银行',
+    },
+    identity: {
+      label: '当前身份',
+      placeholder: '选择身份',
+      switched: '已切换为 {name}',
+      option: '{name} · {role}',
+      liaisonOf: '{bank}联络员',
+      admin: '管理员（财金科负责人）',
+      staff: '局工作人员',
+      liaison: '银行联络员',
+      viewer: '领导/观察员（只读）',
+    },
+    locale: { label: '语言', 'zh-CN': '中文', en: 'English' },
+    mode: { local: '本地演示', firebase: '云端' },
+    reset: {
+      button: '重置示例数据',
+      title: '重置示例数据？',
+      message: '将清除本浏览器中的全部修改，恢复为初始示例数据。此操作不可撤销。',
+      confirm: '重置',
+      cancel: '取消',
+      done: '示例数据已重置',
+    },
+    loading: '正在加载数据…',
+    loadFailed: '数据加载失败：{reason}',
+    retry: '重试',
+    readOnly: '只读',
+    menu: '菜单',
+  },
+};
