@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeClearance, lineAwaiting, lineDisbursed } from './clearance';
+import { computeClearance, lineAwaiting } from './clearance';
+import { digestLine, lineDisbursed } from './lineDigest';
 import { emptyPrerequisites } from './defaults';
 import { PREREQUISITE_GROUPS } from './stages';
 import type { Blocker, LoanLine, Prerequisite, PrereqKey, Project } from './types';
@@ -45,7 +46,7 @@ describe('computeClearance money', () => {
     makeLine({ id: 'l3', bankId: 'hxb', requested: 60_000_000, status: 'declined', approved: 10, tranches: [tranche(10)] }),
     makeLine({ id: 'l4', bankId: 'boc', requested: 40_000_000, status: 'applying' }),
   ];
-  const c = computeClearance(makeProject({ stage: 'disbursing', needTotal: 300_000_000 }), lines, NOW);
+  const c = computeClearance(makeProject({ stage: 'disbursing', needTotal: 300_000_000 }), lines.map(digestLine), NOW);
 
   it('sums the lines, ignoring declined ones except in requested', () => {
     expect(c.need).toBe(300_000_000);
@@ -79,11 +80,11 @@ describe('computeClearance money', () => {
   it('stops counting days for a line once it is fully drawn', () => {
     const drawn = makeLine({ id: 'a', approved: 100, approvedDate: '2026-01-01', tranches: [tranche(60), tranche(40)], status: 'disbursed' });
     const waiting = makeLine({ id: 'b', approved: 100, approvedDate: '2026-03-20', status: 'approved' });
-    const result = computeClearance(makeProject({ stage: 'disbursing' }), [drawn, waiting], NOW);
+    const result = computeClearance(makeProject({ stage: 'disbursing' }), [drawn, waiting].map(digestLine), NOW);
     expect(result.approvedNotDisbursed).toBe(100);
     expect(result.approvedNotDisbursedDays).toBe(12);
     expect(lineDisbursed(drawn)).toBe(100);
-    expect(lineAwaiting(drawn)).toBe(0);
+    expect(lineAwaiting(digestLine(drawn))).toBe(0);
   });
 });
 
@@ -185,7 +186,7 @@ describe('clearance properties', () => {
     fc.assert(
       fc.property(fc.array(lineArb, { maxLength: 8 }), fc.integer({ min: 0, max: 10_000_000_000 }), (lines, need) => {
         const project: Project = makeProject({ stage: 'disbursing', needTotal: need });
-        const c = computeClearance(project, lines, NOW);
+        const c = computeClearance(project, lines.map(digestLine), NOW);
         expect(c.matched).toBeLessThanOrEqual(c.requested);
         expect(c.disbursed).toBeLessThanOrEqual(c.approved);
         expect(c.approvedNotDisbursed).toBe(c.approved - c.disbursed);

@@ -13,23 +13,20 @@
  */
 import { daysBetween } from './dates';
 import { nextStage, prerequisitesToEnter } from './stages';
-import type { BlockReason, ClearanceStatus, ClearanceSummary, LoanLine, Project, Yuan } from './types';
-
-export function lineDisbursed(line: Pick<LoanLine, 'tranches'>): Yuan {
-  return line.tranches.reduce((sum, t) => sum + t.amount, 0);
-}
+import type { BlockReason, ClearanceStatus, ClearanceSummary, LineDigest, Project, Yuan } from './types';
 
 /** What the bank approved on this line and has not yet paid out (0 for declined lines). */
-export function lineAwaiting(line: LoanLine): Yuan {
+export function lineAwaiting(line: Pick<LineDigest, 'status' | 'approved' | 'disbursed'>): Yuan {
   if (line.status === 'declined' || !line.approved) return 0;
-  return Math.max(0, line.approved - lineDisbursed(line));
+  return Math.max(0, line.approved - line.disbursed);
 }
 
 function ratio(part: Yuan, whole: Yuan): number | null {
   return whole > 0 ? part / whole : null;
 }
 
-export function computeClearance(project: Project, lines: readonly LoanLine[], now: Date): ClearanceSummary {
+/** `lines` are the digests of the project's lines (see `digestLine`). */
+export function computeClearance(project: Project, lines: readonly LineDigest[], now: Date): ClearanceSummary {
   const live = lines.filter((line) => line.status !== 'declined');
   const sum = (values: (number | null)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
 
@@ -38,7 +35,7 @@ export function computeClearance(project: Project, lines: readonly LoanLine[], n
   const matched = sum(live.map((l) => l.requested));
   const approved = sum(live.map((l) => l.approved));
   const contracted = sum(live.map((l) => l.contracted));
-  const disbursed = sum(live.map(lineDisbursed));
+  const disbursed = sum(live.map((l) => l.disbursed));
 
   const waiting = live.filter((line) => lineAwaiting(line) > 0);
   const approvedNotDisbursed = sum(waiting.map(lineAwaiting));

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_STALL_RULES } from './defaults';
 import { deriveProject } from './derive';
 import { computeClearance } from './clearance';
+import { digestLine } from './lineDigest';
 import { evaluateStall } from './stall';
-import type { Blocker } from './types';
+import type { Blocker, Project } from './types';
 import { T0, makeLine, makeProject, tranche } from './testing/ruleFixtures';
 
 const NOW = new Date('2026-04-01T04:00:00.000Z');
@@ -34,11 +35,26 @@ describe('deriveProject', () => {
     expect(project.bankIds).toEqual(['old']);
     expect(derived.bankIds).toEqual(['ceb', 'icbc']);
     expect(derived.lastBankUpdateAt).toBe('2026-03-28T10:00:00+08:00');
-    expect(derived.clearance).toEqual(computeClearance(project, lines, NOW));
-    expect(derived.stall).toEqual(evaluateStall(project, lines, NOW, DEFAULT_STALL_RULES));
-    const { clearance: _c, stall: _s, bankIds: _b, lastBankUpdateAt: _l, ...rest } = derived;
-    const { clearance: _c2, stall: _s2, bankIds: _b2, lastBankUpdateAt: _l2, ...restBefore } = project;
+    expect(derived.lines).toEqual(lines.map(digestLine));
+    expect(derived.clearance).toEqual(computeClearance(project, lines.map(digestLine), NOW));
+    expect(derived.stall).toEqual(evaluateStall(project, lines.map(digestLine), NOW, DEFAULT_STALL_RULES));
+    const { clearance: _c, stall: _s, bankIds: _b, lastBankUpdateAt: _l, lines: _d, ...rest } = derived;
+    const { clearance: _c2, stall: _s2, bankIds: _b2, lastBankUpdateAt: _l2, lines: _d2, ...restBefore } = project;
     expect(rest).toEqual(restBefore);
+  });
+
+  it('derives from the digest the project carries when no lines are given', () => {
+    const fromLines = deriveProject(makeProject({ stage: 'disbursing', stageEnteredAt: '2026-03-25T00:00:00Z' }), lines, DEFAULT_STALL_RULES, NOW);
+    // The same project after a change that does not touch its lines (say a new action plan).
+    const fromDigest = deriveProject({ ...fromLines, actionPlan: '一项一策' }, undefined, DEFAULT_STALL_RULES, NOW);
+    expect(fromDigest).toEqual({ ...fromLines, actionPlan: '一项一策' });
+    expect(deriveProject(fromLines, lines.map(digestLine), DEFAULT_STALL_RULES, NOW)).toEqual(fromLines);
+  });
+
+  it('refuses to derive a project that carries no digest from nothing', () => {
+    const { lines: _lines, ...legacy } = makeProject();
+    expect(() => deriveProject(legacy as Project, undefined, DEFAULT_STALL_RULES, NOW)).toThrow(/no line digest/);
+    expect(deriveProject(legacy as Project, [], DEFAULT_STALL_RULES, NOW).lines).toEqual([]);
   });
 
   it('has no banks and no bank update without lines', () => {

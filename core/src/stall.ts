@@ -26,10 +26,10 @@
  * Off-flow and fully disbursed projects are never stalled and need no future check.
  */
 import { addDays, addMonths, dayOf, daysBetween, isIsoDate, isIsoMonth, monthStart, startOfDay } from './dates';
-import { lineAwaiting, lineDisbursed } from './clearance';
+import { lineAwaiting } from './clearance';
 import { stageIndex } from './stages';
 import { STALL_RULES } from './types';
-import type { IsoDate, IsoInstant, LineStatus, LoanLine, Project, StallFlag, StallRules, StallSummary } from './types';
+import type { IsoDate, IsoInstant, LineDigest, LineStatus, Project, StallFlag, StallRules, StallSummary } from './types';
 
 export type StallLevel = 'warn' | 'alarm';
 
@@ -40,9 +40,9 @@ export function stallFlagLevel(flag: StallFlag): StallLevel {
 const ACTIVE_LINE_STATUSES: readonly LineStatus[] = ['approved', 'contracted', 'disbursing'];
 
 /** A line the bank still has to act on: approved or later, not fully drawn. */
-export function isActiveLine(line: LoanLine): boolean {
+export function isActiveLine(line: Pick<LineDigest, 'status' | 'approved' | 'disbursed'>): boolean {
   if (!ACTIVE_LINE_STATUSES.includes(line.status)) return false;
-  return line.approved === null || lineDisbursed(line) < line.approved;
+  return line.approved === null || line.disbursed < line.approved;
 }
 
 interface Evaluation {
@@ -85,13 +85,13 @@ function stageLimit(evaluation: Evaluation, project: Project, now: Date, rules: 
 function approvedNotDisbursed(
   evaluation: Evaluation,
   project: Project,
-  lines: readonly LoanLine[],
+  lines: readonly LineDigest[],
   now: Date,
   rules: StallRules,
 ): void {
   if (stageIndex(project.stage) > stageIndex('approved')) return;
   const live = lines.filter((line) => line.status !== 'declined');
-  if (live.some((line) => lineDisbursed(line) > 0)) return;
+  if (live.some((line) => line.disbursed > 0)) return;
   const waiting = live.filter((line) => lineAwaiting(line) > 0);
   if (waiting.length === 0) return;
   const dates = waiting.map((l) => l.approvedDate).filter((d): d is IsoDate => d !== null && isIsoDate(d)).sort();
@@ -137,7 +137,7 @@ function milestonePassed(evaluation: Evaluation, project: Project, now: Date): v
   }
 }
 
-function bankSilent(evaluation: Evaluation, lines: readonly LoanLine[], now: Date, rules: StallRules): void {
+function bankSilent(evaluation: Evaluation, lines: readonly LineDigest[], now: Date, rules: StallRules): void {
   const lastUpdateByBank = new Map<string, number>();
   for (const line of lines) {
     if (!isActiveLine(line)) continue;
@@ -177,7 +177,8 @@ function overdueItems(evaluation: Evaluation, project: Project, now: Date): void
   }
 }
 
-export function evaluateStall(project: Project, lines: readonly LoanLine[], now: Date, rules: StallRules): StallSummary {
+/** `lines` are the digests of the project's lines (see `digestLine`). */
+export function evaluateStall(project: Project, lines: readonly LineDigest[], now: Date, rules: StallRules): StallSummary {
   const evaluatedAt = now.toISOString();
   if (project.flag || project.stage === 'disbursed') {
     return { stalled: false, flags: [], evaluatedAt, nextCheckAt: null };

@@ -223,6 +223,12 @@ export interface Project {
   bankIds: string[];
   /** Latest update of a loan line by anyone, for the bank-silence rule. */
   lastBankUpdateAt: IsoInstant | null;
+  /**
+   * A digest of every loan line of the project, sorted by line id: what the clearance summary and
+   * the stall rules read, so a command on the project alone (a move, a blocker, the daily scan)
+   * re-derives it without reading the lines. Line commands refresh it (see `digestLine`).
+   */
+  lines: LineDigest[];
   clearance: ClearanceSummary;
   stall: StallSummary;
   createdAt: IsoInstant;
@@ -267,6 +273,25 @@ export interface LoanLine {
   createdAt: IsoInstant;
   updatedAt: IsoInstant;
   updatedBy: string;
+}
+
+/** The part of a loan line its project document carries (see `Project.lines`). */
+export interface LineDigest {
+  id: string;
+  bankId: string;
+  product: LoanProduct;
+  status: LineStatus;
+  requested: Yuan;
+  approved: Yuan | null;
+  approvedDate: IsoDate | null;
+  contracted: Yuan | null;
+  contractDate: IsoDate | null;
+  /** The sum of the line's tranches. */
+  disbursed: Yuan;
+  trancheCount: number;
+  firstTrancheDate: IsoDate | null;
+  lastTrancheDate: IsoDate | null;
+  updatedAt: IsoInstant;
 }
 
 export const BANK_CATEGORIES = [

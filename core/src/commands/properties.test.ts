@@ -1,17 +1,18 @@
 /**
  * Properties of the command layer that must hold whatever people do, in whatever order:
- * (a) no line ever disburses more than it was approved, and project totals are the sum of lines;
+ * (a) no line ever disburses more than it was approved, project totals are the sum of lines, and
+ *     the line digest the project carries is the digest of its stored lines;
  * (b) a refused command leaves the whole store exactly as it was;
  * (c) moving cards keeps every column in a strict total order, with the card where it was dropped.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lineDisbursed } from '../clearance';
+import { digestLine, lineDisbursed } from '../lineDigest';
 import { DomainError } from '../errors';
 import { compareByRank, neighbourRanks } from '../rank';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import type { Actor, LoanLine, Project } from '../types';
-import { STAGE_IDS } from '../types';
+import { LOAN_PRODUCTS, STAGE_IDS } from '../types';
 import { lineStatusOf } from './handlers/shared';
 import { addLine, CEB_LIAISON, createProject, ICBC_LIAISON, run, STAFF, VIEWER, WAN, workspace } from './testing';
 import type { CommandName } from './contract';
@@ -28,7 +29,9 @@ const amountArb = fc.oneof(
 );
 
 interface LineStep {
-  kind: 'approval' | 'contract' | 'tranche' | 'note';
+  /** 'add' opens a new line on one of the two projects (bank and product picked by `day`). */
+  kind: 'add' | 'approval' | 'contract' | 'tranche' | 'note';
+  /** Index into the lines so far (wraps); for 'add', picks the project. */
   line: number;
   actor: number;
   amount: number;
@@ -39,8 +42,8 @@ interface LineStep {
 }
 
 const lineStepArb: fc.Arbitrary<LineStep> = fc.record({
-  kind: fc.constantFrom<LineStep['kind'][]>('approval', 'contract', 'tranche', 'tranche', 'tranche', 'note'),
-  line: fc.nat({ max: 3 }),
+  kind: fc.constantFrom<LineStep['kind'][]>('add', 'approval', 'contract', 'tranche', 'tranche', 'tranche', 'note'),
+  line: fc.nat({ max: 7 }),
   actor: fc.constantFrom(0, 0, 0, 0, 1, 1, 2, 3),
   amount: amountArb,
   day: fc.nat({ max: 6 }),
@@ -63,11 +66,20 @@ async function lineWorkspace() {
   return { store, projects, lines };
 }
 
+function addLineCommand(step: LineStep, projectIds: string[]): { name: CommandName; payload: Record<string, unknown> } {
+  const projectId = projectIds[step.line % projectIds.length]!;
+  const bankId = step.day % 2 === 0 ? 'icbc' : 'ceb';
+  const product = LOAN_PRODUCTS[step.day % LOAN_PRODUCTS.length]!;
+  return { name: 'line.add', payload: { projectId, bankId, product, requested: step.amount } };
+}
+
 function lineCommand(step: LineStep, lineId: string, version: number): { name: CommandName; payload: Record<string, unknown> } {
   const expectedVersion = step.stale ? Math.max(1, version - 1) : version;
   const approvalDay = APPROVAL_DAYS[step.day % APPROVAL_DAYS.length]!;
   const laterDay = LATER_DAYS[step.day % LATER_DAYS.length]!;
   switch (step.kind) {
+    case 'add':
+      throw new Error('line.add is built by addLineCommand');
     case 'approval':
       return { name: 'line.recordApproval', payload: { lineId, expectedVersion, approved: step.amount, approvedDate: approvalDay } };
     case 'contract':
@@ -97,9 +109,9 @@ async function attempt(store: MemoryDocumentStore, actor: Actor, name: CommandNa
 async function assertLineInvariants(store: MemoryDocumentStore, projectIds: string[]): Promise<void> {
   for (const projectId of projectIds) {
     const project = (await store.get<Project>('projects', projectId))!.data;
-    const lines = (await store.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] })).map(
-      (doc) => doc.data,
-    );
+    const lines = (await store.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] }))
+      .map((doc) => doc.data)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const line of lines) {
       if (line.approved === null) expect(line.tranches).toEqual([]);
       else expect(lineDisbursed(line)).toBeLessThanOrEqual(line.approved);
@@ -113,19 +125,28 @@ async function assertLineInvariants(store: MemoryDocumentStore, projectIds: stri
     expect(project.clearance.disbursed).toBe(sum(live.map(lineDisbursed)));
     expect(project.clearance.requested).toBe(sum(lines.map((l) => l.requested)));
     expect(project.bankIds).toEqual([...new Set(lines.map((l) => l.bankId))].sort());
+    expect(project.lines).toEqual(lines.map(digestLine));
   }
 }
 
 describe('command properties', () => {
-  it('(a, b) whatever the line commands, nothing is over-disbursed, totals add up, refusals change nothing', async () => {
+  it('(a, b) whatever the line commands, nothing is over-disbursed, totals and digests add up, refusals change nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(lineStepArb, { minLength: 5, maxLength: 30 }), async (steps) => {
         const { store, projects, lines } = await lineWorkspace();
         for (const step of steps) {
-          const lineId = lines[step.line]!;
-          const version = (await store.get<LoanLine>('loanLines', lineId))!.version;
-          const { name, payload } = lineCommand(step, lineId, version);
-          await attempt(store, ACTORS[step.actor]!, name, payload);
+          if (step.kind === 'add') {
+            const { name, payload } = addLineCommand(step, projects);
+            if (await attempt(store, ACTORS[step.actor]!, name, payload)) {
+              const stored = (await store.query<LoanLine>('loanLines')).map((doc) => doc.id);
+              lines.push(...stored.filter((id) => !lines.includes(id)));
+            }
+          } else {
+            const lineId = lines[step.line % lines.length]!;
+            const version = (await store.get<LoanLine>('loanLines', lineId))!.version;
+            const { name, payload } = lineCommand(step, lineId, version);
+            await attempt(store, ACTORS[step.actor]!, name, payload);
+          }
           await assertLineInvariants(store, projects);
         }
       }),

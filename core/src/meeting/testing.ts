@@ -2,6 +2,7 @@
  * Small hand-made workspaces for the meeting tests: every figure in them is chosen so the
  * expected agenda numbers can be worked out by hand. Not exported from the package.
  */
+import { digestLines } from '../lineDigest';
 import { PREREQ_KEYS } from '../types';
 import type {
   AnnualTargets,
@@ -78,6 +79,7 @@ export function makeProject(overrides: Partial<Project> & { id: string }): Proje
     assignments: [],
     bankIds: [],
     lastBankUpdateAt: null,
+    lines: [],
     clearance: clearance(),
     stall: stall(),
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -231,5 +233,7 @@ export function handMadeWorkspace(): { projects: Project[]; lines: LoanLine[] } 
       tranches: [makeTranche('t1', '2025-12-01', 1_500 * WAN), makeTranche('t2', '2026-05-08', 500 * WAN)],
     }),
   ];
-  return { projects, lines };
+  // Each project carries the digest of its lines, as every command leaves it.
+  const withDigests = projects.map((project) => ({ ...project, lines: digestLines(lines.filter((line) => line.projectId === project.id)) }));
+  return { projects: withDigests, lines };
 }

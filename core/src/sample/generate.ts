@@ -210,6 +210,7 @@ function buildProject(gen: Generator, index: number, slot: Slot, district: Distr
         : [],
     bankIds: [],
     lastBankUpdateAt: null,
+    lines: [],
     clearance: emptyClearance(),
     stall: emptyStall(),
     createdAt: isoInstant(timeline.createdMs),

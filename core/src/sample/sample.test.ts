@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { digestLines } from '../lineDigest';
 import { checkStageGate } from '../stages';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import { OFF_FLOW_FLAGS, STAGE_IDS, STALL_RULES } from '../types';
@@ -54,6 +55,7 @@ describe('createSampleWorkspace', () => {
     for (const project of ws.projects) {
       const lines = linesOf(project);
       expect(project.bankIds).toEqual([...new Set(lines.map((line) => line.bankId))].sort());
+      expect(project.lines).toEqual(digestLines(lines));
       if (project.leadBankId) expect(lines.map((line) => line.bankId)).toContain(project.leadBankId);
       else expect(lines).toHaveLength(0);
       for (const line of lines) {

@@ -32,6 +32,7 @@ export function makeProject(overrides: Partial<Project> = {}): Project {
     assignments: [],
     bankIds: [],
     lastBankUpdateAt: null,
+    lines: [],
     clearance: emptyClearance(),
     stall: emptyStall(),
     createdAt: T0,

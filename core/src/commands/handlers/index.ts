@@ -58,6 +58,7 @@ export type { ActivityDraft, CommandHandler, HandlerContext, HandlerOutcome, Wri
 export { TransactionWriter } from './types';
 export {
   assertVersion,
+  deriveInWorkspace,
   diffFields,
   editProject,
   lineStatusOf,
@@ -69,4 +70,4 @@ export {
   targetsDocId,
   writeDerivedProject,
 } from './shared';
-export type { ProjectWorkspace } from './shared';
+export type { ProjectWorkspace, ProjectWorkspaceWithLines } from './shared';

@@ -3,7 +3,7 @@
  * A liaison acts only on their own bank's lines, checked before anything is written. Whatever
  * the sequence of commands, a line never disburses more than its bank approved.
  */
-import { lineDisbursed } from '../../clearance';
+import { lineDisbursed } from '../../lineDigest';
 import { todayIso } from '../../dates';
 import { assertLineAccess } from '../../permissions';
 import type { StoredDoc } from '../../store/documentStore';
@@ -19,7 +19,7 @@ import {
   readProjectWorkspace,
   writeDerivedProject,
 } from './shared';
-import type { ProjectWorkspace } from './shared';
+import type { ProjectWorkspaceWithLines } from './shared';
 import type { ActivityDraft, CommandHandler, HandlerContext } from './types';
 
 const LINE_AUDIT_FIELDS = ['requested', 'approved', 'approvedDate', 'contracted', 'contractDate', 'note', 'status'];
@@ -43,11 +43,11 @@ async function readLineForChange(
   ctx: HandlerContext,
   lineId: string,
   expectedVersion: number,
-): Promise<{ lineDoc: StoredDoc<LoanLine>; workspace: ProjectWorkspace }> {
+): Promise<{ lineDoc: StoredDoc<LoanLine>; workspace: ProjectWorkspaceWithLines }> {
   const lineDoc = await readLine(ctx.tx, lineId);
   assertLineAccess(ctx.actor, lineDoc.data);
   assertVersion(lineDoc, 'loanLines', expectedVersion);
-  const workspace = await readProjectWorkspace(ctx.tx, lineDoc.data.projectId, null);
+  const workspace = await readProjectWorkspace(ctx.tx, lineDoc.data.projectId, null, { withLines: true });
   return { lineDoc, workspace };
 }
 
@@ -55,7 +55,7 @@ async function readLineForChange(
 function writeLineChange(
   ctx: HandlerContext,
   lineDoc: StoredDoc<LoanLine>,
-  workspace: ProjectWorkspace,
+  workspace: ProjectWorkspaceWithLines,
   changed: LoanLine,
   extra: { before?: Record<string, unknown>; after?: Record<string, unknown> } = {},
 ): ActivityDraft {
@@ -75,7 +75,7 @@ function writeLineChange(
 export const lineAdd: CommandHandler<'line.add'> = async (ctx) => {
   const { projectId, bankId, product, requested, note } = ctx.payload;
   assertLineAccess(ctx.actor, { bankId });
-  const workspace = await readProjectWorkspace(ctx.tx, projectId, null);
+  const workspace = await readProjectWorkspace(ctx.tx, projectId, null, { withLines: true });
   await assertBankExists(ctx.tx, bankId, 'bankId');
   const duplicate = workspace.lines.find(
     (doc) => doc.data.bankId === bankId && doc.data.product === product && doc.data.status !== 'declined',

@@ -8,7 +8,7 @@ import { rankBetween } from '../../rank';
 import { checkStageGate } from '../../stages';
 import type { Project } from '../../types';
 import type { CommandPayloads } from '../schemas';
-import { assertBankExists, editProject, fieldRefusal, projectDiff, readStallRules } from './shared';
+import { assertBankExists, deriveInWorkspace, editProject, fieldRefusal, projectDiff, readStallRules } from './shared';
 import type { CommandHandler } from './types';
 
 type ProjectFigures = Pick<Project, 'totalInvestment' | 'equityRequired' | 'equityPaid' | 'needTotal' | 'needThisYear'>;
@@ -95,6 +95,7 @@ export const projectCreate: CommandHandler<'project.create'> = async (ctx) => {
     assignments: [],
     bankIds: [],
     lastBankUpdateAt: null,
+    lines: [],
     clearance: emptyClearance(),
     stall: emptyStall(ctx.at),
     createdAt: ctx.at,
@@ -136,8 +137,9 @@ export const projectMove: CommandHandler<'project.move'> = async (ctx) => {
     projectId,
     expectedVersion,
     (draft, workspace) => {
-      // Gate on figures derived from the lines as they are now, not on a possibly older summary.
-      const current = deriveProject(draft, workspace.lines.map((line) => line.data), workspace.rules, ctx.now);
+      // Gate on figures derived now (from the line digest every line command keeps fresh), not on
+      // a summary that may predate a change of the rules.
+      const current = deriveInWorkspace(ctx, workspace, draft);
       const refusal = checkStageGate(current, toStage);
       if (refusal) throw refusal;
       draft.rank = rankBetween(before, after);

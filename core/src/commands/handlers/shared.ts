@@ -1,11 +1,12 @@
 /**
  * Reads, checks and writes shared by the handlers. Every handler reads before it writes (the
- * store enforces it), checks the version the client saw, and re-derives the project from its
- * loan lines and the stall rules before writing it.
+ * store enforces it), checks the version the client saw, and re-derives the project before
+ * writing it: from its loan lines when the command changes one, else from the line digest the
+ * project carries, so a command on the project alone reads two documents (project, stall rules).
  */
-import { lineDisbursed } from '../../clearance';
 import { defaultStallRules } from '../../defaults';
-import { deriveProject } from '../../derive';
+import { deriveProject, lacksLineDigest } from '../../derive';
+import { lineDisbursed } from '../../lineDigest';
 import { ConflictError, DomainError } from '../../errors';
 import { deepEqual } from '../../store/query';
 import type { CollectionName, StoredDoc, TransactionContext } from '../../store/documentStore';
@@ -70,21 +71,63 @@ export async function assertBankExists(tx: TransactionContext, bankId: string, p
 /** A project as read in the transaction, with everything its derived summary depends on. */
 export interface ProjectWorkspace {
   doc: StoredDoc<Project>;
-  lines: StoredDoc<LoanLine>[];
+  /**
+   * The project's loan lines when the command needs them (a line command) or the project has no
+   * line digest yet (a document written before it existed, healed by this write); else null and
+   * the project's digest stands in for them.
+   */
+  lines: StoredDoc<LoanLine>[] | null;
   rules: StallRules;
 }
 
-/** Reads a project (checking the client's version when given), its lines and the stall rules. */
+export type ProjectWorkspaceWithLines = ProjectWorkspace & { lines: StoredDoc<LoanLine>[] };
+
+/**
+ * Reads a project (checking the client's version when given), the stall rules and, with
+ * `withLines`, its loan lines.
+ */
 export async function readProjectWorkspace(
   tx: TransactionContext,
   projectId: string,
   expectedVersion: number | null,
+  options: { withLines: true },
+): Promise<ProjectWorkspaceWithLines>;
+export async function readProjectWorkspace(
+  tx: TransactionContext,
+  projectId: string,
+  expectedVersion: number | null,
+  options?: { withLines: boolean },
+): Promise<ProjectWorkspace>;
+export async function readProjectWorkspace(
+  tx: TransactionContext,
+  projectId: string,
+  expectedVersion: number | null,
+  options: { withLines: boolean } = { withLines: false },
 ): Promise<ProjectWorkspace> {
   const doc = await readProject(tx, projectId);
   if (expectedVersion !== null) assertVersion(doc, 'projects', expectedVersion);
-  const lines = await readLinesOf(tx, projectId);
+  const lines = options.withLines || lacksLineDigest(doc.data) ? await readLinesOf(tx, projectId) : null;
   const rules = await readStallRules(tx);
   return { doc, lines, rules };
+}
+
+/**
+ * The lines to derive the project from: the workspace's lines, with `lineOverride` standing in
+ * for one changed or new line; undefined (use the project's digest) when no line was read.
+ */
+function linesToDerive(workspace: ProjectWorkspace, lineOverride?: LoanLine): LoanLine[] | undefined {
+  if (workspace.lines === null) {
+    if (lineOverride) throw new Error('a line change needs the workspace read with its lines');
+    return undefined;
+  }
+  const lines = workspace.lines.map((doc) => (lineOverride && doc.id === lineOverride.id ? lineOverride : doc.data));
+  if (lineOverride && !workspace.lines.some((doc) => doc.id === lineOverride.id)) lines.push(lineOverride);
+  return lines;
+}
+
+/** `project` with its derived parts recomputed as of this command (gates read them). */
+export function deriveInWorkspace(ctx: HandlerContext, workspace: ProjectWorkspace, project: Project, lineOverride?: LoanLine): Project {
+  return deriveProject(project, linesToDerive(workspace, lineOverride), workspace.rules, ctx.now);
 }
 
 /** The loan-line status that follows from its figures. */
@@ -130,8 +173,9 @@ export function projectDiff(before: Project, after: Project, fields: readonly st
 }
 
 /**
- * Re-derives `next` from the workspace's lines (with `lineOverride` standing in for one changed or
- * new line), stamps it, and writes it at the version read.
+ * Re-derives `next` (from the workspace's lines, with `lineOverride` standing in for one changed
+ * or new line, or from its digest when no line was read), stamps it, and writes it at the version
+ * read.
  */
 export function writeDerivedProject(
   ctx: HandlerContext,
@@ -139,16 +183,14 @@ export function writeDerivedProject(
   next: Project,
   lineOverride?: LoanLine,
 ): Project {
-  const lines = workspace.lines.map((doc) => (lineOverride && doc.id === lineOverride.id ? lineOverride : doc.data));
-  if (lineOverride && !workspace.lines.some((doc) => doc.id === lineOverride.id)) lines.push(lineOverride);
-  const derived = deriveProject({ ...next, updatedAt: ctx.at, updatedBy: ctx.actor.uid }, lines, workspace.rules, ctx.now);
+  const derived = deriveInWorkspace(ctx, workspace, { ...next, updatedAt: ctx.at, updatedBy: ctx.actor.uid }, lineOverride);
   ctx.writer.update('projects', workspace.doc.id, derived, workspace.doc.version);
   return derived;
 }
 
 /**
- * The common shape of a command on one project: read it (checking the client's version), its
- * lines and the rules; let `edit` change a draft (it may read more, but must not write); derive
+ * The common shape of a command on one project: read it (checking the client's version) and the
+ * rules, not its lines; let `edit` change a draft (it may read more, but must not write); derive
  * and write the project; describe the change for the history.
  */
 export async function editProject(

@@ -1,14 +1,15 @@
 /**
  * The daily stall scan 停滞扫描. It reads only the candidates, the projects whose stored
- * `stall.nextCheckAt` has come (the index the rules keep for it), re-derives them from their lines
- * and writes only those whose summary changed. A second run at the same time finds nothing due,
- * writes nothing and records no activity.
+ * `stall.nextCheckAt` has come (the index the rules keep for it), and the stall rules; it
+ * re-derives them from the line digest they carry (no loan line is read, except for a project
+ * stored before it carried one) and writes only those whose summary changed. A second run at the
+ * same time finds nothing due, writes nothing and records no activity.
  *
  * Scope 'all' re-evaluates every project, the least recently evaluated first, after an admin
  * changed the limits; it always writes (advancing `stall.evaluatedAt`) so repeated runs page
  * through the board until none is left.
  */
-import { deriveProject } from '../../derive';
+import { deriveProject, lacksLineDigest } from '../../derive';
 import type { QuerySpec, StoredDoc } from '../../store/documentStore';
 import { deepEqual } from '../../store/query';
 import type { LoanLine, Project } from '../../types';
@@ -20,7 +21,13 @@ const IN_FILTER_MAX = 30;
 
 function derivedPart(project: Project) {
   const { evaluatedAt: _ignored, ...stall } = project.stall;
-  return { clearance: project.clearance, stall, bankIds: project.bankIds, lastBankUpdateAt: project.lastBankUpdateAt };
+  return {
+    lines: project.lines,
+    clearance: project.clearance,
+    stall,
+    bankIds: project.bankIds,
+    lastBankUpdateAt: project.lastBankUpdateAt,
+  };
 }
 
 function stallBrief(project: Project) {
@@ -36,9 +43,11 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
   const candidates = await ctx.tx.query<Project>('projects', spec);
   const rules = await readStallRules(ctx.tx);
 
-  const linesByProject = new Map<string, LoanLine[]>(candidates.map((doc) => [doc.id, []]));
-  for (let start = 0; start < candidates.length; start += IN_FILTER_MAX) {
-    const ids = candidates.slice(start, start + IN_FILTER_MAX).map((doc) => doc.id);
+  // Only documents older than the line digest need their lines, once: this write heals them.
+  const undigested = candidates.filter((doc) => lacksLineDigest(doc.data));
+  const linesByProject = new Map<string, LoanLine[]>(undigested.map((doc) => [doc.id, []]));
+  for (let start = 0; start < undigested.length; start += IN_FILTER_MAX) {
+    const ids = undigested.slice(start, start + IN_FILTER_MAX).map((doc) => doc.id);
     const lines = await ctx.tx.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: 'in', value: ids }] });
     for (const line of lines) linesByProject.get(line.data.projectId)?.push(line.data);
   }
@@ -50,7 +59,7 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
   let cleared = 0;
   const toWrite: [StoredDoc<Project>, Project][] = [];
   for (const doc of candidates) {
-    const derived = deriveProject(doc.data, linesByProject.get(doc.id) ?? [], rules, ctx.now);
+    const derived = deriveProject(doc.data, linesByProject.get(doc.id), rules, ctx.now);
     if (derived.stall.stalled) flagged += 1;
     if (scope === 'due' && deepEqual(derivedPart(doc.data), derivedPart(derived))) continue;
     if (derived.stall.stalled && !doc.data.stall.stalled) newlyStalled += 1;
