@@ -51,7 +51,7 @@ function bank(overrides: Partial<AgendaBankRow>): AgendaBankRow {
 }
 
 const mountWith = <T>(component: T, props: Record<string, unknown>) =>
-  mount(component as never, { props, global: { plugins: testPlugins('zh-CN') } });
+  mount(component as never, { props: props as never, global: { plugins: testPlugins('zh-CN') } });
 
 describe('WaitingTable', () => {
   const thresholds = { warnDays: 60, alarmDays: 90 };
