@@ -27,6 +27,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          // One emulator stack (Firestore protocol server, Auth + Functions emulators) for the run.
+          globalSetup: ['tests/integration/support/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -64,3 +64,19 @@ describe('FirestoreDocumentStore storage and cost counting', () => {
     expect((await store.get('banks', id))?.data).toEqual({ name: 'x', list: [{ a: 1 }] });
   });
 });
+
+describe('queries on null, as the app runs them', () => {
+  it('filters == null and != null, alone and with other filters', async () => {
+    const store = new FirestoreDocumentStore(db);
+    const tag = store.newId('activity');
+    const [a, b] = [store.newId('activity'), store.newId('activity')];
+    await store.runTransaction(async (tx) => {
+      tx.create('activity', a, { tag, lineId: null });
+      tx.create('activity', b, { tag, lineId: 'line-1' });
+    });
+    const ids = async (op: '==' | '!=') =>
+      (await store.query('activity', { where: [{ field: 'tag', op: '==', value: tag }, { field: 'lineId', op, value: null }] })).map((d) => d.id);
+    expect(await ids('==')).toEqual([a]);
+    expect(await ids('!=')).toEqual([b]);
+  });
+});

@@ -25,12 +25,15 @@ function dependencies(): EndpointDeps {
       auth: getAuth(app),
       now: () => new Date(),
       log: (message, data) => logger.error(message, data),
+      requireAppCheck: () => ENFORCE_APP_CHECK.value(),
     };
   }
   return deps;
 }
 
-const callableOptions = { enforceAppCheck: ENFORCE_APP_CHECK, cors: true };
+// App Check is enforced in the handlers from the ENFORCE_APP_CHECK param (read at run time), so
+// one deployment can switch it on without a code change.
+const callableOptions = { cors: true };
 
 /** Every write of the app: `{ name, payload }` → the core command executor. */
 export const command = onCall(callableOptions, (request) => handleCommand(dependencies(), request));

@@ -80,6 +80,14 @@ describe('command endpoint', () => {
     payload: { projectId: doc.id, expectedVersion, toStage: doc.data.stage, before: null, after: null },
   });
 
+  it('refuses a request without App Check when the param enforces it', async () => {
+    const enforced: EndpointDeps = { ...deps, requireAppCheck: () => true };
+    const project = await aProject();
+    const error = await refusalOf(handleCommand(enforced, { auth: callerOf(identity('staff')), data: moveOf(project) }));
+    expect([error.code, (error.details as { messageKey: string }).messageKey]).toEqual(['unauthenticated', 'auth.error.appCheck']);
+    await handleCommand(enforced, { auth: callerOf(identity('staff')), app: { appId: 'web' }, data: moveOf(project) });
+  });
+
   it('refuses a caller without a signed-in user', async () => {
     const error = await refusalOf(handleCommand(deps, { data: moveOf(await aProject()) }));
     expect(error.code).toBe('unauthenticated');

@@ -14,11 +14,20 @@ export interface EndpointDeps {
   auth: MemberAuthApi;
   now: () => Date;
   log: (message: string, data: unknown) => void;
+  /** The ENFORCE_APP_CHECK param, read per request (see config.ts). */
+  requireAppCheck?: () => boolean;
 }
 
 export interface CallableRequestLike {
   auth?: CallerAuth;
+  /** Set by the Functions SDK when the request carried a valid App Check token. */
+  app?: unknown;
   data: unknown;
+}
+
+/** App Check, when enforced: a request without a verified token is refused before anything else. */
+function assertAppCheck(deps: EndpointDeps, request: CallableRequestLike): void {
+  if (deps.requireAppCheck?.() && !request.app) throw refusal('unauthenticated', 'auth.error.appCheck');
 }
 
 function envelopeOf(data: unknown): { name: CommandName; payload: unknown } {
@@ -31,6 +40,7 @@ function envelopeOf(data: unknown): { name: CommandName; payload: unknown } {
 
 export async function handleCommand(deps: EndpointDeps, request: CallableRequestLike): Promise<CommandResult> {
   try {
+    assertAppCheck(deps, request);
     const actor = await resolveActor(deps.store, request.auth);
     const envelope = envelopeOf(request.data);
     const result = await executeCommand(deps.store, { actor, now: deps.now() }, envelope);
@@ -47,6 +57,7 @@ export async function handleCommand(deps: EndpointDeps, request: CallableRequest
 
 export async function handleInvite(deps: EndpointDeps, request: CallableRequestLike): Promise<InviteResult> {
   try {
+    assertAppCheck(deps, request);
     const actor = await resolveActor(deps.store, request.auth);
     return await inviteMember(deps.store, deps.auth, actor, deps.now(), request.data);
   } catch (error) {

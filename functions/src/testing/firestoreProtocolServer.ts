@@ -6,12 +6,36 @@
  * Two gaps of that server would make it disagree with Firestore on what this app relies on, so
  * they are closed here, in the server, never worked around in production code:
  * - field paths with dots (`stall.nextCheckAt`) in filters and orderBy are not implemented;
- * - a plain `set` (no merge, no mask) merges into the stored document instead of replacing it.
+ * - a plain `set` (no merge, no mask) merges into the stored document instead of replacing it;
+ * - `== null` and `!= null` filters (unary filters in the protocol) are not implemented.
  * Its other limits (no transaction isolation, ignored update-time preconditions, non-atomic commits)
  * stay: the tests that need them run on the in-memory store.
  */
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { FirestoreServer, FirestoreState, FirestoreStateDocument } from '@firestore-emulator/server';
+import type * as EmulatorServer from '@firestore-emulator/server';
+
+// Loaded through require: the package's ESM build has extensionless imports that Node rejects,
+// and bundlers that prefer its `module` field would pick that build.
+const requireHere = createRequire(import.meta.url);
+const { FirestoreServer, FirestoreState, FirestoreStateDocument } = requireHere('@firestore-emulator/server') as typeof EmulatorServer;
+const requireFromServer = createRequire(requireHere.resolve('@firestore-emulator/server'));
+
+interface FilterLike {
+  has_unary_filter: boolean;
+  has_composite_filter: boolean;
+  unary_filter: { op: number; field: { field_path: string } };
+  composite_filter: { filters: FilterLike[] };
+}
+interface StructuredQueryLike {
+  has_where: boolean;
+  where: FilterLike;
+}
+const queryProto = requireFromServer('@firestore-emulator/proto/dist/google/firestore/v1/query') as {
+  StructuredQueryFilter: { fromObject(data: unknown): FilterLike };
+  StructuredQueryFieldFilterOperator: Record<string, number>;
+  StructuredQueryUnaryFilterOperator: Record<string, number>;
+};
 
 interface FieldLike {
   type: string;
@@ -29,6 +53,27 @@ interface WriteLike {
 }
 interface PatchableState {
   getDocument(path: string): PatchableDocument;
+}
+
+/**
+ * `field == null` / `field != null` arrive as unary filters, which the server cannot evaluate:
+ * rewrite them in place into the equivalent field filters on a null value.
+ */
+function withoutNullFilters(query: StructuredQueryLike): StructuredQueryLike {
+  if (!query.has_where) return query;
+  const unary = queryProto.StructuredQueryUnaryFilterOperator;
+  const field = queryProto.StructuredQueryFieldFilterOperator;
+  const rewrite = (filter: FilterLike): FilterLike => {
+    if (!filter.has_unary_filter) return filter;
+    const { op, field: ref } = filter.unary_filter;
+    if (op !== unary.IS_NULL && op !== unary.IS_NOT_NULL) return filter;
+    return queryProto.StructuredQueryFilter.fromObject({
+      field_filter: { field: { field_path: ref.field_path }, op: op === unary.IS_NULL ? field.EQUAL : field.NOT_EQUAL, value: { null_value: 0 } },
+    });
+  };
+  if (query.where.has_composite_filter) query.where.composite_filter.filters = query.where.composite_filter.filters.map(rewrite);
+  else query.where = rewrite(query.where);
+  return query;
 }
 
 let patched = false;
@@ -50,6 +95,11 @@ function patchServerGaps(): void {
 
   const stateProto = FirestoreState.prototype as unknown as {
     writeV1Document(this: PatchableState, date: Date, write: WriteLike): unknown;
+    v1Query(this: PatchableState, parent: string, query: StructuredQueryLike): unknown;
+  };
+  const originalQuery = stateProto.v1Query;
+  stateProto.v1Query = function v1Query(this: PatchableState, parent: string, query: StructuredQueryLike) {
+    return originalQuery.call(this, parent, withoutNullFilters(query));
   };
   const originalWrite = stateProto.writeV1Document;
   stateProto.writeV1Document = function writeV1Document(this: PatchableState, date: Date, write: WriteLike) {
@@ -78,7 +128,7 @@ export async function freePort(): Promise<number> {
 export interface RunningFirestoreServer {
   host: string;
   port: number;
-  server: FirestoreServer;
+  server: EmulatorServer.FirestoreServer;
   stop(): void;
 }
 

@@ -18,6 +18,7 @@ export default {
       signedOut: 'Signed out',
     },
     error: {
+      appCheck: 'The request failed the app check (App Check); reload the page and try again',
       signInRequired: 'Please sign in first',
       notMember: 'This account is not a member of this workspace; ask an administrator',
       disabled: 'This account has been disabled; ask an administrator',

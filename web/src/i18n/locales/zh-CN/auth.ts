@@ -18,6 +18,7 @@ export default {
       signedOut: '已退出登录',
     },
     error: {
+      appCheck: '请求未通过应用校验（App Check），请刷新页面后重试',
       signInRequired: '请先登录',
       notMember: '此账号不是本工作区的成员，请联系管理员',
       disabled: '此账号已被停用，请联系管理员',

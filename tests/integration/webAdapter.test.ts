@@ -1,0 +1,135 @@
+/**
+ * The web app's Firebase backend (web/src/backend/firebase), run from Node against the same
+ * emulators: sign-in with email and password, realtime listeners that fire on change, commands
+ * through the callable, and refusals as DomainErrors with the server's message keys.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DomainError } from '@clearway/core';
+import type { Actor, LoanLine, Project, StoredDoc } from '@clearway/core';
+import { createFirebaseBackendWith, type FirebaseBackend } from '../../web/src/backend/firebase/adapter';
+import { emulators, readDoc, sampleMember } from './support/client';
+
+const backends: FirebaseBackend[] = [];
+
+async function backend(): Promise<FirebaseBackend> {
+  const env = emulators();
+  const created = await createFirebaseBackendWith({
+    projectId: env.projectId,
+    apiKey: 'demo-api-key',
+    authDomain: `${env.projectId}.firebaseapp.com`,
+    appId: undefined,
+    functionsRegion: env.region,
+    emulators: { host: env.host, authPort: env.authPort, firestorePort: env.firestorePort, functionsPort: env.functionsPort },
+  });
+  backends.push(created);
+  await created.ready();
+  return created;
+}
+
+afterEach(async () => {
+  await Promise.all(backends.splice(0).map((b) => b.dispose()));
+});
+
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+/** Collects what a listener delivers, and waits for a delivery that satisfies a condition. */
+function recorder<T>() {
+  const seen: T[] = [];
+  return {
+    seen,
+    push: (value: T) => seen.push(value),
+    until: (predicate: (value: T) => boolean) => vi.waitFor(() => expect(seen.some(predicate)).toBe(true), { timeout: 20_000, interval: 50 }),
+  };
+}
+
+describe('web Firebase backend from Node', () => {
+  it('signs in with email and password and knows the actor from the claims', async () => {
+    const b = await backend();
+    const actors = recorder<Actor | null>();
+    b.watchActor(actors.push);
+    expect(actors.seen).toEqual([null]);
+
+    const wrong = await rejection(b.auth!.signIn(sampleMember('staff').email!, 'not-the-password'));
+    expect(wrong.messageKey).toBe('auth.error.invalidCredentials');
+
+    await b.auth!.signIn(sampleMember('staff').email!, emulators().password);
+    await actors.until((a) => a?.uid === 'u-staff');
+    expect(actors.seen.at(-1)).toMatchObject({ uid: 'u-staff', role: 'staff', bankId: null, name: sampleMember('staff').name });
+
+    await b.auth!.signOut();
+    await actors.until((a) => a === null && actors.seen.length > 2);
+  });
+
+  it('listeners deliver stored documents and fire when a command changes them', async () => {
+    const b = await backend();
+    await b.auth!.signIn(sampleMember('staff').email!, emulators().password);
+    const lists = recorder<StoredDoc<Project>[]>();
+    b.watchQuery<Project>('projects', { where: [{ field: 'stage', op: '==', value: 'pipeline' }] }, lists.push);
+    await lists.until((docs) => docs.length > 0);
+    const first = lists.seen.at(-1)!;
+    expect(first.every((d) => d.data.stage === 'pipeline' && d.version >= 1 && !('_v' in (d.data as object)))).toBe(true);
+
+    const target = first[0]!;
+    const single = recorder<StoredDoc<Project> | null>();
+    b.watchDoc<Project>('projects', target.id, single.push);
+    await single.until((d) => d?.version === target.version);
+
+    const plan = `整改措施 ${Date.now()}`;
+    const result = await b.execute({
+      name: 'project.setActionPlan',
+      payload: { projectId: target.id, expectedVersion: target.version, actionPlan: plan },
+    });
+    expect(result.written).toContainEqual({ collection: 'projects', id: target.id, version: target.version + 1 });
+    await single.until((d) => d?.version === target.version + 1 && d.data.actionPlan === plan);
+    await lists.until((docs) => docs.some((d) => d.id === target.id && d.data.actionPlan === plan));
+    expect((await readDoc<Project>('projects', target.id))?.data.actionPlan).toBe(plan);
+  });
+
+  it('a refused command rejects with the server’s code and message key, and a stale one with a conflict', async () => {
+    const b = await backend();
+    await b.auth!.signIn(sampleMember('viewer').email!, emulators().password);
+    const project = (await readDoc<Project>('projects', (await firstPipelineProjectId())))!;
+    const refused = await rejection(
+      b.execute({ name: 'project.setActionPlan', payload: { projectId: project.id, expectedVersion: project.version, actionPlan: 'x' } }),
+    );
+    expect([refused.code, refused.messageKey]).toEqual(['permission-denied', 'errors.permission.role']);
+
+    await b.auth!.signOut();
+    await b.auth!.signIn(sampleMember('staff').email!, emulators().password);
+    const stale = await rejection(
+      b.execute({ name: 'project.setActionPlan', payload: { projectId: project.id, expectedVersion: project.version - 1, actionPlan: 'x' } }),
+    );
+    expect([stale.code, stale.messageKey]).toEqual(['failed-precondition', 'errors.conflict']);
+  });
+
+  it('a liaison’s loan-line queries are scoped to their own bank', async () => {
+    const b = await backend();
+    await b.auth!.signIn(sampleMember('liaison', 'icbc').email!, emulators().password);
+    const lines = recorder<StoredDoc<LoanLine>[]>();
+    b.watchQuery<LoanLine>('loanLines', {}, lines.push);
+    await lines.until((docs) => docs.length > 0);
+    expect(new Set(lines.seen.at(-1)!.map((d) => d.data.bankId))).toEqual(new Set(['icbc']));
+  });
+
+  it('parks listeners while signed out and attaches them on sign-in', async () => {
+    const b = await backend();
+    const banks = recorder<StoredDoc[]>();
+    b.watchQuery('banks', {}, banks.push);
+    expect(banks.seen).toEqual([]);
+    await b.auth!.signIn(sampleMember('viewer').email!, emulators().password);
+    await banks.until((docs) => docs.length > 0);
+  });
+});
+
+async function firstPipelineProjectId(): Promise<string> {
+  const { adminDb } = await import('./support/client');
+  const snap = await adminDb().collection('projects').where('stage', '==', 'pipeline').limit(1).get();
+  return snap.docs[0]!.id;
+}
