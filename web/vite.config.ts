@@ -13,6 +13,9 @@ const LAZY_VENDOR_GROUPS: { name: string; test: RegExp }[] = [
   { name: 'firebase', test: /node_modules[\\/](firebase|@firebase|re2js)[\\/]/ },
   { name: 'charts', test: /node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/ },
   { name: 'exceljs', test: /node_modules[\\/]exceljs[\\/]/ },
+  // tslib is shared by echarts/zrender and @firebase: its own chunk, else it lands in whichever lazy
+  // chunk imports it first and the charts chunk imports it back (a cycle: "extends is not a function").
+  { name: 'tslib', test: /node_modules[\\/]tslib[\\/]/ },
 ];
 
 export default defineConfig({
