@@ -57,8 +57,7 @@ export default {
       required: 'Please fill in this field',
       tooLong: 'At most {max} characters',
       creditCodeHint: '18 characters, digits or capital letters',
-      creditCodeInvalid:
-        'A unified social credit code has 18 characters: digits or capital letters (no I, O, Z, S, V), with digits in positions 3–8',
+      creditCodeInvalid: '18 digits or capital letters (no I, O, Z, S, V)',
       flagNone: 'On track (no flag)',
       flagReasonRequired: 'Please say why the project is suspended, withdrawn or rejected',
       nothingChanged: 'Nothing was changed',
@@ -144,6 +143,7 @@ export default {
       no: 'no',
       items: '{count} items',
       removed: 'removed {value}',
+      blocker: '“{description}”',
       command: {
         project: {
           create: 'created the project',

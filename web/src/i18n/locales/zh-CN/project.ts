@@ -57,7 +57,7 @@ export default {
       required: '请填写此项',
       tooLong: '不能超过 {max} 个字',
       creditCodeHint: '18 位，数字或大写字母',
-      creditCodeInvalid: '统一社会信用代码应为 18 位：数字或大写字母（不含 I、O、Z、S、V），第 3–8 位为数字',
+      creditCodeInvalid: '应为 18 位数字或大写字母（不含 I、O、Z、S、V）',
       flagNone: '正常推进（无标记）',
       flagReasonRequired: '请说明暂缓、退出或被否的原因',
       nothingChanged: '没有修改任何内容',
@@ -143,6 +143,7 @@ export default {
       no: '否',
       items: '{count} 项',
       removed: '删除了 {value}',
+      blocker: '「{description}」',
       command: {
         project: {
           create: '创建了项目',
