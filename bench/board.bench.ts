@@ -1,0 +1,178 @@
+/**
+ * Board figures in Chromium (playwright-core), on the built app (`web/dist`) and the local
+ * backend with generated workspaces (`?sample=N`): the time from the board's data arriving to
+ * the painted board (the app's `clearway:data-ready` and `clearway:board-painted` marks), the JS
+ * heap after a full garbage collection, and the time from choosing "移到…" in a card's menu
+ * until the card's element sits in the target column (a MutationObserver in the page).
+ * The render figure is budgeted as a ratio (5,000 cards vs 500), so the machine's speed cancels.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, serveStatic } from '../tests/e2e/harness';
+import { atMost, figure, median, progress, round, runSuite, under, type Figure } from './lib/figures';
+
+const SIZES = [500, 5000] as const;
+const RELOADS = 3;
+const MOVES = 5;
+const FROM_STAGE = 'approval';
+const TO_STAGE = 'diligence';
+const READY_MARK = 'clearway:data-ready';
+const PAINTED_MARK = 'clearway:board-painted';
+
+interface BoardRun {
+  renders: number[];
+  heapMb: number;
+  moves: number[];
+  movesPainted: number[];
+  cards: number;
+}
+
+async function waitForPaint(page: Page): Promise<number> {
+  await page.waitForFunction((name) => performance.getEntriesByName(name, 'mark').length > 0, PAINTED_MARK, { timeout: 300_000, polling: 100 });
+  return page.evaluate(
+    ([ready, painted]) => {
+      const start = performance.getEntriesByName(ready, 'mark')[0];
+      const end = performance.getEntriesByName(painted, 'mark')[0];
+      if (!start || !end) throw new Error('the board did not set its performance marks');
+      return end.startTime - start.startTime;
+    },
+    [READY_MARK, PAINTED_MARK] as const,
+  );
+}
+
+async function heapUsedMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / (1024 * 1024);
+}
+
+/** The first card of a column that may move (off-flow cards may not). */
+async function movableCard(page: Page, stage: string): Promise<string> {
+  const id = await page.evaluate((column) => {
+    const items = document.querySelectorAll<HTMLElement>(`ol[data-stage="${column}"] > li[data-id]`);
+    for (const item of items) if (!item.querySelector('.card__flag')) return item.dataset.id ?? null;
+    return null;
+  }, stage);
+  if (!id) throw new Error(`no movable card in ${stage}`);
+  return id;
+}
+
+/** Opens a card's "移动到…" menu with the keyboard, as a person without a mouse would. */
+async function openMoveMenu(page: Page, projectId: string): Promise<void> {
+  const button = page.locator(`article[data-project-id="${projectId}"] .card__menu-btn`);
+  await button.scrollIntoViewIfNeeded();
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'menuitem', undefined, { timeout: 15_000 });
+}
+
+/**
+ * Chooses the menu entry that moves the card to `toStage` and times it: from the choice until the
+ * card's element is in the target column, and until the frame showing it has been painted.
+ */
+async function timeMove(page: Page, projectId: string, toStage: string): Promise<{ dom: number; painted: number }> {
+  return page.evaluate(
+    ({ id, target }) =>
+      new Promise<{ dom: number; painted: number }>((resolve, reject) => {
+        const heading = document.querySelector(`section[data-stage-column="${target}"] h2`)?.textContent?.trim() ?? '';
+        const entries = [...document.querySelectorAll<HTMLElement>('[role="menuitem"]')].filter(
+          (entry) => entry.offsetParent !== null && entry.getAttribute('aria-disabled') !== 'true',
+        );
+        const entry = entries.find((candidate) => heading !== '' && (candidate.textContent ?? '').includes(heading));
+        if (!entry) {
+          reject(new Error(`no menu entry for ${target} (${heading})`));
+          return;
+        }
+        const inTarget = () => (document.querySelector(`li[data-id="${id}"]`)?.closest('ol[data-stage]') as HTMLElement | null)?.dataset.stage === target;
+        const timer = setTimeout(() => reject(new Error(`the card ${id} did not reach ${target}`)), 30_000);
+        let started = 0;
+        const observer = new MutationObserver(() => {
+          if (!inTarget()) return;
+          const dom = performance.now() - started;
+          observer.disconnect();
+          clearTimeout(timer);
+          requestAnimationFrame(() => setTimeout(() => resolve({ dom, painted: performance.now() - started }), 0));
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        started = performance.now();
+        entry.click();
+      }),
+    { id: projectId, target: toStage },
+  );
+}
+
+/** Waits until the move is saved (the card is busy while its command is in flight). */
+async function settled(page: Page, projectId: string): Promise<void> {
+  await page.waitForFunction((id) => document.querySelector(`article[data-project-id="${id}"]`)?.getAttribute('aria-busy') === null, projectId, {
+    timeout: 30_000,
+  });
+}
+
+async function measureBoard(browser: Browser, baseUrl: string, size: number): Promise<BoardRun> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    progress(`board: seeding ${size} projects`);
+    await page.goto(`/?sample=${size}`);
+    await waitForPaint(page);
+    const cards = await page.evaluate(() => document.querySelectorAll('li[data-id]').length);
+    // The first load generates and stores the workspace; the measured loads read it back.
+    const renders: number[] = [];
+    for (let run = 0; run < RELOADS; run += 1) {
+      await page.reload();
+      renders.push(await waitForPaint(page));
+    }
+    progress(`board: ${size} cards, render ${renders.map((t) => t.toFixed(0)).join(', ')} ms`);
+    const heapMb = await heapUsedMb(page);
+
+    const moves: number[] = [];
+    const movesPainted: number[] = [];
+    for (let run = 0; run < MOVES; run += 1) {
+      const [from, to] = run % 2 === 0 ? [FROM_STAGE, TO_STAGE] : [TO_STAGE, FROM_STAGE];
+      const id = await movableCard(page, from);
+      await openMoveMenu(page, id);
+      const timing = await timeMove(page, id, to);
+      moves.push(timing.dom);
+      movesPainted.push(timing.painted);
+      await settled(page, id);
+    }
+    if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
+    return { renders, heapMb, moves, movesPainted, cards };
+  } finally {
+    await context.close();
+  }
+}
+
+await runSuite('board', async () => {
+  const server = await serveStatic();
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  try {
+    const runs = new Map<number, BoardRun>();
+    for (const size of SIZES) runs.set(size, await measureBoard(browser, server.url, size));
+    const small = runs.get(500) as BoardRun;
+    const large = runs.get(5000) as BoardRun;
+    const renderSmall = median(small.renders);
+    const renderLarge = median(large.renders);
+    const figures: Figure[] = [
+      figure('board.render500.ms', 'board: data ready → painted, 500 cards (median of 3 loads)', round(renderSmall, 1), 'ms', undefined, small.renders.map((t) => t.toFixed(0)).join(', ')),
+      figure('board.render5000.ms', 'board: data ready → painted, 5,000 cards (median of 3 loads)', round(renderLarge, 1), 'ms', undefined, large.renders.map((t) => t.toFixed(0)).join(', ')),
+      figure('board.renderRatio', 'board: render(5,000) / render(500)', round(renderLarge / renderSmall, 2), '×', atMost(2)),
+      figure('board.cardsRendered5000', 'board: card elements in the DOM at 5,000 cards', large.cards, 'cards'),
+      figure('board.heap500.mb', 'board: JS heap after GC, 500 cards', round(small.heapMb, 1), 'MB'),
+      figure('board.heap5000.mb', 'board: JS heap after GC, 5,000 cards', round(large.heapMb, 1), 'MB', under(150)),
+      figure('board.move500.ms', 'board: menu move → card in target column, 500 cards (median of 5)', round(median(small.moves), 1), 'ms', undefined, small.moves.map((t) => t.toFixed(1)).join(', ')),
+      figure('board.move5000.ms', 'board: menu move → card in target column, 5,000 cards (median of 5)', round(median(large.moves), 1), 'ms', atMost(16), large.moves.map((t) => t.toFixed(1)).join(', ')),
+      figure('board.move5000Painted.ms', 'board: menu move → frame painted, 5,000 cards (median of 5)', round(median(large.movesPainted), 1), 'ms', undefined, large.movesPainted.map((t) => t.toFixed(1)).join(', ')),
+    ];
+    return figures;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.close();
+  }
+});
