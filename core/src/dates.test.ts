@@ -17,6 +17,7 @@ import {
   monthOf,
   monthStart,
   startOfDay,
+  startOfDayMs,
   todayIso,
 } from './dates';
 
@@ -129,5 +130,30 @@ describe('Shanghai calendar', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('validates days like the calendar does, and counts from day starts without strings', () => {
+    const reference = (text: string): boolean => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+      if (!m) return false;
+      const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    const dateLike = fc
+      .tuple(fc.integer({ min: 1000, max: 2999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
+    fc.assert(fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (text) => {
+        expect(isIsoDate(text)).toBe(reference(text));
+      }),
+    );
+    expect(isIsoDate('2026-0１-01')).toBe(false);
+    const day = fc.integer({ min: 8_000, max: 60_000 }).map((n) => addDays('1970-01-01', n));
+    fc.assert(
+      fc.property(day, fc.integer({ min: -400, max: 400 }), (from, n) => {
+        expect(startOfDayMs(from, n)).toBe(Date.parse(startOfDay(addDays(from, n))));
+      }),
+    );
+    expect(() => startOfDayMs('2026-02-30')).toThrow(RangeError);
   });
 });

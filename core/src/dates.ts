@@ -22,20 +22,47 @@ const MS_PER_DAY = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const FIXED_OFFSET_SINCE_MS = Date.UTC(1991, 8, 15);
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export function isIsoMonth(value: unknown): value is IsoMonth {
   return typeof value === 'string' && ISO_MONTH.test(value);
 }
 
+/** The number in `text[start, start + length)` when it is all ASCII digits, else -1. */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days since 1970-01-01 of a valid `YYYY-MM-DD`, or NaN. Character checks rather than a regex
+ * and `Date`: this runs for every date of every project the stall rules look at.
+ */
+function epochDayOfIsoDate(value: string): number {
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return Number.NaN;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+}
+
 export function isIsoDate(value: unknown): value is IsoDate {
-  if (typeof value !== 'string') return false;
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return typeof value === 'string' && !Number.isNaN(epochDayOfIsoDate(value));
+}
+
+function isoDateOfEpochDay(epochDay: number): IsoDate {
+  return new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** An ISO instant with an explicit offset or `Z`, e.g. `2026-01-31T16:00:00.000Z`. */
@@ -53,7 +80,7 @@ function invalidDate(value: unknown): Error {
 
 /** The Shanghai calendar day of an instant; a `YYYY-MM-DD` string is already a Shanghai day. */
 export function dayOf(instant: Date | string): IsoDate {
-  if (typeof instant === 'string' && isIsoDate(instant)) return instant;
+  if (typeof instant === 'string' && instant.length === 10 && isIsoDate(instant)) return instant;
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (ms >= FIXED_OFFSET_SINCE_MS) return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
   const parsed = dayjs(instant);
@@ -79,17 +106,26 @@ export function addMonths(month: IsoMonth, n: number): IsoMonth {
 }
 
 export function addDays(day: IsoDate, n: number): IsoDate {
-  if (!isIsoDate(day)) throw invalidDate(day);
-  const utcMidnight = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-  return new Date(utcMidnight + Math.trunc(n) * MS_PER_DAY).toISOString().slice(0, 10);
+  const epochDay = typeof day === 'string' ? epochDayOfIsoDate(day) : Number.NaN;
+  if (Number.isNaN(epochDay)) throw invalidDate(day);
+  return isoDateOfEpochDay(epochDay + Math.trunc(n));
+}
+
+/**
+ * The first instant of a Shanghai day, in epoch milliseconds; `plusDays` later when given (the
+ * stall rules ask "the start of the day N days after X" for every threshold).
+ */
+export function startOfDayMs(day: IsoDate, plusDays = 0): number {
+  const epochDay = typeof day === 'string' ? epochDayOfIsoDate(day) : Number.NaN;
+  if (Number.isNaN(epochDay)) throw invalidDate(day);
+  const utcMidnight = (epochDay + Math.trunc(plusDays)) * MS_PER_DAY;
+  if (utcMidnight - SHANGHAI_OFFSET_MS >= FIXED_OFFSET_SINCE_MS) return utcMidnight - SHANGHAI_OFFSET_MS;
+  return dayjs.tz(`${isoDateOfEpochDay(epochDay + Math.trunc(plusDays))}T00:00:00`, TIME_ZONE).valueOf();
 }
 
 /** The first instant of a Shanghai day. */
 export function startOfDay(day: IsoDate): IsoInstant {
-  if (!isIsoDate(day)) throw invalidDate(day);
-  const utcMidnight = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-  if (utcMidnight - SHANGHAI_OFFSET_MS >= FIXED_OFFSET_SINCE_MS) return new Date(utcMidnight - SHANGHAI_OFFSET_MS).toISOString();
-  return dayjs.tz(`${day}T00:00:00`, TIME_ZONE).toISOString();
+  return new Date(startOfDayMs(day)).toISOString();
 }
 
 export function monthStart(month: IsoMonth): IsoInstant {
@@ -102,9 +138,15 @@ export function monthEnd(month: IsoMonth): IsoInstant {
   return new Date(Date.parse(monthStart(addMonths(month, 1))) - 1).toISOString();
 }
 
+/** The Shanghai day of a value as days since 1970-01-01, without building a date string. */
 function dayNumber(value: Date | string): number {
-  const day = dayOf(value);
-  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / MS_PER_DAY;
+  if (typeof value === 'string') {
+    const epochDay = epochDayOfIsoDate(value);
+    if (!Number.isNaN(epochDay)) return epochDay;
+  }
+  const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
+  if (ms >= FIXED_OFFSET_SINCE_MS) return Math.floor((ms + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
+  return epochDayOfIsoDate(dayOf(value));
 }
 
 /**
