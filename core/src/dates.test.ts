@@ -143,7 +143,8 @@ describe('Shanghai calendar', () => {
     const dateLike = fc
       .tuple(fc.integer({ min: 1000, max: 2999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
       .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
-    fc.assert(fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (text) => {
+    fc.assert(
+      fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (text) => {
         expect(isIsoDate(text)).toBe(reference(text));
       }),
     );
