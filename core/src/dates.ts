@@ -61,8 +61,34 @@ export function isIsoDate(value: unknown): value is IsoDate {
   return typeof value === 'string' && !Number.isNaN(epochDayOfIsoDate(value));
 }
 
+/**
+ * The `YYYY-MM-DD` of a day number. A board spans a few thousand distinct days while the stall
+ * rules ask for one per date they read, so the strings are kept (bounded) instead of rebuilt.
+ */
+const isoDateCache = new Map<number, IsoDate>();
+const ISO_DATE_CACHE_LIMIT = 50_000;
+
 function isoDateOfEpochDay(epochDay: number): IsoDate {
-  return new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
+  let text = isoDateCache.get(epochDay);
+  if (text === undefined) {
+    text = new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
+    if (isoDateCache.size >= ISO_DATE_CACHE_LIMIT) isoDateCache.clear();
+    isoDateCache.set(epochDay, text);
+  }
+  return text;
+}
+
+let lastInstantMs = Number.NaN;
+let lastInstantText = '';
+
+/** `toISOString()` of an instant, remembering the last one (every project of a scan shares `now`). */
+export function isoInstantOf(at: Date | number): IsoInstant {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  if (ms !== lastInstantMs) {
+    lastInstantText = new Date(ms).toISOString();
+    lastInstantMs = ms;
+  }
+  return lastInstantText;
 }
 
 /** An ISO instant with an explicit offset or `Z`, e.g. `2026-01-31T16:00:00.000Z`. */
@@ -82,7 +108,7 @@ function invalidDate(value: unknown): Error {
 export function dayOf(instant: Date | string): IsoDate {
   if (typeof instant === 'string' && instant.length === 10 && isIsoDate(instant)) return instant;
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  if (ms >= FIXED_OFFSET_SINCE_MS) return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  if (ms >= FIXED_OFFSET_SINCE_MS) return isoDateOfEpochDay(Math.floor((ms + SHANGHAI_OFFSET_MS) / MS_PER_DAY));
   const parsed = dayjs(instant);
   if (!parsed.isValid()) throw invalidDate(instant);
   return parsed.tz(TIME_ZONE).format('YYYY-MM-DD');
@@ -128,9 +154,14 @@ export function startOfDay(day: IsoDate): IsoInstant {
   return new Date(startOfDayMs(day)).toISOString();
 }
 
-export function monthStart(month: IsoMonth): IsoInstant {
+/** The first instant of a Shanghai month, in epoch milliseconds. */
+export function monthStartMs(month: IsoMonth): number {
   if (!isIsoMonth(month)) throw invalidDate(month);
-  return startOfDay(`${month}-01`);
+  return startOfDayMs(`${month}-01`);
+}
+
+export function monthStart(month: IsoMonth): IsoInstant {
+  return new Date(monthStartMs(month)).toISOString();
 }
 
 /** The last instant (millisecond) of a Shanghai month, e.g. `2026-01` → `2026-01-31T15:59:59.999Z`. */
@@ -161,5 +192,7 @@ export function daysBetween(from: Date | string, to: Date | string): number {
 export function latestInstant(a: IsoInstant | null, b: IsoInstant | null): IsoInstant | null {
   if (a === null) return b;
   if (b === null) return a;
+  // Two instants as `toISOString()` writes them (UTC, milliseconds) compare as text.
+  if (a.length === 24 && b.length === 24 && a.charCodeAt(23) === 90 && b.charCodeAt(23) === 90) return a >= b ? a : b;
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }

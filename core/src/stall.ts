@@ -25,7 +25,7 @@
  * `days` is the count at evaluation time; readers wanting a live figure compute it from `since`.
  * Off-flow and fully disbursed projects are never stalled and need no future check.
  */
-import { addDays, addMonths, dayOf, daysBetween, isIsoDate, isIsoMonth, monthStart, startOfDay } from './dates';
+import { addMonths, dayOf, daysBetween, isIsoDate, isIsoMonth, isoInstantOf, monthStartMs, startOfDayMs } from './dates';
 import { lineAwaiting } from './clearance';
 import { stageIndex } from './stages';
 import { STALL_RULES } from './types';
@@ -61,10 +61,9 @@ function threshold(
   limit: number,
   makeFlag: (since: IsoInstant) => StallFlag,
 ): boolean {
-  const fireAt = startOfDay(addDays(fromDay, Math.max(0, Math.floor(limit)) + 1));
-  const fireMs = Date.parse(fireAt);
+  const fireMs = startOfDayMs(fromDay, Math.max(0, Math.floor(limit)) + 1);
   if (fireMs <= now.getTime()) {
-    evaluation.flags.push(makeFlag(fireAt));
+    evaluation.flags.push(makeFlag(new Date(fireMs).toISOString()));
     return true;
   }
   evaluation.upcoming.push(fireMs);
@@ -128,10 +127,9 @@ function milestonePassed(evaluation: Evaluation, project: Project, now: Date): v
   const month = project.expectedMonth;
   if (!month || !isIsoMonth(month)) return;
   if (stageIndex(project.stage) >= stageIndex('disbursing')) return;
-  const fireAt = monthStart(addMonths(month, 1));
-  const fireMs = Date.parse(fireAt);
+  const fireMs = monthStartMs(addMonths(month, 1));
   if (fireMs <= now.getTime()) {
-    evaluation.flags.push({ rule: 'milestonePassed', since: fireAt, params: { month, level: 'alarm' } });
+    evaluation.flags.push({ rule: 'milestonePassed', since: new Date(fireMs).toISOString(), params: { month, level: 'alarm' } });
   } else {
     evaluation.upcoming.push(fireMs);
   }
@@ -179,7 +177,7 @@ function overdueItems(evaluation: Evaluation, project: Project, now: Date): void
 
 /** `lines` are the digests of the project's lines (see `digestLine`). */
 export function evaluateStall(project: Project, lines: readonly LineDigest[], now: Date, rules: StallRules): StallSummary {
-  const evaluatedAt = now.toISOString();
+  const evaluatedAt = isoInstantOf(now);
   if (project.flag || project.stage === 'disbursed') {
     return { stalled: false, flags: [], evaluatedAt, nextCheckAt: null };
   }
