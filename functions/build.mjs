@@ -3,7 +3,7 @@
 // uploads functions/lib alone (firebase.json: functions.source), so the deployed folder does not
 // depend on the npm workspace.
 import { build } from 'esbuild';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -11,12 +11,18 @@ const outDir = `${here}lib`;
 const pkg = JSON.parse(await readFile(`${here}package.json`, 'utf8'));
 const RUNTIME_DEPENDENCIES = ['firebase-admin', 'firebase-functions'];
 
-await rm(outDir, { recursive: true, force: true });
+// Built aside and moved in file by file (rename is atomic), so an emulator watching lib/ never
+// sees it half-written while another build runs.
+const stagingDir = `${here}.lib-build-${process.pid}`;
+await rm(stagingDir, { recursive: true, force: true });
+await mkdir(stagingDir, { recursive: true });
 await mkdir(outDir, { recursive: true });
 
-const result = await build({
+let result;
+try {
+result = await build({
   entryPoints: [`${here}src/index.ts`],
-  outfile: `${outDir}/index.js`,
+  outfile: `${stagingDir}/index.js`,
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -29,6 +35,10 @@ const result = await build({
   external: RUNTIME_DEPENDENCIES.flatMap((name) => [name, `${name}/*`]),
   logLevel: 'warning',
 });
+} catch (error) {
+  await rm(stagingDir, { recursive: true, force: true });
+  throw error;
+}
 
 const deployPackage = {
   name: 'clearway-functions',
@@ -38,7 +48,9 @@ const deployPackage = {
   engines: { node: '22' },
   dependencies: Object.fromEntries(RUNTIME_DEPENDENCIES.map((name) => [name, pkg.dependencies[name]])),
 };
-await writeFile(`${outDir}/package.json`, `${JSON.stringify(deployPackage, null, 2)}\n`);
+await writeFile(`${stagingDir}/package.json`, `${JSON.stringify(deployPackage, null, 2)}\n`);
+for (const name of await readdir(stagingDir)) await rename(`${stagingDir}/${name}`, `${outDir}/${name}`);
+await rm(stagingDir, { recursive: true, force: true });
 
-const bytes = result.metafile.outputs['lib/index.js']?.bytes ?? Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes;
+const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes;
 console.log(`[functions] bundled lib/index.js (${Math.round((bytes ?? 0) / 1024)} KiB)`);

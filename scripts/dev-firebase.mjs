@@ -62,8 +62,9 @@ if (!officialFirestore) {
   );
 }
 
-const web = spawn('npm', ['run', 'dev', '-w', 'web'], {
-  cwd: root,
+// Vite itself (not through npm), so that stopping it stops the server.
+const web = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, '--host', '127.0.0.1'], {
+  cwd: `${root}web`,
   stdio: 'inherit',
   env: {
     ...process.env,

@@ -4,14 +4,19 @@
  * A route with `meta.navKey` appears in the header navigation, ordered by `meta.navOrder`:
  * the meeting (月度调度会), month plan (月度计划) and my-bank (我的银行) views add themselves here.
  */
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { watch } from 'vue';
+import { getActivePinia } from 'pinia';
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
 import BoardPage from './pages/BoardPage.vue';
+import { useSessionStore } from './stores/session';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** i18n key of the header navigation label; routes without it are not in the navigation. */
     navKey?: string;
     navOrder?: number;
+    /** Reachable without signing in (Firebase mode). */
+    public?: boolean;
   }
 }
 
@@ -41,9 +46,51 @@ export const routes: RouteRecordRaw[] = [
     meta: { navKey: 'app.nav.myBank', navOrder: 40 },
   },
   { path: '/history/:month?', name: 'history', component: () => import('./pages/HistoricBoardPage.vue') },
+  { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
 export function createAppRouter() {
-  return createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  installSignInGuard(router);
+  return router;
+}
+
+/**
+ * Firebase mode: every page but sign-in needs a signed-in member, and signing out (or losing
+ * membership) goes back to sign-in. The local backend always has an actor, so it is never redirected.
+ */
+function installSignInGuard(router: Router): void {
+  let watching = false;
+  router.beforeEach(async (to) => {
+    if (to.meta.public || !getActivePinia()) return true;
+    const session = useSessionStore();
+    if (session.status === 'idle' || session.status === 'loading') {
+      await new Promise<void>((resolve) => {
+        const stop = watch(
+          () => session.status,
+          (status) => {
+            if (status === 'ready' || status === 'error') {
+              stop();
+              resolve();
+            }
+          },
+        );
+      });
+    }
+    if (!watching) {
+      watching = true;
+      watch(
+        () => session.actor,
+        (actor) => {
+          const current = router.currentRoute.value;
+          if (!actor && session.backend?.kind === 'firebase' && !current.meta.public) {
+            void router.replace({ name: 'signIn', query: { redirect: current.fullPath } });
+          }
+        },
+      );
+    }
+    if (session.backend?.kind !== 'firebase' || session.actor) return true;
+    return { name: 'signIn', query: { redirect: to.fullPath } };
+  });
 }

@@ -5,7 +5,7 @@ export default {
       title: 'Sign in',
       subtitle: 'Key-Project Financing Board',
       email: 'Email',
-      emailPlaceholder: 'name@example.com',
+      emailPlaceholder: "name{'@'}example.com",
       password: 'Password',
       submit: 'Sign in',
       submitting: 'Signing in…',

@@ -5,7 +5,7 @@ export default {
       title: '登录',
       subtitle: '重点项目融资调度看板',
       email: '邮箱',
-      emailPlaceholder: 'name@example.com',
+      emailPlaceholder: "name{'@'}example.com",
       password: '密码',
       submit: '登录',
       submitting: '正在登录…',
