@@ -18,6 +18,8 @@ export const CHART_COLORS: string[] = ['#1f5fa8', '#9fbbe0', '#1d6b3a', '#8a4b00
 export const PRIMARY = '#1f5fa8';
 export const APPROVED = '#9fbbe0';
 export const SLATE = '#4d5a6b';
+/** One calm hue for the seven stages, light to dark as a project advances. */
+export const STAGE_SHADES: string[] = ['#e6eef8', '#d2dfee', '#bccfe6', '#9fbbe0', '#8fafd4', '#7ea4d0', '#5c8cc3'];
 export const TEXT_COLOR = '#1c2533';
 export const MUTED_COLOR = '#4d5a6b';
 

@@ -74,7 +74,8 @@ describe('WaitingTable', () => {
 
   it('totals the amount waiting and opens a project by its name', async () => {
     const wrapper = mountWith(WaitingTable, { rows, thresholds });
-    expect(wrapper.find('[data-test="waiting-total"]').text()).toBe('1,200.00万元');
+    expect(wrapper.find('[data-test="waiting-total"]').text()).toBe('1,200.00');
+    expect(wrapper.find('caption').text()).toBe('单位：万元');
     await wrapper.find('tr[data-project-id="b"] button').trigger('click');
     expect(wrapper.emitted('open')).toEqual([['b']]);
   });
@@ -92,9 +93,9 @@ describe('BankTable', () => {
     const wrapper = mountWith(BankTable, { rows });
     expect(wrapper.findAll('tbody tr')).toHaveLength(1);
     const row = wrapper.find('tr[data-bank-id="icbc"]');
-    expect(row.find('[data-test="change-disbursed"]').text()).toBe('+400.00万元');
+    expect(row.find('[data-test="change-disbursed"]').text()).toBe('+400.00');
     expect(row.text()).toContain('10.0%');
-    expect(wrapper.find('tfoot').text()).toContain('1,000.00万元');
+    expect(wrapper.find('tfoot').text()).toContain('1,000.00');
   });
 
   it('explains the missing month-on-month columns before the first close', () => {

@@ -8,6 +8,7 @@ export default {
     liaisonNote: "A bank liaison sees only their own bank's loan lines: amounts in this agenda cover your bank only.",
     printFooter: 'Key-project financing board · printed {date}',
     cancel: 'Cancel',
+    unitWan: 'Amounts in 10k yuan (万元)',
     total: 'Total',
     totalProjects: 'Total ({n} projects)',
     toc: 'Agenda',

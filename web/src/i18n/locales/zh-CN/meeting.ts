@@ -8,6 +8,7 @@ export default {
     liaisonNote: '银行联络员只能看到本行的融资事项，议程中的金额仅含本行数据。',
     printFooter: '重点项目融资调度看板 · 打印于 {date}',
     cancel: '取消',
+    unitWan: '单位：万元',
     total: '合计',
     totalProjects: '合计（{n}个项目）',
     toc: '议程目录',
