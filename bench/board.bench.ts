@@ -1,5 +1,5 @@
 /**
- * Board figures in Chromium (playwright-core), on the built app (`web/dist`) and the local
+ * Board figures in Chromium (playwright-core), on the app as the runner built it (`.bench/web-dist`) and the local
  * backend with generated workspaces (`?sample=N`): the time from the board's data arriving to
  * the painted board (the app's `clearway:data-ready` and `clearway:board-painted` marks), the JS
  * heap after a full garbage collection, and the time from choosing "移到…" in a card's menu
@@ -8,7 +8,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, chromiumPath, serveStatic } from '../tests/e2e/harness';
+import { BENCH_WEB_DIST } from './lib/paths';
 import { atMost, figure, median, progress, round, runSuite, under, type Figure } from './lib/figures';
 
 const SIZES = [500, 5000] as const;
@@ -25,6 +29,8 @@ interface BoardRun {
   moves: number[];
   movesPainted: number[];
   cards: number;
+  /** Paths of the scripts the page fetched before the board was painted. */
+  scriptsBeforePaint: string[];
 }
 
 async function waitForPaint(page: Page): Promise<number> {
@@ -121,6 +127,13 @@ async function measureBoard(browser: Browser, baseUrl: string, size: number): Pr
     progress(`board: seeding ${size} projects`);
     await page.goto(`/?sample=${size}`);
     await waitForPaint(page);
+    const scriptsBeforePaint = await page.evaluate((painted) => {
+      const paintedAt = performance.getEntriesByName(painted, 'mark')[0]?.startTime ?? Number.POSITIVE_INFINITY;
+      return performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.endsWith('.js') && entry.startTime < paintedAt)
+        .map((entry) => new URL(entry.name).pathname);
+    }, PAINTED_MARK);
     const cards = await page.evaluate(() => document.querySelectorAll('li[data-id]').length);
     // The first load generates and stores the workspace; the measured loads read it back.
     const renders: number[] = [];
@@ -143,14 +156,14 @@ async function measureBoard(browser: Browser, baseUrl: string, size: number): Pr
       await settled(page, id);
     }
     if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
-    return { renders, heapMb, moves, movesPainted, cards };
+    return { renders, heapMb, moves, movesPainted, cards, scriptsBeforePaint };
   } finally {
     await context.close();
   }
 }
 
 await runSuite('board', async () => {
-  const server = await serveStatic();
+  const server = await serveStatic(BENCH_WEB_DIST);
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
     const runs = new Map<number, BoardRun>();
@@ -163,6 +176,14 @@ await runSuite('board', async () => {
       figure('board.render500.ms', 'board: data ready → painted, 500 cards (median of 3 loads)', round(renderSmall, 1), 'ms', undefined, small.renders.map((t) => t.toFixed(0)).join(', ')),
       figure('board.render5000.ms', 'board: data ready → painted, 5,000 cards (median of 3 loads)', round(renderLarge, 1), 'ms', undefined, large.renders.map((t) => t.toFixed(0)).join(', ')),
       figure('board.renderRatio', 'board: render(5,000) / render(500)', round(renderLarge / renderSmall, 2), '×', atMost(2)),
+      figure(
+        'board.jsBeforePaint.kbGzip',
+        'board: JS fetched before the first board paint, local mode (gzip)',
+        round(small.scriptsBeforePaint.reduce((sum, path) => sum + gzipSync(readFileSync(join(BENCH_WEB_DIST, path)), { level: 9 }).length, 0) / 1024, 1),
+        'KB',
+        undefined,
+        `${small.scriptsBeforePaint.length} scripts`,
+      ),
       figure('board.cardsRendered5000', 'board: card elements in the DOM at 5,000 cards', large.cards, 'cards'),
       figure('board.heap500.mb', 'board: JS heap after GC, 500 cards', round(small.heapMb, 1), 'MB'),
       figure('board.heap5000.mb', 'board: JS heap after GC, 5,000 cards', round(large.heapMb, 1), 'MB', under(150)),

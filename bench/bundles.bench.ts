@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { exactly, figure, median, progress, round, runSuite, under, type Figure } from './lib/figures';
-import { REPO_ROOT } from './lib/paths';
+import { BENCH_WEB_DIST, REPO_ROOT } from './lib/paths';
 
 interface ManifestChunk {
   file: string;
@@ -23,7 +23,7 @@ interface ManifestChunk {
 }
 type Manifest = Record<string, ManifestChunk>;
 
-const WEB_DIST = join(REPO_ROOT, 'web', 'dist');
+const WEB_DIST = BENCH_WEB_DIST;
 const FUNCTIONS_BUNDLE = join(REPO_ROOT, 'functions', 'lib', 'index.js');
 
 /** Module paths of a lazily loaded library, and text its minified code always carries. */

@@ -6,7 +6,7 @@
 //
 //   npm run bench                      all suites
 //   npm run bench -- --only core,board one or more of: core, firestore, bundles, board
-//   npm run bench -- --skip-build      reuse web/dist and functions/lib as they are
+//   npm run bench -- --skip-build      reuse .bench/web-dist and functions/lib as they are
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +17,9 @@ import { build } from 'esbuild';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const OUT_DIR = join(ROOT, '.bench');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'clearway', 'bench');
+// The bench builds the app into its own folder: the tests rebuild web/dist whenever they run,
+// and a build that empties web/dist under a running benchmark (or the reverse) breaks both.
+const WEB_DIST = join(OUT_DIR, 'web-dist');
 const SUITES = ['core', 'firestore', 'bundles', 'board'];
 // Node packages the suites load at run time rather than bundle (native pieces, large SDKs).
 const EXTERNAL = ['firebase-admin', 'firebase-admin/*', 'firebase-functions', 'firebase-functions/*', '@firestore-emulator/server', 'playwright-core'];
@@ -69,7 +72,7 @@ function runSuite(name) {
   const result = spawnSync(process.execPath, [join(CACHE_DIR, `${name}.mjs`)], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, BENCH_OUT: out },
+    env: { ...process.env, BENCH_OUT: out, BENCH_WEB_DIST: WEB_DIST },
   });
   process.stderr.write(`[bench] suite ${name} finished in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   if (result.status !== 0 || !existsSync(out)) return { figures: [], error: `suite ${name} failed (exit ${result.status})` };
@@ -115,7 +118,9 @@ async function main() {
   const needsWeb = options.only.some((name) => name === 'bundles' || name === 'board');
   const needsFunctions = options.only.includes('bundles');
   if (!options.skipBuild) {
-    if (needsWeb) run('npm', ['run', 'build', '-w', 'web', '--', '--manifest', '--sourcemap', 'hidden'], 'building web/dist (with manifest)');
+    if (needsWeb) {
+      run('npm', ['run', 'build', '-w', 'web', '--', '--manifest', '--sourcemap', 'hidden', '--outDir', WEB_DIST, '--emptyOutDir'], 'building the app into .bench/web-dist (with manifest)');
+    }
     if (needsFunctions) run('npm', ['run', 'build', '-w', 'functions'], 'building functions/lib');
   }
   await bundleSuites(options.only);
