@@ -36,6 +36,12 @@ export type MoveOutcome = { ok: true; changed: boolean } | { ok: false; error: u
 export interface BoardColumn {
   stage: StageId;
   projects: Project[];
+  /** Cards of this column whose move is still being saved. */
+  pendingIds: ReadonlySet<string>;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function byChineseName(a: string, b: string): number {
@@ -127,10 +133,31 @@ export const useBoardStore = defineStore('board', () => {
 
   const visibleProjects = computed(() => projects.value.filter(projectMatcher(filters.value)));
 
+  const pendingIds = computed<ReadonlySet<string>>(
+    () => new Set([...overlays.value].filter(([, overlay]) => overlay.awaitVersion === null).map(([id]) => id)),
+  );
+
+  /**
+   * The columns, filtered and in rank order. A column whose cards did not change keeps its array
+   * (and its pending set), so a move re-renders the two columns it touches, not all seven.
+   */
+  let previousColumns: BoardColumn[] = [];
   const columns = computed<BoardColumn[]>(() => {
     const byStage = new Map<StageId, Project[]>(STAGE_IDS.map((stage) => [stage, []]));
     for (const project of visibleProjects.value) byStage.get(project.stage)?.push(project);
-    return STAGE_IDS.map((stage) => ({ stage, projects: (byStage.get(stage) ?? []).sort(compareByRank) }));
+    const pending = pendingIds.value;
+    const next = STAGE_IDS.map((stage, index): BoardColumn => {
+      const projects = (byStage.get(stage) ?? []).sort(compareByRank);
+      const pendingInColumn = new Set(projects.filter((project) => pending.has(project.id)).map((project) => project.id));
+      const before = previousColumns[index];
+      return {
+        stage,
+        projects: before && sameItems(before.projects, projects) ? before.projects : projects,
+        pendingIds: before && sameItems([...before.pendingIds], [...pendingInColumn]) ? before.pendingIds : pendingInColumn,
+      };
+    });
+    previousColumns = next;
+    return next;
   });
 
   const filterOptions = computed(() => {
@@ -147,10 +174,6 @@ export const useBoardStore = defineStore('board', () => {
     };
   });
 
-  const pendingIds = computed<ReadonlySet<string>>(
-    () => new Set([...overlays.value].filter(([, overlay]) => overlay.awaitVersion === null).map(([id]) => id)),
-  );
-
   function setFilters(next: BoardFilterState): void {
     filters.value = next;
   }
@@ -161,6 +184,14 @@ export const useBoardStore = defineStore('board', () => {
 
   function writtenVersion(result: CommandResult, projectId: string): number | null {
     return result.written.find((write) => write.collection === 'projects' && write.id === projectId)?.version ?? null;
+  }
+
+  /** The newest version a command of ours wrote, for listeners that lag behind the command's answer. */
+  const confirmedVersions = new Map<string, number>();
+  function confirmedVersion(projectId: string): number {
+    const written = confirmedVersions.get(projectId) ?? 0;
+    const seen = projectDocs.value.get(projectId)?.version ?? 0;
+    return written > seen ? written : seen;
   }
 
   /**
@@ -218,14 +249,6 @@ export const useBoardStore = defineStore('board', () => {
       if (inFlight.get(projectId) === run) inFlight.delete(projectId);
     });
     return run;
-  }
-
-  /** The newest version a command of ours wrote, for listeners that lag behind the command's answer. */
-  const confirmedVersions = new Map<string, number>();
-  function confirmedVersion(projectId: string): number {
-    const written = confirmedVersions.get(projectId) ?? 0;
-    const seen = projectDocs.value.get(projectId)?.version ?? 0;
-    return written > seen ? written : seen;
   }
 
   return {

@@ -12,10 +12,12 @@ import {
   isDomainError,
   seedStore,
   type Actor,
+  type CollectionName,
   type CommandEnvelope,
   type CommandResult,
   type DocumentChange,
   type SampleWorkspace,
+  type StoredDoc,
 } from '@clearway/core';
 import type { Backend, LocalIdentity, Unsubscribe } from '../types';
 import {
@@ -26,7 +28,7 @@ import {
   rememberedIdentity,
   type IdentityStorage,
 } from './identity';
-import { DEFAULT_DB_NAME, LocalPersistence } from './persistence';
+import { DEFAULT_DB_NAME, LocalPersistence, type CollectionSnapshot } from './persistence';
 import { broadcastSyncChannel, type SyncChannel, type SyncMessage } from './syncChannel';
 import { StoreWatchers } from './watchers';
 
@@ -69,7 +71,6 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   const tabId = newTabId();
 
   const store = new MemoryDocumentStore();
-  const watchers = new StoreWatchers(store);
   const persistence = await LocalPersistence.open(options.dbName ?? DEFAULT_DB_NAME);
 
   const identities = localIdentities();
@@ -80,6 +81,13 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   let replacing = false;
   /** The version of every document this tab holds, to settle concurrent edits from other tabs. */
   const versions = new Map<string, number>();
+  function trackVersions(changes: DocumentChange[]): void {
+    for (const change of changes) {
+      const key = `${change.collection}/${change.id}`;
+      if (change.doc) versions.set(key, change.doc.version);
+      else versions.delete(key);
+    }
+  }
 
   async function seedFreshWorkspace(): Promise<void> {
     const seeded = new MemoryDocumentStore();
@@ -89,12 +97,16 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     importSnapshot(snapshot);
   }
 
-  function importSnapshot(snapshot: Parameters<MemoryDocumentStore['importAll']>[0]): void {
+  function importSnapshot(snapshot: CollectionSnapshot): void {
     replacing = true;
     try {
       store.importAll(snapshot);
     } finally {
       replacing = false;
+    }
+    versions.clear();
+    for (const [collection, docs] of Object.entries(snapshot) as [CollectionName, StoredDoc[]][]) {
+      trackVersions(docs.map((doc) => ({ collection, id: doc.id, doc })));
     }
   }
 
@@ -122,19 +134,17 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     store.applyRemoteChanges(accepted);
   }
 
+  // Listeners join after the first load: telling them about every loaded document would copy each
+  // one again for nothing (the watches read the store when they start).
+  await loadFromDisk();
+  const watchers = new StoreWatchers(store);
   const unsubscribeStore = store.subscribe((changes, origin) => {
-    for (const change of changes) {
-      const key = `${change.collection}/${change.id}`;
-      if (change.doc) versions.set(key, change.doc.version);
-      else versions.delete(key);
-    }
+    trackVersions(changes);
     if (replacing || origin === 'import') return;
     void persistence.write(changes);
     if (origin === 'commit') channel?.post({ type: 'changes', from: tabId, changes });
   });
   const unsubscribeChannel: Unsubscribe = channel?.subscribe(onSyncMessage) ?? (() => undefined);
-
-  await loadFromDisk();
 
   async function execute(command: CommandEnvelope, as: Actor = actor): Promise<CommandResult> {
     try {
