@@ -198,6 +198,16 @@ describe('MemoryDocumentStore specifics', () => {
       expect(seen[0]![0]).toContainEqual({ collection: 'projects', id: 'p2', doc: { id: 'p2', version: 1, data: { n: 10 } } });
     });
 
+    it('adopts imported documents without copying them when asked, and still serves copies', async () => {
+      const store = new MemoryDocumentStore();
+      const doc = { id: 'p1', version: 3, data: { n: 5 } };
+      store.importAll({ projects: [doc] }, { adopt: true });
+      const read = await store.get<Counter>('projects', 'p1');
+      expect(read).toEqual(doc);
+      read!.data.n = 99;
+      expect((await store.get<Counter>('projects', 'p1'))!.data.n).toBe(5);
+    });
+
     it('applies remote changes with their versions, notifies, and makes readers in flight retry', async () => {
       const store = await seeded();
       const origins: ChangeOrigin[] = [];

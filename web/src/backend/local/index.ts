@@ -97,10 +97,11 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     importSnapshot(snapshot);
   }
 
+  /** `snapshot` must be fresh (read from IndexedDB or just exported): the store adopts it. */
   function importSnapshot(snapshot: CollectionSnapshot): void {
     replacing = true;
     try {
-      store.importAll(snapshot);
+      store.importAll(snapshot, { adopt: true });
     } finally {
       replacing = false;
     }
