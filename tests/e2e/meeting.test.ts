@@ -182,3 +182,49 @@ describe('monthly scheduling meeting', () => {
     expect(Math.abs(waitingTotal - wanOfText(waitingText))).toBeLessThan(0.006);
   });
 });
+
+describe('month plan', () => {
+  const NEXT = addMonths(CURRENT, 1);
+  const LATER = addMonths(CURRENT, 2);
+  const cardsIn = (column: string) =>
+    page.locator(`ol[data-column="${column}"] > li[data-id]`).evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id ?? ''));
+
+  async function openPlan(): Promise<void> {
+    await openBoard(page);
+    await page.goto('/plan');
+    await page.locator('ol[data-column] > li[data-id]').first().waitFor({ state: 'visible', timeout: 30_000 });
+  }
+
+  it('reschedules a card with its menu (no mouse), and keeps it after a reload', async () => {
+    await openPlan();
+    const source = (await cardsIn(CURRENT)).length ? CURRENT : NEXT;
+    const [projectId] = await cardsIn(source);
+    expect(projectId, `a project is planned for ${source}`).toBeTruthy();
+    const target = source === CURRENT ? NEXT : LATER;
+    await page.locator(`li[data-id="${projectId}"] [data-test="reschedule-menu"]`).click();
+    await page.locator(`.el-dropdown-menu__item[data-month="${target}"]:visible`).click();
+    await expect.poll(() => cardsIn(target), PATIENTLY).toContain(projectId);
+    expect(await cardsIn(source)).not.toContain(projectId);
+
+    await page.reload();
+    await page.locator('ol[data-column] > li[data-id]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await expect.poll(() => cardsIn(target), PATIENTLY).toContain(projectId);
+  });
+
+  it('reschedules a card dragged with the mouse to another month', async () => {
+    await openPlan();
+    const [projectId] = await cardsIn(LATER);
+    expect(projectId, `a project is planned for ${LATER}`).toBeTruthy();
+    const from = await page.locator(`li[data-id="${projectId}"]`).boundingBox();
+    const to = await page.locator(`ol[data-column="${NEXT}"]`).boundingBox();
+    if (!from || !to) throw new Error('the plan columns are not on screen');
+    await page.mouse.move(from.x + from.width / 2, from.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 8, from.y + 38, { steps: 4 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 20, { steps: 20 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 22, { steps: 2 });
+    await page.mouse.up();
+    await expect.poll(() => cardsIn(NEXT), PATIENTLY).toContain(projectId);
+    await page.locator('.el-message--success').filter({ hasText: '改期到' }).first().waitFor({ state: 'visible' });
+  });
+});
