@@ -25,7 +25,7 @@ export function scopeForActor(collectionName: CollectionName, spec: QuerySpec, a
   const has = (field: string) => where.some((filter) => filter.field === field && filter.op === '==');
   if (collectionName === 'loanLines' && !has('bankId')) where.push({ field: 'bankId', op: '==', value: actor.bankId });
   if (collectionName === 'activity' && !has('lineId')) where.push({ field: 'lineId', op: '==', value: null });
-  return { ...spec, where };
+  return where.length === (spec.where?.length ?? 0) ? spec : { ...spec, where };
 }
 
 export function buildQuery(db: Firestore, collectionName: CollectionName, spec: QuerySpec): Query {

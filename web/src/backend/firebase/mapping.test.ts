@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '@clearway/core';
+import { readFirebaseConfig } from './config';
+import { fromCallableError, fromListenerError, fromSignInError } from './errors';
+import { scopeForActor } from './queries';
+
+describe('Firebase web config', () => {
+  it('a demo- project means the emulators, with default or given ports and no API key needed', () => {
+    expect(readFirebaseConfig({ VITE_FIREBASE_PROJECT_ID: 'demo-clearway' })).toMatchObject({
+      projectId: 'demo-clearway',
+      apiKey: 'demo-api-key',
+      functionsRegion: 'asia-east2',
+      emulators: { host: '127.0.0.1', authPort: 9099, firestorePort: 8080, functionsPort: 5001 },
+    });
+    expect(
+      readFirebaseConfig({ VITE_FIREBASE_PROJECT_ID: 'demo-x', VITE_FIREBASE_AUTH_EMULATOR_PORT: '19099', VITE_FIREBASE_FUNCTIONS_REGION: 'asia-east1' }),
+    ).toMatchObject({ functionsRegion: 'asia-east1', emulators: { authPort: 19099 } });
+  });
+
+  it('a real project needs its API key and talks to no emulator', () => {
+    expect(() => readFirebaseConfig({ VITE_FIREBASE_PROJECT_ID: 'clearway-prod' })).toThrow(/VITE_FIREBASE_API_KEY/);
+    expect(readFirebaseConfig({ VITE_FIREBASE_PROJECT_ID: 'clearway-prod', VITE_FIREBASE_API_KEY: 'key' })).toMatchObject({
+      authDomain: 'clearway-prod.firebaseapp.com',
+      emulators: null,
+    });
+    expect(() => readFirebaseConfig({ VITE_FIREBASE_PROJECT_ID: 'demo-x', VITE_FIREBASE_AUTH_EMULATOR_PORT: 'abc' })).toThrow(/port/);
+  });
+});
+
+describe('Firebase errors as DomainErrors', () => {
+  it('keeps the command function’s code, message key, params and field errors', () => {
+    const error = fromCallableError({
+      code: 'functions/failed-precondition',
+      details: { messageKey: 'errors.gate.leadBankMissing', params: { stage: 'matched' }, fieldErrors: [] },
+    });
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error.toJSON()).toEqual({ code: 'failed-precondition', messageKey: 'errors.gate.leadBankMissing', params: { stage: 'matched' }, fieldErrors: [] });
+  });
+
+  it('gives transport and unexpected failures a message of their own', () => {
+    expect(fromCallableError({ code: 'functions/unavailable' }).messageKey).toBe('auth.error.unavailable');
+    expect(fromCallableError({ code: 'functions/internal' }).messageKey).toBe('auth.error.internal');
+    expect(fromCallableError(new TypeError('boom')).messageKey).toBe('auth.error.internal');
+    expect(fromListenerError({ code: 'permission-denied' }).messageKey).toBe('auth.error.readDenied');
+  });
+
+  it('says why a sign-in failed', () => {
+    expect(fromSignInError({ code: 'auth/invalid-credential' }).messageKey).toBe('auth.error.invalidCredentials');
+    expect(fromSignInError({ code: 'auth/user-disabled' }).messageKey).toBe('auth.error.disabled');
+    expect(fromSignInError({ code: 'auth/too-many-requests' }).messageKey).toBe('auth.error.tooManyAttempts');
+  });
+});
+
+describe('queries scoped to what the actor may read', () => {
+  const liaison = { uid: 'u', name: 'n', role: 'liaison' as const, bankId: 'icbc' };
+  const staff = { ...liaison, role: 'staff' as const, bankId: null };
+
+  it('a liaison asks only for their bank’s lines and project-level activity', () => {
+    expect(scopeForActor('loanLines', { where: [{ field: 'projectId', op: '==', value: 'p' }] }, liaison).where).toEqual([
+      { field: 'projectId', op: '==', value: 'p' },
+      { field: 'bankId', op: '==', value: 'icbc' },
+    ]);
+    expect(scopeForActor('activity', { orderBy: [{ field: 'at', direction: 'desc' }] }, liaison)).toEqual({
+      orderBy: [{ field: 'at', direction: 'desc' }],
+      where: [{ field: 'lineId', op: '==', value: null }],
+    });
+    expect(scopeForActor('projects', {}, liaison)).toEqual({});
+  });
+
+  it('leaves everyone else’s queries alone', () => {
+    const spec = { where: [{ field: 'projectId', op: '==' as const, value: 'p' }] };
+    expect(scopeForActor('loanLines', spec, staff)).toBe(spec);
+  });
+});
