@@ -219,6 +219,7 @@ export default {
       regionLabel: 'Board at close',
       offFlow: 'Off the flow (suspended, withdrawn, rejected)',
       columnTotals: 'need {need} · approved {approved} · disbursed {disbursed}',
+      cardNeed: 'need {need}',
       cardMoney: 'need {need} · approved {approved} · disbursed {disbursed}',
       expected: 'expected {month}',
       empty: 'No projects',

@@ -219,6 +219,7 @@ export default {
       regionLabel: '关账时的看板',
       offFlow: '流程外（暂缓/退出/被否）',
       columnTotals: '需求 {need} · 审批 {approved} · 投放 {disbursed}',
+      cardNeed: '需求 {need}',
       cardMoney: '需求 {need} · 审批 {approved} · 投放 {disbursed}',
       expected: '预计 {month}',
       empty: '无项目',
