@@ -27,8 +27,8 @@ import { scaledWorkload, workspaceOf } from './lib/workload';
 const PROJECTS = 10_000;
 const LINES_PER_PROJECT = 3;
 // The optimising compiler needs several passes before the loop is steady (more on a busy machine).
-const WARM_UP_RUNS = 8;
-const MEASURED_RUNS = 9;
+const WARM_UP_RUNS = 10;
+const MEASURED_RUNS = 15;
 const COMMANDS_PER_KIND = 1_500;
 
 function actorWithRole(role: 'admin' | 'staff'): Actor {

@@ -129,9 +129,12 @@ async function main() {
   const latestPath = join(OUT_DIR, 'latest.json');
   const previousPath = join(OUT_DIR, 'previous.json');
   if (existsSync(latestPath)) renameSync(latestPath, previousPath);
-  const previous = new Map(
-    existsSync(previousPath) ? JSON.parse(readFileSync(previousPath, 'utf8')).figures.map((figure) => [figure.id, figure]) : [],
+  const last = existsSync(previousPath) ? JSON.parse(readFileSync(previousPath, 'utf8')) : { figures: [], carried: [] };
+  // The last value of every figure: what the last run measured, then what it carried over.
+  const lastFigures = [...(last.figures ?? []), ...(last.carried ?? [])].filter(
+    (figure, index, all) => all.findIndex((other) => other.id === figure.id) === index,
   );
+  const previous = new Map(lastFigures.map((figure) => [figure.id, figure]));
 
   const figures = [];
   const failures = [];
@@ -149,6 +152,8 @@ async function main() {
         machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg().map((n) => Number(n.toFixed(2))), node: process.version },
         suites: options.only,
         figures,
+        // A partial run (--only) keeps the other suites' last figures, so the next run has them beside it.
+        carried: lastFigures.filter((figure) => !options.only.includes(figure.suite)),
         failures,
       },
       null,
