@@ -27,20 +27,27 @@ function ratio(part: Yuan, whole: Yuan): number | null {
 
 /** `lines` are the digests of the project's lines (see `digestLine`). */
 export function computeClearance(project: Project, lines: readonly LineDigest[], now: Date): ClearanceSummary {
-  const live = lines.filter((line) => line.status !== 'declined');
-  const sum = (values: (number | null)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
-
+  // One pass over the lines (this runs for every project the stall scan or a command derives).
   const need = project.needTotal;
-  const requested = sum(lines.map((l) => l.requested));
-  const matched = sum(live.map((l) => l.requested));
-  const approved = sum(live.map((l) => l.approved));
-  const contracted = sum(live.map((l) => l.contracted));
-  const disbursed = sum(live.map((l) => l.disbursed));
-
-  const waiting = live.filter((line) => lineAwaiting(line) > 0);
-  const approvedNotDisbursed = sum(waiting.map(lineAwaiting));
-  const approvalDates = waiting.map((l) => l.approvedDate).filter((d): d is string => d !== null).sort();
-  const earliestApproval = approvalDates[0];
+  let requested = 0;
+  let matched = 0;
+  let approved = 0;
+  let contracted = 0;
+  let disbursed = 0;
+  let approvedNotDisbursed = 0;
+  let earliestApproval: string | null = null;
+  for (const line of lines) {
+    requested += line.requested ?? 0;
+    if (line.status === 'declined') continue;
+    matched += line.requested ?? 0;
+    approved += line.approved ?? 0;
+    contracted += line.contracted ?? 0;
+    disbursed += line.disbursed ?? 0;
+    const awaiting = lineAwaiting(line);
+    if (awaiting <= 0) continue;
+    approvedNotDisbursed += awaiting;
+    if (line.approvedDate !== null && (earliestApproval === null || line.approvedDate < earliestApproval)) earliestApproval = line.approvedDate;
+  }
   const approvedNotDisbursedDays = earliestApproval ? Math.max(0, daysBetween(earliestApproval, now)) : null;
 
   const next = nextStage(project.stage);

@@ -78,17 +78,22 @@ function isoDateOfEpochDay(epochDay: number): IsoDate {
   return text;
 }
 
-let lastInstantMs = Number.NaN;
-let lastInstantText = '';
+const instantCache = new Map<number, IsoInstant>();
+const INSTANT_CACHE_LIMIT = 50_000;
 
-/** `toISOString()` of an instant, remembering the last one (every project of a scan shares `now`). */
+/**
+ * `toISOString()` of an instant. The stall rules write day and month starts (and the scan's
+ * `now`) for every project, a small set of instants, so their strings are kept (bounded).
+ */
 export function isoInstantOf(at: Date | number): IsoInstant {
   const ms = typeof at === 'number' ? at : at.getTime();
-  if (ms !== lastInstantMs) {
-    lastInstantText = new Date(ms).toISOString();
-    lastInstantMs = ms;
+  let text = instantCache.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
+    instantCache.set(ms, text);
   }
-  return lastInstantText;
+  return text;
 }
 
 /** An ISO instant with an explicit offset or `Z`, e.g. `2026-01-31T16:00:00.000Z`. */

@@ -16,8 +16,10 @@ export function isStageId(value: unknown): value is StageId {
   return typeof value === 'string' && (STAGE_IDS as readonly string[]).includes(value);
 }
 
+const STAGE_INDEX = new Map<string, number>(STAGE_IDS.map((stage, index) => [stage, index]));
+
 export function stageIndex(id: StageId): number {
-  const index = STAGE_IDS.indexOf(id);
+  const index = STAGE_INDEX.get(id) ?? -1;
   if (index < 0) throw new DomainError('invalid-argument', 'errors.stage.unknown', { stage: String(id) });
   return index;
 }

@@ -63,7 +63,7 @@ function threshold(
 ): boolean {
   const fireMs = startOfDayMs(fromDay, Math.max(0, Math.floor(limit)) + 1);
   if (fireMs <= now.getTime()) {
-    evaluation.flags.push(makeFlag(new Date(fireMs).toISOString()));
+    evaluation.flags.push(makeFlag(isoInstantOf(fireMs)));
     return true;
   }
   evaluation.upcoming.push(fireMs);
@@ -129,7 +129,7 @@ function milestonePassed(evaluation: Evaluation, project: Project, now: Date): v
   if (stageIndex(project.stage) >= stageIndex('disbursing')) return;
   const fireMs = monthStartMs(addMonths(month, 1));
   if (fireMs <= now.getTime()) {
-    evaluation.flags.push({ rule: 'milestonePassed', since: new Date(fireMs).toISOString(), params: { month, level: 'alarm' } });
+    evaluation.flags.push({ rule: 'milestonePassed', since: isoInstantOf(fireMs), params: { month, level: 'alarm' } });
   } else {
     evaluation.upcoming.push(fireMs);
   }
@@ -197,6 +197,6 @@ export function evaluateStall(project: Project, lines: readonly LineDigest[], no
     stalled: flags.some((flag) => stallFlagLevel(flag) === 'alarm'),
     flags,
     evaluatedAt,
-    nextCheckAt: next === undefined ? null : new Date(next).toISOString(),
+    nextCheckAt: next === undefined ? null : isoInstantOf(next),
   };
 }
