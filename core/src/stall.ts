@@ -192,7 +192,8 @@ export function evaluateStall(project: Project, lines: readonly LineDigest[], no
     (a, b) => STALL_RULES.indexOf(a.rule) - STALL_RULES.indexOf(b.rule) || Date.parse(a.since) - Date.parse(b.since),
   );
   const nowMs = now.getTime();
-  const next = evaluation.upcoming.filter((ms) => ms > nowMs).sort((a, b) => a - b)[0];
+  let next: number | undefined;
+  for (const ms of evaluation.upcoming) if (ms > nowMs && (next === undefined || ms < next)) next = ms;
   return {
     stalled: flags.some((flag) => stallFlagLevel(flag) === 'alarm'),
     flags,
