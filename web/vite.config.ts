@@ -35,7 +35,16 @@ export default defineConfig({
       { find: /^vue$/, replacement: 'vue/dist/vue.runtime.esm-bundler.js' },
       // Its ES source instead of the UMD bundle, which carries core-js polyfills (~100 KB before minifying).
       { find: /^vuedraggable$/, replacement: 'vuedraggable/src/vuedraggable.js' },
+      // The build without vue-i18n's message compiler: src/i18n/compileMessage.ts compiles our messages.
+      { find: /^vue-i18n$/, replacement: 'vue-i18n/dist/vue-i18n.runtime.esm-bundler.js' },
     ],
+  },
+  define: {
+    // vue-i18n's feature flags: no compiler (see above), no legacy API, no global <i18n-t>/v-t, no devtools.
+    __INTLIFY_DROP_MESSAGE_COMPILER__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __VUE_I18N_FULL_INSTALL__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
   },
   server: { port: 5173, strictPort: false },
   build: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_MESSAGE_KEYS } from '@clearway/core';
-import { messages } from './index';
+import { messages } from './messages';
 
 type Tree = { [key: string]: string | Tree };
 

@@ -6,7 +6,7 @@ import { DomainError } from '@clearway/core';
 import type { Backend } from '@/backend/types';
 import { useSessionStore } from '@/stores/session';
 import { testPlugins } from '@/test/boardFixtures';
-import { messages } from '@/i18n';
+import { messages } from '@/i18n/messages';
 import SignInPage from './SignInPage.vue';
 
 /** A Firebase-like backend whose sign-in is scripted by the test. */

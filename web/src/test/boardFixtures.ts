@@ -9,6 +9,7 @@ import {
   type StallSummary,
 } from '@clearway/core';
 import { createAppI18n, type Locale } from '@/i18n';
+import { messages } from '@/i18n/messages';
 
 export const T0 = '2026-03-02T02:00:00.000Z';
 
@@ -58,5 +59,5 @@ export function makeProject(overrides: ProjectOverrides = {}): Project {
 
 /** The plugins a leaf component needs: messages and Element Plus (the app resolves it per component). */
 export function testPlugins(locale: Locale = 'zh-CN') {
-  return [createAppI18n(locale), ElementPlus];
+  return [createAppI18n(locale, messages), ElementPlus];
 }
