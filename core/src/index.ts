@@ -5,6 +5,7 @@ export * from './commands/contract';
 export * from './store/memoryDocumentStore';
 export * from './store/countingDocumentStore';
 export * from './money';
+export * from './creditCode';
 export * from './rank';
 export * from './dates';
 export * from './stages';

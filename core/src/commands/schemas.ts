@@ -10,7 +10,7 @@ import { isIsoDate, isIsoMonth } from '../dates';
 import { DomainError } from '../errors';
 import type { FieldError } from '../errors';
 import { formatYi, MAX_YUAN } from '../money';
-import { isValidCreditCode } from '../sample/creditCode';
+import { isValidCreditCode } from '../creditCode';
 import {
   BANK_CATEGORIES,
   BLOCKER_TAGS,

@@ -3,4 +3,3 @@ export type { SampleOptions, SampleWorkspace } from './generate';
 export { SAMPLE_IDENTITIES, sampleActor } from './identities';
 export { SAMPLE_BANKS, DISTRICTS as SAMPLE_DISTRICTS, SECTORS as SAMPLE_SECTORS } from './catalog';
 export { seedStore } from './seedStore';
-export { isValidCreditCode } from './creditCode';

@@ -4,7 +4,7 @@ import { checkStageGate } from '../stages';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import { OFF_FLOW_FLAGS, STAGE_IDS, STALL_RULES } from '../types';
 import type { Bank, LoanLine, Project } from '../types';
-import { isValidCreditCode } from './creditCode';
+import { isValidCreditCode } from '../creditCode';
 import { SAMPLE_IDENTITIES, createSampleWorkspace, seedStore } from '.';
 
 const NOW = new Date('2026-03-15T02:00:00Z');

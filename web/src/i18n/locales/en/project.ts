@@ -57,7 +57,7 @@ export default {
       required: 'Please fill in this field',
       tooLong: 'At most {max} characters',
       creditCodeHint: '18 characters, digits or capital letters',
-      creditCodeInvalid: '18 digits or capital letters (no I, O, Z, S, V)',
+      creditCodeInvalid: '18 digits or capital letters (no I, O, Z, S, V) with a correct check digit',
       flagNone: 'On track (no flag)',
       flagReasonRequired: 'Please say why the project is suspended, withdrawn or rejected',
       nothingChanged: 'Nothing was changed',

@@ -57,7 +57,7 @@ export default {
       required: '请填写此项',
       tooLong: '不能超过 {max} 个字',
       creditCodeHint: '18 位，数字或大写字母',
-      creditCodeInvalid: '应为 18 位数字或大写字母（不含 I、O、Z、S、V）',
+      creditCodeInvalid: '应为 18 位数字或大写字母（不含 I、O、Z、S、V），且校验位正确',
       flagNone: '正常推进（无标记）',
       flagReasonRequired: '请说明暂缓、退出或被否的原因',
       nothingChanged: '没有修改任何内容',
