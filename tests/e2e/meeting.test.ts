@@ -18,6 +18,7 @@ import {
   formatWan,
   monthEnd,
   monthOf,
+  scheduleFileName,
   type LoanLine,
 } from '@clearway/core';
 import { useBrowser } from './fixture';
@@ -154,7 +155,7 @@ describe('monthly scheduling meeting', () => {
     const waitingRows = await page.locator('[data-test="waiting-table"] tbody tr').count();
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-workbook"]').click()]);
-    expect(download.suggestedFilename()).toBe(`调度表-${PREVIOUS}.xlsx`);
+    expect(download.suggestedFilename()).toBe(scheduleFileName(PREVIOUS));
     const file = join(tmpdir(), `clearway-e2e-${Date.now()}.xlsx`);
     await download.saveAs(file);
 

@@ -1,16 +1,13 @@
 /**
  * Exports the meeting's 调度表 workbook. exceljs is loaded on the first click (core's builder
  * imports it dynamically), so it is not in the first page load. Large exports report
- * their progress as rows are written; the file is named 调度表-YYYY-MM.xlsx.
+ * their progress as rows are written; the file name is core's `scheduleFileName`
+ * (重点项目融资调度表-YYYY-MM.xlsx), the one a function export would use too.
  */
 import { ref } from 'vue';
-import { buildScheduleWorkbook, workbookToBuffer, type Agenda, type IsoMonth } from '@clearway/core';
+import { buildScheduleWorkbook, scheduleFileName, workbookToBuffer, type Agenda } from '@clearway/core';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-export function workbookFileName(month: IsoMonth): string {
-  return `调度表-${month}.xlsx`;
-}
 
 /** Starts a browser download of `bytes` under `fileName`. */
 export function saveBytes(bytes: Uint8Array, fileName: string, type = XLSX_TYPE): void {
@@ -45,7 +42,7 @@ export function useWorkbookExport() {
       });
       progress.value = 1;
       const bytes = await workbookToBuffer(workbook);
-      const fileName = workbookFileName(agenda.month);
+      const fileName = scheduleFileName(agenda.month, options.cityName);
       saveBytes(bytes, fileName);
       return fileName;
     } finally {
