@@ -1,7 +1,7 @@
 /**
  * The Chinese words of the 调度表 workbook. The workbook is the bureau's official Chinese form,
  * produced in core so that the browser and the functions export the same file; these labels are
- * the same as the web app's zh-CN `domain` messages.
+ * the same as the web app's zh-CN `domain` messages (web/src/i18n/workbookLabels.test.ts checks it).
  */
 import type { BankCategory, BlockerTag, ClearanceStatus, OffFlowFlag, StageId, StallRule } from '../types';
 import type { ProblemStatus } from './agenda';
