@@ -5,7 +5,7 @@
  */
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import { daysBetween, dayOf, type Bank, type Blocker, type LoanLine } from '@clearway/core';
+import { daysBetween, dayOf, lineAwaiting, lineDisbursed, type Bank, type Blocker, type LoanLine } from '@clearway/core';
 import type { BankBlockerRow, BankLineRow, BankTotalsView } from '@/components/bank/types';
 import type { LineRecordKind, LineRecordValues } from '@/components/project/formValues';
 import { useBoardStore } from './board';
@@ -16,10 +16,6 @@ import { useSessionStore } from './session';
 
 
 const ACTIVE_STATUSES = new Set<LoanLine['status']>(['applying', 'approved', 'contracted', 'disbursing']);
-
-export function drawnOf(line: LoanLine): number {
-  return line.tranches.reduce((sum, tranche) => sum + tranche.amount, 0);
-}
 
 /** A blocker waits on a bank when its party names the bank, or it is a bank-tagged problem on a project the bank lends to. */
 export function blockerWaitsOnBank(blocker: Blocker, bank: Pick<Bank, 'name'>, bankLendsToProject: boolean): boolean {
@@ -52,8 +48,8 @@ export const useBankStore = defineStore('bank', () => {
     return linesStore.lines
       .filter((line) => line.bankId === id)
       .map((line) => {
-        const drawn = drawnOf(line);
-        const waiting = Math.max((line.approved ?? 0) - drawn, 0);
+        const drawn = lineDisbursed(line);
+        const waiting = lineAwaiting({ status: line.status, approved: line.approved, disbursed: drawn });
         return {
           line,
           project: board.projectById(line.projectId),

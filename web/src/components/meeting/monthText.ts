@@ -1,6 +1,6 @@
 /** Month words shared by the meeting, plan and bank views: `2026年5月` / `May 2026`. */
 import { useI18n } from 'vue-i18n';
-import type { IsoMonth } from '@clearway/core';
+import { formatRate, type IsoMonth } from '@clearway/core';
 
 function params(month: IsoMonth) {
   return { year: Number(month.slice(0, 4)), month: Number(month.slice(5, 7)), mm: month.slice(5, 7) };
@@ -17,7 +17,5 @@ export function useMonthText() {
   return { monthLabel, shortMonth };
 }
 
-/** `12.5%`, or a dash without a value. */
-export function percent(value: number | null): string {
-  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
-}
+/** `12.5%`, or a dash without a value: core's rate format, the one the workbook and the cards use. */
+export const percent = formatRate;
