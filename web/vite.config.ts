@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
@@ -18,8 +18,32 @@ const LAZY_VENDOR_GROUPS: { name: string; test: RegExp }[] = [
   { name: 'tslib', test: /node_modules[\\/]tslib[\\/]/ },
 ];
 
+/**
+ * vue-i18n looks up `currentInstance` with `key in Vue` on `import * as Vue from 'vue'` (a guard for
+ * a future Vue). That dynamic use keeps the whole namespace, every export of Vue, in the first load
+ * (about 11 KB gzip). Vue 3.5 has no such export, so the lookup always ends in `getCurrentInstance()`:
+ * call it directly. A vue-i18n whose code differs gets a build warning and is left as it is.
+ */
+function vueI18nWithoutVueNamespace(): Plugin {
+  const LOOKUP = /if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/;
+  return {
+    name: 'clearway:vue-i18n-without-vue-namespace',
+    transform: {
+      filter: { id: /[\\/]vue-i18n[\\/]dist[\\/]vue-i18n\.runtime\.mjs$/ },
+      handler(code) {
+        if (!LOOKUP.test(code)) {
+          this.warn('vue-i18n no longer reads `currentInstance` as expected: every export of Vue may be bundled (see vite.config.ts)');
+          return null;
+        }
+        return { code: code.replace(LOOKUP, 'return Vue.getCurrentInstance();'), map: null };
+      },
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
+    vueI18nWithoutVueNamespace(),
     vue(),
     Components({
       dirs: [],
