@@ -138,6 +138,7 @@ export default {
       none: 'No activity yet',
       unavailable: "Your role cannot see this project's history.",
       who: '{name} ({role})',
+      system: 'System (stall scan)',
       empty: 'empty',
       yes: 'yes',
       no: 'no',

@@ -138,6 +138,7 @@ export default {
       none: '暂无操作记录',
       unavailable: '您的角色无权查看本项目的操作记录。',
       who: '{name}（{role}）',
+      system: '系统（停滞扫描）',
       empty: '空',
       yes: '是',
       no: '否',
