@@ -2,55 +2,19 @@
  * Small hand-made workspaces for the meeting tests: every figure in them is chosen so the
  * expected agenda numbers can be worked out by hand. Not exported from the package.
  */
+import { emptyClearance, emptyPrerequisites, emptyStall } from '../defaults';
 import { digestLines } from '../lineDigest';
-import { PREREQ_KEYS } from '../types';
 import type {
   AnnualTargets,
   Assignment,
   Bank,
   Blocker,
-  ClearanceSummary,
   LoanLine,
-  PrereqKey,
-  Prerequisite,
   Project,
-  StallSummary,
   Tranche,
 } from '../types';
 
 export const WAN = 10_000;
-
-function prerequisites(): Record<PrereqKey, Prerequisite> {
-  const result = {} as Record<PrereqKey, Prerequisite>;
-  for (const key of PREREQ_KEYS) result[key] = { status: 'todo', docNo: null, date: null };
-  return result;
-}
-
-function clearance(): ClearanceSummary {
-  return {
-    need: 0,
-    matched: 0,
-    requested: 0,
-    approved: 0,
-    contracted: 0,
-    disbursed: 0,
-    approvalRate: null,
-    disbursementRate: null,
-    landingRate: null,
-    approvedNotDisbursed: 0,
-    approvedNotDisbursedDays: null,
-    nextStage: null,
-    prerequisitesForNext: [],
-    prerequisitesCleared: true,
-    openBlockers: [],
-    status: 'cleared',
-    blockedBy: [],
-  };
-}
-
-function stall(): StallSummary {
-  return { stalled: false, flags: [], evaluatedAt: '2026-01-01T00:00:00.000Z', nextCheckAt: null };
-}
 
 export function makeProject(overrides: Partial<Project> & { id: string }): Project {
   return {
@@ -73,15 +37,15 @@ export function makeProject(overrides: Partial<Project> & { id: string }): Proje
     stageEnteredAt: '2026-01-01T00:00:00.000Z',
     flag: null,
     expectedMonth: null,
-    prerequisites: prerequisites(),
+    prerequisites: emptyPrerequisites(),
     blockers: [],
     actionPlan: '',
     assignments: [],
     bankIds: [],
     lastBankUpdateAt: null,
     lines: [],
-    clearance: clearance(),
-    stall: stall(),
+    clearance: emptyClearance(),
+    stall: emptyStall('2026-01-01T00:00:00.000Z'),
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     updatedBy: 'seed',

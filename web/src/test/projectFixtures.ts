@@ -9,29 +9,15 @@ import {
   type StoredDoc,
 } from '@clearway/core';
 import type { Backend } from '@/backend/types';
+// Core's builders are not part of the package; web tests share them by path rather than keep a copy.
+import { makeLine as makeCoreLine } from '../../../core/src/testing/ruleFixtures';
 
 export const WAN = 10_000;
 export const T0 = '2026-03-02T02:00:00.000Z';
 
+/** Core's rule-test loan line (20,000万元 requested from icbc for p1), at this file's T0. */
 export function makeLine(overrides: Partial<LoanLine> = {}): LoanLine {
-  return {
-    id: 'l1',
-    projectId: 'p1',
-    bankId: 'icbc',
-    product: 'projectLoan',
-    requested: 20_000 * WAN,
-    approved: null,
-    approvedDate: null,
-    contracted: null,
-    contractDate: null,
-    tranches: [],
-    status: 'applying',
-    note: '',
-    createdAt: T0,
-    updatedAt: T0,
-    updatedBy: 'u-staff',
-    ...overrides,
-  };
+  return makeCoreLine({ createdAt: T0, updatedAt: T0, updatedBy: 'u-staff', ...overrides });
 }
 
 /**
