@@ -69,13 +69,25 @@ async function movableCard(page: Page, stage: string): Promise<string> {
   return id;
 }
 
-/** Opens a card's "移动到…" menu with the keyboard, as a person without a mouse would. */
+/**
+ * Opens a card's "移动到…" menu with the keyboard, as a person without a mouse would. The card
+ * mounts its real dropdown when the focus reaches it (a chunk fetched once), so a key pressed
+ * while it swaps in may land nowhere: press again until the menu has the focus.
+ */
 async function openMoveMenu(page: Page, projectId: string): Promise<void> {
-  const button = page.locator(`article[data-project-id="${projectId}"] .card__menu-btn`);
+  const button = page.locator(`article[data-project-id="${projectId}"] .card__menu-btn`).first();
   await button.scrollIntoViewIfNeeded();
-  await button.focus();
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'menuitem', undefined, { timeout: 15_000 });
+  for (let attempt = 1; ; attempt += 1) {
+    await button.focus();
+    await page.keyboard.press('Enter');
+    try {
+      await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'menuitem', undefined, { timeout: 3_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /**

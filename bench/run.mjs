@@ -152,8 +152,9 @@ async function main() {
         machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg().map((n) => Number(n.toFixed(2))), node: process.version },
         suites: options.only,
         figures,
-        // A partial run (--only) keeps the other suites' last figures, so the next run has them beside it.
-        carried: lastFigures.filter((figure) => !options.only.includes(figure.suite)),
+        // Figures this run did not measure (other suites, or a suite that failed) keep their last
+        // value, so the next run has them beside it.
+        carried: lastFigures.filter((figure) => !figures.some((measured) => measured.id === figure.id)),
         failures,
       },
       null,
