@@ -12,21 +12,14 @@ import type { Unsubscribe } from '@/backend/types';
 import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import type { LineRecordKind, LineRecordValues } from '@/components/project/formValues';
 import type { CommandOutcome } from './project';
+import { useOptimisticOverlays } from './optimisticOverlays';
 import { useSessionStore } from './session';
 
-const RECORD_COMMANDS: Record<LineRecordKind, CommandName> = {
+export const RECORD_COMMANDS: Record<LineRecordKind, CommandName> = {
   approval: 'line.recordApproval',
   contract: 'line.recordContract',
   tranche: 'line.addTranche',
 };
-
-interface LineOverlay {
-  seq: number;
-  lineId: string;
-  apply: (line: LoanLine) => LoanLine;
-  /** null while in flight; then the version the command wrote. */
-  untilVersion: number | null;
-}
 
 export function applyRecord(line: LoanLine, kind: LineRecordKind, values: LineRecordValues, pendingId: string): LoanLine {
   if (kind === 'approval') return { ...line, approved: values.amount, approvedDate: values.date };
@@ -47,8 +40,7 @@ export const useLinesStore = defineStore('lines', () => {
   const lineDocs = shallowRef<StoredDoc<LoanLine>[]>([]);
   const loaded = ref(false);
   const watchError = shallowRef<unknown>(null);
-  const overlays = shallowRef<LineOverlay[]>([]);
-  let seq = 0;
+  const overlays = useOptimisticOverlays((_collection, lineId) => versionOf(lineId));
   let stop: Unsubscribe | null = null;
 
   function query(): QuerySpec {
@@ -70,7 +62,7 @@ export const useLinesStore = defineStore('lines', () => {
       (docs) => {
         lineDocs.value = docs;
         loaded.value = true;
-        prune();
+        overlays.prune();
       },
       (error) => {
         watchError.value = error;
@@ -88,44 +80,23 @@ export const useLinesStore = defineStore('lines', () => {
     return lineDocs.value.find((doc) => doc.id === lineId)?.version ?? 0;
   }
 
-  function prune(): void {
-    const kept = overlays.value.filter((overlay) => overlay.untilVersion === null || versionOf(overlay.lineId) < overlay.untilVersion);
-    if (kept.length !== overlays.value.length) overlays.value = kept;
-  }
+  const lines = computed<LoanLine[]>(() => lineDocs.value.map((doc) => overlays.applyTo('loanLines', doc).data));
 
-  const lines = computed<LoanLine[]>(() =>
-    lineDocs.value.map((doc) => {
-      let data = doc.data;
-      for (const overlay of overlays.value) {
-        if (overlay.lineId !== doc.id) continue;
-        if (overlay.untilVersion !== null && doc.version >= overlay.untilVersion) continue;
-        data = overlay.apply(data);
-      }
-      return data;
-    }),
-  );
-
-  const pendingLineIds = computed(() => new Set(overlays.value.filter((o) => o.untilVersion === null).map((o) => o.lineId)));
+  const pendingLineIds = computed(() => overlays.pendingIds('loanLines'));
 
   async function record(kind: LineRecordKind, lineId: string, values: LineRecordValues): Promise<CommandOutcome> {
-    const overlay: LineOverlay = {
-      seq: ++seq,
-      lineId,
-      apply: (line) => applyRecord(line, kind, values, `pending-${seq}`),
-      untilVersion: null,
-    };
     const expectedVersion = versionOf(lineId);
-    overlays.value = [...overlays.value, overlay];
+    const overlay = overlays.add({
+      collection: 'loanLines',
+      docId: lineId,
+      apply: (line: LoanLine, seq: number) => applyRecord(line, kind, values, `pending-${seq}`),
+    });
     try {
       const result = await session.execute({ name: RECORD_COMMANDS[kind], payload: recordPayload(kind, lineId, expectedVersion, values) });
-      const written = result.written.find((entry) => entry.collection === 'loanLines' && entry.id === lineId);
-      overlays.value = written
-        ? overlays.value.map((item) => (item.seq === overlay.seq ? { ...item, untilVersion: written.version } : item))
-        : overlays.value.filter((item) => item.seq !== overlay.seq);
-      prune();
+      overlays.settle(overlay, result);
       return { ok: true, result };
     } catch (caught) {
-      overlays.value = overlays.value.filter((item) => item.seq !== overlay.seq);
+      overlays.drop(overlay);
       const shape = asDomainErrorShape(caught);
       if (!shape) console.error(caught);
       const error: DomainErrorShape = shape ?? { code: 'internal', messageKey: 'errors.internal' };

@@ -13,7 +13,6 @@ import type {
   CommandName,
   CommandResult,
   DomainErrorShape,
-  IsoDate,
   IsoMonth,
   LoanLine,
   OffFlowFlag,
@@ -27,36 +26,13 @@ import type { Unsubscribe } from '@/backend/types';
 import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import type { ProjectDetailsChanges, ProjectFieldPatch } from '@/components/project/detailsModel';
 import type { LineRecordKind, LineRecordValues, NewBlockerValues, NewLineValues } from '@/components/project/formValues';
+import { applyRecord, RECORD_COMMANDS, recordPayload } from './lines';
+import { useOptimisticOverlays, type OverlayChange } from './optimisticOverlays';
 import { useSessionStore } from './session';
 
 export type CommandOutcome = { ok: true; result: CommandResult } | { ok: false; error: DomainErrorShape };
 
-type Overlayable = 'projects' | 'loanLines';
-interface Overlay {
-  seq: number;
-  collection: Overlayable;
-  docId: string;
-  apply: (data: never) => unknown;
-  /** Set once the command succeeded: the overlay goes when the watched doc reaches this version. */
-  untilVersion: number | null;
-}
-
 const ACTIVITY_LIMIT = 200;
-const LINE_COMMANDS: Record<LineRecordKind, CommandName> = {
-  approval: 'line.recordApproval',
-  contract: 'line.recordContract',
-  tranche: 'line.addTranche',
-};
-
-function applyOverlays<T>(doc: StoredDoc<T>, collection: Overlayable, overlays: Overlay[]): StoredDoc<T> {
-  let data = doc.data;
-  for (const overlay of overlays) {
-    if (overlay.collection !== collection || overlay.docId !== doc.id) continue;
-    if (overlay.untilVersion !== null && doc.version >= overlay.untilVersion) continue;
-    data = (overlay.apply as (value: T) => T)(data);
-  }
-  return data === doc.data ? doc : { ...doc, data };
-}
 
 export const useProjectStore = defineStore('project', () => {
   const session = useSessionStore();
@@ -68,18 +44,23 @@ export const useProjectStore = defineStore('project', () => {
   const lineDocs = shallowRef<StoredDoc<LoanLine>[]>([]);
   const activity = shallowRef<Activity[]>([]);
   const activityUnavailable = ref(false);
-  const overlays = ref<Overlay[]>([]);
+  const overlays = useOptimisticOverlays((collection, docId) =>
+    collection === 'projects'
+      ? projectDoc.value?.id === docId
+        ? projectDoc.value.version
+        : 0
+      : (lineDocs.value.find((doc) => doc.id === docId)?.version ?? 0),
+  );
   const running = ref<CommandName | null>(null);
   const lastError = shallowRef<DomainErrorShape | null>(null);
   const watchError = shallowRef<unknown>(null);
-  let overlaySeq = 0;
 
   const project = computed<Project | null>(() => {
     const doc = projectDoc.value;
-    return doc ? applyOverlays(doc, 'projects', overlays.value).data : null;
+    return doc ? overlays.applyTo('projects', doc).data : null;
   });
   const version = computed(() => projectDoc.value?.version ?? 0);
-  const lines = computed<LoanLine[]>(() => lineDocs.value.map((doc) => applyOverlays(doc, 'loanLines', overlays.value).data));
+  const lines = computed<LoanLine[]>(() => lineDocs.value.map((doc) => overlays.applyTo('loanLines', doc).data));
   /** Banks on the project whose lines the actor cannot read (a liaison sees only their own). */
   const hiddenBankIds = computed(() => {
     const visible = new Set(lines.value.map((line) => line.bankId));
@@ -120,7 +101,7 @@ export const useProjectStore = defineStore('project', () => {
         (doc) => {
           projectDoc.value = doc;
           loaded.value = true;
-          pruneOverlays();
+          overlays.prune();
         },
         (error) => {
           loaded.value = true;
@@ -129,7 +110,7 @@ export const useProjectStore = defineStore('project', () => {
       ),
       backend.watchQuery<LoanLine>('loanLines', linesQuery(id), (docs) => {
         lineDocs.value = docs;
-        pruneOverlays();
+        overlays.prune();
       }, onError),
       backend.watchQuery<Activity>(
         'activity',
@@ -152,7 +133,7 @@ export const useProjectStore = defineStore('project', () => {
   /** Opens a project (or switches to another); `null` closes it. */
   function open(id: string | null): void {
     if (id === projectId.value) return;
-    overlays.value = [];
+    overlays.clear();
     lastError.value = null;
     projectId.value = id;
   }
@@ -160,19 +141,10 @@ export const useProjectStore = defineStore('project', () => {
     open(null);
   }
 
-  function pruneOverlays(): void {
-    const versionOf = (overlay: Overlay): number => {
-      if (overlay.collection === 'projects') return projectDoc.value?.id === overlay.docId ? projectDoc.value.version : 0;
-      return lineDocs.value.find((doc) => doc.id === overlay.docId)?.version ?? 0;
-    };
-    const kept = overlays.value.filter((overlay) => overlay.untilVersion === null || versionOf(overlay) < overlay.untilVersion);
-    if (kept.length !== overlays.value.length) overlays.value = kept;
-  }
-
   async function run(
     name: CommandName,
     payload: Record<string, unknown>,
-    optimistic?: { collection: Overlayable; docId: string; apply: (data: never) => unknown },
+    optimistic?: OverlayChange,
   ): Promise<CommandOutcome> {
     lastError.value = null;
     const backend = session.backend;
@@ -181,23 +153,14 @@ export const useProjectStore = defineStore('project', () => {
       lastError.value = error;
       return { ok: false, error };
     }
-    const overlay: Overlay | null = optimistic ? { ...optimistic, seq: ++overlaySeq, untilVersion: null } : null;
-    if (overlay) overlays.value = [...overlays.value, overlay];
+    const overlay = optimistic ? overlays.add(optimistic) : null;
     running.value = name;
     try {
       const result = await backend.execute({ name, payload });
-      if (overlay) {
-        const written = result.written.find((entry) => entry.collection === overlay.collection && entry.id === overlay.docId);
-        if (written) {
-          overlays.value = overlays.value.map((item) => (item.seq === overlay.seq ? { ...item, untilVersion: written.version } : item));
-          pruneOverlays();
-        } else {
-          dropOverlay(overlay.seq);
-        }
-      }
+      if (overlay) overlays.settle(overlay, result);
       return { ok: true, result };
     } catch (caught) {
-      if (overlay) dropOverlay(overlay.seq);
+      if (overlay) overlays.drop(overlay);
       const error = asDomainErrorShape(caught) ?? { code: 'internal', messageKey: 'errors.internal' };
       if (!asDomainErrorShape(caught)) console.error(caught);
       lastError.value = error;
@@ -207,18 +170,10 @@ export const useProjectStore = defineStore('project', () => {
     }
   }
 
-  function dropOverlay(seq: number): void {
-    overlays.value = overlays.value.filter((item) => item.seq !== seq);
-  }
-
   function projectBase(expectedVersion?: number): { projectId: string; expectedVersion: number } {
     return { projectId: projectId.value ?? '', expectedVersion: expectedVersion ?? version.value };
   }
-  const onProject = (apply: (project: Project) => Project) => ({
-    collection: 'projects' as const,
-    docId: projectId.value ?? '',
-    apply: apply as (data: never) => unknown,
-  });
+  const onProject = (apply: (project: Project) => Project): OverlayChange => ({ collection: 'projects', docId: projectId.value ?? '', apply });
 
   function updateDetails(patch: ProjectFieldPatch, expectedVersion?: number): Promise<CommandOutcome> {
     return run('project.update', { ...projectBase(expectedVersion), changes: patch }, onProject((p) => ({ ...p, ...patch })));
@@ -296,24 +251,12 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   function recordOnLine(kind: LineRecordKind, lineId: string, values: LineRecordValues): Promise<CommandOutcome> {
-    const apply = (line: LoanLine): LoanLine => {
-      if (kind === 'approval') return { ...line, approved: values.amount, approvedDate: values.date };
-      if (kind === 'contract') return { ...line, contracted: values.amount, contractDate: values.date };
-      const pendingTranche = { id: `pending-${overlaySeq + 1}`, date: values.date as IsoDate, amount: values.amount, recordedAt: '', recordedBy: '' };
-      return { ...line, tranches: [...line.tranches, pendingTranche] };
-    };
-    const base = { lineId, expectedVersion: lineVersion(lineId) };
-    const payload =
-      kind === 'approval'
-        ? { ...base, approved: values.amount, approvedDate: values.date }
-        : kind === 'contract'
-          ? { ...base, contracted: values.amount, contractDate: values.date }
-          : { ...base, amount: values.amount, date: values.date };
-    return run(
-      LINE_COMMANDS[kind],
-      payload,
-      { collection: 'loanLines', docId: lineId, apply: apply as (data: never) => unknown },
-    );
+    const apply = (line: LoanLine, seq: number): LoanLine => applyRecord(line, kind, values, `pending-${seq}`);
+    return run(RECORD_COMMANDS[kind], recordPayload(kind, lineId, lineVersion(lineId), values), {
+      collection: 'loanLines',
+      docId: lineId,
+      apply,
+    });
   }
 
   return {
