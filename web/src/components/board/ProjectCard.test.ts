@@ -1,7 +1,8 @@
-import { describe, expect, it, afterEach } from 'vitest';
+import { describe, expect, it, afterEach, beforeAll } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { ElDropdown } from 'element-plus';
 import ProjectCard from './ProjectCard.vue';
+import { loadCardMenuDropdown } from '@/components/common/LazyCardMenu.vue';
 import { makeProject, testPlugins } from '@/test/boardFixtures';
 
 const WAN = 10_000;
@@ -48,6 +49,9 @@ function mountCard(props: Partial<InstanceType<typeof ProjectCard>['$props']> = 
   });
   return wrapper;
 }
+
+// The menu's dropdown is a lazily loaded chunk: fetched once here, so a menu opens within a flush.
+beforeAll(() => loadCardMenuDropdown());
 
 describe('ProjectCard', () => {
   it('shows the stall badge with its reason, the progress and the blocker with its party', () => {
@@ -113,6 +117,7 @@ describe('ProjectCard', () => {
     const card = mountCard();
     expect(card.findComponent(ElDropdown).exists()).toBe(false);
     await card.find('.card__menu').trigger('pointerenter');
+    await flushPromises();
     const dropdown = card.findComponent(ElDropdown);
     dropdown.vm.$emit('command', 'down');
     dropdown.vm.$emit('command', 'up');

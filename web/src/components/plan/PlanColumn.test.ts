@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import vuedraggable from 'vuedraggable';
 import { makeProject, testPlugins } from '@/test/boardFixtures';
 import PlanColumn from './PlanColumn.vue';
 import PlanCard from './PlanCard.vue';
+import { loadCardMenuDropdown } from '@/components/common/LazyCardMenu.vue';
 import { planDropOf } from './planDrop';
 import type { PlanColumnView } from './types';
 
@@ -80,6 +81,9 @@ describe('PlanColumn', () => {
 });
 
 describe('PlanCard', () => {
+  // The menu's dropdown is a lazily loaded chunk: fetched once here, so a menu opens within a flush.
+  beforeAll(() => loadCardMenuDropdown());
+
   it('offers the months of the menu, without the current one, and clearing the month', async () => {
     // Dropdown menus of cards mounted by earlier tests are teleported here too.
     document.body.innerHTML = '';
