@@ -13,12 +13,21 @@
  */
 import { daysBetween } from './dates';
 import { nextStage, prerequisitesToEnter } from './stages';
-import type { BlockReason, ClearanceStatus, ClearanceSummary, LineDigest, Project, Yuan } from './types';
+import { STAGE_IDS } from './types';
+import type { BlockReason, ClearanceStatus, ClearanceSummary, LineDigest, PrereqKey, Project, StageId, Yuan } from './types';
 
 /** What the bank approved on this line and has not yet paid out (0 for declined lines). */
 export function lineAwaiting(line: Pick<LineDigest, 'status' | 'approved' | 'disbursed'>): Yuan {
   if (line.status === 'declined' || !line.approved) return 0;
   return Math.max(0, line.approved - line.disbursed);
+}
+
+const NO_PREREQUISITES: readonly PrereqKey[] = [];
+/** `prerequisitesToEnter` per stage, built once: every derivation asks for the next stage's list. */
+const PREREQUISITES_OPENING = new Map<StageId, readonly PrereqKey[]>(STAGE_IDS.map((stage) => [stage, prerequisitesToEnter(stage)]));
+
+function prerequisitesOpening(stage: StageId): readonly PrereqKey[] {
+  return PREREQUISITES_OPENING.get(stage) ?? prerequisitesToEnter(stage);
 }
 
 function ratio(part: Yuan, whole: Yuan): number | null {
@@ -51,28 +60,30 @@ export function computeClearance(project: Project, lines: readonly LineDigest[],
   const approvedNotDisbursedDays = earliestApproval ? Math.max(0, daysBetween(earliestApproval, now)) : null;
 
   const next = nextStage(project.stage);
-  const prerequisitesForNext = (next ? prerequisitesToEnter(next) : []).map((key) => ({
-    key,
-    status: project.prerequisites[key]?.status ?? 'todo',
-  }));
-  const prerequisitesCleared = prerequisitesForNext.every((p) => p.status === 'done');
-  const openBlockers = project.blockers
-    .filter((b) => b.resolvedAt === null)
-    .map((b) => ({ id: b.id, tag: b.tag, party: b.party }));
+  const keysForNext = next ? prerequisitesOpening(next) : NO_PREREQUISITES;
+  const prerequisitesForNext: ClearanceSummary['prerequisitesForNext'] = [];
+  let prerequisitesCleared = true;
+  for (const key of keysForNext) {
+    const status = project.prerequisites[key]?.status ?? 'todo';
+    if (status !== 'done') prerequisitesCleared = false;
+    prerequisitesForNext.push({ key, status });
+  }
+  const openBlockers: ClearanceSummary['openBlockers'] = [];
+  for (const b of project.blockers) {
+    if (b.resolvedAt === null) openBlockers.push({ id: b.id, tag: b.tag, party: b.party });
+  }
 
   let status: ClearanceStatus;
-  let blockedBy: BlockReason[] = [];
+  const blockedBy: BlockReason[] = [];
   if (project.flag) {
     status = 'offFlow';
   } else if (project.stage === 'disbursed') {
     status = 'done';
   } else {
-    blockedBy = [
-      ...openBlockers.map((b): BlockReason => ({ kind: 'blocker', blockerId: b.id, tag: b.tag, party: b.party })),
-      ...prerequisitesForNext
-        .filter((p) => p.status !== 'done')
-        .map((p): BlockReason => ({ kind: 'prerequisite', key: p.key, status: p.status })),
-    ];
+    for (const b of openBlockers) blockedBy.push({ kind: 'blocker', blockerId: b.id, tag: b.tag, party: b.party });
+    for (const p of prerequisitesForNext) {
+      if (p.status !== 'done') blockedBy.push({ kind: 'prerequisite', key: p.key, status: p.status });
+    }
     status = blockedBy.length > 0 ? 'blocked' : 'cleared';
   }
 

@@ -48,11 +48,13 @@ function daysInMonth(year: number, month: number): number {
  * Days since 1970-01-01 of a valid `YYYY-MM-DD`, or NaN. Character checks rather than a regex
  * and `Date`: this runs for every date of every project the stall rules look at.
  */
-function epochDayOfIsoDate(value: string): number {
-  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return Number.NaN;
-  const year = digitsAt(value, 0, 4);
-  const month = digitsAt(value, 5, 2);
-  const day = digitsAt(value, 8, 2);
+function epochDayOfIsoDate(value: string, start?: number): number {
+  // `start` reads the date at the head of a longer text (an instant) instead of a whole `YYYY-MM-DD`.
+  const at = start ?? 0;
+  if ((start === undefined && value.length !== 10) || value.charCodeAt(at + 4) !== 45 || value.charCodeAt(at + 7) !== 45) return Number.NaN;
+  const year = digitsAt(value, at, 4);
+  const month = digitsAt(value, at + 5, 2);
+  const day = digitsAt(value, at + 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   return Date.UTC(year, month - 1, day) / MS_PER_DAY;
 }
@@ -174,13 +176,58 @@ export function monthEnd(month: IsoMonth): IsoInstant {
   return new Date(Date.parse(monthStart(addMonths(month, 1))) - 1).toISOString();
 }
 
+/*
+ * Day numbers (Shanghai days since 1970-01-01) and epoch milliseconds: the stall rules compare
+ * these and build date strings only for the flags that fire.
+ */
+
+/** Days since 1970-01-01 of a valid `YYYY-MM-DD`, or NaN. */
+export function dayNumberOfIsoDate(value: string): number {
+  return epochDayOfIsoDate(value);
+}
+
+/**
+ * `Date.parse` of an instant, reading the `YYYY-MM-DDTHH:mm:ss.sssZ` form `toISOString()` writes
+ * without the general parser (any other form, or an out-of-range field, goes to `Date.parse`).
+ */
+export function instantMs(text: string): number {
+  if (text.length === 24 && text.charCodeAt(23) === 90 && text.charCodeAt(10) === 84 && text.charCodeAt(19) === 46) {
+    // Years below 100 would meet Date.UTC's 19xx mapping; Date.parse reads them as written.
+    const epochDay = digitsAt(text, 0, 2) > 0 ? epochDayOfIsoDate(text, 0) : Number.NaN;
+    const hour = digitsAt(text, 11, 2);
+    const minute = digitsAt(text, 14, 2);
+    const second = digitsAt(text, 17, 2);
+    const milli = digitsAt(text, 20, 3);
+    if (
+      !Number.isNaN(epochDay) && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58 &&
+      hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60 && milli >= 0
+    ) {
+      return epochDay * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
+    }
+  }
+  return Date.parse(text);
+}
+
+/** The Shanghai day of an instant in epoch milliseconds, as a day number (throws when invalid). */
+export function dayNumberOfMs(ms: number): number {
+  if (ms >= FIXED_OFFSET_SINCE_MS) return Math.floor((ms + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
+  return epochDayOfIsoDate(dayOf(new Date(ms)));
+}
+
+/** The first instant of the Shanghai day with this day number, in epoch milliseconds. */
+export function dayNumberStartMs(epochDay: number): number {
+  const utcMidnight = epochDay * MS_PER_DAY;
+  if (utcMidnight - SHANGHAI_OFFSET_MS >= FIXED_OFFSET_SINCE_MS) return utcMidnight - SHANGHAI_OFFSET_MS;
+  return dayjs.tz(`${isoDateOfEpochDay(epochDay)}T00:00:00`, TIME_ZONE).valueOf();
+}
+
 /** The Shanghai day of a value as days since 1970-01-01, without building a date string. */
-function dayNumber(value: Date | string): number {
+export function dayNumber(value: Date | string): number {
   if (typeof value === 'string') {
     const epochDay = epochDayOfIsoDate(value);
     if (!Number.isNaN(epochDay)) return epochDay;
   }
-  const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
+  const ms = typeof value === 'string' ? instantMs(value) : value.getTime();
   if (ms >= FIXED_OFFSET_SINCE_MS) return Math.floor((ms + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
   return epochDayOfIsoDate(dayOf(value));
 }

@@ -16,10 +16,15 @@ export function isStageId(value: unknown): value is StageId {
   return typeof value === 'string' && (STAGE_IDS as readonly string[]).includes(value);
 }
 
-const STAGE_INDEX = new Map<string, number>(STAGE_IDS.map((stage, index) => [stage, index]));
-
 export function stageIndex(id: StageId): number {
-  const index = STAGE_INDEX.get(id) ?? -1;
+  // A scan of seven short strings beats a Map's hashing here (every derivation asks, often twice).
+  let index = -1;
+  for (let i = 0; i < STAGE_IDS.length; i += 1) {
+    if (STAGE_IDS[i] === id) {
+      index = i;
+      break;
+    }
+  }
   if (index < 0) throw new DomainError('invalid-argument', 'errors.stage.unknown', { stage: String(id) });
   return index;
 }
