@@ -77,6 +77,8 @@ describe('the board', () => {
     expect(await focused()).toBe('移到「调查评估」');
     await page.keyboard.press('Enter');
     await expect.poll(() => stageOfCard(page, id), PATIENTLY).toBe('diligence');
+    // The keyboard user keeps their place: the focus follows the card into its new column.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-project-id') ?? null), PATIENTLY).toBe(id);
     await settled(id);
     await page.reload();
     await openBoard(page);

@@ -41,17 +41,19 @@ export function moveMenuTargets(source: MoveMenuSource): Omit<MoveMenuItem, 'lab
 
 export function useMoveMenu(source: MaybeRefOrGetter<MoveMenuSource>) {
   const { t } = useI18n();
-  const items = computed<MoveMenuItem[]>(() =>
-    moveMenuTargets(toValue(source)).map((item) => ({
-      ...item,
-      label:
-        item.key === 'up'
-          ? t('board.move.up')
-          : item.key === 'down'
-            ? t('board.move.down')
-            : t('board.move.toStage', { stage: t(`domain.stage.${item.toStage}`) }),
-    })),
-  );
+  // Translated once per language: a move shifts the positions of a column's cards, not the words.
+  const labels = computed(() => {
+    const byKey = new Map<string, string>([
+      ['up', t('board.move.up')],
+      ['down', t('board.move.down')],
+    ]);
+    for (const stage of STAGE_IDS) byKey.set(`stage:${stage}`, t('board.move.toStage', { stage: t(`domain.stage.${stage}`) }));
+    return byKey;
+  });
+  const items = computed<MoveMenuItem[]>(() => {
+    const label = labels.value;
+    return moveMenuTargets(toValue(source)).map((item) => ({ ...item, label: label.get(item.key) ?? item.key }));
+  });
   function find(key: string): MoveMenuItem | undefined {
     return items.value.find((item) => item.key === key && !item.disabled);
   }

@@ -67,6 +67,27 @@ export const useBoardStore = defineStore('board', () => {
     const next = new Map(overlays.value);
     mutate(next);
     overlays.value = next;
+    for (const id of overlaidProjects.keys()) if (!next.has(id)) overlaidProjects.delete(id);
+  }
+
+  /** The overlay that still decides where `doc` shows, if any. */
+  function overlayOf(doc: StoredDoc<Project>): MoveOverlay | null {
+    const overlay = overlays.value.get(doc.id);
+    return overlay && (overlay.awaitVersion === null || doc.version < overlay.awaitVersion) ? overlay : null;
+  }
+
+  /**
+   * A moved card's project (the document's data at the overlay's stage and rank), kept while the
+   * data and the place stay the same: the command's answer then changes no card and no column.
+   */
+  const overlaidProjects = new Map<string, { data: Project; stage: StageId; rank: string; project: Project }>();
+  function shownProject(doc: StoredDoc<Project>, overlay: MoveOverlay | null): Project {
+    if (!overlay) return doc.data;
+    const kept = overlaidProjects.get(doc.id);
+    if (kept && kept.data === doc.data && kept.stage === overlay.stage && kept.rank === overlay.rank) return kept.project;
+    const project = { ...doc.data, stage: overlay.stage, rank: overlay.rank };
+    overlaidProjects.set(doc.id, { data: doc.data, stage: overlay.stage, rank: overlay.rank, project });
+    return project;
   }
 
   function pruneConfirmedOverlays(): void {
@@ -117,11 +138,7 @@ export const useBoardStore = defineStore('board', () => {
 
   const projects = computed<Project[]>(() => {
     const list: Project[] = [];
-    for (const doc of projectDocs.value.values()) {
-      const overlay = overlays.value.get(doc.id);
-      const applies = overlay && (overlay.awaitVersion === null || doc.version < overlay.awaitVersion);
-      list.push(applies ? { ...doc.data, stage: overlay.stage, rank: overlay.rank } : doc.data);
-    }
+    for (const doc of projectDocs.value.values()) list.push(shownProject(doc, overlayOf(doc)));
     return list;
   });
 
@@ -131,29 +148,109 @@ export const useBoardStore = defineStore('board', () => {
     return bankNames.value.get(bankId) ?? null;
   }
 
-  const visibleProjects = computed(() => projects.value.filter(projectMatcher(filters.value)));
+  const matcher = computed(() => projectMatcher(filters.value));
+  /** The documents the filters let through, rebuilt when the documents or the filters change, not for a move. */
+  const visibleDocs = computed<StoredDoc<Project>[]>(() => {
+    const matches = matcher.value;
+    const list: StoredDoc<Project>[] = [];
+    for (const doc of projectDocs.value.values()) if (matches(doc.data)) list.push(doc);
+    return list;
+  });
+  const visibleProjects = computed(() => visibleDocs.value.map((doc) => shownProject(doc, overlayOf(doc))));
+  /** How many cards the filters show and their money: a move changes neither, so it does not recount them. */
+  const visibleTotals = computed(() => {
+    let need = 0;
+    let approved = 0;
+    let disbursed = 0;
+    for (const { data: project } of visibleDocs.value) {
+      need += project.clearance.need || project.needTotal;
+      approved += project.clearance.approved;
+      disbursed += project.clearance.disbursed;
+    }
+    return { count: visibleDocs.value.length, total: projectDocs.value.size, need, approved, disbursed };
+  });
 
   const pendingIds = computed<ReadonlySet<string>>(
     () => new Set([...overlays.value].filter(([, overlay]) => overlay.awaitVersion === null).map(([id]) => id)),
   );
 
   /**
-   * The columns, filtered and in rank order. A column whose cards did not change keeps its array
-   * (and its pending set), so a move re-renders the two columns it touches, not all seven.
+   * The filtered columns as the documents place the cards (no moves in flight), in rank order:
+   * rebuilt when the documents or the filters change, not for a move. (Filters never read the
+   * stage or rank a move changes.)
+   */
+  const documentColumns = computed<ReadonlyMap<StageId, Project[]>>(() => {
+    const byStage = new Map<StageId, Project[]>(STAGE_IDS.map((stage) => [stage, []]));
+    for (const doc of visibleDocs.value) byStage.get(doc.data.stage)?.push(doc.data);
+    for (const list of byStage.values()) list.sort(compareByRank);
+    return byStage;
+  });
+
+  /** Index at which `project` goes in the rank-ordered `list`. */
+  function rankedIndex(list: readonly Project[], project: Project): number {
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareByRank(list[middle] as Project, project) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+    if (a.size !== b.size) return false;
+    for (const id of a) if (!b.has(id)) return false;
+    return true;
+  }
+
+  /**
+   * The columns, filtered and in rank order: the document columns with the moves in flight spliced
+   * in, copying only the columns a move touches. A column whose cards did not change keeps its
+   * array (and its pending set), so a move re-renders the two columns it touches, not all seven.
    */
   let previousColumns: BoardColumn[] = [];
   const columns = computed<BoardColumn[]>(() => {
-    const byStage = new Map<StageId, Project[]>(STAGE_IDS.map((stage) => [stage, []]));
-    for (const project of visibleProjects.value) byStage.get(project.stage)?.push(project);
-    const pending = pendingIds.value;
+    const lists = new Map(documentColumns.value);
+    const copied = new Set<StageId>();
+    const writable = (stage: StageId): Project[] | null => {
+      const list = lists.get(stage);
+      if (!list) return null;
+      if (copied.has(stage)) return list;
+      const copy = list.slice();
+      lists.set(stage, copy);
+      copied.add(stage);
+      return copy;
+    };
+    const pendingByStage = new Map<StageId, Set<string>>();
+    const matches = matcher.value;
+    for (const [id, overlay] of overlays.value) {
+      const doc = projectDocs.value.get(id);
+      if (!doc || !matches(doc.data)) continue;
+      const applied = overlayOf(doc);
+      if (applied) {
+        const from = writable(doc.data.stage);
+        const at = from ? from.indexOf(doc.data) : -1;
+        if (from && at >= 0) from.splice(at, 1);
+        const project = shownProject(doc, applied);
+        const to = writable(project.stage);
+        to?.splice(rankedIndex(to, project), 0, project);
+      }
+      if (overlay.awaitVersion === null) {
+        const stage = applied ? applied.stage : doc.data.stage;
+        const pending = pendingByStage.get(stage) ?? new Set<string>();
+        pending.add(id);
+        pendingByStage.set(stage, pending);
+      }
+    }
     const next = STAGE_IDS.map((stage, index): BoardColumn => {
-      const projects = (byStage.get(stage) ?? []).sort(compareByRank);
-      const pendingInColumn = new Set(projects.filter((project) => pending.has(project.id)).map((project) => project.id));
+      const projects = lists.get(stage) ?? [];
+      const pendingInColumn = pendingByStage.get(stage) ?? new Set<string>();
       const before = previousColumns[index];
       return {
         stage,
-        projects: before && sameItems(before.projects, projects) ? before.projects : projects,
-        pendingIds: before && sameItems([...before.pendingIds], [...pendingInColumn]) ? before.pendingIds : pendingInColumn,
+        projects: before && (before.projects === projects || sameItems(before.projects, projects)) ? before.projects : projects,
+        pendingIds: before && sameSet(before.pendingIds, pendingInColumn) ? before.pendingIds : pendingInColumn,
       };
     });
     previousColumns = next;
@@ -163,7 +260,8 @@ export const useBoardStore = defineStore('board', () => {
   const filterOptions = computed(() => {
     const districts = new Set<string>();
     const sectors = new Set<string>();
-    for (const project of projects.value) {
+    // From the documents: a move changes neither districts nor sectors, so it leaves the options be.
+    for (const { data: project } of projectDocs.value.values()) {
       if (project.district) districts.add(project.district);
       if (project.sector) sectors.add(project.sector);
     }
@@ -179,7 +277,8 @@ export const useBoardStore = defineStore('board', () => {
   }
 
   function projectById(projectId: string): Project | null {
-    return projects.value.find((project) => project.id === projectId) ?? null;
+    const doc = projectDocs.value.get(projectId);
+    return doc ? shownProject(doc, overlayOf(doc)) : null;
   }
 
   function writtenVersion(result: CommandResult, projectId: string): number | null {
@@ -261,6 +360,7 @@ export const useBoardStore = defineStore('board', () => {
     projects,
     banks,
     visibleProjects,
+    visibleTotals,
     columns,
     filterOptions,
     pendingIds,
