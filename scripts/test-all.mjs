@@ -8,7 +8,7 @@ const steps = [
   ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
   ['build', 'npm', ['run', 'build']],
   ['unit and component tests', 'npx', ['vitest', 'run', '--project', 'core', '--project', 'web', '--project', 'functions']],
-  ['integration tests (Auth + Functions emulators, Firestore protocol server)', 'npx', ['vitest', 'run', '--project', 'integration', '--passWithNoTests']],
+  ['integration tests (Auth + Functions emulators, Firestore protocol server)', 'npx', ['vitest', 'run', '--project', 'integration']],
   ['browser tests (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
 ];
 
