@@ -3,11 +3,11 @@
  * port, for tests and the dev script. The official Firestore emulator needs Java 21 and a
  * download, which these machines do not have; see DESIGN.md "What runs offline".
  *
- * Two gaps of that server would make it disagree with Firestore on what this app relies on, so
+ * Three gaps of that server would make it disagree with Firestore on what this app relies on, so
  * they are closed here, in the server, never worked around in production code:
- * - field paths with dots (`stall.nextCheckAt`) in filters and orderBy are not implemented;
+ * - field paths with dots (`stall.nextCheckAt`) in filters and orderBy are unsupported upstream (handled here);
  * - a plain `set` (no merge, no mask) merges into the stored document instead of replacing it;
- * - `== null` and `!= null` filters (unary filters in the protocol) are not implemented.
+ * - `== null` and `!= null` filters (unary filters in the protocol) are unsupported upstream (handled here).
  * Its other limits (no transaction isolation, ignored update-time preconditions, non-atomic commits)
  * stay: the tests that need them run on the in-memory store.
  */
