@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from './commands/contract';
 import type { CommandName } from './commands/contract';
 import { DomainError } from './errors';
-import { COMMAND_PERMISSIONS, LINE_COMMANDS, assertCanRun, assertLineAccess, canAccessLine, canRun, canRunOnLine } from './permissions';
+import { COMMAND_PERMISSIONS, LINE_COMMANDS, assertCanRun, assertLineAccess, canAccessLine, canRun, canRunOnLine, isSystemActor, STALL_SCAN_ACTOR } from './permissions';
 import type { Actor } from './types';
 
 const admin: Actor = { uid: 'a', name: '管理员', role: 'admin', bankId: null };
@@ -70,5 +70,13 @@ describe('command permissions', () => {
     expect(canRunOnLine(icbcLiaison, 'line.addTranche', { bankId: 'ceb' })).toBe(false);
     expect(canRunOnLine(icbcLiaison, 'line.add', { bankId: 'icbc' })).toBe(false);
     expect(canRunOnLine(viewer, 'line.setNote', { bankId: 'icbc' })).toBe(false);
+  });
+});
+
+describe('the stall scan actor', () => {
+  it('may run the stall scan and is recognised as a system actor, unlike a person', () => {
+    expect(canRun(STALL_SCAN_ACTOR, 'stall.scan')).toBe(true);
+    expect(isSystemActor(STALL_SCAN_ACTOR)).toBe(true);
+    expect(isSystemActor({ uid: 'u-admin' })).toBe(false);
   });
 });

@@ -84,3 +84,16 @@ export function canRunOnLine(
 ): boolean {
   return canRun(actor, name) && canAccessLine(actor, line);
 }
+
+/** The one actor the daily stall scan runs as, in the local backend and in Cloud Functions alike. */
+export const STALL_SCAN_ACTOR: Readonly<Actor> = Object.freeze({
+  uid: 'system:stallScan',
+  name: 'stall scan 停滞扫描',
+  role: 'admin',
+  bankId: null,
+});
+
+/** Whether an activity was written by a system job rather than a person (its stored name is not localised). */
+export function isSystemActor(actor: Pick<Actor, 'uid'>): boolean {
+  return actor.uid.startsWith('system');
+}

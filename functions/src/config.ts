@@ -25,9 +25,6 @@ export const STALL_SCAN_TIME_ZONE = 'Asia/Shanghai';
 /** A scan runs in batches of one transaction each; this bounds one day's run. */
 export const STALL_SCAN_MAX_BATCHES = 50;
 
-/** The identity the daily job runs under (the core permission table lets admins run `stall.scan`). */
-export const SYSTEM_ACTOR = { uid: 'system:stallScan', name: 'stall scan 停滞扫描', role: 'admin', bankId: null } as const;
-
 /** True when the Functions emulator runs us (firebase-tools sets this). */
 export function runningInEmulator(): boolean {
   return process.env.FUNCTIONS_EMULATOR === 'true';

@@ -3,9 +3,9 @@
  * transaction each) until no due candidate is left. The command reads only projects whose
  * `stall.nextCheckAt` has come, so a second run the same day finds nothing and writes nothing.
  */
-import { executeCommand } from '@clearway/core';
+import { STALL_SCAN_ACTOR, executeCommand } from '@clearway/core';
 import type { DocumentStore } from '@clearway/core';
-import { STALL_SCAN_MAX_BATCHES, SYSTEM_ACTOR } from '../config';
+import { STALL_SCAN_MAX_BATCHES } from '../config';
 
 export interface StallScanSummary {
   batches: number;
@@ -26,7 +26,7 @@ export async function runStallScan(
 ): Promise<StallScanSummary> {
   const summary: StallScanSummary = { batches: 0, candidates: 0, flagged: 0, newlyStalled: 0, cleared: 0, written: 0, projectIds: [] };
   while (summary.batches < maxBatches) {
-    const result = await executeCommand(store, { actor: { ...SYSTEM_ACTOR }, now }, { name: 'stall.scan', payload: { scope: 'due' } });
+    const result = await executeCommand(store, { actor: { ...STALL_SCAN_ACTOR }, now }, { name: 'stall.scan', payload: { scope: 'due' } });
     const stats = result.stats ?? {};
     summary.batches += 1;
     summary.candidates += stats.candidates ?? 0;

@@ -10,7 +10,6 @@ export const IDENTITY_STORAGE_KEY = 'clearway.identity';
 export const DEFAULT_IDENTITY_UID = 'u-staff';
 
 /** The actor that runs the stall scan: the daily job acts with admin rights. */
-export const SYSTEM_ACTOR: Actor = { uid: 'system', name: '系统', role: 'admin', bankId: null };
 
 export type IdentityStorage = Pick<Storage, 'getItem' | 'setItem'>;
 

@@ -5,6 +5,7 @@
  * The first start seeds a realistic sample workspace; "reset" brings it back.
  */
 import {
+  STALL_SCAN_ACTOR,
   DomainError,
   MemoryDocumentStore,
   createSampleWorkspace,
@@ -21,7 +22,6 @@ import {
 } from '@clearway/core';
 import type { Backend, LocalIdentity, Unsubscribe } from '../types';
 import {
-  SYSTEM_ACTOR,
   actorOfIdentity,
   localIdentities,
   rememberIdentity,
@@ -159,7 +159,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   async function runStallScan(): Promise<CommandResult | null> {
     try {
-      return await execute({ name: 'stall.scan', payload: {} }, SYSTEM_ACTOR);
+      return await execute({ name: 'stall.scan', payload: {} }, { ...STALL_SCAN_ACTOR });
     } catch (error) {
       console.error('[clearway] stall scan failed', error);
       return null;
