@@ -24,6 +24,15 @@ export default defineConfig({
       { test: { name: 'functions', include: ['functions/src/**/*.test.ts'], environment: 'node' } },
       {
         test: {
+          name: 'server',
+          include: ['server/src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
