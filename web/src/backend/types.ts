@@ -1,11 +1,13 @@
 /**
  * The one interface the web app talks to, whichever backend is configured.
- * Writes are commands (validated, authorised and executed by the core handlers, locally or in the
- * `command` Cloud Function); reads are realtime watches on documents and queries.
+ * Writes are commands (validated, authorised and executed by the core handlers: in the browser,
+ * in the `command` Cloud Function or on the team server); reads are realtime watches on documents
+ * and queries.
  */
 import type {
   Actor,
   CollectionName,
+  Role,
   CommandEnvelope,
   CommandResult,
   QuerySpec,
@@ -20,8 +22,31 @@ export interface LocalIdentity extends Actor {
   labelKey: string;
 }
 
+export type BackendKind = 'local' | 'firebase' | 'server';
+
+/** A new member as the admin page creates them (an account too, where the backend has accounts). */
+export interface NewMemberInput {
+  email: string;
+  name: string;
+  role: Role;
+  bankId: string | null;
+  /** Team server only: the first password; absent → the server makes a temporary one. */
+  password?: string;
+}
+
+export interface NewMemberResult {
+  uid: string;
+  /** Team server: the password to hand over (made by the server when none was given). */
+  temporaryPassword?: string;
+  /** Firebase: a link that lets the invitee choose a password (null where Auth cannot make one). */
+  passwordSetupLink?: string | null;
+}
+
+/** Why the backend ended a session by itself (a message key), for the sign-in page to say. */
+export type SignedOutReason = 'auth.error.sessionEnded';
+
 export interface Backend {
-  readonly kind: 'local' | 'firebase';
+  readonly kind: BackendKind;
   /** Resolves once the backend can serve reads (IndexedDB loaded, or auth state known). */
   ready(): Promise<void>;
 
@@ -50,9 +75,27 @@ export interface Backend {
     switchIdentity(uid: string): Promise<void>;
     resetSampleData(): Promise<void>;
   };
-  /** Firebase backend only: email and password sign-in. */
+  /** Firebase and team server: email and password sign-in. */
   auth?: {
     signIn(email: string, password: string): Promise<void>;
     signOut(): Promise<void>;
+    /** Team server: the signed-in person changes their own password. */
+    changePassword?(currentPassword: string, newPassword: string): Promise<void>;
+    /**
+     * The message key of why the session last ended without the person signing out (the member
+     * was disabled, the session expired), or null; cleared by the next sign-in.
+     */
+    endedReason?(): SignedOutReason | null;
+  };
+  /** Firebase and team server: members with accounts (local mode has no accounts). */
+  admin?: {
+    createMember(input: NewMemberInput): Promise<NewMemberResult>;
+    /** Team server only: a new temporary password for a member. */
+    resetPassword?(uid: string): Promise<{ temporaryPassword: string }>;
+  };
+  /** The whole workspace as the versioned backup file (core `WorkspaceFile`), and back into an empty one. */
+  workspace?: {
+    exportAll(): Promise<object>;
+    importAll(file: unknown): Promise<void>;
   };
 }

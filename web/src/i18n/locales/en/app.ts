@@ -23,7 +23,7 @@ export default {
       viewer: 'Leader / observer (read-only)',
     },
     locale: { label: 'Language', 'zh-CN': '中文', en: 'English' },
-    mode: { local: 'Local demo', firebase: 'Cloud' },
+    mode: { local: 'Local demo', firebase: 'Cloud', server: 'Team server' },
     reset: {
       button: 'Reset sample data',
       title: 'Reset the sample data?',

@@ -28,6 +28,7 @@ export default {
       readDenied: 'You may not see this data',
       unavailable: 'Cannot reach the server; check the network and try again',
       internal: 'Something went wrong on the server; try again later',
+      sessionEnded: 'Your session has ended (the account may have been disabled or the session expired); please sign in again',
     },
   },
 };

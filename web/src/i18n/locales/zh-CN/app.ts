@@ -23,7 +23,7 @@ export default {
       viewer: '领导/观察员（只读）',
     },
     locale: { label: '语言', 'zh-CN': '中文', en: 'English' },
-    mode: { local: '本地演示', firebase: '云端' },
+    mode: { local: '本地演示', firebase: '云端', server: '团队服务器' },
     reset: {
       button: '重置示例数据',
       title: '重置示例数据？',

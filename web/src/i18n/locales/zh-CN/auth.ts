@@ -28,6 +28,7 @@ export default {
       readDenied: '您无权查看这些数据',
       unavailable: '无法连接服务器，请检查网络后重试',
       internal: '服务器出错，请稍后再试',
+      sessionEnded: '您的登录已结束（账号可能已被停用或会话已过期），请重新登录',
     },
   },
 };
