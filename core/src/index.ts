@@ -21,3 +21,4 @@ export * from './commands/execute';
 export * from './commands/handlers';
 export * from './meeting';
 export * from './commands/messages';
+export * from './workspace';

@@ -1,0 +1,18 @@
+export {
+  SCHEMA_VERSION,
+  MIGRATION_STEPS,
+  migrateStoredDoc,
+  type MigrationStep,
+  type VersionedStoredDoc,
+} from './schema';
+export {
+  WORKSPACE_FILE_FORMAT,
+  WORKSPACE_MESSAGE_KEYS,
+  exportWorkspace,
+  firstNonEmptyCollection,
+  importWorkspace,
+  readWorkspaceFile,
+  type ExportOptions,
+  type WorkspaceFile,
+  type WorkspaceFileDoc,
+} from './file';

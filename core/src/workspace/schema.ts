@@ -1,0 +1,185 @@
+/**
+ * Schema versions of stored documents and the migrations between them.
+ *
+ * Every stored document carries the schema version it was written in: the writer of each store
+ * (IndexedDB rows of the demo backend, Firestore's `_schema` field, the workspace file's header)
+ * stamps `SCHEMA_VERSION` on every write, and a document stored before versions existed counts as
+ * version 1. Readers pass each document through `migrateStoredDoc`, which applies the steps from
+ * its version up to the current one and checks the result against the current shape; what cannot
+ * be brought up is quarantined (kept aside with the reason), never guessed at.
+ *
+ * A later change of a stored shape appends a step to `MIGRATION_STEPS` and bumps SCHEMA_VERSION;
+ * an applied step is never edited (documents out there went through it).
+ */
+import { z } from 'zod';
+import { emptyClearance, emptyPrerequisite, emptyStall } from '../defaults';
+import { COLLECTIONS, type CollectionName, type StoredDoc } from '../store/documentStore';
+import { LINE_STATUSES, PREREQ_KEYS, ROLES, STAGE_IDS } from '../types';
+
+export const SCHEMA_VERSION = 2;
+
+/** A stored document as a store hands it over, with the schema version its writer stamped. */
+export interface VersionedStoredDoc<T = unknown> extends StoredDoc<T> {
+  /** Absent on documents written before schema versions existed: they are version 1. */
+  schemaVersion?: number;
+}
+
+type DocData = Record<string, unknown>;
+
+/** One step of the migration chain: brings data written at `to - 1` to `to`. */
+export interface MigrationStep {
+  to: number;
+  /** Why the shape changed, for the people reading the migration script's log. */
+  description: string;
+  migrate: Partial<Record<CollectionName, (data: DocData, id: string) => DocData>>;
+}
+
+function isPlainObject(value: unknown): value is DocData {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Sets `key` to `fallback()` where the stored document has no value for it at all. */
+function withDefault(data: DocData, key: string, fallback: () => unknown): void {
+  if (data[key] === undefined) data[key] = fallback();
+}
+
+/**
+ * Version 1 is every document stored before schema versions: written by earlier releases, some
+ * predate fields that every current writer sets, and a handler that meets such a project fails
+ * with `internal` on every command. Step 2 fills each missing field with its neutral value: empty
+ * lists, null dates, a `todo` prerequisite, and empty derived summaries whose stall check is due
+ * at once (so the next stall scan or command re-derives them from the real data). A project
+ * without the loan-line digest keeps it absent: the handlers rebuild it from the lines.
+ */
+const STEP_2: MigrationStep = {
+  to: 2,
+  description: 'fill the fields that releases before schema versions could leave out',
+  migrate: {
+    projects(data) {
+      const prerequisites = isPlainObject(data.prerequisites) ? { ...data.prerequisites } : {};
+      for (const key of PREREQ_KEYS) if (!isPlainObject(prerequisites[key])) prerequisites[key] = emptyPrerequisite();
+      data.prerequisites = prerequisites;
+      withDefault(data, 'blockers', () => []);
+      withDefault(data, 'assignments', () => []);
+      withDefault(data, 'bankIds', () => []);
+      withDefault(data, 'flag', () => null);
+      withDefault(data, 'expectedMonth', () => null);
+      withDefault(data, 'leadBankId', () => null);
+      withDefault(data, 'lastBankUpdateAt', () => null);
+      withDefault(data, 'actionPlan', () => '');
+      withDefault(data, 'clearance', emptyClearance);
+      withDefault(data, 'stall', () => ({ ...emptyStall(), nextCheckAt: new Date(0).toISOString() }));
+      return data;
+    },
+    loanLines(data) {
+      withDefault(data, 'tranches', () => []);
+      withDefault(data, 'note', () => '');
+      for (const key of ['approved', 'approvedDate', 'contracted', 'contractDate']) withDefault(data, key, () => null);
+      return data;
+    },
+    members(data) {
+      withDefault(data, 'email', () => null);
+      withDefault(data, 'bankId', () => null);
+      withDefault(data, 'disabled', () => false);
+      return data;
+    },
+    activity(data) {
+      for (const key of ['projectId', 'lineId', 'before', 'after']) withDefault(data, key, () => null);
+      return data;
+    },
+  },
+};
+
+export const MIGRATION_STEPS: readonly MigrationStep[] = [STEP_2];
+
+// The current shapes, checked after migration. They check what a handler or a page relies on
+// to not fail (types of the fields it reads), and let other fields through: a stricter check
+// would quarantine documents that are fine.
+const text = z.string();
+const nullableText = z.string().nullable();
+const amount = z.number().finite();
+const objectWith = z.looseObject;
+
+const CURRENT_SHAPES: Record<CollectionName, (id: string) => z.ZodType> = {
+  projects: () =>
+    objectWith({
+      name: text,
+      stage: z.enum(STAGE_IDS),
+      rank: text,
+      owner: objectWith({ name: text }),
+      district: text,
+      sector: text,
+      needTotal: amount,
+      needThisYear: amount,
+      leadBankId: nullableText,
+      stageEnteredAt: text,
+      prerequisites: z.record(z.string(), objectWith({ status: text })),
+      blockers: z.array(objectWith({ id: text })),
+      assignments: z.array(objectWith({ id: text })),
+      bankIds: z.array(text),
+      lines: z.array(objectWith({ id: text, bankId: text })).optional(),
+      clearance: objectWith({}),
+      stall: objectWith({ flags: z.array(z.unknown()) }),
+      updatedAt: text,
+    }),
+  loanLines: () =>
+    objectWith({
+      projectId: text,
+      bankId: text,
+      status: z.enum(LINE_STATUSES),
+      requested: amount,
+      approved: amount.nullable(),
+      contracted: amount.nullable(),
+      tranches: z.array(objectWith({ id: text, date: text, amount })),
+      updatedAt: text,
+    }),
+  banks: () => objectWith({ name: text, category: text, agreementAmount: amount }),
+  members: () => objectWith({ name: text, role: z.enum(ROLES), bankId: nullableText, disabled: z.boolean() }),
+  activity: () => objectWith({ at: text, command: text, actor: objectWith({ uid: text }) }),
+  settings: (id) =>
+    id === 'stallRules' ? objectWith({ stageLimitDays: z.record(z.string(), z.unknown()) }) : objectWith({}),
+  months: () => objectWith({ month: text, status: text }),
+  snapshots: () => objectWith({ month: text }),
+};
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'does not match the current shape';
+  const path = issue.path.map(String).join('.');
+  return `${path || '(document)'}: ${issue.message}`;
+}
+
+/**
+ * Brings one stored document to the current shape, or says why it cannot be read (quarantine).
+ * The returned document carries no `schemaVersion`: the store that writes it stamps the current one.
+ */
+export function migrateStoredDoc(
+  collection: CollectionName,
+  doc: StoredDoc,
+): { doc: StoredDoc } | { quarantined: string } {
+  if (!(COLLECTIONS as readonly string[]).includes(collection)) return { quarantined: `unknown collection ${collection}` };
+  if (!isPlainObject(doc)) return { quarantined: 'not a document' };
+  if (typeof doc.id !== 'string' || doc.id === '' || doc.id.includes('/')) return { quarantined: 'invalid id' };
+  if (!Number.isInteger(doc.version) || doc.version < 1) return { quarantined: 'invalid version' };
+  const stamped = (doc as VersionedStoredDoc).schemaVersion;
+  const from = stamped === undefined ? 1 : stamped;
+  if (!Number.isInteger(from) || from < 1) return { quarantined: `invalid schema version ${String(stamped)}` };
+  if (from > SCHEMA_VERSION) {
+    return { quarantined: `written by a newer release (schema ${from}, this one reads up to ${SCHEMA_VERSION})` };
+  }
+  if (!isPlainObject(doc.data)) return { quarantined: 'data is not an object' };
+
+  let data: DocData = structuredClone(doc.data);
+  try {
+    for (const step of MIGRATION_STEPS) {
+      if (step.to <= from) continue;
+      const migrate = step.migrate[collection];
+      if (migrate) data = migrate(data, doc.id);
+    }
+  } catch (error) {
+    return { quarantined: `migration failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const checked = CURRENT_SHAPES[collection](doc.id).safeParse(data);
+  if (!checked.success) return { quarantined: describeIssue(checked.error) };
+  return { doc: { id: doc.id, version: doc.version, data } };
+}
