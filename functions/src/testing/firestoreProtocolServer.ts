@@ -8,12 +8,15 @@
  * - field paths with dots (`stall.nextCheckAt`) in filters and orderBy are unsupported upstream (handled here);
  * - a plain `set` (no merge, no mask) merges into the stored document instead of replacing it;
  * - `== null` and `!= null` filters (unary filters in the protocol) are unsupported upstream (handled here).
+ * Its Listen is replaced per instance (firestoreListen.ts): upstream reads only a stream's first
+ * request, so a second listener of one client never fires and deletes never reach query listeners.
  * Its other limits (no transaction isolation, ignored update-time preconditions, non-atomic commits)
  * stay: the tests that need them run on the in-memory store.
  */
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import type * as EmulatorServer from '@firestore-emulator/server';
+import { installListen } from './firestoreListen';
 
 // Loaded through require: the package's ESM build has extensionless imports that Node rejects,
 // and bundlers that prefer its `module` field would pick that build.
@@ -132,10 +135,16 @@ export interface RunningFirestoreServer {
   stop(): void;
 }
 
-export async function startFirestoreProtocolServer(port?: number): Promise<RunningFirestoreServer> {
+export interface ProtocolServerOptions {
+  /** Keep upstream's Listen (only for tests that show what the replacement fixes). */
+  upstreamListen?: boolean;
+}
+
+export async function startFirestoreProtocolServer(port?: number, options: ProtocolServerOptions = {}): Promise<RunningFirestoreServer> {
   patchServerGaps();
   const chosen = port ?? (await freePort());
   const server = new FirestoreServer();
+  if (!options.upstreamListen) installListen(server);
   await server.start(chosen);
   return { host: `127.0.0.1:${chosen}`, port: chosen, server, stop: () => server.stop() };
 }
