@@ -1,19 +1,49 @@
 /**
- * Chooses the backend: the in-browser local backend unless a Firebase project is configured.
- * The Firebase adapter is loaded with a dynamic import so that local mode never downloads the SDK.
+ * Chooses the backend: Firebase when the build names a project (VITE_FIREBASE_*), the team server
+ * when the page was served by it (it injects `window.__CLEARWAY__ = { backend: 'server' }` into
+ * index.html), else the in-browser demo. Each adapter is loaded with a dynamic import, so the demo
+ * never downloads the Firebase SDK or the server client, and the other modes never load the demo.
  */
 import type { Backend } from './types';
 
 export type { Backend } from './types';
 
+/** What the team server puts into index.html. */
+export interface InjectedConfig {
+  backend?: string;
+}
+
+declare global {
+  interface Window {
+    __CLEARWAY__?: InjectedConfig;
+  }
+}
+
 export function firebaseConfigured(env: ImportMetaEnv = import.meta.env): boolean {
   return typeof env.VITE_FIREBASE_PROJECT_ID === 'string' && env.VITE_FIREBASE_PROJECT_ID.trim() !== '';
 }
 
+export function serverConfigured(injected: InjectedConfig | undefined = globalThis.window?.__CLEARWAY__): boolean {
+  return injected?.backend === 'server';
+}
+
+export type ConfiguredBackend = 'firebase' | 'server' | 'local';
+
+export function configuredBackend(env: ImportMetaEnv = import.meta.env, injected: InjectedConfig | undefined = globalThis.window?.__CLEARWAY__): ConfiguredBackend {
+  if (firebaseConfigured(env)) return 'firebase';
+  if (serverConfigured(injected)) return 'server';
+  return 'local';
+}
+
 export async function createBackend(): Promise<Backend> {
-  if (firebaseConfigured()) {
+  const kind = configuredBackend();
+  if (kind === 'firebase') {
     const { createFirebaseBackend } = await import('./firebase');
     return createFirebaseBackend();
+  }
+  if (kind === 'server') {
+    const { createServerBackend } = await import('./server');
+    return createServerBackend();
   }
   const [{ createLocalBackend }, { sampleOptionsOf }] = await Promise.all([import('./local'), import('./local/sampleParam')]);
   return createLocalBackend(sampleOptionsOf(globalThis.location?.search ?? ''));

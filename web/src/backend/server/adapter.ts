@@ -1,0 +1,181 @@
+/**
+ * The team server backend: commands and account actions over fetch (same-origin cookie session),
+ * every read over one multiplexed WebSocket (./realtime). Only this folder talks HTTP to the
+ * server. Watches follow the signed-in actor: while nobody is signed in they are parked, and a new
+ * sign-in reconnects so the server applies the new person's read policy.
+ */
+import { DomainError } from '@clearway/core';
+import type { Actor, CommandEnvelope, CommandResult } from '@clearway/core';
+import type { Backend, NewMemberInput, NewMemberResult, SignedOutReason, Unsubscribe } from '../types';
+import { fromHttpError, fromTransportError } from './errors';
+import { RealtimeChannel, type BackoffOptions, type SocketFactory, type SocketLike } from './realtime';
+
+export interface ServerBackendOptions {
+  /** Where the server is, e.g. `http://127.0.0.1:3000`; defaults to the page's origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  createSocket?: SocketFactory;
+  backoff?: BackoffOptions;
+  random?: () => number;
+}
+
+export interface ServerBackend extends Backend {
+  readonly kind: 'server';
+  auth: Required<NonNullable<Backend['auth']>>;
+  admin: Required<NonNullable<Backend['admin']>>;
+  workspace: NonNullable<Backend['workspace']>;
+  /** Closes the socket and forgets every listener (tests, hot reload). */
+  dispose(): void;
+}
+
+function actorKey(actor: Actor | null): string {
+  return actor ? `${actor.uid}|${actor.role}|${actor.bankId ?? ''}` : '';
+}
+
+function realtimeUrl(baseUrl: string): string {
+  const url = new URL('/api/realtime', baseUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+export async function createServerBackendWith(options: ServerBackendOptions = {}): Promise<ServerBackend> {
+  const baseUrl = options.baseUrl ?? globalThis.location.origin;
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const createSocket: SocketFactory = options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+
+  let actor: Actor | null = null;
+  let endedReason: SignedOutReason | null = null;
+  const actorListeners = new Set<(actor: Actor | null) => void>();
+
+  /** One JSON request; a refusal rejects with a DomainError. */
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await doFetch(new URL(path, baseUrl).toString(), {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw fromTransportError(error);
+    }
+    const text = await response.text().catch(() => '');
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!response.ok) throw fromHttpError(response.status, parsed);
+    return parsed as T;
+  }
+
+  /** The session's actor, or null when there is none (401). */
+  async function fetchSession(): Promise<Actor | null> {
+    try {
+      return (await request<{ actor: Actor }>('GET', '/api/session')).actor ?? null;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'unauthenticated') return null;
+      throw error;
+    }
+  }
+
+  const channel = new RealtimeChannel({
+    url: realtimeUrl(baseUrl),
+    createSocket,
+    backoff: options.backoff,
+    random: options.random,
+    onSignedOut: () => setActor(null, 'auth.error.sessionEnded'),
+    // A refused upgrade looks like any dropped connection in a browser: ask whether the session is still there.
+    beforeReconnect: async () => {
+      try {
+        return (await fetchSession()) !== null;
+      } catch {
+        return true; // the server is unreachable: keep trying
+      }
+    },
+  });
+
+  function setActor(next: Actor | null, reason: SignedOutReason | null = null): void {
+    const changed = actorKey(next) !== actorKey(actor);
+    if (!next && actor && reason) endedReason = reason;
+    actor = next;
+    if (changed) {
+      channel.stop();
+      if (next) channel.start();
+    }
+    for (const listener of actorListeners) listener(next);
+  }
+
+  const onOnline = () => channel.retryNow();
+  globalThis.addEventListener?.('online', onOnline);
+
+  actor = await fetchSession().catch((error: unknown) => {
+    throw error instanceof DomainError ? error : fromTransportError(error);
+  });
+  if (actor) channel.start();
+
+  /** A command or admin call whose answer says the session is gone signs the tab out. */
+  async function asSignedIn<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'unauthenticated' && actor) setActor(null, 'auth.error.sessionEnded');
+      throw error;
+    }
+  }
+
+  return {
+    kind: 'server',
+    ready: async () => undefined,
+    execute: (command: CommandEnvelope) => asSignedIn(() => request<CommandResult>('POST', '/api/commands', command)),
+    watchQuery: (collection, spec, onNext, onError) => channel.watchQuery(collection, spec, onNext, onError),
+    watchDoc: (collection, id, onNext, onError) => channel.watchDoc(collection, id, onNext, onError),
+    watchActor(onNext): Unsubscribe {
+      actorListeners.add(onNext);
+      onNext(actor);
+      return () => actorListeners.delete(onNext);
+    },
+
+    auth: {
+      async signIn(email: string, password: string): Promise<void> {
+        const { actor: signedIn } = await request<{ actor: Actor }>('POST', '/api/session', { email: email.trim(), password });
+        endedReason = null;
+        setActor(signedIn);
+      },
+      async signOut(): Promise<void> {
+        try {
+          await request('DELETE', '/api/session');
+        } catch (error) {
+          if (!(error instanceof DomainError && error.code === 'unauthenticated')) throw error;
+        }
+        endedReason = null;
+        setActor(null);
+      },
+      async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+        await asSignedIn(() => request('POST', '/api/session/password', { currentPassword, newPassword }));
+      },
+      endedReason: () => endedReason,
+    },
+
+    admin: {
+      createMember: (input: NewMemberInput) => asSignedIn(() => request<NewMemberResult>('POST', '/api/admin/members', input)),
+      resetPassword: (uid: string) =>
+        asSignedIn(() => request<{ temporaryPassword: string }>('POST', `/api/admin/members/${encodeURIComponent(uid)}/password`)),
+    },
+
+    workspace: {
+      exportAll: () => asSignedIn(() => request<object>('GET', '/api/admin/export')),
+      async importAll(file: unknown): Promise<void> {
+        await asSignedIn(() => request('POST', '/api/admin/import', file));
+      },
+    },
+
+    dispose(): void {
+      globalThis.removeEventListener?.('online', onOnline);
+      channel.stop();
+      actorListeners.clear();
+    },
+  };
+}

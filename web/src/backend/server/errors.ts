@@ -1,0 +1,74 @@
+/**
+ * Team server refusals → the DomainError shape every page already knows how to show, with the
+ * same message keys the Firebase adapter gives (web/src/backend/firebase/errors.ts), so a person
+ * reads the same reason whichever backend runs. The server answers `{ error: { code, messageKey,
+ * params, fieldErrors } }` with an HTTP status; transport failures get message keys of their own.
+ */
+import { DomainError, ERROR_CODES } from '@clearway/core';
+import type { ErrorCode, FieldError } from '@clearway/core';
+
+/** Server message keys that mean what an existing key already says. */
+const SAME_AS: Record<string, string> = {
+  'auth.error.badCredentials': 'auth.error.invalidCredentials',
+};
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** HTTP statuses and the server's extra codes (already-exists, resource-exhausted) as core codes. */
+function codeFor(code: unknown, status: number): ErrorCode {
+  if (isErrorCode(code)) return code;
+  if (code === 'already-exists') return 'failed-precondition';
+  if (status === 400 || status === 413) return 'invalid-argument';
+  if (status === 401 || status === 429) return 'unauthenticated';
+  if (status === 403) return 'permission-denied';
+  if (status === 404) return 'not-found';
+  if (status === 409) return 'failed-precondition';
+  return 'internal';
+}
+
+/** What a status says when the body carries no message key (a proxy's page, an empty body). */
+function fallbackKey(status: number): string {
+  if (status === 401) return 'auth.error.signInRequired';
+  if (status === 403) return 'auth.error.notMember';
+  if (status === 429) return 'auth.error.tooManyAttempts';
+  if (status === 502 || status === 503 || status === 504) return 'auth.error.unavailable';
+  return 'auth.error.internal';
+}
+
+interface ErrorBody {
+  error?: { code?: unknown; messageKey?: unknown; params?: unknown; fieldErrors?: unknown };
+}
+
+function fromShape(shape: NonNullable<ErrorBody['error']>, status: number): DomainError {
+  const messageKey = typeof shape.messageKey === 'string' ? shape.messageKey : fallbackKey(status);
+  return new DomainError(
+    codeFor(shape.code, status),
+    SAME_AS[messageKey] ?? messageKey,
+    (shape.params && typeof shape.params === 'object' ? shape.params : {}) as Record<string, string | number>,
+    Array.isArray(shape.fieldErrors) ? (shape.fieldErrors as FieldError[]) : [],
+  );
+}
+
+/** A refused HTTP request: its status and parsed JSON body (null when it was not JSON). */
+export function fromHttpError(status: number, body: unknown): DomainError {
+  const shape = (body as ErrorBody | null)?.error;
+  if (shape && typeof shape === 'object') return fromShape(shape, status);
+  return new DomainError(codeFor(undefined, status), fallbackKey(status));
+}
+
+/** fetch itself failed: the server is down or the network is gone. */
+export function fromTransportError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  return new DomainError('internal', 'auth.error.unavailable');
+}
+
+/** A watch the server refused (`{ type: 'error', id, error }`). */
+export function fromRealtimeError(error: unknown): DomainError {
+  if (error && typeof error === 'object') {
+    const shape = error as NonNullable<ErrorBody['error']>;
+    if (typeof shape.messageKey === 'string') return fromShape(shape, shape.code === 'permission-denied' ? 403 : 500);
+  }
+  return new DomainError('internal', 'auth.error.internal');
+}
