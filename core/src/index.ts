@@ -22,3 +22,4 @@ export * from './commands/handlers';
 export * from './meeting';
 export * from './commands/messages';
 export * from './workspace';
+export * from './readPolicy';

@@ -1,5 +1,5 @@
 /** The monthly meeting 月度调度会: month snapshots and their diff, the agenda, the month plan, the 调度表 workbook. */
-export { boardOfSnapshot, buildMonthSnapshot, snapshotAsOf, SNAPSHOT_SCHEMA, SNAPSHOT_TEXT_MAX } from './snapshot';
+export { aggregateSnapshot, boardOfSnapshot, buildMonthSnapshot, snapshotAsOf, SNAPSHOT_SCHEMA, SNAPSHOT_TEXT_MAX } from './snapshot';
 export type {
   MoneyTotals,
   MonthSnapshot,

@@ -297,28 +297,13 @@ function byId<T extends { id: string }>(a: T, b: T): number {
 }
 
 /**
- * Freezes the workspace as it stands for `month`. Projects created after the month's `asOf` are
- * left out (they did not exist yet); so are loan lines created after it.
+ * The by-bank table and the list totals of a snapshot's projects: every bank in `banks` gets a row
+ * (sorted by id), with zeros when none of the projects carries a line of it.
  */
-export function buildMonthSnapshot(
-  month: IsoMonth,
-  projects: readonly Project[],
-  lines: readonly LoanLine[],
-  banks: readonly Bank[],
-  now: Date,
-): MonthSnapshot {
-  const asOf = snapshotAsOf(month, now);
-  const linesByProject = new Map<string, LoanLine[]>();
-  for (const line of lines) {
-    const list = linesByProject.get(line.projectId);
-    if (list) list.push(line);
-    else linesByProject.set(line.projectId, [line]);
-  }
-  const snapshotProjects = projects
-    .filter((project) => atOrBefore(project.createdAt, asOf))
-    .map((project) => snapshotProject(project, linesByProject.get(project.id) ?? [], month, asOf))
-    .sort(byId);
-
+export function aggregateSnapshot(
+  snapshotProjects: readonly SnapshotProject[],
+  banks: readonly Pick<Bank, 'id' | 'name' | 'category' | 'agreementAmount'>[],
+): { banks: SnapshotBankTotals[]; totals: SnapshotTotals } {
   const bankTotals = new Map<string, SnapshotBankTotals>();
   for (const bank of [...banks].sort(byId)) {
     bankTotals.set(bank.id, {
@@ -362,13 +347,40 @@ export function buildMonthSnapshot(
       if (bank) bank.projectCount += 1;
     }
   }
+  return { banks: [...bankTotals.values()], totals };
+}
+
+/**
+ * Freezes the workspace as it stands for `month`. Projects created after the month's `asOf` are
+ * left out (they did not exist yet); so are loan lines created after it.
+ */
+export function buildMonthSnapshot(
+  month: IsoMonth,
+  projects: readonly Project[],
+  lines: readonly LoanLine[],
+  banks: readonly Bank[],
+  now: Date,
+): MonthSnapshot {
+  const asOf = snapshotAsOf(month, now);
+  const linesByProject = new Map<string, LoanLine[]>();
+  for (const line of lines) {
+    const list = linesByProject.get(line.projectId);
+    if (list) list.push(line);
+    else linesByProject.set(line.projectId, [line]);
+  }
+  const snapshotProjects = projects
+    .filter((project) => atOrBefore(project.createdAt, asOf))
+    .map((project) => snapshotProject(project, linesByProject.get(project.id) ?? [], month, asOf))
+    .sort(byId);
+
+  const { banks: bankRows, totals } = aggregateSnapshot(snapshotProjects, banks);
   return {
     schema: SNAPSHOT_SCHEMA,
     month,
     asOf,
     takenAt: now.toISOString(),
     projects: snapshotProjects,
-    banks: [...bankTotals.values()],
+    banks: bankRows,
     totals,
   };
 }

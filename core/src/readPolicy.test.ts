@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { addMonths, monthOf } from './dates';
+import { executeCommand } from './commands/execute';
+import { digestLine } from './lineDigest';
+import { assembleSnapshot, buildMonthSnapshot, diffMonths, isDiffEmpty, snapshotPartId } from './meeting';
+import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting';
+import { STALL_SCAN_ACTOR } from './permissions';
+import {
+  applyReadPolicy,
+  applyReadPolicyToAll,
+  projectForBank,
+  projectViewForBank,
+  publicProjectView,
+  scopeQueryForActor,
+  snapshotForBank,
+} from './readPolicy';
+import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from './sample';
+import { COLLECTIONS } from './store/documentStore';
+import type { StoredDoc } from './store/documentStore';
+import { MemoryDocumentStore } from './store/memoryDocumentStore';
+import { makeLine, makeProject, T0 } from './testing/ruleFixtures';
+import { readPolicyViolations, readPolicyViolationsOfAll, readPolicyWorld } from './testing/readPolicyChecks';
+import type { Actor, Bank, LoanLine, Project } from './types';
+import { deriveProject } from './derive';
+import { DEFAULT_STALL_RULES } from './defaults';
+
+const NOW = new Date('2026-11-20T04:00:00.000Z');
+const ACTORS: Actor[] = SAMPLE_IDENTITIES.map(sampleActor);
+const actor = (uid: string) => ACTORS.find((a) => a.uid === uid)!;
+
+async function workspace(): Promise<MemoryDocumentStore> {
+  const store = new MemoryDocumentStore();
+  await seedStore(store, createSampleWorkspace({ now: NOW, projects: 40 }));
+  await executeCommand(store, { actor: actor('u-staff'), now: NOW }, { name: 'month.close', payload: { month: addMonths(monthOf(NOW), -1) } });
+  await executeCommand(store, { actor: { ...STALL_SCAN_ACTOR }, now: NOW }, { name: 'stall.scan', payload: { scope: 'all' } });
+  await executeCommand(store, { actor: actor('u-admin'), now: NOW }, {
+    name: 'member.upsert',
+    payload: { uid: 'u-new', expectedVersion: null, name: '新成员', email: 'new@clearway.local', role: 'staff' },
+  });
+  return store;
+}
+
+async function everything(store: MemoryDocumentStore) {
+  const all: { collection: (typeof COLLECTIONS)[number]; doc: StoredDoc }[] = [];
+  for (const collection of COLLECTIONS) for (const doc of await store.query(collection)) all.push({ collection, doc });
+  return all;
+}
+
+describe('applyReadPolicy over a whole sample workspace', () => {
+  it('hands every role only what the policy allows, and the raw documents would not pass', async () => {
+    const store = await workspace();
+    const all = await everything(store);
+    const world = readPolicyWorld((await store.query<LoanLine>('loanLines')).map((d) => d.data));
+    for (const reader of ACTORS) {
+      const received = all.flatMap(({ collection, doc }) => {
+        const visible = applyReadPolicy(reader, collection, doc);
+        return visible ? [{ collection, doc: visible }] : [];
+      });
+      expect(readPolicyViolationsOfAll(reader, received, world), reader.uid).toEqual([]);
+      if (reader.role === 'liaison') {
+        expect(received.filter((r) => r.collection === 'projects')).toHaveLength(40);
+        expect(readPolicyViolationsOfAll(reader, all, world).length, 'raw documents leak').toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('keeps the bureau whole and keeps member administration to admins', async () => {
+    const store = await workspace();
+    const members = await store.query('members');
+    const activity = await store.query('activity');
+    const staff = actor('u-staff');
+    expect(applyReadPolicyToAll(actor('u-admin'), 'members', members)).toHaveLength(members.length);
+    expect(applyReadPolicyToAll(staff, 'members', members).map((d) => d.id)).toEqual(['u-staff']);
+    const memberAdmin = activity.filter((d) => (d.data as { command: string }).command === 'member.upsert');
+    expect(memberAdmin.length).toBeGreaterThan(0);
+    expect(applyReadPolicyToAll(staff, 'activity', activity)).toHaveLength(activity.length - memberAdmin.length);
+    const projects = await store.query('projects');
+    expect(applyReadPolicyToAll(staff, 'projects', projects)).toEqual(projects);
+    expect(applyReadPolicy(null, 'projects', projects[0]!)).toBeNull();
+  });
+
+  it('gives a liaison the same card whether projected at once or from the public view and its own lines', async () => {
+    const store = await workspace();
+    const lines = (await store.query<LoanLine>('loanLines')).map((d) => d.data);
+    for (const doc of await store.query<Project>('projects')) {
+      const own = lines.filter((l) => l.projectId === doc.id && l.bankId === 'ceb').map(digestLine);
+      expect(projectViewForBank(publicProjectView(doc.data), own)).toEqual(projectForBank(doc.data, 'ceb'));
+    }
+  });
+
+  it('shows a liaison no phantom change between its projected snapshot and its projected live board', async () => {
+    const store = await workspace();
+    const month = addMonths(monthOf(NOW), -1);
+    const liaison = actor('u-liaison-icbc');
+    const read = async (id: string) => applyReadPolicy(liaison, 'snapshots', (await store.get('snapshots', id))!)!.data;
+    const header = (await read(month)) as SnapshotHeaderDoc;
+    const parts: SnapshotPartDoc[] = [];
+    for (let i = 0; i < header.parts; i++) parts.push((await read(snapshotPartId(month, i))) as SnapshotPartDoc);
+    const frozen = snapshotForBank(assembleSnapshot(header, parts), liaison.bankId);
+    // The board as it would be frozen by the liaison's own reads, at the instant the month was closed.
+    const projects = applyReadPolicyToAll(liaison, 'projects', await store.query('projects')).map((d) => d.data as Project);
+    const ownLines = applyReadPolicyToAll(liaison, 'loanLines', await store.query('loanLines')).map((d) => d.data as LoanLine);
+    const banks = (await store.query<Bank>('banks')).map((d) => d.data);
+    const live = buildMonthSnapshot(month, projects, ownLines, banks, NOW);
+    const diff = diffMonths(frozen, live);
+    expect(diff.banks).toEqual([]);
+    expect(diff.newlyApproved).toEqual([]);
+    expect(diff.disbursed).toEqual([]);
+    expect(Object.values(diff.totals.delta).every((d) => d === 0)).toBe(true);
+    expect(isDiffEmpty({ ...diff, newlyStalled: [], resolved: [] })).toBe(true);
+    // The published city figures of the closed month stay in the header as they were.
+    const stored = (await store.get<SnapshotHeaderDoc>('snapshots', month))!.data;
+    expect(header.totals).toEqual(stored.totals);
+    expect(header.banks).toEqual(stored.banks);
+    expect(frozen.totals.approved).toBeLessThan(stored.totals.approved);
+  });
+});
+
+describe('the liaison projection of a project', () => {
+  const silentOther = { rule: 'bankSilent' as const, since: T0, params: { bankId: 'ceb', days: 40, limit: 30, level: 'alarm' } };
+  const lines = [
+    makeLine({ id: 'l-icbc', bankId: 'icbc', approved: 100, approvedDate: '2026-01-02', status: 'approved' }),
+    makeLine({ id: 'l-ceb', bankId: 'ceb', requested: 900, approved: 800, approvedDate: '2025-12-01', status: 'approved', updatedAt: '2026-01-01T00:00:00.000Z' }),
+  ];
+
+  function shared(): Project {
+    const derived = deriveProject(makeProject({ needTotal: 1000, stage: 'approved' }), lines, DEFAULT_STALL_RULES, new Date('2026-01-10T00:00:00.000Z'));
+    return { ...derived, stall: { ...derived.stall, stalled: true, flags: [silentOther] }, clearance: { ...derived.clearance, status: 'stalled' } };
+  }
+
+  it('keeps only the bank’s own line and computes every figure from it', () => {
+    const view = projectForBank(shared(), 'icbc');
+    expect(view.lines.map((l) => l.id)).toEqual(['l-icbc']);
+    expect(view.clearance).toMatchObject({ need: 1000, approved: 100, requested: 200_000_000, approvalRate: 0.1, approvedNotDisbursed: 100, approvedNotDisbursedDays: 8 });
+    expect(view.bankIds).toEqual(['ceb', 'icbc']);
+    expect(view.updatedBy).toBe('');
+    expect(readPolicyViolations({ uid: 'x', role: 'liaison', bankId: 'icbc' }, 'projects', { id: 'p1', version: 1, data: view })).toEqual([]);
+    expect(readPolicyViolations({ uid: 'x', role: 'liaison', bankId: 'icbc' }, 'projects', { id: 'p1', version: 1, data: shared() }).length).toBeGreaterThan(0);
+  });
+
+  it('drops another bank’s silence flag and is no longer stalled by it', () => {
+    const view = projectForBank(shared(), 'icbc');
+    expect(view.stall.flags).toEqual([]);
+    expect(view.stall.stalled).toBe(false);
+    expect(view.clearance.status).not.toBe('stalled');
+  });
+
+  it('gives a liaison without a bank no line at all', () => {
+    expect(projectForBank(shared(), null).lines).toEqual([]);
+    expect(applyReadPolicy({ uid: 'x', role: 'liaison', bankId: null }, 'loanLines', { id: 'l', version: 1, data: lines[0] })).toBeNull();
+  });
+});
+
+describe('scopeQueryForActor', () => {
+  it('adds the filters a liaison’s and a non-admin’s queries need, once', () => {
+    const liaison = actor('u-liaison-ceb');
+    const lines = scopeQueryForActor(liaison, 'loanLines', { where: [{ field: 'projectId', op: '==', value: 'p1' }] });
+    expect(lines.where).toEqual([
+      { field: 'projectId', op: '==', value: 'p1' },
+      { field: 'bankId', op: '==', value: 'ceb' },
+    ]);
+    expect(scopeQueryForActor(liaison, 'loanLines', lines)).toEqual(lines);
+    expect(scopeQueryForActor(liaison, 'activity', {}).where).toEqual([{ field: 'lineId', op: '==', value: null }]);
+    expect(scopeQueryForActor(liaison, 'projects', {})).toEqual({});
+    expect(scopeQueryForActor(actor('u-viewer'), 'members', {}).where).toEqual([{ field: 'uid', op: '==', value: 'u-viewer' }]);
+    expect(scopeQueryForActor(actor('u-admin'), 'members', {})).toEqual({});
+    expect(scopeQueryForActor(actor('u-staff'), 'loanLines', {})).toEqual({});
+  });
+});
