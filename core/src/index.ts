@@ -1,6 +1,7 @@
 export * from './types';
 export * from './errors';
 export * from './store/documentStore';
+export { runQuery, matchesFilter } from './store/query';
 export * from './commands/contract';
 export * from './store/memoryDocumentStore';
 export * from './store/countingDocumentStore';
