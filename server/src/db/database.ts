@@ -1,0 +1,102 @@
+/**
+ * Opens the team server's database: PostgreSQL when a URL is given, else the embedded PGlite in
+ * `<dataDir>/pglite` (an empty dataDir: in memory, for tests). Migrations are applied before the
+ * store is handed out; on PostgreSQL a change feed keeps this process in step with the others.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PgChangeFeed } from './changeFeed';
+import { applyMigrations, MIGRATIONS, type Migration } from './migrations';
+import { PostgresDocumentStore } from './postgresDocumentStore';
+import { PgliteSqlClient, PgSqlClient, type DatabaseKind, type SqlClient } from './sqlClient';
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly store: PostgresDocumentStore;
+  /** Runs SQL outside documents (accounts, sessions, advisory locks): parameterised. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** The client underneath (transactions, session advisory locks for the scheduler). */
+  readonly client: SqlClient;
+  /** PostgreSQL: the feed of other processes' commits (null on PGlite). */
+  readonly changeFeed: PgChangeFeed | null;
+  /** Waits for the store's transactions in flight, stops the change feed and closes the connections. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | null;
+  dataDir: string;
+  /** Defaults to MIGRATIONS (tests pass their own). */
+  migrations?: readonly Migration[];
+  /** Connection-level trouble that the database recovers from itself (a dropped idle connection, a feed reconnect). */
+  onError?: (error: Error) => void;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/** The change log is for listeners that reconnect; a day is far longer than any reconnect. */
+const CHANGE_RETENTION = '1 day';
+const PRUNE_EVERY_MS = 3600_000;
+
+export const PGLITE_FOLDER = 'pglite';
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const onError = options.onError ?? ((error: Error) => console.error('[clearway] database:', error.message));
+  let client: SqlClient;
+  if (options.databaseUrl) {
+    client = new PgSqlClient(options.databaseUrl, { max: options.poolSize, onError });
+  } else {
+    let folder: string | null = null;
+    if (options.dataDir) {
+      folder = join(options.dataDir, PGLITE_FOLDER);
+      mkdirSync(folder, { recursive: true });
+    }
+    client = await PgliteSqlClient.open(folder);
+  }
+  try {
+    await applyMigrations(client, options.migrations ?? MIGRATIONS);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+
+  let feed: PgChangeFeed | null = null;
+  const store = new PostgresDocumentStore(client, {
+    notify: client.kind === 'postgres',
+    onLocalCommitSeq: (seq) => feed?.markLocal(seq),
+  });
+  if (options.databaseUrl) {
+    feed = new PgChangeFeed({ connectionString: options.databaseUrl, emit: (changes) => store.emit(changes), onError });
+    try {
+      await feed.start();
+    } catch (error) {
+      await feed.stop();
+      await client.close();
+      throw error;
+    }
+  }
+
+  const prune = () =>
+    client.query(`DELETE FROM document_changes WHERE at < now() - interval '${CHANGE_RETENTION}'`).catch((error: Error) => onError(error));
+  await prune();
+  const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruneTimer.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    kind: client.kind,
+    store,
+    client,
+    changeFeed: feed,
+    sql: (text, params) => client.query(text, params),
+    close() {
+      closing ??= (async () => {
+        clearInterval(pruneTimer);
+        await store.drain();
+        await feed?.stop();
+        await client.close();
+      })();
+      return closing;
+    },
+  };
+}

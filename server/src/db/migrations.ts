@@ -1,0 +1,119 @@
+/**
+ * The database schema as a versioned list, applied in order when the server opens the database.
+ * A migration's version is its 1-based position in MIGRATIONS; `schema_migrations` records the
+ * version and name of each one applied. NEVER edit, reorder or remove a migration once it has
+ * shipped: append a new one (other parts of the server, e.g. accounts and sessions, append theirs).
+ *
+ * Documents live in ONE table keyed by (collection, id) rather than a table per collection: the
+ * store's SQL stays generic (the collection is a literal in each query), a transaction spanning
+ * collections validates and writes with one statement each, and one sequence orders every commit
+ * for the change feed. Each query the app runs gets a partial index on that collection alone,
+ * written with exactly the expressions querySql.ts generates, so the planner matches them:
+ *   banks     name ==                                    (admin: bank names are unique)
+ *   projects  stage == order rank; stall.nextCheckAt <= / stall.evaluatedAt < (the stall scan)
+ *   loanLines projectId ==/in (+ bankId ==: a liaison's lines of a project); bankId == (我的银行)
+ *   activity  projectId == (+ lineId == null) order at desc (a project's history)
+ *   months    status == closed (month close)
+ */
+import { LOCKS, type SqlClient } from './sqlClient';
+
+export interface Migration {
+  /** Stable, unique, recorded beside the version: a renamed or reordered migration is detected. */
+  name: string;
+  /** One or more statements, run in one transaction. */
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    name: 'documents',
+    sql: `
+      CREATE TABLE documents (
+        collection text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        version integer NOT NULL CHECK (version >= 1),
+        data jsonb NOT NULL,
+        -- the commit (document_changes.seq) that last wrote the row: a transaction's reads are
+        -- validated against it, so a document deleted and created again never passes for the old one
+        seq bigint NOT NULL,
+        PRIMARY KEY (collection, id)
+      );
+      CREATE SEQUENCE document_commit_seq;
+      -- One row per document written by a commit, in commit order (commits take one advisory
+      -- lock, so a higher seq is never visible before a lower one): a change listener resumes
+      -- from the last seq it saw. Pruned after a day.
+      CREATE TABLE document_changes (
+        seq bigint NOT NULL,
+        collection text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        version integer,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (seq, collection, id)
+      );
+      CREATE INDEX document_changes_at ON document_changes (at);
+
+      CREATE INDEX documents_banks_name ON documents ((data -> 'name')) WHERE collection = 'banks';
+      CREATE INDEX documents_projects_stage ON documents ((data -> 'stage')) WHERE collection = 'projects';
+      CREATE INDEX documents_projects_stall_next_check ON documents (((data -> 'stall' ->> 'nextCheckAt') COLLATE "C"))
+        WHERE collection = 'projects';
+      CREATE INDEX documents_projects_stall_evaluated ON documents (((data -> 'stall' ->> 'evaluatedAt') COLLATE "C"))
+        WHERE collection = 'projects';
+      CREATE INDEX documents_loan_lines_project ON documents ((data -> 'projectId'), (data -> 'bankId'))
+        WHERE collection = 'loanLines';
+      CREATE INDEX documents_loan_lines_bank ON documents ((data -> 'bankId')) WHERE collection = 'loanLines';
+      CREATE INDEX documents_activity_project ON documents ((data -> 'projectId'), (data -> 'lineId'))
+        WHERE collection = 'activity';
+      CREATE INDEX documents_months_status ON documents ((data -> 'status')) WHERE collection = 'months';
+    `,
+  },
+  {
+    name: 'scheduled-job-runs',
+    sql: `
+      -- The last day (Asia/Shanghai, YYYY-MM-DD) each daily job ran, to catch up a missed day at start.
+      CREATE TABLE scheduled_job_runs (
+        job text PRIMARY KEY,
+        last_day text NOT NULL,
+        ran_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Applies the migrations not applied yet, under a lock so processes starting together take turns. */
+export async function applyMigrations(client: SqlClient, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  const names = new Set<string>();
+  for (const migration of migrations) {
+    if (names.has(migration.name)) throw new MigrationError(`Duplicate migration name ${migration.name}`);
+    names.add(migration.name);
+  }
+  return client.transaction(
+    async (sql) => {
+      await sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      const applied = await sql.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+      for (const row of applied) {
+        const known = migrations[row.version - 1];
+        if (!known) throw new MigrationError(`The database has schema version ${row.version} (${row.name}), newer than this server knows: upgrade the server`);
+        if (known.name !== row.name) {
+          throw new MigrationError(`Migration ${row.version} is ${row.name} in the database but ${known.name} here: a shipped migration was edited or reordered`);
+        }
+      }
+      const appliedNow: number[] = [];
+      for (let index = applied.length; index < migrations.length; index++) {
+        const migration = migrations[index]!;
+        await sql.exec(migration.sql);
+        await sql.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [index + 1, migration.name]);
+        appliedNow.push(index + 1);
+      }
+      return appliedNow;
+    },
+    { advisoryLock: LOCKS.migrations },
+  );
+}

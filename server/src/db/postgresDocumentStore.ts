@@ -1,0 +1,443 @@
+/**
+ * Core's DocumentStore on PostgreSQL (or PGlite): documents as jsonb rows with a version.
+ *
+ * Transactions are optimistic and serializable, as the in-memory store's are. An attempt runs the
+ * callback with plain reads (no database transaction is held while the callback thinks, so
+ * callbacks that wait for each other cannot deadlock, and PGlite's single connection is never
+ * blocked) and records what it saw: the commit seq of every document read (absent included) and
+ * the ids and seqs of every query's result. The commit is one short database transaction that
+ * takes the commit advisory lock, re-reads all of that, and writes only if none of it changed:
+ * commits are serialized, so validation and write are atomic, and the attempt is equivalent to
+ * having run entirely at its commit. A changed read retries the callback (bounded, with jitter);
+ * a stale `expectedVersion` on a document the callback did not read fails at once with a
+ * ConflictError, so a retry never turns a client's out-of-date edit into a success.
+ *
+ * Serializing commits (one lock held from validation to COMMIT, a few round trips) bounds write
+ * throughput by commit latency; it is what makes the change feed's seq order equal commit order,
+ * and PostgreSQL serializes committing transactions that NOTIFY anyway.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictError } from '@clearway/core';
+import type { CollectionName, DocumentChange, DocumentStore, QuerySpec, StoredDoc, TransactionContext } from '@clearway/core';
+import { assertCollection, buildDocumentQuery } from './querySql';
+import { LOCKS, sqlState, type SqlClient, type SqlExecutor } from './sqlClient';
+
+/** Retries after the first attempt; the in-memory store allows 5, concurrent servers need a few more. */
+export const MAX_TRANSACTION_RETRIES = 8;
+/** The NOTIFY channel a commit announces its seq on (the payload is the seq alone, far below 8000 bytes). */
+export const CHANGES_CHANNEL = 'clearway_document_changes';
+
+export type ChangeListener = (changes: DocumentChange[]) => void;
+
+interface DocRow {
+  id: string;
+  version: number;
+  data: unknown;
+  seq: number | string;
+}
+
+type PendingWrite =
+  | { kind: 'create'; collection: CollectionName; id: string; json: string }
+  | { kind: 'update'; collection: CollectionName; id: string; json: string; expectedVersion: number }
+  | { kind: 'delete'; collection: CollectionName; id: string; expectedVersion: number };
+
+interface DocRead {
+  collection: CollectionName;
+  id: string;
+  /** null: read as absent. */
+  seq: number | null;
+  version: number | null;
+}
+
+interface QueryRead {
+  collection: CollectionName;
+  spec: QuerySpec;
+  result: { id: string; seq: number }[];
+}
+
+/** Thrown inside the store only: the attempt lost a race and runs again. */
+class RetryableConflict extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`transaction conflict on ${collection}/${id}`);
+  }
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+function keyOf(collection: string, id: string): string {
+  return `${collection}/${id}`;
+}
+
+function toStoredDoc<T>(row: DocRow): StoredDoc<T> {
+  return { id: row.id, version: Number(row.version), data: row.data as T };
+}
+
+function assertVersionArgument(expectedVersion: number): void {
+  if (!Number.isInteger(expectedVersion) || expectedVersion < 1) {
+    throw new Error(`expectedVersion must be a positive integer, got ${String(expectedVersion)}`);
+  }
+}
+
+function encode(collection: string, id: string, data: unknown): string {
+  const json = JSON.stringify(data);
+  if (json === undefined) throw new Error(`Document ${collection}/${id} has no JSON representation`);
+  return json;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface PostgresDocumentStoreOptions {
+  /** Called with each commit's seq before COMMIT is sent, so the change feed skips what this process announced itself. */
+  onLocalCommitSeq?: (seq: number) => void;
+  /** Whether commits NOTIFY other processes (PostgreSQL; PGlite has no other process). */
+  notify?: boolean;
+}
+
+export class PostgresDocumentStore implements DocumentStore {
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly options: PostgresDocumentStoreOptions = {},
+  ) {}
+
+  async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
+    const row = await readDoc(this.client, collection, id);
+    return row ? toStoredDoc<T>(row) : null;
+  }
+
+  async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
+    const built = buildDocumentQuery(collection, spec);
+    const rows = await this.client.query<DocRow>(built.text, built.params);
+    return rows.map((row) => toStoredDoc<T>(row));
+  }
+
+  newId(_collection: CollectionName): string {
+    let id = '';
+    for (const byte of randomBytes(20)) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+    return id;
+  }
+
+  /** Calls `listener` after every commit of this store, and (through the change feed) of other processes. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** @internal the change feed hands other processes' commits to the listeners through this. */
+  emit(changes: DocumentChange[]): void {
+    if (changes.length === 0) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(structuredClone(changes));
+      } catch (error) {
+        // A failing listener must not undo or hide a commit that already happened.
+        console.error('PostgresDocumentStore listener failed', error);
+      }
+    }
+  }
+
+  runTransaction<R>(fn: (tx: TransactionContext) => Promise<R>): Promise<R> {
+    const running = this.runAttempts(fn);
+    this.inFlight.add(running);
+    const settle = () => this.inFlight.delete(running);
+    running.then(settle, settle);
+    return running;
+  }
+
+  /** Resolves once no transaction is running (graceful shutdown: commands in flight finish). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async runAttempts<R>(fn: (tx: TransactionContext) => Promise<R>): Promise<R> {
+    let lastConflict: RetryableConflict | null = null;
+    for (let attempt = 0; attempt <= MAX_TRANSACTION_RETRIES; attempt++) {
+      if (attempt > 0) await pause(backoffMs(attempt));
+      const tx = new PostgresTransaction(this.client);
+      let result: R;
+      try {
+        result = await fn(tx);
+      } catch (error) {
+        tx.close();
+        // The callback may have failed on a view a concurrent commit made inconsistent: then its
+        // verdict does not count, and it runs again on fresh reads.
+        const stale = await this.findStaleRead(this.client, tx).catch(() => null);
+        if (!stale) throw error;
+        lastConflict = stale;
+        continue;
+      }
+      tx.close();
+      try {
+        const changes = await this.commit(tx);
+        if (changes.length > 0) this.emit(changes);
+        return result;
+      } catch (error) {
+        if (error instanceof RetryableConflict) {
+          lastConflict = error;
+          continue;
+        }
+        const state = sqlState(error);
+        if (state && RETRYABLE_SQLSTATES.has(state)) {
+          lastConflict = new RetryableConflict('(database)', state);
+          continue;
+        }
+        throw error;
+      }
+    }
+    throw new ConflictError(lastConflict?.collection ?? 'unknown', lastConflict?.id ?? 'unknown');
+  }
+
+  private async commit(tx: PostgresTransaction): Promise<DocumentChange[]> {
+    if (tx.writes.length === 0) {
+      await this.validateReadOnly(tx);
+      return [];
+    }
+    return this.client.transaction(
+        async (sql) => {
+          const current = await currentState(sql, tx.touchedKeys());
+          for (const write of tx.writes) {
+            const key = keyOf(write.collection, write.id);
+            const now = current.get(key) ?? null;
+            const read = tx.reads.get(key);
+            if (read && read.seq !== (now?.seq ?? null)) throw new RetryableConflict(write.collection, write.id);
+            const holds = write.kind === 'create' ? now === null : now !== null && now.version === write.expectedVersion;
+            if (holds) continue;
+            // The precondition held when the callback read the document (else the write was refused
+            // at once), so it changed since: run again. A blind write's failure is the caller's.
+            if (tx.wasSeen(key)) throw new RetryableConflict(write.collection, write.id);
+            throw new ConflictError(write.collection, write.id);
+          }
+          const stale = findStaleDocRead(tx, current) ?? (await findStaleQueryRead(sql, tx));
+          if (stale) throw stale;
+          const seq = await applyWrites(sql, tx.writes, this.options.notify ?? false);
+          this.options.onLocalCommitSeq?.(seq);
+          return tx.writes.map((write): DocumentChange => {
+            if (write.kind === 'delete') return { collection: write.collection, id: write.id, doc: null };
+            const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
+            return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
+          });
+        },
+        { advisoryLock: LOCKS.commit },
+      );
+  }
+
+  /** A read-only attempt saw one consistent state if everything it read is still so in one snapshot. */
+  private async validateReadOnly(tx: PostgresTransaction): Promise<void> {
+    if (tx.reads.size === 0 && tx.queryReads.length === 0) return;
+    const stale =
+      tx.queryReads.length === 0
+        ? await this.findStaleRead(this.client, tx)
+        : await this.client.transaction((sql) => this.findStaleRead(sql, tx), { isolation: 'repeatable read', readOnly: true });
+    if (stale) throw stale;
+  }
+
+  private async findStaleRead(sql: SqlExecutor, tx: PostgresTransaction): Promise<RetryableConflict | null> {
+    if (tx.reads.size === 0 && tx.queryReads.length === 0) return null;
+    const current = await currentState(sql, [...tx.reads.values()]);
+    return findStaleDocRead(tx, current) ?? (await findStaleQueryRead(sql, tx));
+  }
+}
+
+function backoffMs(attempt: number): number {
+  // Jitter spreads contenders apart so the same ones do not collide again at once.
+  return Math.random() * Math.min(2 ** attempt, 40);
+}
+
+async function readDoc(sql: SqlExecutor, collection: CollectionName, id: string): Promise<DocRow | null> {
+  assertCollection(collection);
+  const [row] = await sql.query<DocRow>('SELECT id, version, data, seq FROM documents WHERE collection = $1 AND id = $2', [collection, id]);
+  return row ?? null;
+}
+
+async function currentState(
+  sql: SqlExecutor,
+  keys: { collection: string; id: string }[],
+): Promise<Map<string, { version: number; seq: number }>> {
+  const state = new Map<string, { version: number; seq: number }>();
+  if (keys.length === 0) return state;
+  const rows = await sql.query<{ collection: string; id: string; version: number; seq: number | string }>(
+    `SELECT d.collection, d.id, d.version, d.seq
+       FROM unnest($1::text[], $2::text[]) AS k(collection, id)
+       JOIN documents d ON d.collection = k.collection AND d.id = k.id`,
+    [keys.map((key) => key.collection), keys.map((key) => key.id)],
+  );
+  for (const row of rows) state.set(keyOf(row.collection, row.id), { version: Number(row.version), seq: Number(row.seq) });
+  return state;
+}
+
+function findStaleDocRead(tx: PostgresTransaction, current: Map<string, { seq: number }>): RetryableConflict | null {
+  for (const [key, read] of tx.reads) {
+    if ((current.get(key)?.seq ?? null) !== read.seq) return new RetryableConflict(read.collection, read.id);
+  }
+  return null;
+}
+
+async function findStaleQueryRead(sql: SqlExecutor, tx: PostgresTransaction): Promise<RetryableConflict | null> {
+  for (const read of tx.queryReads) {
+    const built = buildDocumentQuery(read.collection, read.spec, 'id, seq');
+    const now = await sql.query<{ id: string; seq: number | string }>(built.text, built.params);
+    const same =
+      now.length === read.result.length && now.every((row, i) => row.id === read.result[i]!.id && Number(row.seq) === read.result[i]!.seq);
+    if (!same) return new RetryableConflict(read.collection, '(query)');
+  }
+  return null;
+}
+
+/** Every write of a commit and its change rows in one statement; returns the commit's seq. */
+async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boolean): Promise<number> {
+  const creates = writes.filter((write) => write.kind === 'create');
+  const updates = writes.filter((write) => write.kind === 'update');
+  const deletes = writes.filter((write) => write.kind === 'delete');
+  const column = <W extends PendingWrite, V>(list: W[], pick: (write: W) => V) => list.map(pick);
+  const [row] = await sql.query<{ seq: number | string; created: number | string; updated: number | string; deleted: number | string }>(
+    `WITH commit_seq AS (SELECT nextval('document_commit_seq') AS seq),
+     created AS (
+       INSERT INTO documents (collection, id, version, data, seq)
+       SELECT c.collection, c.id, 1, c.data::jsonb, (SELECT seq FROM commit_seq)
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS c(collection, id, data)
+       RETURNING collection, id, version
+     ),
+     updated AS (
+       UPDATE documents d SET data = u.data::jsonb, version = d.version + 1, seq = (SELECT seq FROM commit_seq)
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::int[]) AS u(collection, id, data, expected)
+        WHERE d.collection = u.collection AND d.id = u.id AND d.version = u.expected
+       RETURNING d.collection, d.id, d.version
+     ),
+     deleted AS (
+       DELETE FROM documents d
+        USING unnest($8::text[], $9::text[], $10::int[]) AS x(collection, id, expected)
+        WHERE d.collection = x.collection AND d.id = x.id AND d.version = x.expected
+       RETURNING d.collection, d.id, NULL::integer AS version
+     ),
+     changed AS (
+       INSERT INTO document_changes (seq, collection, id, version)
+       SELECT (SELECT seq FROM commit_seq), w.collection, w.id, w.version
+         FROM (SELECT * FROM created UNION ALL SELECT * FROM updated UNION ALL SELECT * FROM deleted) AS w
+     )
+     SELECT seq,
+            (SELECT count(*) FROM created) AS created,
+            (SELECT count(*) FROM updated) AS updated,
+            (SELECT count(*) FROM deleted) AS deleted
+            ${notify ? `, pg_notify('${CHANGES_CHANNEL}', seq::text) AS notified` : ''}
+       FROM commit_seq`,
+    [
+      column(creates, (w) => w.collection),
+      column(creates, (w) => w.id),
+      column(creates, (w) => w.json),
+      column(updates, (w) => w.collection),
+      column(updates, (w) => w.id),
+      column(updates, (w) => w.json),
+      column(updates, (w) => w.expectedVersion),
+      column(deletes, (w) => w.collection),
+      column(deletes, (w) => w.id),
+      column(deletes, (w) => w.expectedVersion),
+    ],
+  );
+  // Validated under the commit lock, so every write applies; anything else is a bug, and the
+  // transaction rolls back rather than commit half of it.
+  if (!row || Number(row.created) !== creates.length || Number(row.updated) !== updates.length || Number(row.deleted) !== deletes.length) {
+    throw new Error('A validated commit did not apply every write');
+  }
+  return Number(row.seq);
+}
+
+class PostgresTransaction implements TransactionContext {
+  readonly reads = new Map<string, DocRead>();
+  readonly queryReads: QueryRead[] = [];
+  /** Version seen by every read (null when absent), to refuse a stale expectedVersion at once. */
+  private readonly seenVersions = new Map<string, number | null>();
+  readonly writes: PendingWrite[] = [];
+  private readonly writtenKeys = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly sql: SqlExecutor) {}
+
+  close(): void {
+    this.closed = true;
+  }
+
+  wasSeen(key: string): boolean {
+    return this.seenVersions.has(key);
+  }
+
+  touchedKeys(): { collection: string; id: string }[] {
+    const keys = new Map<string, { collection: string; id: string }>();
+    for (const [key, read] of this.reads) keys.set(key, read);
+    for (const write of this.writes) keys.set(keyOf(write.collection, write.id), write);
+    return [...keys.values()];
+  }
+
+  async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
+    this.assertCanRead(collection);
+    const row = await readDoc(this.sql, collection, id);
+    const key = keyOf(collection, id);
+    if (!this.reads.has(key)) {
+      this.reads.set(key, { collection, id, seq: row ? Number(row.seq) : null, version: row ? Number(row.version) : null });
+      this.seenVersions.set(key, row ? Number(row.version) : null);
+    }
+    return row ? toStoredDoc<T>(row) : null;
+  }
+
+  async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
+    this.assertCanRead(collection);
+    const built = buildDocumentQuery(collection, spec);
+    const rows = await this.sql.query<DocRow>(built.text, built.params);
+    this.queryReads.push({ collection, spec: structuredClone(spec), result: rows.map((row) => ({ id: row.id, seq: Number(row.seq) })) });
+    for (const row of rows) {
+      const key = keyOf(collection, row.id);
+      if (!this.seenVersions.has(key)) this.seenVersions.set(key, Number(row.version));
+    }
+    return rows.map((row) => toStoredDoc<T>(row));
+  }
+
+  create<T>(collection: CollectionName, id: string, data: T): void {
+    const key = this.assertCanWrite(collection, id);
+    if (this.seenVersions.has(key) && this.seenVersions.get(key) !== null) throw new ConflictError(collection, id);
+    this.writes.push({ kind: 'create', collection, id, json: encode(collection, id, data) });
+  }
+
+  update<T>(collection: CollectionName, id: string, data: T, expectedVersion: number): void {
+    const key = this.assertCanWrite(collection, id);
+    assertVersionArgument(expectedVersion);
+    this.refuseStaleAgainstRead(key, collection, id, expectedVersion);
+    this.writes.push({ kind: 'update', collection, id, json: encode(collection, id, data), expectedVersion });
+  }
+
+  delete(collection: CollectionName, id: string, expectedVersion: number): void {
+    const key = this.assertCanWrite(collection, id);
+    assertVersionArgument(expectedVersion);
+    this.refuseStaleAgainstRead(key, collection, id, expectedVersion);
+    this.writes.push({ kind: 'delete', collection, id, expectedVersion });
+  }
+
+  /** The attempt saw another version than the caller expects: the caller's view is stale. */
+  private refuseStaleAgainstRead(key: string, collection: CollectionName, id: string, expectedVersion: number): void {
+    if (this.seenVersions.has(key) && this.seenVersions.get(key) !== expectedVersion) throw new ConflictError(collection, id);
+  }
+
+  private assertCanRead(collection: string): asserts collection is CollectionName {
+    assertCollection(collection);
+    if (this.closed) throw new Error('Transaction is finished: read outside its callback');
+    if (this.writes.length > 0) throw new Error('Transactions require all reads to be executed before all writes');
+  }
+
+  private assertCanWrite(collection: string, id: string): string {
+    assertCollection(collection);
+    if (this.closed) throw new Error('Transaction is finished: write outside its callback');
+    if (typeof id !== 'string' || id === '' || id.includes('/')) throw new Error(`Invalid document id ${id}`);
+    const key = keyOf(collection, id);
+    if (this.writtenKeys.has(key)) throw new Error(`Transaction writes ${key} twice`);
+    this.writtenKeys.add(key);
+    return key;
+  }
+}
