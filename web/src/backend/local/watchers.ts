@@ -4,8 +4,14 @@
  * An unfiltered watch of a collection (the board's projects) is kept up to date from the changed
  * documents alone, so a move at 5,000 cards does not copy 5,000 documents; filtered watches re-run
  * their query.
+ *
+ * Every result passes core's read policy for the actor of the moment: queries are scoped with
+ * `scopeQueryForActor` and every document goes through `applyReadPolicy` (hidden ones are left out,
+ * the others projected), and `refreshAll` re-reads everything when the identity switches.
  */
+import { applyReadPolicy, applyReadPolicyToAll, scopeQueryForActor } from '@clearway/core';
 import type {
+  Actor,
   CollectionName,
   DocumentChange,
   MemoryDocumentStore,
@@ -40,6 +46,8 @@ interface DocWatch {
   active: boolean;
 }
 
+const UNSCOPED_READER: Actor = { uid: 'system:watchers', name: 'watchers', role: 'admin', bankId: null };
+
 function isUnfiltered(spec: QuerySpec): boolean {
   return !spec.where?.length && !spec.orderBy?.length && spec.limit === undefined;
 }
@@ -52,7 +60,14 @@ export class StoreWatchers {
   private readonly watches = new Set<QueryWatch | DocWatch>();
   private readonly unsubscribeStore: Unsubscribe;
 
-  constructor(private readonly store: MemoryDocumentStore) {
+  constructor(
+    private readonly store: MemoryDocumentStore,
+    /**
+     * The reader whose policy applies (null reads nothing). Left out, the watches read as an admin
+     * would: only for tests of the store plumbing itself; the backend always passes its actor.
+     */
+    private readonly reader: () => Actor | null = () => UNSCOPED_READER,
+  ) {
     this.unsubscribeStore = store.subscribe((changes) => this.onChanges(changes));
   }
 
@@ -125,12 +140,14 @@ export class StoreWatchers {
       if (relevant.length === 0) continue;
       if (watch.kind === 'doc') {
         watch.generation += 1;
-        this.deliver(watch, () => watch.onNext(relevant[relevant.length - 1]!.doc));
+        const doc = this.visible(watch.collection, relevant[relevant.length - 1]!.doc);
+        this.deliver(watch, () => watch.onNext(doc));
       } else if (watch.docs && watch.loaded) {
         // Applies the change to the live result; a refresh still in flight is superseded.
         watch.generation += 1;
         for (const change of relevant) {
-          if (change.doc) watch.docs.set(change.id, change.doc);
+          const doc = this.visible(watch.collection, change.doc);
+          if (doc) watch.docs.set(change.id, doc);
           else watch.docs.delete(change.id);
         }
         const docs = [...watch.docs.values()].sort(byId);
@@ -145,8 +162,10 @@ export class StoreWatchers {
     const generation = ++watch.generation;
     watch.loaded = false;
     try {
-      const docs = await this.store.query(watch.collection, watch.spec);
+      const reader = this.reader();
+      const found = reader ? await this.store.query(watch.collection, scopeQueryForActor(reader, watch.collection, watch.spec)) : [];
       if (!watch.active || generation !== watch.generation) return;
+      const docs = applyReadPolicyToAll(reader, watch.collection, found);
       if (watch.docs) watch.docs = new Map(docs.map((doc) => [doc.id, doc]));
       watch.loaded = true;
       this.deliver(watch, () => watch.onNext(docs));
@@ -158,12 +177,17 @@ export class StoreWatchers {
   private async refreshDoc(watch: DocWatch): Promise<void> {
     const generation = ++watch.generation;
     try {
-      const doc = await this.store.get(watch.collection, watch.id);
+      const doc = this.visible(watch.collection, await this.store.get(watch.collection, watch.id));
       if (!watch.active || generation !== watch.generation) return;
       this.deliver(watch, () => watch.onNext(doc));
     } catch (error) {
       if (watch.active) watch.onError?.(error);
     }
+  }
+
+  /** What the current reader may see of a stored document (null: hidden or absent). */
+  private visible(collection: CollectionName, doc: StoredDoc | null): StoredDoc | null {
+    return doc ? applyReadPolicy(this.reader(), collection, doc) : null;
   }
 
   private deliver(watch: QueryWatch | DocWatch, call: () => void): void {
