@@ -56,6 +56,8 @@ function epochDayOfIsoDate(value: string, start?: number): number {
   const month = digitsAt(value, at + 5, 2);
   const day = digitsAt(value, at + 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as written.
+  if (year < 100) return new Date(Date.UTC(2000, month - 1, day)).setUTCFullYear(year) / MS_PER_DAY;
   return Date.UTC(year, month - 1, day) / MS_PER_DAY;
 }
 

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'failed-precondition',
   'aborted',
   'unauthenticated',
+  /** A request too large or too complex to take (HTTP 413). */
+  'resource-exhausted',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,7 +11,7 @@ const icbcLiaison: Actor = { uid: 'l', name: '工行联络员', role: 'liaison',
 const bankless: Actor = { uid: 'l2', name: '未绑定', role: 'liaison', bankId: null };
 const viewer: Actor = { uid: 'v', name: '领导', role: 'viewer', bankId: null };
 
-const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan'];
+const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan', 'month.reopen'];
 const LIAISON: CommandName[] = ['line.recordApproval', 'line.recordContract', 'line.addTranche', 'line.setNote'];
 
 describe('command permissions', () => {
@@ -65,7 +65,12 @@ describe('command permissions', () => {
     } catch (error) {
       expect((error as DomainError).code).toBe('permission-denied');
       expect((error as DomainError).messageKey).toBe('errors.permission.otherBank');
+      expect(JSON.stringify((error as DomainError).params ?? {})).not.toContain('ceb');
     }
+    // A stored line of another bank is refused as if it did not exist, without naming the bank.
+    expect(() => assertLineAccess(icbcLiaison, { id: 'l9', bankId: 'ceb' })).toThrow(
+      expect.objectContaining({ code: 'not-found', messageKey: 'errors.notFound.line', params: { id: 'l9' } }),
+    );
     expect(canRunOnLine(icbcLiaison, 'line.addTranche', { bankId: 'icbc' })).toBe(true);
     expect(canRunOnLine(icbcLiaison, 'line.addTranche', { bankId: 'ceb' })).toBe(false);
     expect(canRunOnLine(icbcLiaison, 'line.add', { bankId: 'icbc' })).toBe(false);

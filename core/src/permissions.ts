@@ -36,6 +36,7 @@ export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'assignment.add': BUREAU,
   'assignment.complete': BUREAU,
   'month.close': BUREAU,
+  'month.reopen': ADMIN_ONLY,
 };
 
 /** Commands that act on one loan line, where a liaison is limited to their own bank. */
@@ -70,10 +71,16 @@ export function canAccessLine(actor: Pick<Actor, 'role' | 'bankId'>, line: Pick<
   return actor.role !== 'liaison' || (actor.bankId !== null && actor.bankId === line.bankId);
 }
 
-export function assertLineAccess(actor: Pick<Actor, 'role' | 'bankId'>, line: Pick<LoanLine, 'bankId'>): void {
-  if (!canAccessLine(actor, line)) {
-    throw new DomainError('permission-denied', 'errors.permission.otherBank', { bankId: line.bankId });
-  }
+/**
+ * Refuses a liaison on another bank's line. A stored line (it has an id) is refused exactly as a
+ * line that does not exist — same code, message and params — so the answer tells nothing about
+ * other banks' lines (no existence oracle) and never names the bank. A line the caller is about to
+ * create names its bank in the caller's own payload, so that refusal may say why.
+ */
+export function assertLineAccess(actor: Pick<Actor, 'role' | 'bankId'>, line: Pick<LoanLine, 'bankId'> & { id?: string }): void {
+  if (canAccessLine(actor, line)) return;
+  if (typeof line.id === 'string') throw new DomainError('not-found', 'errors.notFound.line', { id: line.id });
+  throw new DomainError('permission-denied', 'errors.permission.otherBank');
 }
 
 /** Role and bank together, for showing or hiding a line's action buttons. */

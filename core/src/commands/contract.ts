@@ -35,6 +35,7 @@ export const COMMAND_NAMES = [
   'assignment.add',
   'assignment.complete',
   'month.close',
+  'month.reopen',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -12,7 +12,7 @@ import type { CommandContext, CommandEnvelope, CommandName, CommandResult } from
 import { commandHandlerFor } from './handlers';
 import { TransactionWriter } from './handlers/types';
 import type { HandlerContext } from './handlers/types';
-import { parseCommandPayload } from './schemas';
+import { assertPayloadWithinLimits, parseCommandPayload } from './schemas';
 
 export function isCommandName(value: unknown): value is CommandName {
   return typeof value === 'string' && (COMMAND_NAMES as readonly string[]).includes(value);
@@ -26,6 +26,8 @@ export async function executeCommand(
   const name: unknown = envelope?.name;
   if (!isCommandName(name)) throw new DomainError('invalid-argument', 'errors.command.unknown', { command: String(name) });
   assertCanRun(ctx.actor, name);
+  // Before zod sees it: validating a huge payload is itself the cost to avoid.
+  assertPayloadWithinLimits(envelope.payload);
   const payload = parseCommandPayload(name, envelope.payload);
   const handler = commandHandlerFor(name);
   if (!handler) throw new DomainError('internal', 'errors.command.unavailable', { command: name });

@@ -11,7 +11,7 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.command.unavailable', // {command}
   'errors.conflict', // {collection, id}
   'errors.permission.role', // {role, command}
-  'errors.permission.otherBank', // {bankId}
+  'errors.permission.otherBank', // no params: never names the bank
   // not found
   'errors.notFound.project', // {id}
   'errors.notFound.line',
@@ -52,4 +52,17 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.month.closed',
   'errors.month.alreadyClosed',
   'errors.month.future',
+  'errors.month.notEnded', // {month}
+  'errors.month.earlyCloseAdminOnly', // {month}
+  'errors.month.noData', // {month}
+  'errors.month.beforeData', // {month, first}
+  'errors.month.closedPeriod', // {date, month, closed}
+  'errors.month.notClosed', // {month}
+  'errors.month.notLatestClosed', // {month, latest}
+  // input limits
+  'errors.money.totalTooLarge', // {max} formatted 亿元
+  'errors.line.approvalAfterContract', // {approvedDate, contractDate}
+  'errors.blocker.tooMany', // {max}
+  'errors.assignment.tooMany', // {max}
+  'errors.project.tooLarge', // {size, max} KB
 ] as const;

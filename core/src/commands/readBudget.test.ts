@@ -181,7 +181,8 @@ describe('line commands keep the digest', () => {
       date: '2026-03-01',
       amount: 100 * WAN,
     });
-    expect(counts.readsByCollection).toEqual({ loanLines: 6, projects: 1, settings: 1 });
+    // months: the query for the latest closed month (a dated record may not fall in it); none here.
+    expect(counts.readsByCollection).toEqual({ loanLines: 6, months: 0, projects: 1, settings: 1 });
     expect(counts.writesByCollection).toEqual({ loanLines: 1, projects: 1, activity: 1 });
     const lines = (await store.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] })).map((doc) => doc.data);
     const stored = await project(store, projectId);

@@ -200,7 +200,7 @@ describe('command schemas', () => {
 
   it('refuses ids with a slash (they would address another document)', () => {
     expect(fieldErrors('line.setNote', { lineId: 'a/b', expectedVersion: 1, note: '' })).toEqual([
-      { path: 'lineId', messageKey: 'errors.field.invalid' },
+      { path: 'lineId', messageKey: 'errors.id.invalid' },
     ]);
   });
 

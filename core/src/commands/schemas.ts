@@ -65,7 +65,98 @@ export const VALIDATION_MESSAGE_KEYS = [
   'errors.flag.reasonRequired',
   'errors.rules.alarmBeforeWarn',
   'errors.project.noChanges',
+  'errors.field.invisibleOnly',
+  'errors.id.invalid',
+  'errors.date.outOfRange', // {min, max}
+  'errors.month.outOfRange', // {min, max}
+  'errors.payload.tooLarge', // {max} characters
+  'errors.payload.tooComplex', // {max} fields
 ] as const;
+
+// ---- input limits, checked before validation ---------------------------------------------------
+
+/**
+ * What one command payload may hold. The largest real payload (a project with a full action plan)
+ * is about 6,000 characters and 25 fields; these bounds are far above it and far below what would
+ * cost a noticeable amount of CPU to validate.
+ */
+export const PAYLOAD_LIMITS = {
+  /** Characters of every string (keys included) and 8 per other value: roughly the JSON length. */
+  maxSize: 64 * 1024,
+  /** Object keys and array items, counted over the whole payload. */
+  maxFields: 256,
+  /** Nesting of objects and arrays. */
+  maxDepth: 8,
+} as const;
+
+function payloadRefusal(messageKey: 'errors.payload.tooLarge' | 'errors.payload.tooComplex', max: number): DomainError {
+  return new DomainError('resource-exhausted', messageKey, { max });
+}
+
+/**
+ * Refuses a payload that is too large or too complex to validate cheaply, walking it once and
+ * stopping at the first bound it passes (so a payload of a million keys costs one pass over the
+ * keys it had to list, and no validation). Every entry point reaches it through `executeCommand`.
+ */
+export function assertPayloadWithinLimits(payload: unknown): void {
+  let size = 0;
+  let fields = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value: payload, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (typeof value === 'string') size += value.length;
+    else if (value === null || typeof value !== 'object') size += 8;
+    else {
+      if (depth >= PAYLOAD_LIMITS.maxDepth) throw payloadRefusal('errors.payload.tooComplex', PAYLOAD_LIMITS.maxFields);
+      const keys = Array.isArray(value) ? null : Object.keys(value);
+      const count = keys ? keys.length : (value as unknown[]).length;
+      fields += count;
+      if (fields > PAYLOAD_LIMITS.maxFields) throw payloadRefusal('errors.payload.tooComplex', PAYLOAD_LIMITS.maxFields);
+      if (keys) {
+        for (const key of keys) {
+          size += key.length;
+          stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+        }
+      } else {
+        for (const item of value as unknown[]) stack.push({ value: item, depth: depth + 1 });
+      }
+    }
+    if (size > PAYLOAD_LIMITS.maxSize) throw payloadRefusal('errors.payload.tooLarge', PAYLOAD_LIMITS.maxSize);
+  }
+}
+
+// ---- text, dates and ids -----------------------------------------------------------------------
+
+/**
+ * Characters a person cannot see and that only hide or disguise text: C0/C1 controls (except tab
+ * and line breaks), the soft hyphen, zero-width spaces and joiners, bidirectional marks, embeddings,
+ * overrides and isolates, invisible operators, the byte-order mark and interlinear annotations.
+ */
+const INVISIBLE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+/** Half of a surrogate pair without its other half: not a character at all (and not valid UTF-8). */
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as stored: NFC, invisible and broken characters removed, `\r\n` as `\n`, trimmed. */
+export function normalizeText(value: string): string {
+  return value
+    .replace(LONE_SURROGATES, '')
+    .replace(INVISIBLE_CHARACTERS, '')
+    .replace(/\r\n?/g, '\n')
+    .normalize('NFC')
+    .trim();
+}
+
+/** Days and months the bureau's records can have: none before 1900, none after 2100. */
+export const DATE_RANGE = { min: '1900-01-01', max: '2100-12-31' } as const;
+export const MONTH_RANGE = { min: '1900-01', max: '2100-12' } as const;
+
+/**
+ * Ids: letters and digits, then also `_ - . :`. This rules out what Firestore reserves (`__x__`,
+ * `.`, `..`), path separators and anything invisible.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
 type IssueLike = { code?: string; input?: unknown };
 
@@ -81,7 +172,7 @@ const id = z
   .trim()
   .min(1, { error: 'errors.field.required' })
   .max(TEXT_LIMITS.id, { error: 'errors.field.tooLong' })
-  .refine((value) => !value.includes('/'), { error: 'errors.field.invalid' });
+  .regex(ID_PATTERN, { error: 'errors.id.invalid' });
 
 const version = z
   .number({ error: requiredOr('errors.field.invalid') })
@@ -94,12 +185,17 @@ const versionOrNull = version.nullable().optional().transform((v) => v ?? null);
 function text(max: number) {
   return z
     .string({ error: requiredOr('errors.field.invalid') })
-    .trim()
+    .overwrite(normalizeText)
     .max(max, { error: 'errors.field.tooLong' });
 }
 
 function requiredText(max: number) {
-  return text(max).min(1, { error: 'errors.field.required' });
+  return z
+    .string({ error: requiredOr('errors.field.invalid') })
+    .refine((raw) => raw.trim() === '' || normalizeText(raw) !== '', { error: 'errors.field.invisibleOnly', abort: true })
+    .overwrite(normalizeText)
+    .max(max, { error: 'errors.field.tooLong' })
+    .min(1, { error: 'errors.field.required' });
 }
 
 /** Free text that may be left empty; empty becomes null. */
@@ -110,9 +206,10 @@ function optionalText(max: number) {
     .transform((value) => (value ? value : null));
 }
 
-/** Integer yuan, 0 or more. */
+/** Integer yuan, 0 or more (`-0` is refused: it is what a sign error upstream looks like). */
 const yuan = z
   .number({ error: requiredOr('errors.money.invalid') })
+  .refine((value) => !Object.is(value, -0), { error: 'errors.money.invalid', abort: true })
   .min(0, { error: 'errors.money.negative' })
   .max(MAX_YUAN, { error: 'errors.money.tooLarge' })
   .refine(Number.isInteger, { error: 'errors.money.notInteger' });
@@ -123,12 +220,20 @@ const positiveYuan = yuan.refine((value) => value > 0, { error: 'errors.money.ze
 const isoDate = z
   .string({ error: requiredOr('errors.date.invalid') })
   .trim()
-  .refine(isIsoDate, { error: 'errors.date.invalid' });
+  .refine(isIsoDate, { error: 'errors.date.invalid', abort: true })
+  .refine((value) => value >= DATE_RANGE.min && value <= DATE_RANGE.max, {
+    error: 'errors.date.outOfRange',
+    params: { ...DATE_RANGE },
+  });
 
 const isoMonth = z
   .string({ error: requiredOr('errors.month.invalid') })
   .trim()
-  .refine(isIsoMonth, { error: 'errors.month.invalid' });
+  .refine(isIsoMonth, { error: 'errors.month.invalid', abort: true })
+  .refine((value) => value >= MONTH_RANGE.min && value <= MONTH_RANGE.max, {
+    error: 'errors.month.outOfRange',
+    params: { ...MONTH_RANGE },
+  });
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, messageKey = 'errors.field.invalid') {
   return z.enum(values, { error: requiredOr(messageKey) });
@@ -370,7 +475,13 @@ export const assignmentAddSchema = z.strictObject({
 
 export const assignmentCompleteSchema = z.strictObject({ ...projectRef, assignmentId: id });
 
-export const monthCloseSchema = z.strictObject({ month: isoMonth });
+export const monthCloseSchema = z.strictObject({
+  month: isoMonth,
+  /** An admin's explicit close of the running month before it ended. */
+  early: z.boolean({ error: 'errors.field.invalid' }).default(false),
+});
+
+export const monthReopenSchema = z.strictObject({ month: isoMonth, reason: requiredText(TEXT_LIMITS.reason) });
 
 export const COMMAND_SCHEMAS = {
   'project.create': projectCreateSchema,
@@ -395,6 +506,7 @@ export const COMMAND_SCHEMAS = {
   'assignment.add': assignmentAddSchema,
   'assignment.complete': assignmentCompleteSchema,
   'month.close': monthCloseSchema,
+  'month.reopen': monthReopenSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 /** The validated payload of each command (after trimming and defaults). */
@@ -412,6 +524,8 @@ interface ZodIssueLike {
   maximum?: number | bigint;
   minimum?: number | bigint;
   keys?: string[];
+  /** A custom check's own params (e.g. the allowed date range). */
+  params?: Record<string, unknown>;
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
@@ -444,6 +558,9 @@ export function fieldErrorsOfIssue(issue: ZodIssueLike): FieldError[] {
   } else if (min !== undefined && messageKey === 'errors.field.tooSmall') {
     params.min = min;
   }
+  for (const [key, value] of Object.entries(issue.params ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') params[key] = value;
+  }
   return [Object.keys(params).length ? { path, messageKey, params } : { path, messageKey }];
 }
 
@@ -456,10 +573,14 @@ export function parseCommandPayload<N extends CommandName>(name: N, payload: unk
   });
   if (result.success) return result.data as CommandPayloads[N];
   // One message per field, the first found: "negative" says more than "negative and fractional".
+  // (A set of paths keeps this linear in the number of issues.)
   const fieldErrors: FieldError[] = [];
+  const seenPaths = new Set<string>();
   for (const issue of result.error.issues) {
     for (const fieldError of fieldErrorsOfIssue(issue as unknown as ZodIssueLike)) {
-      if (!fieldErrors.some((known) => known.path === fieldError.path)) fieldErrors.push(fieldError);
+      if (seenPaths.has(fieldError.path)) continue;
+      seenPaths.add(fieldError.path);
+      fieldErrors.push(fieldError);
     }
   }
   throw new DomainError('invalid-argument', 'errors.validation', { command: name }, fieldErrors);

@@ -100,7 +100,16 @@ describe('month.close', () => {
       messageKey: 'errors.month.future',
     });
     expect(JSON.stringify(store.exportAll())).toBe(before);
-    await executeCommand(store, { actor: staff, now: lateMay }, { name: 'month.close', payload: { month: '2026-06' } });
+    // June is running: it has not ended, and only an admin may close it early, explicitly.
+    expect(await refusal(executeCommand(store, { actor: admin, now: lateMay }, { name: 'month.close', payload: { month: '2026-06' } }))).toEqual({
+      code: 'failed-precondition',
+      messageKey: 'errors.month.notEnded',
+    });
+    expect(
+      await refusal(executeCommand(store, { actor: staff, now: lateMay }, { name: 'month.close', payload: { month: '2026-06', early: true } })),
+    ).toEqual({ code: 'permission-denied', messageKey: 'errors.month.earlyCloseAdminOnly' });
+    expect(JSON.stringify(store.exportAll())).toBe(before);
+    await executeCommand(store, { actor: admin, now: lateMay }, { name: 'month.close', payload: { month: '2026-06', early: true } });
     const june = await readMonthSnapshot(store, '2026-06');
     expect(june!.asOf).toBe(lateMay.toISOString());
   });

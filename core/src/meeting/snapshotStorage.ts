@@ -24,6 +24,12 @@ export interface MonthDoc {
   snapshotParts: number;
   projectCount: number;
   totals: SnapshotTotals | null;
+  /** Closed by an admin before the month ended. */
+  early?: boolean;
+  /** Set when an admin reopened the month (`month.reopen`); a later close keeps them. */
+  reopenedAt?: IsoInstant;
+  reopenedBy?: { uid: string; name: string };
+  reopenReason?: string;
 }
 
 /** The `snapshots/YYYY-MM` document. */

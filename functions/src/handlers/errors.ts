@@ -17,6 +17,7 @@ const CODE_MAP: Record<ErrorCode, FunctionsErrorCode> = {
   'failed-precondition': 'failed-precondition',
   aborted: 'aborted',
   unauthenticated: 'unauthenticated',
+  'resource-exhausted': 'resource-exhausted',
   internal: 'internal',
 };
 

@@ -24,6 +24,16 @@ export interface LocalIdentity extends Actor {
 
 export type BackendKind = 'local' | 'firebase' | 'server';
 
+/** What the local backend found in the browser's storage at start, for the banner. */
+export interface LocalStorageNotice {
+  /** Stored records that could not be read (corrupt, or from a newer release), kept aside. */
+  quarantined: number;
+  /** No usable IndexedDB (private window, storage disabled): the data lives in this tab only. */
+  inMemoryOnly: boolean;
+  /** Why IndexedDB could not be used, for the console and support. */
+  reason: string | null;
+}
+
 /** A new member as the admin page creates them (an account too, where the backend has accounts). */
 export interface NewMemberInput {
   email: string;
@@ -74,6 +84,9 @@ export interface Backend {
     identities(): LocalIdentity[];
     switchIdentity(uid: string): Promise<void>;
     resetSampleData(): Promise<void>;
+    storageNotice?(): LocalStorageNotice;
+    /** The quarantined records exactly as they were stored, for the person to download. */
+    quarantinedRecords?(): Promise<unknown[]>;
   };
   /** Firebase and team server: email and password sign-in. */
   auth?: {
@@ -97,5 +110,7 @@ export interface Backend {
   workspace?: {
     exportAll(): Promise<object>;
     importAll(file: unknown): Promise<void>;
+    /** Local backend: empties the workspace so that a backup can be imported into it. */
+    clearAll?(): Promise<void>;
   };
 }

@@ -8,6 +8,30 @@ import type { Assignment, Blocker } from '../../types';
 import { editProject, notFound, projectDiff } from './shared';
 import type { CommandHandler } from './types';
 
+/**
+ * A project document holds its open items and only the most recent closed ones, so that it stays
+ * far below Firestore's 1 MiB whatever its age (211 long resolved blockers used to pass it). Every
+ * closed item stays in the activity records: `blocker.add`/`assignment.add` keep the whole item,
+ * `blocker.resolve`/`assignment.complete` when and how it was closed. With every text at its
+ * limit, 50 + 40 blockers and 50 + 40 assignments take about 650 KB (see checklist.test.ts).
+ */
+export const PROJECT_ITEM_LIMITS = {
+  openBlockers: 50,
+  resolvedBlockers: 40,
+  openAssignments: 50,
+  doneAssignments: 40,
+} as const;
+
+/** `items` without the oldest closed ones beyond `keep` (closed = `closedAt(item) !== null`). */
+function keepRecentClosed<T>(items: readonly T[], closedAt: (item: T) => string | null, keep: number): T[] {
+  const closed = items.filter((item) => closedAt(item) !== null);
+  if (closed.length <= keep) return [...items];
+  const dropped = new Set(
+    [...closed].sort((a, b) => (closedAt(a)! < closedAt(b)! ? -1 : closedAt(a)! > closedAt(b)! ? 1 : 0)).slice(0, closed.length - keep),
+  );
+  return items.filter((item) => !dropped.has(item));
+}
+
 export const prerequisiteSet: CommandHandler<'prerequisite.set'> = async (ctx) => {
   const { projectId, expectedVersion, key, status, docNo, date } = ctx.payload;
   const { activity } = await editProject(
@@ -40,6 +64,9 @@ export const blockerAdd: CommandHandler<'blocker.add'> = async (ctx) => {
     projectId,
     expectedVersion,
     (draft) => {
+      if (draft.blockers.filter((b) => b.resolvedAt === null).length >= PROJECT_ITEM_LIMITS.openBlockers) {
+        throw new DomainError('failed-precondition', 'errors.blocker.tooMany', { max: PROJECT_ITEM_LIMITS.openBlockers });
+      }
       draft.blockers = [...draft.blockers, blocker];
     },
     (was, now) => {
@@ -65,7 +92,11 @@ export const blockerResolve: CommandHandler<'blocker.resolve'> = async (ctx) => 
         throw new DomainError('failed-precondition', 'errors.blocker.alreadyResolved', { id: blockerId });
       }
       resolved = { ...blocker, resolvedAt: ctx.at, resolution };
-      draft.blockers = draft.blockers.map((b, i) => (i === index ? resolved! : b));
+      draft.blockers = keepRecentClosed(
+        draft.blockers.map((b, i) => (i === index ? resolved! : b)),
+        (b) => b.resolvedAt,
+        PROJECT_ITEM_LIMITS.resolvedBlockers,
+      );
     },
     (was, now) => {
       const diff = projectDiff(was, now, []);
@@ -88,6 +119,9 @@ export const assignmentAdd: CommandHandler<'assignment.add'> = async (ctx) => {
     projectId,
     expectedVersion,
     (draft) => {
+      if (draft.assignments.filter((a) => a.doneAt === null).length >= PROJECT_ITEM_LIMITS.openAssignments) {
+        throw new DomainError('failed-precondition', 'errors.assignment.tooMany', { max: PROJECT_ITEM_LIMITS.openAssignments });
+      }
       draft.assignments = [...draft.assignments, assignment];
     },
     (was, now) => {
@@ -110,7 +144,11 @@ export const assignmentComplete: CommandHandler<'assignment.complete'> = async (
       if (assignment.doneAt !== null) {
         throw new DomainError('failed-precondition', 'errors.assignment.alreadyDone', { id: assignmentId });
       }
-      draft.assignments = draft.assignments.map((a) => (a.id === assignmentId ? { ...a, doneAt: ctx.at } : a));
+      draft.assignments = keepRecentClosed(
+        draft.assignments.map((a) => (a.id === assignmentId ? { ...a, doneAt: ctx.at } : a)),
+        (a) => a.doneAt,
+        PROJECT_ITEM_LIMITS.doneAssignments,
+      );
     },
     (was, now) => {
       const diff = projectDiff(was, now, []);

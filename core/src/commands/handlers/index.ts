@@ -3,7 +3,7 @@
  * adds itself with `registerCommandHandler('month.close', …)` (or by a line in this map).
  */
 import type { CommandName } from '../contract';
-import { monthClose } from '../../meeting/closeMonth';
+import { monthClose, monthReopen } from '../../meeting/closeMonth';
 import { bankUpsert, memberUpsert, rulesSetStageLimits, targetsSet } from './admin';
 import { assignmentAdd, assignmentComplete, blockerAdd, blockerResolve, prerequisiteSet } from './checklist';
 import { lineAdd, lineAddTranche, lineRecordApproval, lineRecordContract, lineSetNote } from './lines';
@@ -43,6 +43,7 @@ const handlers: HandlerMap = {
   'assignment.add': assignmentAdd,
   'assignment.complete': assignmentComplete,
   'month.close': monthClose,
+  'month.reopen': monthReopen,
 };
 
 /** Installs (or replaces) the handler of a command, e.g. `month.close` from the meeting module. */

@@ -5,6 +5,8 @@
  */
 import { lineDisbursed } from '../../lineDigest';
 import { todayIso } from '../../dates';
+import { assertDateInOpenPeriod } from '../../meeting/closeMonth';
+import { formatYi, MAX_YUAN } from '../../money';
 import { assertLineAccess } from '../../permissions';
 import type { StoredDoc } from '../../store/documentStore';
 import type { IsoDate, LoanLine, Tranche } from '../../types';
@@ -27,6 +29,24 @@ const LINE_AUDIT_FIELDS = ['requested', 'approved', 'approvedDate', 'contracted'
 function assertNotInFuture(ctx: HandlerContext, date: IsoDate, path: string): void {
   const today = todayIso(ctx.now);
   if (date > today) throw fieldRefusal('invalid-argument', path, 'errors.date.future', { date, today });
+}
+
+/**
+ * Every amount is at most MAX_YUAN, and so is each of a project's totals over its lines (what the
+ * clearance adds up): sums stay exact integers, far below Number.MAX_SAFE_INTEGER.
+ */
+function assertProjectTotalWithin(
+  workspace: ProjectWorkspaceWithLines,
+  changed: LoanLine,
+  field: 'requested' | 'approved' | 'contracted',
+  path: string,
+): void {
+  let total = 0;
+  for (const doc of workspace.lines) {
+    if (doc.id !== changed.id) total += doc.data[field] ?? 0;
+  }
+  total += changed[field] ?? 0;
+  if (total > MAX_YUAN) throw fieldRefusal('invalid-argument', path, 'errors.money.totalTooLarge', { max: formatYi(MAX_YUAN) });
 }
 
 function assertNotBeforeApproval(line: LoanLine, date: IsoDate, path: string, messageKey: string): void {
@@ -100,6 +120,7 @@ export const lineAdd: CommandHandler<'line.add'> = async (ctx) => {
     updatedAt: ctx.at,
     updatedBy: ctx.actor.uid,
   };
+  assertProjectTotalWithin(workspace, line, 'requested', 'requested');
   ctx.writer.create('loanLines', line.id, line);
   const project = writeDerivedProject(ctx, workspace, workspace.doc.data, line);
   const projectChange = projectDiff(workspace.doc.data, project, ['bankIds']);
@@ -136,7 +157,17 @@ export const lineRecordApproval: CommandHandler<'line.recordApproval'> = async (
       trancheDate: firstTranche,
     });
   }
-  return { activity: writeLineChange(ctx, lineDoc, workspace, { ...line, approved, approvedDate }) };
+  // A contract is signed on an approval: re-recording the approval cannot date it after the contract.
+  if (line.contractDate !== null && approvedDate > line.contractDate) {
+    throw fieldRefusal('invalid-argument', 'approvedDate', 'errors.line.approvalAfterContract', {
+      approvedDate,
+      contractDate: line.contractDate,
+    });
+  }
+  const changed = { ...line, approved, approvedDate };
+  assertProjectTotalWithin(workspace, changed, 'approved', 'approved');
+  await assertDateInOpenPeriod(ctx.tx, approvedDate, 'approvedDate');
+  return { activity: writeLineChange(ctx, lineDoc, workspace, changed) };
 };
 
 export const lineRecordContract: CommandHandler<'line.recordContract'> = async (ctx) => {
@@ -153,7 +184,10 @@ export const lineRecordContract: CommandHandler<'line.recordContract'> = async (
   }
   assertNotInFuture(ctx, contractDate, 'contractDate');
   assertNotBeforeApproval(line, contractDate, 'contractDate', 'errors.line.contractBeforeApproval');
-  return { activity: writeLineChange(ctx, lineDoc, workspace, { ...line, contracted, contractDate }) };
+  const changed = { ...line, contracted, contractDate };
+  assertProjectTotalWithin(workspace, changed, 'contracted', 'contracted');
+  await assertDateInOpenPeriod(ctx.tx, contractDate, 'contractDate');
+  return { activity: writeLineChange(ctx, lineDoc, workspace, changed) };
 };
 
 export const lineAddTranche: CommandHandler<'line.addTranche'> = async (ctx) => {
@@ -172,6 +206,7 @@ export const lineAddTranche: CommandHandler<'line.addTranche'> = async (ctx) => 
   }
   assertNotInFuture(ctx, date, 'date');
   assertNotBeforeApproval(line, date, 'date', 'errors.line.trancheBeforeApproval');
+  await assertDateInOpenPeriod(ctx.tx, date, 'date');
   const tranche: Tranche = { id: ctx.newId('loanLines'), date, amount, recordedAt: ctx.at, recordedBy: ctx.actor.uid };
   const tranches = [...line.tranches, tranche].sort((a, b) => (a.date === b.date ? a.recordedAt.localeCompare(b.recordedAt) : a.date < b.date ? -1 : 1));
   const activity = writeLineChange(ctx, lineDoc, workspace, { ...line, tranches }, {

@@ -8,6 +8,7 @@ import { defaultStallRules } from '../../defaults';
 import { deriveProject, lacksLineDigest } from '../../derive';
 import { lineDisbursed } from '../../lineDigest';
 import { ConflictError, DomainError } from '../../errors';
+import { storedSize } from '../../meeting/snapshotStorage';
 import { deepEqual } from '../../store/query';
 import type { CollectionName, StoredDoc, TransactionContext } from '../../store/documentStore';
 import type { LineStatus, LoanLine, Project, StallRules } from '../../types';
@@ -173,6 +174,23 @@ export function projectDiff(before: Project, after: Project, fields: readonly st
 }
 
 /**
+ * Room a project document may take, below Firestore's 1 MiB (1,048,576 bytes) with space for
+ * index entries. The item limits (checklist.ts) keep a project far below it; this is the backstop
+ * for whatever else could grow (e.g. a project with lines from very many banks).
+ */
+export const PROJECT_DOCUMENT_BUDGET_BYTES = 900_000;
+
+export function assertProjectFits(project: Project): void {
+  const size = storedSize('projects', project.id, project);
+  if (size > PROJECT_DOCUMENT_BUDGET_BYTES) {
+    throw new DomainError('failed-precondition', 'errors.project.tooLarge', {
+      size: Math.ceil(size / 1024),
+      max: Math.floor(PROJECT_DOCUMENT_BUDGET_BYTES / 1024),
+    });
+  }
+}
+
+/**
  * Re-derives `next` (from the workspace's lines, with `lineOverride` standing in for one changed
  * or new line, or from its digest when no line was read), stamps it, and writes it at the version
  * read.
@@ -184,6 +202,7 @@ export function writeDerivedProject(
   lineOverride?: LoanLine,
 ): Project {
   const derived = deriveInWorkspace(ctx, workspace, { ...next, updatedAt: ctx.at, updatedBy: ctx.actor.uid }, lineOverride);
+  assertProjectFits(derived);
   ctx.writer.update('projects', workspace.doc.id, derived, workspace.doc.version);
   return derived;
 }

@@ -1,8 +1,14 @@
 /**
  * The local backend: the whole product in the browser. The core's in-memory store runs the same
- * command handlers as the Cloud Function; IndexedDB keeps the data across reloads; a sync channel
- * keeps the tabs of this browser in step; the stall scan runs on load and every 10 minutes.
- * The first start seeds a realistic sample workspace; "reset" brings it back.
+ * command handlers as the Cloud Function; IndexedDB keeps the data across reloads and is the
+ * truth the tabs share; the stall scan runs on load and every 10 minutes. The first start seeds a
+ * realistic sample workspace; "reset" brings it back.
+ *
+ * One writer at a time: every command runs inside the writer lock (Web Locks across the tabs of
+ * this browser). Inside it the tab first reads what other tabs committed since its last sequence,
+ * then executes, then commits the changed documents to IndexedDB in one transaction. Only then is
+ * the command acknowledged; when IndexedDB refuses the write, the in-memory store is put back as
+ * IndexedDB still holds it and the command fails with a message saying nothing was saved.
  */
 import {
   STALL_SCAN_ACTOR,
@@ -10,17 +16,18 @@ import {
   MemoryDocumentStore,
   createSampleWorkspace,
   executeCommand,
+  exportWorkspace,
+  importWorkspace,
   isDomainError,
   seedStore,
   type Actor,
-  type CollectionName,
   type CommandEnvelope,
   type CommandResult,
   type DocumentChange,
   type SampleWorkspace,
-  type StoredDoc,
+  type WorkspaceFile,
 } from '@clearway/core';
-import type { Backend, LocalIdentity, Unsubscribe } from '../types';
+import type { Backend, LocalIdentity, LocalStorageNotice, Unsubscribe } from '../types';
 import {
   actorOfIdentity,
   localIdentities,
@@ -28,9 +35,18 @@ import {
   rememberedIdentity,
   type IdentityStorage,
 } from './identity';
-import { DEFAULT_DB_NAME, LocalPersistence, type CollectionSnapshot } from './persistence';
+import {
+  DEFAULT_DB_NAME,
+  LocalPersistence,
+  emptySnapshot,
+  newEpoch,
+  type CollectionSnapshot,
+  type Head,
+  type QuarantinedRecord,
+} from './persistence';
 import { broadcastSyncChannel, type SyncChannel, type SyncMessage } from './syncChannel';
 import { StoreWatchers } from './watchers';
+import { webWriterLock, type WriterLock } from './writerLock';
 
 export const STALL_SCAN_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -46,15 +62,26 @@ export interface LocalBackendOptions {
   sample?: (now: Date) => SampleWorkspace;
   /** Stall scan period; null turns the timer off (the scan still runs on load). */
   stallScanIntervalMs?: number | null;
+  /** The one-writer lock; defaults to Web Locks (an in-page queue where they are missing). */
+  lock?: WriterLock;
+  /** Opens IndexedDB; tests replace it to play a browser without one. */
+  openPersistence?: (name: string) => Promise<LocalPersistence>;
 }
 
 export interface LocalBackend extends Backend {
   readonly kind: 'local';
   readonly store: MemoryDocumentStore;
-  local: NonNullable<Backend['local']>;
+  local: Omit<NonNullable<Backend['local']>, 'storageNotice' | 'quarantinedRecords'> & {
+    storageNotice(): LocalStorageNotice;
+    quarantinedRecords(): Promise<QuarantinedRecord[]>;
+  };
+  workspace: Omit<NonNullable<Backend['workspace']>, 'exportAll' | 'clearAll'> & {
+    exportAll(): Promise<WorkspaceFile>;
+    clearAll(): Promise<void>;
+  };
   /** Runs the `stall.scan` command as the system. */
   runStallScan(): Promise<CommandResult | null>;
-  /** Resolves when every change so far is in IndexedDB. */
+  /** Resolves when every command and catch-up queued so far has finished. */
   flush(): Promise<void>;
   dispose(): void;
 }
@@ -63,97 +90,191 @@ function newTabId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+function storageWriteFailed(error: unknown): DomainError {
+  console.error('[clearway] IndexedDB refused the write; the command is undone', error);
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new DomainError('internal', 'workspace.error.storageWriteFailed', { reason });
+}
+
+async function openPersistenceOrNull(
+  open: (name: string) => Promise<LocalPersistence>,
+  name: string,
+): Promise<{ persistence: LocalPersistence | null; reason: string | null }> {
+  if (typeof indexedDB === 'undefined' && open === LocalPersistence.open) {
+    return { persistence: null, reason: 'IndexedDB is not available' };
+  }
+  try {
+    return { persistence: await open(name), reason: null };
+  } catch (error) {
+    // Private windows of some browsers, storage disabled by policy, a database another release
+    // holds open: the app still runs, in memory, and says so.
+    console.warn('[clearway] IndexedDB could not be opened; data stays in this tab only', error);
+    return { persistence: null, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
 export async function createLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
   const now = options.now ?? (() => new Date());
   const sample = options.sample ?? ((at: Date) => createSampleWorkspace({ now: at }));
   const storage = options.storage;
   const channel = options.channel === undefined ? broadcastSyncChannel() : options.channel;
+  const lock = options.lock ?? webWriterLock();
   const tabId = newTabId();
 
   const store = new MemoryDocumentStore();
-  const persistence = await LocalPersistence.open(options.dbName ?? DEFAULT_DB_NAME);
+  const opened = await openPersistenceOrNull(options.openPersistence ?? LocalPersistence.open, options.dbName ?? DEFAULT_DB_NAME);
+  let persistence = opened.persistence;
+  const notice: LocalStorageNotice = { quarantined: 0, inMemoryOnly: persistence === null, reason: opened.reason };
 
   const identities = localIdentities();
   let actor: Actor = actorOfIdentity(rememberedIdentity(identities, storage));
   const actorListeners = new Set<(actor: Actor | null) => void>();
 
-  /** Loading or resetting replaces the whole store: not a change to persist or broadcast. */
-  let replacing = false;
-  /** The version of every document this tab holds, to settle concurrent edits from other tabs. */
-  const versions = new Map<string, number>();
-  function trackVersions(changes: DocumentChange[]): void {
-    for (const change of changes) {
-      const key = `${change.collection}/${change.id}`;
-      if (change.doc) versions.set(key, change.doc.version);
-      else versions.delete(key);
-    }
+  /** The IndexedDB commit this tab's store reflects (null in memory-only mode or before the first seed). */
+  let head: Head | null = null;
+
+  /** Commits of this tab's store while a locked command runs: what to persist. */
+  let captured: DocumentChange[] | null = null;
+  const unsubscribeStore = store.subscribe((changes, origin) => {
+    if (origin === 'commit' && captured) captured.push(...changes);
+  });
+
+  /** In-tab order of locked work and catch-ups, so a catch-up never lands mid-command. */
+  let tail: Promise<unknown> = Promise.resolve();
+  function serial<T>(task: () => Promise<T>): Promise<T> {
+    const result = tail.then(task, task);
+    tail = result.catch(() => undefined);
+    return result;
   }
 
-  async function seedFreshWorkspace(): Promise<void> {
+  function adopt(snapshot: CollectionSnapshot, at: Head | null): void {
+    store.importAll(snapshot, { adopt: true });
+    head = at;
+  }
+
+  async function seededSnapshot(): Promise<CollectionSnapshot> {
     const seeded = new MemoryDocumentStore();
     await seedStore(seeded, sample(now()));
-    const snapshot = seeded.exportAll();
-    await persistence.replaceAll(snapshot);
-    importSnapshot(snapshot);
+    return seeded.exportAll();
   }
 
-  /** `snapshot` must be fresh (read from IndexedDB or just exported): the store adopts it. */
-  function importSnapshot(snapshot: CollectionSnapshot): void {
-    replacing = true;
-    try {
-      store.importAll(snapshot, { adopt: true });
-    } finally {
-      replacing = false;
-    }
-    versions.clear();
-    for (const [collection, docs] of Object.entries(snapshot) as [CollectionName, StoredDoc[]][]) {
-      trackVersions(docs.map((doc) => ({ collection, id: doc.id, doc })));
-    }
+  /** Replaces the whole workspace, in IndexedDB first, under a new epoch. Runs inside the lock. */
+  async function replaceWorkspace(snapshot: CollectionSnapshot): Promise<void> {
+    const next: Head = { seq: 0, epoch: newEpoch() };
+    if (persistence) await persistence.replaceAll(snapshot, next);
+    adopt(snapshot, persistence ? next : null);
+    channel?.post({ type: 'reset', from: tabId });
   }
 
   async function loadFromDisk(): Promise<void> {
-    const { snapshot, count } = await persistence.loadAll();
-    if (count === 0) await seedFreshWorkspace();
-    else importSnapshot(snapshot);
+    if (!persistence) return;
+    const loaded = await persistence.loadAll(now());
+    if (!loaded.head && loaded.count === 0) {
+      await replaceWorkspace(await seededSnapshot());
+    } else {
+      adopt(loaded.snapshot, loaded.head);
+    }
+    notice.quarantined = await persistence.quarantineCount();
   }
 
-  /** Another tab's version of a document wins if it is newer, or equally new from a higher tab id. */
-  function acceptRemote(change: DocumentChange, from: string): boolean {
-    if (!change.doc) return true;
-    const mine = versions.get(`${change.collection}/${change.id}`);
-    if (mine === undefined || change.doc.version > mine) return true;
-    return change.doc.version === mine && from > tabId;
+  /** Brings the store up to what IndexedDB holds: the commits after `head`, or all on a new epoch. */
+  async function catchUp(): Promise<void> {
+    if (!persistence) return;
+    const since = head?.seq ?? 0;
+    const { head: stored, changes, unreadable } = await persistence.changesSince(since);
+    if (!stored || stored.epoch !== head?.epoch || unreadable > 0) {
+      await loadFromDisk();
+      return;
+    }
+    if (stored.seq === since) return;
+    store.applyRemoteChanges(changes);
+    head = stored;
+  }
+
+  /** Runs `work` as the one writer: caught up first, its commits persisted before it resolves. */
+  function asWriter<T>(work: () => Promise<T>): Promise<T> {
+    return serial(() =>
+      lock.run(async () => {
+        await catchUp();
+        captured = [];
+        let result: T;
+        let changes: DocumentChange[];
+        try {
+          result = await work();
+        } finally {
+          changes = captured;
+          captured = null;
+        }
+        if (changes.length === 0 || !persistence) return result;
+        const expected = head;
+        const next: Head = { seq: (expected?.seq ?? 0) + 1, epoch: expected?.epoch ?? newEpoch() };
+        try {
+          await persistence.commit(changes, expected, next);
+        } catch (error) {
+          await rollback(changes);
+          throw storageWriteFailed(error);
+        }
+        head = next;
+        channel?.post({ type: 'changes', from: tabId, epoch: next.epoch, seq: next.seq, changes });
+        return result;
+      }),
+    );
+  }
+
+  /** Puts the store back as IndexedDB holds it (the failed commit wrote nothing there). */
+  async function rollback(changes: DocumentChange[]): Promise<void> {
+    try {
+      if (persistence) store.applyRemoteChanges(await persistence.readDocs(changes));
+    } catch (error) {
+      console.error('[clearway] could not re-read IndexedDB after a failed write; reloading', error);
+      head = null;
+      await loadFromDisk().catch((reloadError: unknown) => console.error('[clearway] reload failed', reloadError));
+    }
   }
 
   function onSyncMessage(message: SyncMessage): void {
-    if (message.from === tabId) return;
-    if (message.type === 'reset') {
-      void loadFromDisk();
-      return;
-    }
-    const accepted = message.changes.filter((change) => acceptRemote(change, message.from));
-    store.applyRemoteChanges(accepted);
+    if (message.from === tabId || !persistence) return;
+    if (message.type === 'changes' && head && message.epoch === head.epoch && message.seq <= head.seq) return;
+    void serial(async () => {
+      // The message is only a hint: apply it when it is the very next commit, else read IndexedDB.
+      if (message.type === 'changes' && head && message.epoch === head.epoch && message.seq === head.seq + 1) {
+        store.applyRemoteChanges(message.changes);
+        head = { seq: message.seq, epoch: message.epoch };
+      } else {
+        await catchUp();
+      }
+    }).catch((error: unknown) => console.error('[clearway] could not read changes of another tab', error));
   }
+
+  try {
+    await serial(() => lock.run(loadFromDisk));
+  } catch (error) {
+    // IndexedDB opened but cannot be read or written (e.g. storage full or evicted): run from the
+    // sample in memory, and say so.
+    console.error('[clearway] IndexedDB could not be read; running in memory', error);
+    persistence?.close();
+    persistence = null;
+    notice.inMemoryOnly = true;
+    notice.reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+  if (!persistence) adopt(await seededSnapshot(), null);
 
   // Listeners join after the first load: telling them about every loaded document would copy each
   // one again for nothing (the watches read the store when they start).
-  await loadFromDisk();
-  const watchers = new StoreWatchers(store);
-  const unsubscribeStore = store.subscribe((changes, origin) => {
-    trackVersions(changes);
-    if (replacing || origin === 'import') return;
-    void persistence.write(changes);
-    if (origin === 'commit') channel?.post({ type: 'changes', from: tabId, changes });
-  });
-  const unsubscribeChannel: Unsubscribe = channel?.subscribe(onSyncMessage) ?? (() => undefined);
+  const watchers = new StoreWatchers(store, () => actor);
+  const unsubscribeChannel: Unsubscribe = (persistence && channel?.subscribe(onSyncMessage)) || (() => undefined);
+
+  function unexpected(command: string, error: unknown): never {
+    if (isDomainError(error)) throw error;
+    console.error('[clearway] command failed unexpectedly', command, error);
+    throw new DomainError('internal', 'errors.internal');
+  }
 
   async function execute(command: CommandEnvelope, as: Actor = actor): Promise<CommandResult> {
     try {
-      return await executeCommand(store, { actor: as, now: now() }, command);
+      return await asWriter(() => executeCommand(store, { actor: as, now: now() }, command));
     } catch (error) {
-      if (isDomainError(error)) throw error;
-      console.error('[clearway] command failed unexpectedly', command.name, error);
-      throw new DomainError('internal', 'errors.internal');
+      return unexpected(command.name, error);
     }
   }
 
@@ -174,7 +295,13 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   function setActor(next: Actor): void {
     actor = next;
+    // What a watch may read depends on who reads it (core's read policy).
+    watchers.refreshAll();
     for (const listener of actorListeners) listener(actor);
+  }
+
+  function requireAdmin(): void {
+    if (actor.role !== 'admin') throw new DomainError('permission-denied', 'errors.permission.role', { role: actor.role, command: 'workspace' });
   }
 
   return {
@@ -200,21 +327,45 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         setActor(actorOfIdentity(identity));
       },
       async resetSampleData() {
-        await persistence.flush();
-        await seedFreshWorkspace();
-        channel?.post({ type: 'reset', from: tabId });
+        const snapshot = await seededSnapshot();
+        await serial(() => lock.run(() => replaceWorkspace(snapshot)));
         await runStallScan();
+      },
+      storageNotice: () => ({ ...notice }),
+      quarantinedRecords: async () => (persistence ? persistence.quarantined() : []),
+    },
+    workspace: {
+      async exportAll() {
+        requireAdmin();
+        return serial(() =>
+          lock.run(async () => {
+            await catchUp();
+            return exportWorkspace(store, { now });
+          }),
+        );
+      },
+      async importAll(file: unknown) {
+        requireAdmin();
+        try {
+          await asWriter(() => importWorkspace(store, file));
+        } catch (error) {
+          unexpected('workspace.import', error);
+        }
+      },
+      async clearAll() {
+        requireAdmin();
+        await serial(() => lock.run(() => replaceWorkspace(emptySnapshot())));
       },
     },
     runStallScan,
-    flush: () => persistence.flush(),
+    flush: () => serial(async () => undefined),
     dispose() {
       if (scanTimer !== null) clearInterval(scanTimer);
       unsubscribeStore();
       unsubscribeChannel();
       watchers.dispose();
       channel?.close();
-      persistence.close();
+      persistence?.close();
     },
   };
 }

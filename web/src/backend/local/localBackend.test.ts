@@ -111,6 +111,7 @@ describe('local backend', () => {
 
     await tabA.local.resetSampleData();
     await settle();
+    await tabB.flush();
 
     expect((await tabA.store.get<Project>('projects', doc.id))?.data.stage).toBe('approval');
     expect((await tabB.store.get<Project>('projects', doc.id))?.data.stage).toBe('approval');

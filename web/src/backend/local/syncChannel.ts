@@ -1,12 +1,15 @@
 /**
- * Tab-to-tab sync of the local backend. Each tab runs its own in-memory store; after a commit it
- * posts the changed documents, and the other tabs apply them. `reset` tells them to reload from
- * IndexedDB. The channel is an interface so tests can connect two backends without a browser.
+ * Tab-to-tab notices of the local backend. Each tab runs its own in-memory store; after a commit
+ * is in IndexedDB its writer posts the changed documents with the commit's sequence number, and a
+ * tab that holds the sequence just before applies them at once (others, and anyone after a
+ * `reset`, read what they miss from IndexedDB). A lost or late message costs a read, never data:
+ * IndexedDB, written under the writer lock, is the truth. The channel is an interface so tests
+ * can connect two backends without a browser.
  */
 import type { DocumentChange } from '@clearway/core';
 
 export type SyncMessage =
-  | { type: 'changes'; from: string; changes: DocumentChange[] }
+  | { type: 'changes'; from: string; epoch: string; seq: number; changes: DocumentChange[] }
   | { type: 'reset'; from: string };
 
 export interface SyncChannel {
@@ -20,7 +23,14 @@ export const DEFAULT_CHANNEL_NAME = 'clearway-local-sync';
 function isSyncMessage(value: unknown): value is SyncMessage {
   if (value === null || typeof value !== 'object') return false;
   const message = value as Partial<SyncMessage>;
-  return typeof message.from === 'string' && (message.type === 'changes' || message.type === 'reset');
+  if (typeof message.from !== 'string') return false;
+  if (message.type === 'reset') return true;
+  return (
+    message.type === 'changes' &&
+    typeof message.epoch === 'string' &&
+    typeof message.seq === 'number' &&
+    Array.isArray(message.changes)
+  );
 }
 
 /** A BroadcastChannel between the tabs of this origin; null where the API is missing. */
