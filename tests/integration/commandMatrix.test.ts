@@ -127,7 +127,7 @@ describe('role x command over the callable', () => {
 });
 
 describe('refusals write nothing', () => {
-  it('a liaison recording on another bank’s line is refused', async () => {
+  it('a liaison recording on another bank’s line is refused as an unknown line', async () => {
     const activityBefore = await countDocs('activity');
     const before = await readDoc<LoanLine>('loanLines', otherLine.id);
     const outcome = await runCommand(liaison, 'line.addTranche', {
@@ -136,7 +136,9 @@ describe('refusals write nothing', () => {
       date: '2026-06-10',
       amount: 1_000_000,
     });
-    expect(outcome).toMatchObject({ ok: false, status: 'PERMISSION_DENIED', messageKey: 'errors.permission.otherBank' });
+    // Answered as an unknown line would be: no existence oracle, no bank named.
+    expect(outcome).toMatchObject({ ok: false, status: 'NOT_FOUND', messageKey: 'errors.notFound.line' });
+    expect(JSON.stringify(outcome)).not.toContain(otherLine.data.bankId);
     expect(await readDoc<LoanLine>('loanLines', otherLine.id)).toEqual(before);
     expect(await countDocs('activity')).toBe(activityBefore);
   });

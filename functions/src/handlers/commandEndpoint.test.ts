@@ -135,7 +135,7 @@ describe('command endpoint', () => {
     expect((error.details as { messageKey: string }).messageKey).toBe('errors.command.unknown');
   });
 
-  it('refuses a liaison on another bank’s line and writes nothing', async () => {
+  it('refuses a liaison on another bank’s line as an unknown line and writes nothing', async () => {
     const liaison = identity('liaison', 'icbc');
     const [line] = await store.query<LoanLine>('loanLines', { where: [{ field: 'bankId', op: '!=', value: 'icbc' }] });
     const before = store.exportAll();
@@ -145,8 +145,10 @@ describe('command endpoint', () => {
         data: { name: 'line.setNote', payload: { lineId: line!.id, expectedVersion: line!.version, note: 'not mine' } },
       }),
     );
-    expect(error.code).toBe('permission-denied');
-    expect((error.details as { messageKey: string }).messageKey).toBe('errors.permission.otherBank');
+    // Answered as a line that does not exist, without naming its bank.
+    expect(error.code).toBe('not-found');
+    expect((error.details as { messageKey: string }).messageKey).toBe('errors.notFound.line');
+    expect(JSON.stringify(error.details)).not.toContain(line!.data.bankId);
     expect(store.exportAll()).toEqual(before);
   });
 

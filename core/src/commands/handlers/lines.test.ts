@@ -13,6 +13,7 @@ import {
   WAN,
   workspace,
 } from '../testing';
+import type { DomainError } from '../../errors';
 
 async function approvedLine(approved = 10_000 * WAN) {
   const store = await workspace();
@@ -148,10 +149,17 @@ describe('line commands', () => {
   it('a liaison acts on their own bank only, and the refusal writes nothing', async () => {
     const { store, lineId } = await approvedLine();
     const error = await refused(store, CEB_LIAISON, 'line.addTranche', { lineId, expectedVersion: 2, date: '2026-03-01', amount: 1 });
-    expect(error).toMatchObject({ code: 'permission-denied', messageKey: 'errors.permission.otherBank' });
-    // Even with a stale version, the bank check answers first.
+    // Another bank's line is answered exactly as a line that does not exist: no existence oracle,
+    // no bank named.
+    const unknown = await refused(store, CEB_LIAISON, 'line.addTranche', { lineId: 'no-such-line', expectedVersion: 2, date: '2026-03-01', amount: 1 });
+    const shape = (e: DomainError, id: string) => JSON.stringify(e.toJSON()).replaceAll(id, '<id>');
+    expect(error).toMatchObject({ code: 'not-found', messageKey: 'errors.notFound.line' });
+    expect(shape(error, lineId)).toBe(shape(unknown, 'no-such-line'));
+    expect(JSON.stringify(error.toJSON())).not.toContain('icbc');
+    // Even with a stale version, the bank check answers first (a conflict would confirm the line).
     expect(await refused(store, CEB_LIAISON, 'line.setNote', { lineId, expectedVersion: 1, note: 'x' })).toMatchObject({
-      messageKey: 'errors.permission.otherBank',
+      code: 'not-found',
+      messageKey: 'errors.notFound.line',
     });
     await run(store, ICBC_LIAISON, 'line.setNote', { lineId, expectedVersion: 2, note: '已上报省分行' });
     expect((await line(store, lineId)).data.note).toBe('已上报省分行');
