@@ -8,6 +8,8 @@ const steps = [
   ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
   ['build', 'npm', ['run', 'build']],
   ['unit and component tests', 'npx', ['vitest', 'run', '--project', 'core', '--project', 'web', '--project', 'functions']],
+  ['postgresql', 'node', ['scripts/ensure-postgres.mjs']],
+  ['team server tests (PGlite and a PostgreSQL cluster of their own)', 'npx', ['vitest', 'run', '--project', 'server']],
   ['integration tests (Auth + Functions emulators, Firestore protocol server)', 'npx', ['vitest', 'run', '--project', 'integration']],
   ['browser tests (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
 ];

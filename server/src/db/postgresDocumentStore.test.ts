@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeDocumentStoreContract } from '@clearway/core/store/documentStoreContract';
+import { DomainError, type Activity, type CollectionName, type DocumentChange, type LoanLine, type Project, type QuerySpec } from '@clearway/core';
+import { approvedLine, createProject, ICBC_LIAISON, run, STAFF, WAN } from '../testing/commandFixtures';
+import { startPostgresCluster, type PostgresCluster } from '../testing/postgresCluster';
+import { expectQueriesMatchMemoryStore } from '../testing/queryParity';
+import { openDatabase, type Database } from './database';
+import { buildDocumentQuery } from './querySql';
+
+let cluster: PostgresCluster;
+let url: string;
+let database: Database;
+
+beforeAll(async () => {
+  cluster = await startPostgresCluster();
+  url = await cluster.createDatabase();
+  database = await openDatabase({ databaseUrl: url, dataDir: '' });
+});
+
+afterAll(async () => {
+  await database?.close();
+  await cluster?.stop();
+});
+
+/** Polls until `check` holds; the bound only keeps a broken feed from hanging the run. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describeDocumentStoreContract('PostgresDocumentStore on PostgreSQL', async () => database.store);
+
+describe('PostgresDocumentStore on PostgreSQL', () => {
+  it('queries return what the in-memory store returns, for every operator and JSON type', async () => {
+    expect(await expectQueriesMatchMemoryStore(database.store)).toBeGreaterThan(500);
+  });
+
+  it('has an index for every query the app runs', async () => {
+    const cases: [CollectionName, QuerySpec, string][] = [
+      ['projects', { where: [{ field: 'stall.nextCheckAt', op: '<=', value: NOW_ISO }], orderBy: [{ field: 'stall.nextCheckAt' }], limit: 200 }, 'documents_projects_stall_next_check'],
+      ['projects', { where: [{ field: 'stall.evaluatedAt', op: '<', value: NOW_ISO }], orderBy: [{ field: 'stall.evaluatedAt' }], limit: 200 }, 'documents_projects_stall_evaluated'],
+      ['projects', { where: [{ field: 'stage', op: '==', value: 'matched' }], orderBy: [{ field: 'rank', direction: 'desc' }] }, 'documents_projects_stage'],
+      ['loanLines', { where: [{ field: 'projectId', op: '==', value: 'p1' }] }, 'documents_loan_lines_project'],
+      ['loanLines', { where: [{ field: 'projectId', op: 'in', value: ['p1', 'p2'] }] }, 'documents_loan_lines_project'],
+      ['loanLines', { where: [{ field: 'projectId', op: '==', value: 'p1' }, { field: 'bankId', op: '==', value: 'icbc' }] }, 'documents_loan_lines_project'],
+      ['loanLines', { where: [{ field: 'bankId', op: '==', value: 'icbc' }] }, 'documents_loan_lines_bank'],
+      ['activity', { where: [{ field: 'projectId', op: '==', value: 'p1' }], orderBy: [{ field: 'at', direction: 'desc' }], limit: 50 }, 'documents_activity_project'],
+      ['activity', { where: [{ field: 'projectId', op: '==', value: 'p1' }, { field: 'lineId', op: '==', value: null }], orderBy: [{ field: 'at', direction: 'desc' }], limit: 50 }, 'documents_activity_project'],
+      ['banks', { where: [{ field: 'name', op: '==', value: '工商银行' }] }, 'documents_banks_name'],
+      ['months', { where: [{ field: 'status', op: '==', value: 'closed' }] }, 'documents_months_status'],
+    ];
+    for (const [collection, spec, index] of cases) {
+      const built = buildDocumentQuery(collection, spec);
+      const plan = await database.client.transaction(async (sql) => {
+        // An almost empty table is cheapest to scan: take scans away to see which index the plan can use.
+        await sql.exec('SET LOCAL enable_seqscan = off');
+        const rows = await sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${built.text}`, built.params);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      expect(plan, `${collection} ${JSON.stringify(spec)}`).toContain(index);
+    }
+  });
+
+  it('two moves of one card at once: one applies, the other is refused and writes nothing', async () => {
+    const projectId = await createProject(database.store, '两次拖动');
+    const move = (toStage: 'matched' | 'approved') =>
+      run(database.store, STAFF, 'project.move', { projectId, expectedVersion: 1, toStage, before: null, after: null }).then(
+        () => 'applied',
+        (error: unknown) => error,
+      );
+    const outcomes = await Promise.all([move('matched'), move('matched')]);
+    expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(1);
+    const refusal = outcomes.find((outcome) => outcome !== 'applied');
+    expect(refusal).toBeInstanceOf(DomainError);
+    expect((refusal as DomainError).messageKey).toBe('errors.conflict');
+    const project = await database.store.get<Project>('projects', projectId);
+    expect(project).toMatchObject({ version: 2, data: { stage: 'matched' } });
+    const moves = await database.store.query<Activity>('activity', {
+      where: [{ field: 'projectId', op: '==', value: projectId }, { field: 'command', op: '==', value: 'project.move' }],
+    });
+    expect(moves).toHaveLength(1);
+  });
+
+  it('20 concurrent tranches on one line near its approved amount: none lost, never above approved', async () => {
+    const projectId = await createProject(database.store, '并发放款');
+    const approved = 1_000 * WAN;
+    const amount = 70 * WAN;
+    const lineId = await approvedLine(database.store, projectId, approved);
+    const outcomes: string[] = [];
+    let conflicts = 0;
+    const client = async () => {
+      // A person who sees "someone else changed this" refreshes and tries again.
+      for (let attempt = 0; attempt < 60; attempt++) {
+        const line = await database.store.get<LoanLine>('loanLines', lineId);
+        try {
+          await run(database.store, ICBC_LIAISON, 'line.addTranche', { lineId, expectedVersion: line!.version, date: '2026-03-01', amount });
+          outcomes.push('applied');
+          return;
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          if (error.messageKey === 'errors.conflict') {
+            conflicts += 1;
+            continue;
+          }
+          outcomes.push(error.messageKey);
+          return;
+        }
+      }
+      outcomes.push('gave up');
+    };
+    await Promise.all(Array.from({ length: 20 }, client));
+
+    const maxTranches = Math.floor(approved / amount);
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(maxTranches);
+    expect(outcomes.filter((o) => o !== 'applied')).toEqual(Array.from({ length: 20 - maxTranches }, () => 'errors.line.overDisbursed'));
+    expect(conflicts).toBeGreaterThan(0);
+    const line = (await database.store.get<LoanLine>('loanLines', lineId))!;
+    const disbursed = line.data.tranches.reduce((sum, tranche) => sum + tranche.amount, 0);
+    expect(line.data.tranches).toHaveLength(maxTranches);
+    expect(disbursed).toBe(maxTranches * amount);
+    expect(disbursed).toBeLessThanOrEqual(approved);
+    // version 1 add, 2 approval, then one per applied tranche: a refused command wrote nothing.
+    expect(line.version).toBe(2 + maxTranches);
+    const project = (await database.store.get<Project>('projects', projectId))!;
+    expect(project.data.clearance.disbursed).toBe(disbursed);
+    const records = await database.store.query<Activity>('activity', {
+      where: [{ field: 'lineId', op: '==', value: lineId }, { field: 'command', op: '==', value: 'line.addTranche' }],
+    });
+    expect(records).toHaveLength(maxTranches);
+  });
+
+  it('two store instances on one PostgreSQL see each other’s commits, and a reconnecting feed misses none', async () => {
+    const feedErrors: string[] = [];
+    const other = await openDatabase({ databaseUrl: url, dataDir: '', onError: (error) => feedErrors.push(error.message) });
+    try {
+      const seenHere: DocumentChange[] = [];
+      const seenThere: DocumentChange[] = [];
+      database.store.onChange((changes) => seenHere.push(...changes));
+      other.store.onChange((changes) => seenThere.push(...changes));
+      const has = (seen: DocumentChange[], id: string, version: number | null) =>
+        seen.some((change) => change.id === id && (version === null ? change.doc === null : change.doc?.version === version));
+
+      const id = database.store.newId('banks');
+      await database.store.runTransaction(async (tx) => tx.create('banks', id, { name: '甲' }));
+      await eventually(() => has(seenThere, id, 1), 'the other process to see the create');
+      expect(seenThere.find((change) => change.id === id)).toEqual({ collection: 'banks', id, doc: { id, version: 1, data: { name: '甲' } } });
+
+      await other.store.runTransaction(async (tx) => {
+        const doc = await tx.get('banks', id);
+        tx.update('banks', id, { name: '乙' }, doc!.version);
+      });
+      await eventually(() => has(seenHere, id, 2), 'this process to see the other one’s update');
+
+      // The other process' listening connection drops; commits made meanwhile still reach it.
+      const [terminated] = await database.sql<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [other.changeFeed!.backendPid]);
+      expect(terminated?.ok).toBe(true);
+      await database.store.runTransaction(async (tx) => {
+        const doc = await tx.get('banks', id);
+        tx.delete('banks', id, doc!.version);
+      });
+      await eventually(() => has(seenThere, id, null), 'the reconnected feed to deliver the delete');
+      expect(feedErrors.join('\n')).toMatch(/terminating connection/);
+
+      // Each process told its own listeners about its own commits exactly once.
+      expect(seenHere.filter((change) => change.id === id).map((change) => change.doc?.version ?? null)).toEqual([1, 2, null]);
+      expect(seenThere.filter((change) => change.id === id).map((change) => change.doc?.version ?? null)).toEqual([1, 2, null]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+const NOW_ISO = '2026-03-10T02:00:00.000Z';
