@@ -36,7 +36,6 @@ export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'assignment.add': BUREAU,
   'assignment.complete': BUREAU,
   'month.close': BUREAU,
-  'month.reopen': ADMIN_ONLY,
   'ledger.importProject': BUREAU,
   'ledger.undoImport': BUREAU,
   'month.reopen': ADMIN_ONLY,
