@@ -67,7 +67,7 @@ export const blockerAdd: CommandHandler<'blocker.add'> = async (ctx) => {
       if (draft.blockers.filter((b) => b.resolvedAt === null).length >= PROJECT_ITEM_LIMITS.openBlockers) {
         throw new DomainError('failed-precondition', 'errors.blocker.tooMany', { max: PROJECT_ITEM_LIMITS.openBlockers });
       }
-      draft.blockers = [...draft.blockers, blocker];
+      draft.blockers = keepRecentClosed([...draft.blockers, blocker], (b) => b.resolvedAt, PROJECT_ITEM_LIMITS.resolvedBlockers);
     },
     (was, now) => {
       const diff = projectDiff(was, now, []);
@@ -122,7 +122,7 @@ export const assignmentAdd: CommandHandler<'assignment.add'> = async (ctx) => {
       if (draft.assignments.filter((a) => a.doneAt === null).length >= PROJECT_ITEM_LIMITS.openAssignments) {
         throw new DomainError('failed-precondition', 'errors.assignment.tooMany', { max: PROJECT_ITEM_LIMITS.openAssignments });
       }
-      draft.assignments = [...draft.assignments, assignment];
+      draft.assignments = keepRecentClosed([...draft.assignments, assignment], (a) => a.doneAt, PROJECT_ITEM_LIMITS.doneAssignments);
     },
     (was, now) => {
       const diff = projectDiff(was, now, []);
