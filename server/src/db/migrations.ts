@@ -16,6 +16,7 @@
  *   months    status == closed (month close)
  */
 import { LOCKS, type SqlClient } from './sqlClient';
+import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 
 export interface Migration {
   /** Stable, unique, recorded beside the version: a renamed or reordered migration is detected. */
@@ -77,6 +78,8 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  // Accounts and sessions (server/src/auth): sign-in data beside the members documents.
+  ACCOUNTS_AND_SESSIONS_MIGRATION,
 ];
 
 export class MigrationError extends Error {

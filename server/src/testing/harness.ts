@@ -7,17 +7,10 @@ import WebSocket from 'ws';
 import type { CommandName, CommandResult, QuerySpec, StoredDoc, CollectionName } from '@clearway/core';
 import { buildApp, type AppDatabase, type ClearwayApp } from '../app';
 import { testConfig, type ServerConfig } from '../config';
-import { openDatabase, MIGRATIONS } from '../db';
-import { AUTH_MIGRATIONS } from '../auth/schema';
+import { openDatabase } from '../db';
 import { prepareFirstStart, DEMO_PASSWORD } from '../auth/firstStart';
 
 export { DEMO_PASSWORD };
-
-/** server-db's list plus ours, until ours is appended to theirs (then this is their list as is). */
-export function serverMigrations() {
-  const names = new Set(MIGRATIONS.map((migration) => migration.name));
-  return [...MIGRATIONS, ...AUTH_MIGRATIONS.filter((migration) => !names.has(migration.name))];
-}
 
 export interface TestServer extends ClearwayApp {
   db: AppDatabase;
@@ -29,7 +22,7 @@ export interface TestServer extends ClearwayApp {
 export async function startTestServer(
   options: { seed?: boolean; sampleProjects?: number; config?: Partial<ServerConfig>; databaseUrl?: string | null; dataDir?: string; now?: () => Date } = {},
 ): Promise<TestServer> {
-  const db = await openDatabase({ databaseUrl: options.databaseUrl ?? null, dataDir: options.dataDir ?? '', migrations: serverMigrations() });
+  const db = await openDatabase({ databaseUrl: options.databaseUrl ?? null, dataDir: options.dataDir ?? '' });
   const config = testConfig(options.config);
   const built = await buildApp({ config, db, now: options.now, sessionSweepMs: 0 });
   if (options.seed ?? true) {

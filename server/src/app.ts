@@ -1,0 +1,149 @@
+/**
+ * The team server's HTTP application: the built SPA at `/`, the API under `/api` (sessions,
+ * commands, administration, realtime). `buildApp` takes everything it needs as arguments, so tests
+ * build it on any database and clock; main.ts builds it from the environment.
+ */
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import type { DocumentChange, DocumentStore } from '@clearway/core';
+import type { ServerConfig } from './config';
+import { AccountRepository } from './auth/accounts';
+import { requireSession, type SignedIn } from './auth/sessionGuard';
+import { ApiError, sendApiError, toApiError } from './http/errors';
+import { registerJsonParser } from './http/jsonBody';
+import { registerOriginCheck } from './http/origin';
+import { registerSessionRoutes } from './http/sessionRoutes';
+import { registerCommandRoutes } from './http/commandRoutes';
+import { registerAdminRoutes } from './http/adminRoutes';
+import { registerSpa, CONFIG_SCRIPT_HASH } from './http/spa';
+import { registerRealtimeRoute } from './realtime/route';
+import { RealtimeHub } from './realtime/hub';
+import { CORE_READ_POLICY, type ReadPolicy } from './realtime/policy';
+
+export type SqlRunner = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+
+/** A DocumentStore that tells about every committed change (server-db's PostgresDocumentStore). */
+export interface ChangeFeedStore extends DocumentStore {
+  onChange(listener: (changes: DocumentChange[]) => void): () => void;
+}
+
+/** What the app needs of the database (server-db's Database fits). */
+export interface AppDatabase {
+  readonly kind: string;
+  readonly store: ChangeFeedStore;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface AppDeps {
+  config: ServerConfig;
+  db: AppDatabase;
+  now?: () => Date;
+  /** Fastify's logger option: a pino instance or options; default: pino at config.logLevel. */
+  logger?: FastifyBaseLogger;
+  version?: string;
+  policy?: ReadPolicy;
+  /** How often the realtime hub re-checks its sessions; 0 turns it off (tests). */
+  sessionSweepMs?: number;
+}
+
+/** What every route module receives. */
+export interface ServerContext {
+  config: ServerConfig;
+  db: AppDatabase;
+  store: ChangeFeedStore;
+  accounts: AccountRepository;
+  hub: RealtimeHub;
+  now: () => Date;
+  version: string;
+  /** The signed-in person of a request, or an ApiError (401/403). */
+  authenticate(request: FastifyRequest): Promise<SignedIn>;
+}
+
+export interface ClearwayApp {
+  app: FastifyInstance;
+  context: ServerContext;
+}
+
+export const SERVER_VERSION = '0.1.0';
+/** Commands and account requests are small; the import route raises its own limit. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
+  const { config, db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const trustProxy = config.trustProxy;
+  const options: FastifyServerOptions = {
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    // A hop count: trust that many proxies in front of us (proxy-addr's own rule, as a function for Fastify's types).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // Shutdown waits for requests in flight; idle keep-alive sockets close at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  };
+  const app: FastifyInstance = Fastify(options);
+
+  const accounts = new AccountRepository((text, params) => db.sql(text, params), config.sessionSecret);
+  const hub = new RealtimeHub({
+    reader: db.store,
+    policy: deps.policy ?? CORE_READ_POLICY,
+    sessionAlive: (tokenHash) => accounts.sessionExists(tokenHash, now()),
+    log: app.log,
+    sweepMs: deps.sessionSweepMs ?? 60_000,
+  });
+  const unsubscribe = db.store.onChange((changes) => hub.onChanges(changes));
+
+  const context: ServerContext = {
+    config,
+    db,
+    store: db.store,
+    accounts,
+    hub,
+    now,
+    version: deps.version ?? SERVER_VERSION,
+    authenticate: (request) => requireSession({ accounts, reader: db.store, now, sessionTtlMs: config.sessionTtlMs }, request),
+  };
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        scriptSrc: ["'self'", `'sha256-${CONFIG_SCRIPT_HASH}'`],
+        connectSrc: ["'self'"],
+        // Over plain http (the office network) an upgrade to https would break every request.
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+    hsts: config.cookieSecure,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  registerJsonParser(app);
+  app.setErrorHandler((error, request, reply) => sendApiError(reply, toApiError(error, request)));
+  registerOriginCheck(app, config.allowedOrigins);
+
+  app.get('/api/health', async () => {
+    await db.sql('SELECT 1');
+    return { ok: true, database: db.kind, version: context.version };
+  });
+  registerSessionRoutes(app, context);
+  registerCommandRoutes(app, context);
+  registerAdminRoutes(app, context);
+  registerRealtimeRoute(app, context);
+  // Unknown /api paths are JSON 404s, everything else is the app (its router decides).
+  await registerSpa(app, config.webDist, (request, reply) =>
+    sendApiError(reply, new ApiError('not-found', 'errors.request.notFound', { path: request.url.split('?')[0] ?? '' })),
+  );
+
+  app.addHook('preClose', async () => {
+    unsubscribe();
+    hub.close();
+  });
+  return { app, context };
+}

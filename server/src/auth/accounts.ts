@@ -1,0 +1,136 @@
+/**
+ * Accounts and sessions in SQL. A session token is 32 random bytes given to the browser in an
+ * httpOnly cookie; the table keeps only its HMAC under the server's session secret, so a copy of
+ * the database (a backup, a dump) signs nobody in.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { SqlRunner } from '../app';
+
+export interface Account {
+  uid: string;
+  email: string;
+  passwordHash: string;
+  disabled: boolean;
+}
+
+export interface Session {
+  tokenHash: string;
+  uid: string;
+  expiresAt: Date;
+}
+
+interface AccountRow {
+  uid: string;
+  email: string;
+  password_hash: string;
+  disabled: boolean;
+}
+
+interface SessionRow {
+  token_hash: string;
+  uid: string;
+  expires_at: Date | string;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const toAccount = (row: AccountRow): Account => ({
+  uid: row.uid,
+  email: row.email,
+  passwordHash: row.password_hash,
+  disabled: row.disabled,
+});
+
+export class AccountRepository {
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly secret: string,
+  ) {}
+
+  async findByEmail(email: string): Promise<Account | null> {
+    const rows = await this.sql<AccountRow>('SELECT uid, email, password_hash, disabled FROM accounts WHERE email = $1', [normaliseEmail(email)]);
+    return rows[0] ? toAccount(rows[0]) : null;
+  }
+
+  async findByUid(uid: string): Promise<Account | null> {
+    const rows = await this.sql<AccountRow>('SELECT uid, email, password_hash, disabled FROM accounts WHERE uid = $1', [uid]);
+    return rows[0] ? toAccount(rows[0]) : null;
+  }
+
+  /** Creates the account; false when the email or the uid already has one. */
+  async create(account: Account): Promise<boolean> {
+    const rows = await this.sql<{ uid: string }>(
+      `INSERT INTO accounts (uid, email, password_hash, disabled) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING uid`,
+      [account.uid, normaliseEmail(account.email), account.passwordHash, account.disabled],
+    );
+    return rows.length === 1;
+  }
+
+  async deleteAccount(uid: string): Promise<void> {
+    await this.sql('DELETE FROM accounts WHERE uid = $1', [uid]);
+  }
+
+  async setPassword(uid: string, passwordHash: string): Promise<void> {
+    await this.sql('UPDATE accounts SET password_hash = $2, password_changed_at = now() WHERE uid = $1', [uid, passwordHash]);
+  }
+
+  async setDisabled(uid: string, disabled: boolean): Promise<void> {
+    await this.sql('UPDATE accounts SET disabled = $2 WHERE uid = $1', [uid, disabled]);
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.sql<{ n: number | string }>('SELECT count(*) AS n FROM accounts');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  hashToken(token: string): string {
+    return createHmac('sha256', this.secret).update(token).digest('base64url');
+  }
+
+  /** Starts a session; returns the token for the cookie (never stored). */
+  async createSession(uid: string, now: Date, ttlMs: number): Promise<{ token: string; session: Session }> {
+    const token = randomBytes(32).toString('base64url');
+    const session: Session = { tokenHash: this.hashToken(token), uid, expiresAt: new Date(now.getTime() + ttlMs) };
+    await this.sql('INSERT INTO sessions (token_hash, uid, expires_at) VALUES ($1, $2, $3)', [session.tokenHash, uid, session.expiresAt]);
+    return { token, session };
+  }
+
+  /**
+   * The live session of a token, or null. A session in its second half of life is extended, so
+   * someone who works every day stays signed in while an abandoned session runs out.
+   */
+  async findSession(token: string, now: Date, ttlMs: number): Promise<Session | null> {
+    if (token.length < 20 || token.length > 100) return null;
+    const tokenHash = this.hashToken(token);
+    const rows = await this.sql<SessionRow>('SELECT token_hash, uid, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2', [tokenHash, now]);
+    const row = rows[0];
+    if (!row) return null;
+    const session: Session = { tokenHash: row.token_hash, uid: row.uid, expiresAt: new Date(row.expires_at) };
+    if (session.expiresAt.getTime() - now.getTime() < ttlMs / 2) {
+      session.expiresAt = new Date(now.getTime() + ttlMs);
+      await this.sql('UPDATE sessions SET expires_at = $2 WHERE token_hash = $1', [tokenHash, session.expiresAt]);
+    }
+    return session;
+  }
+
+  async sessionExists(tokenHash: string, now: Date): Promise<boolean> {
+    const rows = await this.sql('SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2', [tokenHash, now]);
+    return rows.length > 0;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.sql('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  /** Ends every session of a person (but the one named in `except`, e.g. after their own password change). */
+  async deleteSessionsOf(uid: string, except: string | null = null): Promise<void> {
+    await this.sql('DELETE FROM sessions WHERE uid = $1 AND token_hash <> $2', [uid, except ?? '']);
+  }
+
+  async deleteExpiredSessions(now: Date): Promise<void> {
+    await this.sql('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  }
+}

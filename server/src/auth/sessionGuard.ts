@@ -1,0 +1,58 @@
+/**
+ * Who is asking: the session cookie names a session, the session a uid, and the members document
+ * (read on every request) gives the role, the bank and whether the person is disabled, so a role
+ * change or a disabling applies to the very next request.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor, DocumentReader, Member } from '@clearway/core';
+import type { AccountRepository, Session } from './accounts';
+import { ApiError, signInRequired } from '../http/errors';
+
+export const SESSION_COOKIE = 'clearway_session';
+
+export interface SignedIn {
+  session: Session;
+  actor: Actor;
+}
+
+export function actorOf(member: Member): Actor {
+  return { uid: member.uid, name: member.name, role: member.role, bankId: member.role === 'liaison' ? member.bankId : null };
+}
+
+/** The member behind a uid, or the refusal to give when there is none or they are disabled. */
+export async function memberActor(reader: DocumentReader, uid: string): Promise<Actor | ApiError> {
+  const member = await reader.get<Member>('members', uid);
+  if (!member) return new ApiError('permission-denied', 'auth.error.notMember');
+  if (member.data.disabled) return new ApiError('permission-denied', 'auth.error.disabled');
+  return actorOf({ ...member.data, uid });
+}
+
+export interface SessionGuardDeps {
+  accounts: AccountRepository;
+  reader: DocumentReader;
+  now: () => Date;
+  sessionTtlMs: number;
+}
+
+/** The signed-in person of a request, or the refusal (401 without a live session, 403 when disabled). */
+export async function requireSession(deps: SessionGuardDeps, request: FastifyRequest): Promise<SignedIn> {
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token) throw signInRequired();
+  const session = await deps.accounts.findSession(token, deps.now(), deps.sessionTtlMs);
+  if (!session) throw signInRequired();
+  const actor = await memberActor(deps.reader, session.uid);
+  if (actor instanceof ApiError) {
+    // A disabled or removed member's sessions end here too (another process may have missed it).
+    await deps.accounts.deleteSessionsOf(session.uid);
+    throw actor;
+  }
+  return { session, actor };
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+}

@@ -1,0 +1,134 @@
+/**
+ * Administration that needs more than a core command: creating a member together with their
+ * account, resetting a password, and the whole-workspace export/import. Each checks the caller
+ * may run `member.upsert` (admins), the same rule the Firebase invite callable applies.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertCanRun, DomainError, executeCommand, exportWorkspace, importWorkspace, parseCommandPayload } from '@clearway/core';
+import type { Actor, Member } from '@clearway/core';
+import type { ServerContext } from '../app';
+import { normaliseEmail } from '../auth/accounts';
+import { assertAcceptablePassword, generatePassword, hashPassword } from '../auth/passwords';
+import { ApiError } from './errors';
+import { IMPORT_JSON_LIMITS } from './jsonBody';
+import { followMembership } from './commandRoutes';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewMemberInput {
+  email: string;
+  name: string;
+  role: Member['role'];
+  bankId: string | null;
+  password?: string;
+}
+
+/**
+ * Creates the account and the members document (through core `member.upsert`, so it is validated,
+ * versioned and audited). Used by the admin route and the first-start demo accounts.
+ */
+export async function createMemberWithAccount(
+  ctx: Pick<ServerContext, 'store' | 'accounts' | 'now'>,
+  actor: Actor,
+  input: unknown,
+  options: { uid?: string } = {},
+): Promise<{ uid: string; temporaryPassword?: string }> {
+  assertCanRun(actor, 'member.upsert');
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const email = typeof raw.email === 'string' ? normaliseEmail(raw.email) : '';
+  if (!EMAIL_PATTERN.test(email)) {
+    throw new DomainError('invalid-argument', 'errors.validation', {}, [{ path: 'email', messageKey: 'errors.email.invalid' }]);
+  }
+  const chosen = raw.password === undefined || raw.password === null || raw.password === '' ? null : raw.password;
+  if (chosen !== null) assertAcceptablePassword(chosen, 'password');
+  const uid = options.uid ?? ctx.store.newId('members');
+  const payload = {
+    uid,
+    expectedVersion: null,
+    email,
+    name: raw.name,
+    role: raw.role,
+    bankId: typeof raw.bankId === 'string' && raw.bankId !== '' ? raw.bankId : null,
+    disabled: false,
+  };
+  // Validate the membership before making an account, so a bad request creates nothing.
+  parseCommandPayload('member.upsert', payload);
+  if (await ctx.accounts.findByEmail(email)) {
+    throw new DomainError('failed-precondition', 'errors.validation', {}, [{ path: 'email', messageKey: 'auth.error.emailTaken' }]);
+  }
+  const password = chosen ?? generatePassword();
+  const created = await ctx.accounts.create({ uid, email, passwordHash: await hashPassword(password), disabled: false });
+  if (!created) {
+    throw new DomainError('failed-precondition', 'errors.validation', {}, [{ path: 'email', messageKey: 'auth.error.emailTaken' }]);
+  }
+  try {
+    await executeCommand(ctx.store, { actor, now: ctx.now() }, { name: 'member.upsert', payload });
+  } catch (error) {
+    await ctx.accounts.deleteAccount(uid);
+    throw error;
+  }
+  return chosen === null ? { uid, temporaryPassword: password } : { uid };
+}
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const requireAdmin = async (request: FastifyRequest) => {
+    const signedIn = await ctx.authenticate(request);
+    assertCanRun(signedIn.actor, 'member.upsert');
+    return signedIn;
+  };
+
+  app.post('/api/admin/members', async (request) => {
+    const { actor } = await requireAdmin(request);
+    const result = await createMemberWithAccount(ctx, actor, request.body);
+    request.log.info({ by: actor.uid, uid: result.uid }, 'member created');
+    return result;
+  });
+
+  app.post<{ Params: { uid: string } }>('/api/admin/members/:uid/password', async (request) => {
+    const { actor } = await requireAdmin(request);
+    const uid = request.params.uid;
+    const member = await ctx.store.get<Member>('members', uid);
+    if (!member) throw new ApiError('not-found', 'errors.notFound.member', { uid });
+    const temporaryPassword = generatePassword();
+    const passwordHash = await hashPassword(temporaryPassword);
+    const account = await ctx.accounts.findByUid(uid);
+    if (account) {
+      await ctx.accounts.setPassword(uid, passwordHash);
+    } else {
+      // A member without an account yet (imported, or made in Firebase mode): the reset gives them one.
+      const email = member.data.email ? normaliseEmail(member.data.email) : '';
+      if (!EMAIL_PATTERN.test(email)) {
+        throw new DomainError('failed-precondition', 'errors.validation', {}, [{ path: 'email', messageKey: 'errors.email.invalid' }]);
+      }
+      if (!(await ctx.accounts.create({ uid, email, passwordHash, disabled: member.data.disabled }))) {
+        throw new DomainError('failed-precondition', 'errors.validation', {}, [{ path: 'email', messageKey: 'auth.error.emailTaken' }]);
+      }
+    }
+    // Whoever had the old password (or a session) is out.
+    await ctx.accounts.deleteSessionsOf(uid);
+    ctx.hub.endSessionsOf(uid);
+    request.log.info({ by: actor.uid, uid }, 'password reset');
+    return { temporaryPassword };
+  });
+
+  app.get('/api/admin/export', async (request, reply) => {
+    const { actor } = await requireAdmin(request);
+    const file = await exportWorkspace(ctx.store, { now: ctx.now });
+    request.log.info({ by: actor.uid }, 'workspace exported');
+    const day = ctx.now().toISOString().slice(0, 10);
+    return reply.header('content-disposition', `attachment; filename="clearway-workspace-${day}.json"`).send(file);
+  });
+
+  app.post(
+    '/api/admin/import',
+    { bodyLimit: 256 * 1024 * 1024, config: { jsonLimits: IMPORT_JSON_LIMITS } },
+    async (request) => {
+      const { actor } = await requireAdmin(request);
+      const result = await importWorkspace(ctx.store, request.body);
+      const members = await ctx.store.query<Member>('members');
+      for (const member of members) await followMembership(ctx, member.id);
+      request.log.info({ by: actor.uid, counts: result.counts }, 'workspace imported');
+      return result;
+    },
+  );
+}

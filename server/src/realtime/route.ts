@@ -1,0 +1,42 @@
+/**
+ * GET /api/realtime: the WebSocket of one tab. The upgrade needs a live session (cookie) and an
+ * allowed Origin (checked by the onRequest hook like every state-changing request); without a
+ * session the socket opens only to say `signedOut` and close with 4401, which a browser can see
+ * (a refused upgrade looks like any network failure to it).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../app';
+import { ApiError } from '../http/errors';
+import { SIGNED_OUT_CLOSE_CODE } from './hub';
+
+const MAX_MESSAGE_CHARS = 64 * 1024;
+
+export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/realtime', { websocket: true }, async (socket, request) => {
+    // Messages that arrive while the session is checked wait here, in order.
+    const early: string[] = [];
+    let deliver: ((text: string) => void) | null = null;
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const text = data.toString();
+      if (text.length > MAX_MESSAGE_CHARS) return;
+      if (deliver) deliver(text);
+      else early.push(text);
+    });
+
+    let signedIn;
+    try {
+      signedIn = await ctx.authenticate(request);
+    } catch (error) {
+      if (!(error instanceof ApiError)) request.log.error({ err: error }, 'realtime session check failed');
+      socket.send('{"type":"signedOut"}');
+      socket.close(SIGNED_OUT_CLOSE_CODE, 'signed out');
+      return;
+    }
+    const connection = ctx.hub.add(socket, signedIn.actor, signedIn.session.tokenHash);
+    socket.on('close', () => ctx.hub.remove(connection));
+    socket.on('error', () => ctx.hub.remove(connection));
+    deliver = (text) => connection.receive(text);
+    for (const text of early.splice(0)) connection.receive(text);
+  });
+}
