@@ -47,9 +47,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: ['tests/e2e/firebase*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Firebase mode in Chromium: one emulator stack and one Firebase-mode build per file.
+          name: 'e2e-firebase',
+          include: ['tests/e2e/firebase*.test.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

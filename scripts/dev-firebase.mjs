@@ -1,12 +1,14 @@
 // `npm run dev:firebase`: the app on the Firebase backend against local emulators, seeded with
 // the sample workspace and one account per sample identity (password `clearway-demo`).
 //
-//   Firestore  the Firestore protocol server (@firestore-emulator/server, in this process), or the
-//              official emulator with CLEARWAY_OFFICIAL_FIRESTORE=1 (Java 21 + a download on first use)
+//   Firestore  the Firestore protocol server (@firestore-emulator/server, in this process) behind a
+//              WebChannel bridge for the browser (functions/src/testing/webChannel), or the official
+//              emulator with CLEARWAY_OFFICIAL_FIRESTORE=1 (Java 21 + a download on first use)
 //   Auth, Functions  the firebase-tools emulators, running functions/lib (rebuilt when stale)
 //   Web        the Vite dev server with VITE_FIREBASE_PROJECT_ID=demo-clearway and the emulator ports
 //
-// Ports: FIRESTORE_PORT (8080), AUTH_PORT (9099), FUNCTIONS_PORT (5001). Ctrl-C stops everything.
+// Ports: FIRESTORE_PORT (8080, gRPC), FIRESTORE_WEB_PORT (8081, the bridge browsers use), AUTH_PORT (9099),
+// FUNCTIONS_PORT (5001). Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,19 +50,14 @@ const stack = await startEmulatorStack({
   firestorePort: port('FIRESTORE_PORT', 8080),
   authPort: port('AUTH_PORT', 9099),
   functionsPort: port('FUNCTIONS_PORT', 5001),
+  webChannelPort: port('FIRESTORE_WEB_PORT', 8081),
   log: process.env.CLEARWAY_EMULATOR_LOG ? (line) => console.log(`[emulators] ${line}`) : undefined,
 });
 
 const members = await seedEmulators(stack, { password: SAMPLE_PASSWORD });
 console.log(`[dev:firebase] seeded the sample workspace; sign in with any of (password ${SAMPLE_PASSWORD}):`);
 for (const member of members) console.log(`    ${member.email.padEnd(26)} ${member.role}${member.bankId ? ` (${member.bankId})` : ''}`);
-console.log(`[dev:firebase] Firestore ${stack.firestoreHost}  Auth ${stack.authHost}  Functions ${stack.functionsBaseUrl}`);
-if (!officialFirestore) {
-  console.log(
-    '[dev:firebase] note: browsers reach Firestore over WebChannel, which the protocol server does not speak;\n' +
-      '               sign-in and commands work, realtime reads need CLEARWAY_OFFICIAL_FIRESTORE=1 (Java 21).',
-  );
-}
+console.log(`[dev:firebase] Firestore ${stack.firestoreHost} (browsers: ${stack.host}:${stack.browserFirestorePort})  Auth ${stack.authHost}  Functions ${stack.functionsBaseUrl}`);
 
 // Vite itself (not through npm), so that stopping it stops the server.
 const web = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, '--host', '127.0.0.1'], {
@@ -71,7 +68,7 @@ const web = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, '--
     VITE_FIREBASE_PROJECT_ID: PROJECT_ID,
     VITE_FIREBASE_EMULATOR_HOST: stack.host,
     VITE_FIREBASE_AUTH_EMULATOR_PORT: String(stack.authPort),
-    VITE_FIREBASE_FIRESTORE_EMULATOR_PORT: String(stack.firestorePort),
+    VITE_FIREBASE_FIRESTORE_EMULATOR_PORT: String(stack.browserFirestorePort),
     VITE_FIREBASE_FUNCTIONS_EMULATOR_PORT: String(stack.functionsPort),
     VITE_FIREBASE_FUNCTIONS_REGION: stack.region,
   },

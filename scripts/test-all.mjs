@@ -12,6 +12,7 @@ const steps = [
   ['team server tests (PGlite and a PostgreSQL cluster of their own)', 'npx', ['vitest', 'run', '--project', 'server']],
   ['integration tests (Auth + Functions emulators, Firestore protocol server)', 'npx', ['vitest', 'run', '--project', 'integration']],
   ['browser tests (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
+  ['Firebase-mode browser tests (Chromium, emulators, WebChannel bridge)', 'npx', ['vitest', 'run', '--project', 'e2e-firebase']],
 ];
 
 for (const [name, cmd, args] of steps) {

@@ -2,12 +2,14 @@
  * The Firebase stack this machine can run offline, for the integration tests and
  * `npm run dev:firebase`: the Firestore protocol server (in this process) plus the Auth and
  * Functions emulators of firebase-tools (a child process in its own process group), on free
- * loopback ports, with the functions from functions/lib.
+ * loopback ports, with the functions from functions/lib. With the protocol server, a WebChannel bridge
+ * (webChannel/bridge.ts) lets browsers reach it: point a browser's Firestore at `browserFirestorePort`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, startFirestoreProtocolServer, type RunningFirestoreServer } from './firestoreProtocolServer';
+import { startWebChannelBridge, type WebChannelBridge, type WebChannelBridgeOptions } from './webChannel/bridge';
 
 export const DEFAULT_REGION = 'asia-east2';
 
@@ -18,6 +20,10 @@ export interface EmulatorStackOptions {
   firestorePort?: number;
   authPort?: number;
   functionsPort?: number;
+  /** The WebChannel bridge's port (protocol server only). */
+  webChannelPort?: number;
+  /** Options of the bridge besides its hosts and port (tests record what reached a browser). */
+  webChannel?: Omit<WebChannelBridgeOptions, 'firestoreHost' | 'port'>;
   /**
    * Use the official Firestore emulator of firebase-tools instead of the protocol server (needs
    * Java 21 and a download on first use; browsers can only reach this one, see README).
@@ -42,6 +48,12 @@ export interface EmulatorStack {
   functionsBaseUrl: string;
   /** The in-process protocol server; null with the official emulator. */
   firestore: RunningFirestoreServer | null;
+  /** The port a browser's Firestore SDK connects to: the bridge's, or the official emulator's. */
+  browserFirestorePort: number;
+  /** The bridge in front of the protocol server (null with the official emulator). */
+  webChannel: WebChannelBridge | null;
+  /** Stops the bridge and starts it again on the same port (its sessions are lost, as in a server restart). */
+  restartWebChannel(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +108,8 @@ export async function startEmulatorStack(options: EmulatorStackOptions): Promise
   const firestorePort = firestore?.port ?? options.firestorePort ?? (await freePort());
   const authPort = options.authPort ?? (await freePort());
   const functionsPort = options.functionsPort ?? (await freePort());
+  const startBridge = (port?: number) => startWebChannelBridge({ ...options.webChannel, firestoreHost: firestore!.host, port });
+  let webChannel = firestore ? await startBridge(options.webChannelPort) : null;
 
   // A throwaway project folder: its firebase.json names our ports, its functions/ is functions/lib.
   // It sits under the repo's node_modules/.cache so that the functions resolve firebase-functions
@@ -144,6 +158,7 @@ export async function startEmulatorStack(options: EmulatorStackOptions): Promise
     await exited;
     clearTimeout(timer);
     killGroup(child, 'SIGKILL'); // anything of the group left behind (function workers)
+    await webChannel?.stop();
     firestore?.stop();
     rmSync(workDir, { recursive: true, force: true });
   };
@@ -192,6 +207,16 @@ export async function startEmulatorStack(options: EmulatorStackOptions): Promise
     authHost: `${host}:${authPort}`,
     functionsBaseUrl: `http://${host}:${functionsPort}/${options.projectId}/${region}`,
     firestore,
+    browserFirestorePort: webChannel?.port ?? firestorePort,
+    get webChannel() {
+      return webChannel;
+    },
+    async restartWebChannel() {
+      if (!webChannel) return;
+      const { port } = webChannel;
+      await webChannel.stop();
+      webChannel = await startBridge(port);
+    },
     stop,
   };
 }
