@@ -304,7 +304,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     if (actor.role !== 'admin') throw new DomainError('permission-denied', 'errors.permission.role', { role: actor.role, command: 'workspace' });
   }
 
-  return {
+  const backend: LocalBackend = {
     kind: 'local',
     store,
     async ready() {
@@ -368,4 +368,34 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
       persistence?.close();
     },
   };
+  exposeToBrowserTests(backend, lock.kind);
+  return backend;
+}
+
+/** What the browser tests reach through `window.__clearwayLocal`. */
+export interface LocalBackendProbe {
+  execute: LocalBackend['execute'];
+  get: MemoryDocumentStore['get'];
+  query: MemoryDocumentStore['query'];
+  flush: LocalBackend['flush'];
+  storageNotice: LocalBackend['local']['storageNotice'];
+  /** Which one-writer lock this tab runs under. */
+  lockKind: WriterLock['kind'];
+}
+
+/**
+ * The browser tests drive several tabs' backends at once (hundreds of commands, faster than any
+ * UI path) through this handle. It gives nothing away: in the demo the data and the backend are
+ * the browser's own, and every command still runs through the handlers and the writer lock.
+ */
+function exposeToBrowserTests(backend: LocalBackend, lockKind: WriterLock['kind']): void {
+  const probe: LocalBackendProbe = {
+    execute: (command) => backend.execute(command),
+    get: (collection, id) => backend.store.get(collection, id),
+    query: (collection, spec) => backend.store.query(collection, spec),
+    flush: () => backend.flush(),
+    storageNotice: () => backend.local.storageNotice(),
+    lockKind,
+  };
+  (globalThis as { __clearwayLocal?: LocalBackendProbe }).__clearwayLocal = probe;
 }
