@@ -35,6 +35,9 @@ export const COMMAND_NAMES = [
   'assignment.add',
   'assignment.complete',
   'month.close',
+  // the ledger import 台账导入 (core/src/ledger)
+  'ledger.importProject',
+  'ledger.undoImport',
   'month.reopen',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -53,9 +56,21 @@ export interface CommandResult {
   activityId?: string;
   /** Command-specific figures, e.g. the stall scan's candidate/flagged counts. */
   stats?: Record<string, number>;
+  /**
+   * Message keys of what the user should know although the command was saved, e.g.
+   * 'errors.member.claimsPending' when a member's sign-in rights could not be updated yet.
+   */
+  notices?: string[];
 }
 
 export interface CommandContext {
   actor: Actor;
   now: Date;
+  /**
+   * Check inside the command's transaction that the actor is still an enabled member with the
+   * role and bank they act with (an entry point whose identity comes from a token that can
+   * outlive a change, e.g. the Firebase callable). A check before the transaction would let a
+   * command from someone disabled a moment earlier commit.
+   */
+  requireActiveMember?: boolean;
 }

@@ -25,6 +25,7 @@ import {
   STAGE_IDS,
 } from '../types';
 import type { CommandName } from './contract';
+import { ledgerImportProjectSchema, ledgerUndoImportSchema } from '../ledger/payload';
 
 export const TEXT_LIMITS = {
   id: 128,
@@ -506,6 +507,8 @@ export const COMMAND_SCHEMAS = {
   'assignment.add': assignmentAddSchema,
   'assignment.complete': assignmentCompleteSchema,
   'month.close': monthCloseSchema,
+  'ledger.importProject': ledgerImportProjectSchema,
+  'ledger.undoImport': ledgerUndoImportSchema,
   'month.reopen': monthReopenSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 

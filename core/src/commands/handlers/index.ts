@@ -6,6 +6,7 @@ import type { CommandName } from '../contract';
 import { monthClose, monthReopen } from '../../meeting/closeMonth';
 import { bankUpsert, memberUpsert, rulesSetStageLimits, targetsSet } from './admin';
 import { assignmentAdd, assignmentComplete, blockerAdd, blockerResolve, prerequisiteSet } from './checklist';
+import { ledgerImportProject, ledgerUndoImport } from './ledger';
 import { lineAdd, lineAddTranche, lineRecordApproval, lineRecordContract, lineSetNote } from './lines';
 import {
   projectCreate,
@@ -43,6 +44,8 @@ const handlers: HandlerMap = {
   'assignment.add': assignmentAdd,
   'assignment.complete': assignmentComplete,
   'month.close': monthClose,
+  'ledger.importProject': ledgerImportProject,
+  'ledger.undoImport': ledgerUndoImport,
   'month.reopen': monthReopen,
 };
 

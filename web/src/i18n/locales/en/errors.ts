@@ -89,6 +89,13 @@ export default {
       notFullyDisbursed: '{remaining} is still to be disbursed, so it cannot enter “{stage}”',
       offFlow: 'The project is {flag} and cannot move to “{stage}”',
     },
+    ledger: {
+      projectExists: 'A project named “{name}” already exists; preview the file again before importing',
+      importNotFound: 'No record of this import was found',
+      alreadyUndone: 'This import has already been undone',
+      undoTouched: '“{name}” was changed after the import, so the import can no longer be undone as a whole',
+      disbursedBelowRecorded: 'The ledger’s cumulative disbursement {disbursed} is less than the {recorded} already recorded',
+    },
     blocker: { alreadyResolved: 'This issue is already resolved', tooMany: 'A project can have at most {max} open issues; resolve or merge some first' },
     assignment: { alreadyDone: 'This assignment is already done', tooMany: 'A project can have at most {max} open assignments; complete some first' },
     line: {
@@ -105,6 +112,9 @@ export default {
       trancheBeforeApproval: 'The disbursement date {date} cannot be before the approval date {approvedDate}',
     },
     bank: { duplicateName: 'A bank named “{name}” already exists' },
-    member: { selfDemotion: 'You cannot remove your own administrator role' },
+    member: {
+      selfDemotion: 'You cannot remove your own administrator role',
+      claimsPending: 'Saved; sign-in rights will update shortly',
+    },
   },
 };

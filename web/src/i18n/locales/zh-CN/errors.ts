@@ -89,6 +89,13 @@ export default {
       notFullyDisbursed: '尚有 {remaining} 未投放，不能进入「{stage}」',
       offFlow: '项目已{flag}，不能移动到「{stage}」',
     },
+    ledger: {
+      projectExists: '已有名为「{name}」的项目，请重新预览后再导入',
+      importNotFound: '没有找到这次导入的记录',
+      alreadyUndone: '这次导入已经撤销过了',
+      undoTouched: '导入后「{name}」又被修改过，不能整体撤销本次导入',
+      disbursedBelowRecorded: '台账累计投放 {disbursed} 少于系统已记录的 {recorded}',
+    },
     blocker: { alreadyResolved: '该问题已经解决', tooMany: '一个项目最多同时有 {max} 个未解决问题，请先解决或合并已有问题' },
     assignment: { alreadyDone: '该交办事项已经完成', tooMany: '一个项目最多同时有 {max} 项未完成的交办事项，请先办结已有事项' },
     line: {
@@ -105,6 +112,6 @@ export default {
       trancheBeforeApproval: '投放日期 {date} 不能早于审批日期 {approvedDate}',
     },
     bank: { duplicateName: '已有名为「{name}」的金融机构' },
-    member: { selfDemotion: '不能取消自己的管理员权限' },
+    member: { selfDemotion: '不能取消自己的管理员权限', claimsPending: '已保存，登录权限稍后生效' },
   },
 };
