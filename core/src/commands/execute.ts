@@ -6,7 +6,8 @@
 import { DomainError } from '../errors';
 import { assertCanRun } from '../permissions';
 import type { DocumentStore } from '../store/documentStore';
-import type { Activity } from '../types';
+import type { TransactionContext } from '../store/documentStore';
+import type { Activity, Actor, Member } from '../types';
 import { COMMAND_NAMES } from './contract';
 import type { CommandContext, CommandEnvelope, CommandName, CommandResult } from './contract';
 import { commandHandlerFor } from './handlers';
@@ -16,6 +17,21 @@ import { assertPayloadWithinLimits, parseCommandPayload } from './schemas';
 
 export function isCommandName(value: unknown): value is CommandName {
   return typeof value === 'string' && (COMMAND_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Refuses an actor whose membership no longer backs them: no members document or a disabled one
+ * (permission-denied), or a role or bank other than the one they act with (unauthenticated: their
+ * sign-in is stale and must be refreshed). Read in the command's transaction, so it is serialised
+ * with the `member.upsert` that disables someone.
+ */
+export async function assertActiveMember(tx: TransactionContext, actor: Actor): Promise<void> {
+  const member = await tx.get<Member>('members', actor.uid);
+  if (!member) throw new DomainError('permission-denied', 'auth.error.notMember');
+  if (member.data.disabled) throw new DomainError('permission-denied', 'auth.error.disabled');
+  if (member.data.role !== actor.role || (member.data.role === 'liaison' && member.data.bankId !== actor.bankId)) {
+    throw new DomainError('unauthenticated', 'auth.error.sessionStale');
+  }
 }
 
 export async function executeCommand(
@@ -34,6 +50,7 @@ export async function executeCommand(
   const at = ctx.now.toISOString();
 
   return store.runTransaction(async (tx) => {
+    if (ctx.requireActiveMember) await assertActiveMember(tx, ctx.actor);
     const writer = new TransactionWriter(tx);
     const handlerContext: HandlerContext<typeof name> = {
       name,

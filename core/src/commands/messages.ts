@@ -2,12 +2,10 @@
  * Every message key a command can end with, so the web app can check that each one has a text
  * in both zh-CN and en (`locales/<lang>/errors.ts`). Params, where a key has them, are listed after it.
  */
-import { LEDGER_COMMAND_MESSAGE_KEYS } from '../ledger/payload';
 import { VALIDATION_MESSAGE_KEYS } from './schemas';
 
 export const COMMAND_MESSAGE_KEYS = [
   ...VALIDATION_MESSAGE_KEYS,
-  ...LEDGER_COMMAND_MESSAGE_KEYS,
   // executor
   'errors.command.unknown', // {command}
   'errors.command.unavailable', // {command}
@@ -50,6 +48,7 @@ export const COMMAND_MESSAGE_KEYS = [
   // administration
   'errors.bank.duplicateName', // {name}
   'errors.member.selfDemotion',
+  'errors.member.claimsPending', // a notice: saved, sign-in rights follow (functions/src/handlers/members.ts)
   // the monthly meeting (meeting/closeMonth.ts)
   'errors.month.closed',
   'errors.month.alreadyClosed',

@@ -6,6 +6,7 @@
 import { ROLES } from '@clearway/core';
 import type { Actor, DocumentReader, Member, Role } from '@clearway/core';
 import { refusal } from './errors';
+import { trySyncMemberAuth, type MemberAuthApi } from './members';
 
 export interface CallerAuth {
   uid: string;
@@ -25,15 +26,29 @@ export function claimsOf(token: Record<string, unknown>): MemberClaims | null {
   return { role: role as Role, bankId };
 }
 
-export async function resolveActor(reader: DocumentReader, auth: CallerAuth | undefined): Promise<Actor> {
+/**
+ * Where a caller's claims disagree with their members document, the sync after the membership
+ * change failed or has not reached this token: `heal` syncs the Auth user again (the retry path
+ * of a pending sync) before the caller is asked to refresh their token.
+ */
+export interface ClaimsHealer {
+  auth: MemberAuthApi;
+  log: (message: string, data: unknown) => void;
+}
+
+export async function resolveActor(reader: DocumentReader, auth: CallerAuth | undefined, heal?: ClaimsHealer): Promise<Actor> {
   if (!auth) throw refusal('unauthenticated', 'auth.error.signInRequired');
   const claims = claimsOf(auth.token);
-  if (!claims) throw refusal('permission-denied', 'auth.error.notMember');
   const member = await reader.get<Member>('members', auth.uid);
   if (!member) throw refusal('permission-denied', 'auth.error.notMember');
-  if (member.data.disabled) throw refusal('permission-denied', 'auth.error.disabled');
-  if (member.data.role !== claims.role || member.data.bankId !== claims.bankId) {
-    // An admin changed the role since this token was minted: the client refreshes it and retries.
+  if (member.data.disabled) {
+    if (heal) await trySyncMemberAuth(heal.auth, member.data, heal.log);
+    throw refusal('permission-denied', 'auth.error.disabled');
+  }
+  if (!claims || member.data.role !== claims.role || member.data.bankId !== claims.bankId) {
+    // An admin changed the role since this token was minted (or the claims were never set): the
+    // claims are set again, and the client refreshes its token and retries.
+    if (heal) await trySyncMemberAuth(heal.auth, member.data, heal.log);
     throw refusal('unauthenticated', 'auth.error.sessionStale');
   }
   return { uid: auth.uid, name: member.data.name, role: member.data.role, bankId: member.data.bankId };

@@ -154,8 +154,10 @@ describe('command endpoint', () => {
 
   it('refuses a token without role claims, an unknown member and a disabled member', async () => {
     const project = await aProject();
+    // A member whose token lacks the claims (their sync never landed) gets them set, then refreshes.
     const noClaims = await refusalOf(handleCommand(deps, { auth: { uid: 'u-staff', token: {} }, data: moveOf(project) }));
-    expect([noClaims.code, (noClaims.details as { messageKey: string }).messageKey]).toEqual(['permission-denied', 'auth.error.notMember']);
+    expect([noClaims.code, (noClaims.details as { messageKey: string }).messageKey]).toEqual(['unauthenticated', 'auth.error.sessionStale']);
+    expect(auth.claims.get('u-staff')).toEqual({ role: 'staff', bankId: null });
     const stranger = await refusalOf(handleCommand(deps, { auth: { uid: 'nobody', token: { role: 'admin' } }, data: moveOf(project) }));
     expect((stranger.details as { messageKey: string }).messageKey).toBe('auth.error.notMember');
 
@@ -182,6 +184,55 @@ describe('command endpoint', () => {
     expect(auth.claims.get(viewer.uid)).toEqual({ role: 'staff', bankId: null });
     const stale = await refusalOf(handleCommand(deps, { auth: callerOf(viewer), data: moveOf(await aProject()) }));
     expect([stale.code, (stale.details as { messageKey: string }).messageKey]).toEqual(['unauthenticated', 'auth.error.sessionStale']);
+    await handleCommand(deps, { auth: { uid: viewer.uid, token: { role: 'staff', bankId: null } }, data: moveOf(await aProject()) });
+  });
+
+  it('checks the membership inside the command transaction: a member disabled after the first check cannot commit', async () => {
+    const staff = identity('staff');
+    const project = await aProject();
+    const racing: EndpointDeps = {
+      ...deps,
+      store: {
+        get: store.get.bind(store),
+        query: store.query.bind(store),
+        newId: store.newId.bind(store),
+        // The admin's disable commits between the endpoint's check and the command's transaction.
+        runTransaction: async (fn) => {
+          const member = (await store.get<Member>('members', staff.uid))!;
+          if (!member.data.disabled) {
+            await store.runTransaction(async (tx) => tx.update('members', staff.uid, { ...member.data, disabled: true }, member.version));
+          }
+          return store.runTransaction(fn);
+        },
+      },
+    };
+    const before = (await store.get<Project>('projects', project.id))!;
+    const error = await refusalOf(handleCommand(racing, { auth: callerOf(staff), data: moveOf(project) }));
+    expect([error.code, (error.details as { messageKey: string }).messageKey]).toEqual(['permission-denied', 'auth.error.disabled']);
+    expect((await store.get<Project>('projects', project.id))!.version).toBe(before.version);
+  });
+
+  it('reports a failed claims sync after member.upsert as saved-but-pending, and heals it on the member’s next call', async () => {
+    const viewer = identity('viewer');
+    const member = (await store.get<Member>('members', viewer.uid))!;
+    const failing = Object.assign(Object.create(auth) as FakeAuth, {
+      setCustomUserClaims: async () => {
+        throw new Error('auth backend unavailable');
+      },
+    });
+    const result = await handleCommand(
+      { ...deps, auth: failing as unknown as MemberAuthApi },
+      { auth: callerOf(identity('admin')), data: { name: 'member.upsert', payload: { ...member.data, expectedVersion: member.version, role: 'staff' } } },
+    );
+    expect(result.notices).toEqual(['errors.member.claimsPending']);
+    expect((await store.get<Member>('members', viewer.uid))!.data.role).toBe('staff');
+    expect(auth.claims.has(viewer.uid)).toBe(false);
+    expect(String(JSON.stringify(logged))).toContain(viewer.uid);
+
+    // Auth is back: the member's next call (old token) sets the claims and asks for a fresh token.
+    const stale = await refusalOf(handleCommand(deps, { auth: callerOf(viewer), data: moveOf(await aProject()) }));
+    expect((stale.details as { messageKey: string }).messageKey).toBe('auth.error.sessionStale');
+    expect(auth.claims.get(viewer.uid)).toEqual({ role: 'staff', bankId: null });
     await handleCommand(deps, { auth: { uid: viewer.uid, token: { role: 'staff', bankId: null } }, data: moveOf(await aProject()) });
   });
 

@@ -7,7 +7,7 @@ import { COMMAND_NAMES, executeCommand } from '@clearway/core';
 import type { CommandName, CommandResult, DocumentStore, Member } from '@clearway/core';
 import { resolveActor, type CallerAuth } from './actor';
 import { refusal, toHttpsError } from './errors';
-import { inviteMember, syncMemberAuth, type InviteResult, type MemberAuthApi } from './members';
+import { CLAIMS_PENDING_NOTICE, inviteMember, trySyncMemberAuth, type InviteResult, type MemberAuthApi } from './members';
 
 export interface EndpointDeps {
   store: DocumentStore;
@@ -41,13 +41,19 @@ function envelopeOf(data: unknown): { name: CommandName; payload: unknown } {
 export async function handleCommand(deps: EndpointDeps, request: CallableRequestLike): Promise<CommandResult> {
   try {
     assertAppCheck(deps, request);
-    const actor = await resolveActor(deps.store, request.auth);
+    const actor = await resolveActor(deps.store, request.auth, deps);
     const envelope = envelopeOf(request.data);
-    const result = await executeCommand(deps.store, { actor, now: deps.now() }, envelope);
+    // The membership is checked again inside the transaction: a member disabled after the check
+    // above cannot commit.
+    const result = await executeCommand(deps.store, { actor, now: deps.now(), requireActiveMember: true }, envelope);
     if (envelope.name === 'member.upsert') {
+      // Committed: from here on, a failure to update sign-in rights is reported as pending, not as
+      // an error (the change stands, and the sync runs again; see trySyncMemberAuth).
       const uid = (envelope.payload as { uid: string }).uid;
       const member = await deps.store.get<Member>('members', uid);
-      if (member) await syncMemberAuth(deps.auth, member.data);
+      if (member && !(await trySyncMemberAuth(deps.auth, member.data, deps.log))) {
+        return { ...result, notices: [...(result.notices ?? []), CLAIMS_PENDING_NOTICE] };
+      }
     }
     return result;
   } catch (error) {
@@ -58,8 +64,8 @@ export async function handleCommand(deps: EndpointDeps, request: CallableRequest
 export async function handleInvite(deps: EndpointDeps, request: CallableRequestLike): Promise<InviteResult> {
   try {
     assertAppCheck(deps, request);
-    const actor = await resolveActor(deps.store, request.auth);
-    return await inviteMember(deps.store, deps.auth, actor, deps.now(), request.data);
+    const actor = await resolveActor(deps.store, request.auth, deps);
+    return await inviteMember(deps.store, deps.auth, actor, deps.now(), request.data, deps.log);
   } catch (error) {
     throw toHttpsError(error, deps.log);
   }

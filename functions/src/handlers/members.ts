@@ -17,7 +17,7 @@ export function claimsFor(member: Pick<Member, 'role' | 'bankId'>): MemberClaims
   return { role: member.role, bankId: member.role === 'liaison' ? member.bankId : null };
 }
 
-/** Makes the Auth user match the members document. */
+/** Makes the Auth user match the members document (idempotent: safe to run again at any time). */
 export async function syncMemberAuth(auth: MemberAuthApi, member: Member): Promise<void> {
   if (member.disabled) {
     await auth.updateUser(member.uid, { disabled: true });
@@ -28,6 +28,33 @@ export async function syncMemberAuth(auth: MemberAuthApi, member: Member): Promi
   await auth.updateUser(member.uid, { disabled: false, displayName: member.name });
   await auth.setCustomUserClaims(member.uid, { ...claimsFor(member) });
 }
+
+/** Tries the sync this many times before telling the admin it is pending. */
+const CLAIMS_SYNC_ATTEMPTS = 3;
+
+/**
+ * Syncs the Auth user after a committed membership change. A failure does not undo the change
+ * (the members document is the truth) and is not an error of the command: it returns false, the
+ * admin reads "saved, sign-in rights will update shortly", and the sync runs again the next time
+ * the member calls (see `resolveActor`) or the admin saves again.
+ */
+export async function trySyncMemberAuth(
+  auth: MemberAuthApi,
+  member: Member,
+  log: (message: string, data: unknown) => void,
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= CLAIMS_SYNC_ATTEMPTS; attempt++) {
+    try {
+      await syncMemberAuth(auth, member);
+      return true;
+    } catch (error) {
+      if (attempt === CLAIMS_SYNC_ATTEMPTS) log('member claims sync failed; it runs again on the member’s next call', { uid: member.uid, error });
+    }
+  }
+  return false;
+}
+
+export const CLAIMS_PENDING_NOTICE = 'errors.member.claimsPending';
 
 export interface InviteInput {
   email: string;
@@ -42,6 +69,8 @@ export interface InviteResult {
   createdUser: boolean;
   /** A link that lets the invitee choose a password; null where the Auth backend cannot make one. */
   passwordSetupLink: string | null;
+  /** Present when the membership was saved but the sign-in rights could not be set yet. */
+  notices?: string[];
 }
 
 function parseInvite(data: unknown): InviteInput {
@@ -72,6 +101,7 @@ export async function inviteMember(
   actor: Actor,
   now: Date,
   data: unknown,
+  log: (message: string, data: unknown) => void = () => undefined,
 ): Promise<InviteResult> {
   assertCanRun(actor, 'member.upsert');
   const input = parseInvite(data);
@@ -89,12 +119,12 @@ export async function inviteMember(
   }
 
   const current = await store.get<Member>('members', uid);
-  await executeCommand(store, { actor, now }, {
+  await executeCommand(store, { actor, now, requireActiveMember: true }, {
     name: 'member.upsert',
     payload: { uid, expectedVersion: current?.version ?? null, ...input, disabled: false },
   });
   const member = await store.get<Member>('members', uid);
-  if (member) await syncMemberAuth(auth, member.data);
+  const synced = member ? await trySyncMemberAuth(auth, member.data, log) : true;
 
   let passwordSetupLink: string | null = null;
   try {
@@ -102,5 +132,5 @@ export async function inviteMember(
   } catch {
     passwordSetupLink = null;
   }
-  return { uid, createdUser, passwordSetupLink };
+  return { uid, createdUser, passwordSetupLink, ...(synced ? {} : { notices: [CLAIMS_PENDING_NOTICE] }) };
 }
