@@ -35,6 +35,9 @@ export const COMMAND_NAMES = [
   'assignment.add',
   'assignment.complete',
   'month.close',
+  // the ledger import 台账导入 (core/src/ledger)
+  'ledger.importProject',
+  'ledger.undoImport',
   'month.reopen',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];

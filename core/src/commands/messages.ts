@@ -2,10 +2,12 @@
  * Every message key a command can end with, so the web app can check that each one has a text
  * in both zh-CN and en (`locales/<lang>/errors.ts`). Params, where a key has them, are listed after it.
  */
+import { LEDGER_COMMAND_MESSAGE_KEYS } from '../ledger/payload';
 import { VALIDATION_MESSAGE_KEYS } from './schemas';
 
 export const COMMAND_MESSAGE_KEYS = [
   ...VALIDATION_MESSAGE_KEYS,
+  ...LEDGER_COMMAND_MESSAGE_KEYS,
   // executor
   'errors.command.unknown', // {command}
   'errors.command.unavailable', // {command}
