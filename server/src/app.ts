@@ -3,7 +3,7 @@
  * commands, administration, realtime). `buildApp` takes everything it needs as arguments, so tests
  * build it on any database and clock; main.ts builds it from the environment.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -85,6 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     // Shutdown waits for requests in flight; idle keep-alive sockets close at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Commands, sign-ins and errors are logged by the routes; one line per static file is noise.
+    logController: new LogController({ disableRequestLogging: true }),
   };
   const app: FastifyInstance = Fastify(options);
 
