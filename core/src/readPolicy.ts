@@ -35,6 +35,7 @@
 import { computeClearance } from './clearance';
 import { latestInstant } from './dates';
 import { aggregateSnapshot } from './meeting/snapshot';
+import type { Agenda } from './meeting/agenda';
 import type { MonthSnapshot, SnapshotLine, SnapshotProject } from './meeting/snapshot';
 import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting/snapshotStorage';
 import type { CollectionName, QueryFilter, QuerySpec, StoredDoc } from './store/documentStore';
@@ -195,6 +196,15 @@ export function snapshotForBank(snapshot: MonthSnapshot, bankId: string | null):
   const projects = snapshot.projects.map((project) => snapshotProjectForBank(project, bankId));
   const banks = snapshot.banks.map((row) => ({ id: row.bankId, name: row.name, category: row.category, agreementAmount: row.agreementAmount }));
   return { ...snapshot, projects, ...aggregateSnapshot(projects, banks) };
+}
+
+/**
+ * A liaison's meeting agenda, built from its projected board, its own lines and projected
+ * snapshots: every figure is already its own bank's; the by-bank table keeps only its own row
+ * (the other rows would be zeros, which read as "nothing lent").
+ */
+export function agendaForBank(agenda: Agenda, bankId: string | null): Agenda {
+  return { ...agenda, byBank: agenda.byBank.filter((row) => bankId !== null && row.bankId === bankId) };
 }
 
 /** Whether an activity record concerns the project alone (no loan line, no member administration). */

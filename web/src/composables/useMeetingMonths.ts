@@ -32,7 +32,9 @@ export function useMeetingMonths() {
       .map((doc) => ({ month: doc.month, disbursedInMonth: doc.totals?.disbursedInMonth ?? 0, disbursed: doc.totals?.disbursed ?? 0, live: false }))
       .sort((a, b) => (a.month < b.month ? -1 : 1));
     const agenda = meeting.agenda;
-    if (agenda && !meeting.isClosed) {
+    // The closed months' points are the published city totals; a liaison's live agenda holds only
+    // its own bank's figures, which would read as a fall at the end of the line.
+    if (agenda && !meeting.isClosed && meeting.ownBankId === null) {
       points.push({ month: agenda.month, disbursedInMonth: agenda.totals.disbursedInMonth, disbursed: agenda.totals.disbursed, live: true });
     }
     return points;

@@ -16,6 +16,8 @@ import {
   buildAgenda,
   diffMonths,
   monthOf,
+  agendaForBank,
+  snapshotForBank,
   snapshotPartId,
   type Agenda,
   type AnnualTargets,
@@ -218,9 +220,20 @@ export const useMeetingStore = defineStore('meeting', () => {
     return previous !== null && snapshotOf(previous)?.state !== 'ready' && snapshotOf(previous)?.state !== 'missing';
   });
 
+  /**
+   * A liaison's meeting is its own bank's (core's read policy): the live board and lines it reads
+   * are projected to its bank, so the closed months it compares with are too — else every other
+   * bank's figures would show as a change. Null for everyone who reads the whole list.
+   */
+  const ownBankId = computed<string | null>(() => (session.actor?.role === 'liaison' ? (session.actor.bankId ?? '') : null));
+
+  function comparable(snapshot: MonthSnapshot | null): MonthSnapshot | null {
+    return snapshot && ownBankId.value !== null ? snapshotForBank(snapshot, ownBankId.value || null) : snapshot;
+  }
+
   const agenda = computed<Agenda | null>(() => {
     if (loading.value) return null;
-    const previousSnapshot = readySnapshot(previousClosedMonth.value);
+    const previousSnapshot = comparable(readySnapshot(previousClosedMonth.value));
     const built = buildAgenda({
       month: selectedMonth.value,
       projects: board.projects,
@@ -231,8 +244,9 @@ export const useMeetingStore = defineStore('meeting', () => {
       now: clock.value,
       rules: stallRules.value,
     });
-    const frozen = isClosed.value ? readySnapshot(selectedMonth.value) : null;
-    return frozen ? { ...built, changes: diffMonths(previousSnapshot, frozen) } : built;
+    const frozen = isClosed.value ? comparable(readySnapshot(selectedMonth.value)) : null;
+    const whole = frozen ? { ...built, changes: diffMonths(previousSnapshot, frozen) } : built;
+    return ownBankId.value === null ? whole : agendaForBank(whole, ownBankId.value || null);
   });
 
   /** What changed in the month: frozen against frozen once closed, live against the last close before. */
@@ -288,6 +302,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     monthDocs,
     closedMonths,
     isClosed,
+    ownBankId,
     previousClosedMonth,
     stallRules,
     targets,

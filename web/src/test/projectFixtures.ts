@@ -1,6 +1,9 @@
 /** Builders for the project drawer's tests, and a tiny Backend over core's in-memory store. */
 import {
+  applyReadPolicy,
+  applyReadPolicyToAll,
   executeCommand,
+  scopeQueryForActor,
   type MemoryDocumentStore,
   type Actor,
   type CollectionName,
@@ -22,7 +25,8 @@ export function makeLine(overrides: Partial<LoanLine> = {}): LoanLine {
 
 /**
  * A Backend that runs commands with core's executor on a MemoryDocumentStore and serves watches
- * from its change feed: what the local backend does, minus IndexedDB and tab sync.
+ * from its change feed, through core's read policy for `actor`: what the local backend does,
+ * minus IndexedDB and tab sync.
  */
 export function memoryBackend(store: MemoryDocumentStore, actor: Actor, now: () => Date = () => new Date()): Backend {
   const changedIn = (collection: CollectionName, listener: () => void) =>
@@ -34,12 +38,16 @@ export function memoryBackend(store: MemoryDocumentStore, actor: Actor, now: () 
     ready: async () => {},
     execute: (command) => executeCommand(store, { actor, now: now() }, command),
     watchQuery<T>(collection: CollectionName, spec: QuerySpec, onNext: (docs: StoredDoc<T>[]) => void) {
-      const emit = () => void store.query<T>(collection, spec).then(onNext);
+      const emit = () =>
+        void store
+          .query(collection, scopeQueryForActor(actor, collection, spec))
+          .then((docs) => onNext(applyReadPolicyToAll(actor, collection, docs) as StoredDoc<T>[]));
       emit();
       return changedIn(collection, emit);
     },
     watchDoc<T>(collection: CollectionName, id: string, onNext: (doc: StoredDoc<T> | null) => void) {
-      const emit = () => void store.get<T>(collection, id).then(onNext);
+      const emit = () =>
+        void store.get(collection, id).then((doc) => onNext(doc ? (applyReadPolicy(actor, collection, doc) as StoredDoc<T> | null) : null));
       emit();
       return changedIn(collection, emit);
     },
