@@ -9,14 +9,17 @@ import { getActivePinia } from 'pinia';
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
 import BoardPage from './pages/BoardPage.vue';
 import { useSessionStore } from './stores/session';
+import type { Role } from '@clearway/core';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** i18n key of the header navigation label; routes without it are not in the navigation. */
     navKey?: string;
     navOrder?: number;
-    /** Reachable without signing in (Firebase mode). */
+    /** Reachable without signing in (Firebase and team server modes). */
     public?: boolean;
+    /** Only these roles see the route in the navigation (the page itself still says when it is refused). */
+    roles?: readonly Role[];
   }
 }
 
@@ -45,6 +48,18 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./pages/MyBankPage.vue'),
     meta: { navKey: 'app.nav.myBank', navOrder: 40 },
   },
+  {
+    path: '/import',
+    name: 'ledgerImport',
+    component: () => import('./pages/LedgerImportPage.vue'),
+    meta: { navKey: 'app.nav.import', navOrder: 50, roles: ['admin', 'staff'] },
+  },
+  {
+    path: '/admin',
+    name: 'admin',
+    component: () => import('./pages/AdminPage.vue'),
+    meta: { navKey: 'app.nav.admin', navOrder: 90, roles: ['admin'] },
+  },
   { path: '/history/:month?', name: 'history', component: () => import('./pages/HistoricBoardPage.vue') },
   { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
@@ -57,8 +72,9 @@ export function createAppRouter() {
 }
 
 /**
- * Firebase mode: every page but sign-in needs a signed-in member, and signing out (or losing
- * membership) goes back to sign-in. The local backend always has an actor, so it is never redirected.
+ * Firebase and team server modes (backends with `auth`): every page but sign-in needs a signed-in
+ * member, and signing out (or the server ending the session) goes back to sign-in. The local
+ * backend always has an actor, so it is never redirected.
  */
 function installSignInGuard(router: Router): void {
   let watching = false;
@@ -84,13 +100,13 @@ function installSignInGuard(router: Router): void {
         () => session.actor,
         (actor) => {
           const current = router.currentRoute.value;
-          if (!actor && session.backend?.kind === 'firebase' && !current.meta.public) {
+          if (!actor && session.backend?.auth && !current.meta.public) {
             void router.replace({ name: 'signIn', query: { redirect: current.fullPath } });
           }
         },
       );
     }
-    if (session.backend?.kind !== 'firebase' || session.actor) return true;
+    if (!session.backend?.auth || session.actor) return true;
     return { name: 'signIn', query: { redirect: to.fullPath } };
   });
 }

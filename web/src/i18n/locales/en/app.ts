@@ -10,6 +10,8 @@ export default {
       meeting: 'Monthly meeting',
       plan: 'Month plan',
       myBank: 'My bank',
+      import: 'Import ledger',
+      admin: 'Admin',
     },
     identity: {
       label: 'Signed in as',

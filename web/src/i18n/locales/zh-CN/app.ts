@@ -10,6 +10,8 @@ export default {
       meeting: '月度调度会',
       plan: '月度计划',
       myBank: '我的银行',
+      import: '导入台账',
+      admin: '管理',
     },
     identity: {
       label: '当前身份',
