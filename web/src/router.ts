@@ -48,11 +48,6 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./pages/MyBankPage.vue'),
     meta: { navKey: 'app.nav.myBank', navOrder: 40 },
   },
-  {
-    path: '/import',
-    name: 'ledgerImport',
-    component: () => import('./pages/LedgerImportPage.vue'),
-    meta: { navKey: 'app.nav.import', navOrder: 50, roles: ['admin', 'staff'] },
   },
   {
     path: '/admin',
