@@ -48,7 +48,6 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./pages/MyBankPage.vue'),
     meta: { navKey: 'app.nav.myBank', navOrder: 40 },
   },
-  },
   {
     path: '/admin',
     name: 'admin',
