@@ -148,10 +148,17 @@ export class RealtimeClient {
     this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  /** The next message (already received or to come) that passes `test`. */
-  next(test: (message: ServerMessage) => boolean, timeoutMs = 10_000): Promise<ServerMessage> {
+  /** Where the next message will go: pass it as `from` to look at messages from now on. */
+  mark(): number {
+    return this.messages.length;
+  }
+
+  /** The first message from index `from` (default: the next to arrive) that passes `test`. */
+  next(test: (message: ServerMessage) => boolean, options: { from?: number; timeoutMs?: number } = {}): Promise<ServerMessage> {
+    const already = this.messages.slice(options.from ?? this.messages.length).find(test);
+    if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching realtime message in time')), timeoutMs);
+      const timer = setTimeout(() => reject(new Error('no matching realtime message in time')), options.timeoutMs ?? 10_000);
       this.waiters.push({
         test,
         resolve: (message) => {
