@@ -3,7 +3,7 @@
  * `<dataDir>/pglite` (an empty dataDir: in memory, for tests). Migrations are applied before the
  * store is handed out; on PostgreSQL a change feed keeps this process in step with the others.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgChangeFeed } from './changeFeed';
 import { applyMigrations, MIGRATIONS, type Migration } from './migrations';
@@ -39,10 +39,57 @@ const CHANGE_RETENTION = '1 day';
 const PRUNE_EVERY_MS = 3600_000;
 
 export const PGLITE_FOLDER = 'pglite';
+export const PGLITE_LOCK_FILE = 'pglite.lock';
+
+export class DataFolderInUseError extends Error {
+  override readonly name = 'DataFolderInUseError';
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process's database: two processes on one folder corrupt it. A lock file with the
+ * owner's pid keeps a second server (or a backup run beside a running server) out; a lock left by
+ * a process that died (SIGKILL, power cut) is taken over.
+ */
+function lockDataFolder(dataDir: string): () => void {
+  const file = join(dataDir, PGLITE_LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(file, 'utf8').trim());
+      } catch {
+        continue;
+      }
+      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) {
+        throw new DataFolderInUseError(
+          `The data folder ${dataDir} is in use by process ${owner} (the embedded database allows one process): stop that server first`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DataFolderInUseError(`Could not lock the data folder ${dataDir}`);
+}
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const onError = options.onError ?? ((error: Error) => console.error('[clearway] database:', error.message));
   let client: SqlClient;
+  let unlockFolder = () => {};
   if (options.databaseUrl) {
     client = new PgSqlClient(options.databaseUrl, { max: options.poolSize, onError });
   } else {
@@ -50,13 +97,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     if (options.dataDir) {
       folder = join(options.dataDir, PGLITE_FOLDER);
       mkdirSync(folder, { recursive: true });
+      unlockFolder = lockDataFolder(options.dataDir);
     }
-    client = await PgliteSqlClient.open(folder);
+    try {
+      client = await PgliteSqlClient.open(folder);
+    } catch (error) {
+      unlockFolder();
+      throw error;
+    }
   }
   try {
     await applyMigrations(client, options.migrations ?? MIGRATIONS);
   } catch (error) {
     await client.close();
+    unlockFolder();
     throw error;
   }
 
@@ -72,6 +126,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     } catch (error) {
       await feed.stop();
       await client.close();
+      unlockFolder();
       throw error;
     }
   }
@@ -95,6 +150,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         await store.drain();
         await feed?.stop();
         await client.close();
+        unlockFolder();
       })();
       return closing;
     },
