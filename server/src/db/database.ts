@@ -45,6 +45,9 @@ export class DataFolderInUseError extends Error {
   override readonly name = 'DataFolderInUseError';
 }
 
+/** Lock files this process holds (one process must not open a folder twice either). */
+const foldersOpenHere = new Set<string>();
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -59,14 +62,19 @@ function processIsAlive(pid: number): boolean {
  * owner's pid keeps a second server (or a backup run beside a running server) out; a lock left by
  * a process that died (SIGKILL, power cut) is taken over.
  */
-function lockDataFolder(dataDir: string): () => void {
+export function lockDataFolder(dataDir: string): () => void {
   const file = join(dataDir, PGLITE_LOCK_FILE);
+  if (foldersOpenHere.has(file)) throw new DataFolderInUseError(`The data folder ${dataDir} is already open in this process`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      foldersOpenHere.add(file);
+      return () => {
+        foldersOpenHere.delete(file);
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       let owner = 0;
@@ -75,7 +83,8 @@ function lockDataFolder(dataDir: string): () => void {
       } catch {
         continue;
       }
-      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) {
+      // Our own pid in a lock we do not hold is a previous life's (a container restarts with the same pid).
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processIsAlive(owner)) {
         throw new DataFolderInUseError(
           `The data folder ${dataDir} is in use by process ${owner} (the embedded database allows one process): stop that server first`,
         );
