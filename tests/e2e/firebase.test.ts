@@ -6,13 +6,24 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createSampleWorkspace } from '@clearway/core';
+import { createSampleWorkspace, formatWan, type LoanLine } from '@clearway/core';
 import { PATIENTLY } from './fixture';
 import { cardIdsIn, cardOf, dragCardTo, reportFailure, stageOfCard } from './harness';
 import { sampleMember, startFirebaseApp, type FirebaseApp } from './firebaseStack';
 
 const sample = createSampleWorkspace({ now: new Date() });
 const nameOf = (id: string): string => sample.projects.find((project) => project.id === id)?.name ?? id;
+const drawn = (line: LoanLine): number => line.tranches.reduce((sum, tranche) => sum + tranche.amount, 0);
+const projectOf = (line: LoanLine) => sample.projects.find((project) => project.id === line.projectId);
+const ICBC_LINE = sample.loanLines.find(
+  (line) => line.bankId === 'icbc' && (line.approved ?? 0) > drawn(line) && projectOf(line)?.flag === null,
+) as LoanLine;
+/** A pipeline project with no lead bank: it may not enter 推介对接. */
+const NO_LEAD_BANK = sample.projects.find((project) => project.stage === 'pipeline' && !project.leadBankId)!;
+const STAFF = sampleMember('staff');
+const LIAISON = sampleMember('liaison', 'icbc');
+const VIEWER = sampleMember('viewer');
+const ADMIN = sampleMember('admin');
 
 let app: FirebaseApp;
 const pages: Page[] = [];
@@ -38,10 +49,28 @@ async function signedIn(...members: Parameters<FirebaseApp['signedInPage']>[0][]
   return opened;
 }
 
+async function openDrawer(page: Page, projectId: string) {
+  await cardOf(page, projectId).click();
+  const drawer = page.locator('.el-drawer').first();
+  await drawer.waitFor({ state: 'visible' });
+  return drawer;
+}
+
+const lineCard = (page: Page, lineId: string) => page.locator(`[data-test="line-${lineId}"]`);
+const trancheRows = (page: Page, lineId: string) => lineCard(page, lineId).locator('table tr');
+
+async function recordTranche(page: Page, lineId: string, wan: string): Promise<void> {
+  await lineCard(page, lineId).locator('[data-test="record-tranche"]').click();
+  const dialog = page.locator('.el-dialog').filter({ has: page.locator('.money-input') }).first();
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.locator('.money-input input').fill(wan);
+  await dialog.locator('[data-test="submit"]').click();
+}
+
 describe('Firebase mode in the browser', () => {
   it('staff drags a card, and the liaison’s and the viewer’s boards show it without a reload', async () => {
-    const [staff, liaison, viewer] = await signedIn(sampleMember('staff'), sampleMember('liaison', 'icbc'), sampleMember('viewer'));
-    const [id] = await cardIdsIn(staff!, 'matched');
+    const [staff, liaison, viewer] = await signedIn(STAFF, LIAISON, VIEWER);
+    const [id] = (await cardIdsIn(staff!, 'matched')).filter((candidate) => candidate !== ICBC_LINE.projectId);
     expect(id).toBeDefined();
     await expect.poll(() => stageOfCard(liaison!, id!), PATIENTLY).toBe('matched');
     await expect.poll(() => stageOfCard(viewer!, id!), PATIENTLY).toBe('matched');
@@ -51,6 +80,86 @@ describe('Firebase mode in the browser', () => {
     await expect.poll(() => cardOf(staff!, id!).getAttribute('aria-busy'), PATIENTLY).toBeNull();
     await expect.poll(() => stageOfCard(liaison!, id!), PATIENTLY).toBe('pipeline');
     await expect.poll(() => stageOfCard(viewer!, id!), PATIENTLY).toBe('pipeline');
-    expect(nameOf(id!)).not.toBe(id);
+    expect((await app.admin.doc(`projects/${id}`).get()).get('stage')).toBe('pipeline');
+  });
+
+  it('the liaison records a tranche, and staff’s open drawer shows it', async () => {
+    expect(ICBC_LINE, 'the sample has a drawable 工商银行 line').toBeDefined();
+    const [staff, liaison] = await signedIn(STAFF, LIAISON);
+    await openDrawer(staff!, ICBC_LINE.projectId);
+    await staff!.getByRole('tab', { name: /融资事项/ }).click();
+    const rowsBefore = ICBC_LINE.tranches.length;
+    await expect.poll(() => trancheRows(staff!, ICBC_LINE.id).count(), PATIENTLY).toBe(rowsBefore);
+
+    await openDrawer(liaison!, ICBC_LINE.projectId);
+    await recordTranche(liaison!, ICBC_LINE.id, '100');
+    await expect.poll(() => trancheRows(liaison!, ICBC_LINE.id).count(), PATIENTLY).toBe(rowsBefore + 1);
+    await expect.poll(() => trancheRows(staff!, ICBC_LINE.id).count(), PATIENTLY).toBe(rowsBefore + 1);
+    expect(await lineCard(staff!, ICBC_LINE.id).innerText()).toContain(formatWan(drawn(ICBC_LINE) + 1_000_000, { unit: false }));
+  });
+
+  it('a refused move snaps back with its reason in Chinese', async () => {
+    const [staff] = await signedIn(STAFF);
+    await dragCardTo(staff!, NO_LEAD_BANK.id, 'matched');
+    const message = staff!.locator('.el-message').filter({ hasText: nameOf(NO_LEAD_BANK.id) });
+    await message.first().waitFor({ state: 'visible' });
+    expect(await message.first().innerText()).toMatch(/未能移动「.+」：.*牵头/);
+    await expect.poll(() => stageOfCard(staff!, NO_LEAD_BANK.id), PATIENTLY).toBe('pipeline');
+    expect((await app.admin.doc(`projects/${NO_LEAD_BANK.id}`).get()).get('stage')).toBe('pipeline');
+  });
+
+  it('the viewer has nothing to write with, and the server refuses the viewer’s commands', async () => {
+    const [viewer] = await signedIn(VIEWER);
+    expect(await viewer!.getByRole('button', { name: /^移动项目「/ }).count()).toBe(0);
+    const drawer = await openDrawer(viewer!, ICBC_LINE.projectId);
+    await viewer!.getByRole('tab', { name: /融资事项/ }).click();
+    await lineCard(viewer!, ICBC_LINE.id).waitFor({ state: 'visible' });
+    expect(await drawer.locator('[data-test^="record-"]').count()).toBe(0);
+    const project = await app.admin.doc(`projects/${ICBC_LINE.projectId}`).get();
+    const refused = await app.runCommand(VIEWER, 'project.setActionPlan', { projectId: project.id, expectedVersion: project.get('_v'), actionPlan: '查看者' });
+    expect([refused.error?.status, refused.error?.details?.messageKey]).toEqual(['PERMISSION_DENIED', 'errors.permission.role']);
+  });
+
+  it('the admin disables the liaison, whose next command is refused and who is signed out', async () => {
+    const [liaison] = await signedIn(LIAISON);
+    const member = await app.admin.doc(`members/${LIAISON.uid}`).get();
+    const { _v: version, ...current } = member.data() as Record<string, unknown>;
+    const disabled = await app.runCommand(ADMIN, 'member.upsert', { ...current, uid: LIAISON.uid, expectedVersion: version, disabled: true });
+    expect(disabled.error).toBeUndefined();
+
+    await openDrawer(liaison!, ICBC_LINE.projectId);
+    await recordTranche(liaison!, ICBC_LINE.id, '1');
+    await liaison!.waitForURL(/\/sign-in/);
+    await liaison!.locator('[data-test="sign-in-ended"]').waitFor({ state: 'visible' });
+    expect(await liaison!.locator('[data-test="sign-in-ended"]').innerText()).toMatch(/[\u4e00-\u9fff]/);
+    const direct = await app.runCommand(LIAISON, 'project.setActionPlan', { projectId: ICBC_LINE.projectId, expectedVersion: 1, actionPlan: 'x' }).catch(
+      (error: unknown) => ({ error: { status: String(error) } }),
+    );
+    expect(direct.error).toBeDefined();
+  });
+
+  it('the board recovers after the bridge restarts, over long polling too', async () => {
+    const [staff, viewer] = await signedIn(STAFF, VIEWER);
+    const [id] = await cardIdsIn(staff!, 'diligence');
+    expect(id).toBeDefined();
+    await expect.poll(() => stageOfCard(viewer!, id!), PATIENTLY).toBe('diligence');
+    // Down: the move goes through the callable; the boards hear of it once the bridge is back,
+    // now behaving like a buffering proxy, so the browsers fall back to long polling.
+    await app.stack.restartWebChannel({
+      overrides: { simulateBufferingProxy: true },
+      whileStopped: async () => {
+        const project = await app.admin.doc(`projects/${id}`).get();
+        const moved = await app.runCommand(STAFF, 'project.move', { projectId: id, expectedVersion: project.get('_v'), toStage: 'matched', before: null, after: null });
+        expect(moved.error).toBeUndefined();
+      },
+    });
+    await expect.poll(() => stageOfCard(viewer!, id!), { timeout: 45_000, interval: 200 }).toBe('matched');
+    await expect.poll(() => stageOfCard(staff!, id!), { timeout: 45_000, interval: 200 }).toBe('matched');
+    expect(app.stack.webChannel!.stats().longPolling).toBeGreaterThan(0);
+
+    // And later changes keep arriving over the long-polled channel.
+    await dragCardTo(staff!, id!, 'pipeline');
+    await expect.poll(() => stageOfCard(viewer!, id!), PATIENTLY).toBe('pipeline');
+    await app.stack.restartWebChannel();
   });
 });

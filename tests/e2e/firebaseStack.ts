@@ -10,7 +10,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { SAMPLE_IDENTITIES, type Member, type Role } from '@clearway/core';
+import { Firestore } from 'firebase-admin/firestore';
+import { SAMPLE_IDENTITIES, type CommandName, type Member, type Role } from '@clearway/core';
 import { startEmulatorStack, type EmulatorStack } from '../../functions/src/testing/emulatorStack';
 import { SAMPLE_PASSWORD, seedEmulators } from '../../functions/src/testing/seedEmulators';
 import type { JsonObject } from '../../functions/src/testing/webChannel/protoJson';
@@ -35,6 +36,10 @@ export interface FirebaseApp {
   signedInPage(member: Member): Promise<Page>;
   /** A fresh context on the sign-in page. */
   newPage(): Promise<Page>;
+  /** The admin SDK's view of the protocol server. */
+  admin: Firestore;
+  /** Runs a command through the callable as `member` (from Node, as another person's browser would). */
+  runCommand(member: Member, name: CommandName, payload: unknown): Promise<{ result?: unknown; error?: { status: string; details?: { messageKey?: string } } }>;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,17 @@ export async function startFirebaseApp(): Promise<FirebaseApp> {
     throw error;
   }
   const url = server.url;
+  const admin = new Firestore({ projectId: stack.projectId, host: stack.firestoreHost, ssl: false });
+  async function idTokenOf(member: Member): Promise<string> {
+    const response = await fetch(`http://${stack.authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-api-key`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: member.email, password: SAMPLE_PASSWORD, returnSecureToken: true }),
+    });
+    const body = (await response.json()) as { idToken?: string };
+    if (!body.idToken) throw new Error(`sign-in of ${member.email ?? member.uid} failed`);
+    return body.idToken;
+  }
   const contexts = new Set<BrowserContext>();
   const launched = browser;
 
@@ -107,6 +123,15 @@ export async function startFirebaseApp(): Promise<FirebaseApp> {
     browser: launched,
     listenLog,
     newPage,
+    admin,
+    async runCommand(member, name, payload) {
+      const response = await fetch(`${stack.functionsBaseUrl}/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await idTokenOf(member)}` },
+        body: JSON.stringify({ data: { name, payload } }),
+      });
+      return (await response.json()) as { result?: unknown; error?: { status: string; details?: { messageKey?: string } } };
+    },
     async signedInPage(member) {
       const page = await newPage();
       await page.locator('input[data-test="sign-in-email"], [data-test="sign-in-email"] input').fill(member.email!);
@@ -119,6 +144,7 @@ export async function startFirebaseApp(): Promise<FirebaseApp> {
       await Promise.all([...contexts].map((context) => context.close().catch(() => undefined)));
       await launched.close().catch(() => undefined);
       await server?.close();
+      await admin.terminate().catch(() => undefined);
       await stack.stop();
     },
   };

@@ -52,8 +52,11 @@ export interface EmulatorStack {
   browserFirestorePort: number;
   /** The bridge in front of the protocol server (null with the official emulator). */
   webChannel: WebChannelBridge | null;
-  /** Stops the bridge and starts it again on the same port (its sessions are lost, as in a server restart). */
-  restartWebChannel(): Promise<void>;
+  /**
+   * Stops the bridge and starts it again on the same port (its sessions are lost, as in a server
+   * restart), with `overrides` of its options, after `whileStopped` has run.
+   */
+  restartWebChannel(options?: { overrides?: Partial<WebChannelBridgeOptions>; whileStopped?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,7 +111,8 @@ export async function startEmulatorStack(options: EmulatorStackOptions): Promise
   const firestorePort = firestore?.port ?? options.firestorePort ?? (await freePort());
   const authPort = options.authPort ?? (await freePort());
   const functionsPort = options.functionsPort ?? (await freePort());
-  const startBridge = (port?: number) => startWebChannelBridge({ ...options.webChannel, firestoreHost: firestore!.host, port });
+  const startBridge = (port?: number, overrides: Partial<WebChannelBridgeOptions> = {}) =>
+    startWebChannelBridge({ ...options.webChannel, ...overrides, firestoreHost: firestore!.host, port });
   let webChannel = firestore ? await startBridge(options.webChannelPort) : null;
 
   // A throwaway project folder: its firebase.json names our ports, its functions/ is functions/lib.
@@ -211,11 +215,12 @@ export async function startEmulatorStack(options: EmulatorStackOptions): Promise
     get webChannel() {
       return webChannel;
     },
-    async restartWebChannel() {
+    async restartWebChannel({ overrides, whileStopped } = {}) {
       if (!webChannel) return;
       const { port } = webChannel;
       await webChannel.stop();
-      webChannel = await startBridge(port);
+      await whileStopped?.();
+      webChannel = await startBridge(port, overrides);
     },
     stop,
   };

@@ -41,6 +41,11 @@ export interface WebChannelBridgeOptions {
   streamMaxBytes?: number;
   /** A session with no back channel and no request for this long is closed. */
   sessionIdleMs?: number;
+  /**
+   * Behave like a buffering proxy: a streaming (CI=0) back channel gets no bytes until it ends, so
+   * the client's detection switches it to long polling (CI=1). For tests of long polling in a browser.
+   */
+  simulateBufferingProxy?: boolean;
   /** Every Listen response sent to a session (tests record what reached a browser). */
   onListenResponse?: (session: BridgeSessionInfo, response: JsonObject) => void;
 }
@@ -57,6 +62,8 @@ export interface WebChannelBridge {
   /** e.g. http://127.0.0.1:8081 */
   url: string;
   sessions(): BridgeSessionInfo[];
+  /** Back channel requests served so far, by kind. */
+  stats(): { streaming: number; longPolling: number };
   stop(): Promise<void>;
 }
 
@@ -116,6 +123,7 @@ interface Limits {
   streamMaxMs: number;
   streamMaxBytes: number;
   maxQueuedBytes: number;
+  simulateBufferingProxy: boolean;
 }
 
 /** One WebChannel session: arrays out (kept until acknowledged), maps in (each id once). */
@@ -240,6 +248,8 @@ class ChannelSession {
 
   private flushTo(back: BackChannel | null, arrays: { id: number; json: string }[]): void {
     if (!back || arrays.length === 0) return;
+    // Held back as a buffering proxy would; they stay unacknowledged and go out on the next back channel.
+    if (back.streaming && this.limits.simulateBufferingProxy) return;
     const frame = chunk(`[${arrays.map((array) => array.json).join(',')}]`);
     back.response.write(frame);
     back.written += frame.length;
@@ -321,7 +331,9 @@ export async function startWebChannelBridge(options: WebChannelBridgeOptions): P
     streamMaxMs: options.streamMaxMs ?? 60_000,
     streamMaxBytes: options.streamMaxBytes ?? 1 << 20,
     maxQueuedBytes: options.maxQueuedBytes ?? 16 << 20,
+    simulateBufferingProxy: options.simulateBufferingProxy ?? false,
   };
+  const backChannels = { streaming: 0, longPolling: 0 };
   const maxSessions = options.maxSessions ?? 256;
   const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
   const sessionIdleMs = options.sessionIdleMs ?? 60_000;
@@ -377,6 +389,7 @@ export async function startWebChannelBridge(options: WebChannelBridgeOptions): P
     session.acknowledge(Number(params.get('AID') ?? NaN));
     if (request.method === 'GET' && params.get('RID') === 'rpc') {
       const timeout = Number(params.get('TO'));
+      backChannels[params.get('CI') === '0' ? 'streaming' : 'longPolling']++;
       session.attachBackChannel(response, params.get('CI') === '0', Number.isFinite(timeout) && timeout > 0 ? timeout : null);
       return;
     }
@@ -453,6 +466,7 @@ export async function startWebChannelBridge(options: WebChannelBridgeOptions): P
     port,
     url: `http://127.0.0.1:${port}`,
     sessions: () => [...sessions.values()].map((session) => session.info),
+    stats: () => ({ ...backChannels }),
     async stop() {
       clearInterval(sweeper);
       for (const session of [...sessions.values()]) session.close();

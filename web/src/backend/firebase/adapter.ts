@@ -21,7 +21,7 @@ import { connectFirestoreEmulator, getFirestore, onSnapshot, type Firestore } fr
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from 'firebase/functions';
 import { DomainError, ROLES } from '@clearway/core';
 import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, Role, StoredDoc } from '@clearway/core';
-import type { Backend, Unsubscribe } from '../types';
+import type { Backend, SignedOutReason, Unsubscribe } from '../types';
 import type { FirebaseWebConfig } from './config';
 import { fromCallableError, fromListenerError, fromSignInError } from './errors';
 import { buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
@@ -73,6 +73,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
   const callCommand = httpsCallable<CommandEnvelope, CommandResult>(functions, 'command');
 
   let actor: Actor | null = null;
+  let endedReason: SignedOutReason | null = null;
   const actorListeners = new Set<(actor: Actor | null) => void>();
   const watchers = new Set<Watcher>();
 
@@ -121,6 +122,13 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
         await auth.currentUser.getIdToken(true);
         setActor(await actorOf(auth.currentUser));
         return execute(command, true);
+      }
+      // Disabled or removed since signing in: the session ends here, and sign-in says why.
+      const membershipEnded = refusal.messageKey === 'auth.error.disabled' || refusal.messageKey === 'auth.error.notMember';
+      if (refusal.code === 'permission-denied' && membershipEnded && auth.currentUser) {
+        endedReason = 'auth.error.sessionEnded';
+        await signOut(auth).catch(() => undefined);
+        setActor(null);
       }
       throw refusal;
     }
@@ -180,12 +188,15 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
           await signOut(auth);
           throw new DomainError('permission-denied', 'auth.error.notMember');
         }
+        endedReason = null;
         setActor(signedIn);
       },
       async signOut(): Promise<void> {
+        endedReason = null;
         await signOut(auth);
         setActor(null);
       },
+      endedReason: () => endedReason,
     },
 
     async dispose(): Promise<void> {
