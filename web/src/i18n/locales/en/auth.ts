@@ -29,6 +29,10 @@ export default {
       unavailable: 'Cannot reach the server; check the network and try again',
       internal: 'Something went wrong on the server; try again later',
       sessionEnded: 'Your session has ended (the account may have been disabled or the session expired); please sign in again',
+      badCredentials: 'Wrong email or password',
+      wrongPassword: 'The current password is not right',
+      passwordLength: 'A password has {min} to {max} characters',
+      emailTaken: 'This email already has an account',
     },
   },
 };

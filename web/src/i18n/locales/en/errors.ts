@@ -9,6 +9,16 @@ export default {
     fieldSeparator: '; ',
     validation: 'Some fields need attention',
     conflict: 'Someone else changed this in the meantime; refresh and try again',
+    request: {
+      badOrigin: 'This request does not come from this site’s pages',
+      tooLarge: 'What was sent is too large',
+      notJson: 'The request is not in the expected format (JSON)',
+      malformed: 'The request is not in the expected format',
+      tooDeep: 'What was sent is nested too deep (at most {max} levels)',
+      tooMany: 'Too many requests; try again shortly',
+      notFound: 'No such endpoint: {path}',
+      badQuery: 'This query cannot be run',
+    },
     command: {
       unknown: 'Unsupported action: {command}',
       unavailable: 'This action is not available: {command}',

@@ -29,6 +29,10 @@ export default {
       unavailable: '无法连接服务器，请检查网络后重试',
       internal: '服务器出错，请稍后再试',
       sessionEnded: '您的登录已结束（账号可能已被停用或会话已过期），请重新登录',
+      badCredentials: '邮箱或密码不正确',
+      wrongPassword: '当前密码不正确',
+      passwordLength: '密码长度须为 {min}–{max} 个字符',
+      emailTaken: '该邮箱已有账号',
     },
   },
 };

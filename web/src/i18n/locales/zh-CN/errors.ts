@@ -9,6 +9,16 @@ export default {
     fieldSeparator: '；',
     validation: '填写的内容有误，请检查标出的字段',
     conflict: '数据已被他人更新，请刷新后重试',
+    request: {
+      badOrigin: '请求来源不被允许，请从本系统页面操作',
+      tooLarge: '提交的内容过大',
+      notJson: '请求格式不正确（需要 JSON）',
+      malformed: '请求格式不正确',
+      tooDeep: '提交的内容层级过深（最多 {max} 层）',
+      tooMany: '请求过于频繁，请稍后再试',
+      notFound: '接口不存在：{path}',
+      badQuery: '无法执行此查询',
+    },
     command: {
       unknown: '不支持的操作：{command}',
       unavailable: '此操作暂不可用：{command}',
