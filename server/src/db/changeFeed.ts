@@ -1,24 +1,25 @@
 /**
  * Other processes' commits on the same PostgreSQL, handed to the store's listeners.
  *
- * A commit writes a row per document into `document_changes` under the commit lock (so seq order
- * is commit order) and NOTIFYs its seq. This feed LISTENs on its own connection and, on every
- * notification, reads the changes after the last seq it saw, joined with the documents as they
- * are now (a listener gets the current document, or null once deleted). The notification carries
- * only the seq, so no commit comes near NOTIFY's 8000-byte payload limit, and a dropped connection
- * misses nothing: on reconnect the feed asks for everything after its cursor again. Commits of
- * this process were already told to the listeners by the store; their seqs are skipped.
+ * A commit writes a row per document into `document_changes`, stamped with its transaction id,
+ * and NOTIFYs (with no payload, so nothing nears NOTIFY's 8000-byte limit). Commits run
+ * concurrently, so neither seq nor txid order is the order they become visible; the feed follows
+ * snapshots instead: its cursor is the snapshot of its last read, and each read takes the rows of
+ * every transaction visible now but not in that snapshot, together with the new snapshot and the
+ * documents as they are now (a listener gets the current document, or null once deleted). Nothing
+ * committed is skipped or read twice, and a dropped connection misses nothing: on reconnect the
+ * feed reads again from its cursor. Commits of this process were already told to the listeners by
+ * the store; their transaction ids are skipped.
  */
 import type { CollectionName, DocumentChange } from '@clearway/core';
 import pg from 'pg';
 import { CHANGES_CHANNEL } from './postgresDocumentStore';
 
-const BATCH = 1000;
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
 
 interface ChangeRow {
-  seq: number | string;
+  txid: string;
   collection: CollectionName;
   id: string;
   version: number | null;
@@ -33,8 +34,9 @@ export interface ChangeFeedOptions {
 
 export class PgChangeFeed {
   private client: pg.Client | null = null;
-  private cursor = 0;
-  private readonly localSeqs = new Set<number>();
+  /** The snapshot (pg_snapshot text) of the last read: everything visible in it was delivered. */
+  private cursor: string | null = null;
+  private readonly localTxids = new Set<string>();
   private running: Promise<void> | null = null;
   private pending = false;
   private stopped = false;
@@ -47,14 +49,14 @@ export class PgChangeFeed {
 
   async start(): Promise<void> {
     await this.connect();
-    const [row] = (await this.client!.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM document_changes')).rows;
-    // Read after LISTEN is active: a commit in between is both after the cursor and notified.
-    this.cursor = Number(row?.seq ?? 0);
+    // Taken after LISTEN is active: a commit in between is both outside the cursor and notified.
+    const [row] = (await this.client!.query<{ snapshot: string }>('SELECT pg_current_snapshot()::text AS snapshot')).rows;
+    this.cursor = row!.snapshot;
   }
 
   /** A commit of this process (announced before its COMMIT): the store already told the listeners. */
-  markLocal(seq: number): void {
-    this.localSeqs.add(seq);
+  markLocal(txid: string): void {
+    this.localTxids.add(txid);
   }
 
   /** Reads and emits whatever committed after the cursor; resolves once caught up. */
@@ -126,34 +128,36 @@ export class PgChangeFeed {
   }
 
   private async readAfterCursor(): Promise<void> {
-    for (;;) {
-      const client = this.client;
-      if (!client || this.stopped) return;
-      // Whole commits only (a commit is one seq): up to BATCH change rows' worth of seqs, and every
-      // row of each, however large one commit is (an import writes thousands of documents at once).
-      const { rows } = await client.query<ChangeRow>(
-        `SELECT c.seq, c.collection, c.id, d.version, d.data
-           FROM document_changes c
-           LEFT JOIN documents d ON d.collection = c.collection AND d.id = c.id
-          WHERE c.seq > $1
-            AND c.seq <= (SELECT max(seq) FROM (SELECT seq FROM document_changes WHERE seq > $1 ORDER BY seq LIMIT ${BATCH}) AS next)
-          ORDER BY c.seq, c.collection, c.id`,
-        [this.cursor],
-      );
-      if (rows.length === 0) return;
-      const changes: DocumentChange[] = [];
-      for (const row of rows) {
-        if (this.localSeqs.has(Number(row.seq))) continue;
-        changes.push({
-          collection: row.collection,
-          id: row.id,
-          doc: row.version === null ? null : { id: row.id, version: Number(row.version), data: row.data },
-        });
-      }
-      this.cursor = Number(rows[rows.length - 1]!.seq);
-      for (const seq of this.localSeqs) if (seq <= this.cursor) this.localSeqs.delete(seq);
-      if (changes.length > 0) this.options.emit(changes);
-      if (rows.length < BATCH) return;
+    const client = this.client;
+    if (!client || this.stopped || this.cursor === null) return;
+    // One statement: its snapshot is both what the rows are read in and the next cursor.
+    const { rows } = await client.query<{ snapshot: string; changes: ChangeRow[] }>(
+      `SELECT pg_current_snapshot()::text AS snapshot,
+              coalesce((
+                SELECT json_agg(json_build_object('txid', c.txid::text, 'collection', c.collection, 'id', c.id,
+                                                  'version', d.version, 'data', d.data) ORDER BY c.seq, c.collection, c.id)
+                  FROM document_changes c
+                  LEFT JOIN documents d ON d.collection = c.collection AND d.id = c.id
+                 WHERE c.txid >= pg_snapshot_xmin($1::pg_snapshot)
+                   AND NOT pg_visible_in_snapshot(c.txid, $1::pg_snapshot)
+              ), '[]'::json) AS changes`,
+      [this.cursor],
+    );
+    const [row] = rows;
+    if (!row) return;
+    const changes: DocumentChange[] = [];
+    const txids = new Set<string>();
+    for (const change of row.changes) {
+      txids.add(change.txid);
+      if (this.localTxids.has(change.txid)) continue;
+      changes.push({
+        collection: change.collection,
+        id: change.id,
+        doc: change.version === null ? null : { id: change.id, version: Number(change.version), data: change.data },
+      });
     }
+    this.cursor = row.snapshot;
+    for (const txid of txids) this.localTxids.delete(txid);
+    if (changes.length > 0) this.options.emit(changes);
   }
 }

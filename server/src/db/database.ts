@@ -126,7 +126,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let feed: PgChangeFeed | null = null;
   const store = new PostgresDocumentStore(client, {
     notify: client.kind === 'postgres',
-    onLocalCommitSeq: (seq) => feed?.markLocal(seq),
+    onLocalCommit: (txid) => feed?.markLocal(txid),
   });
   if (options.databaseUrl) {
     feed = new PgChangeFeed({ connectionString: options.databaseUrl, emit: (changes) => store.emit(changes), onError });

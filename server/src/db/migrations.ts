@@ -40,9 +40,8 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (collection, id)
       );
       CREATE SEQUENCE document_commit_seq;
-      -- One row per document written by a commit, in commit order (commits take one advisory
-      -- lock, so a higher seq is never visible before a lower one): a change listener resumes
-      -- from the last seq it saw. Pruned after a day.
+      -- One row per document written by a commit: a change listener resumes from what it last
+      -- saw (see document-changes-by-transaction). Pruned after a day.
       CREATE TABLE document_changes (
         seq bigint NOT NULL,
         collection text COLLATE "C" NOT NULL,
@@ -80,6 +79,16 @@ export const MIGRATIONS: Migration[] = [
   },
   // Accounts and sessions (server/src/auth): sign-in data beside the members documents.
   ACCOUNTS_AND_SESSIONS_MIGRATION,
+  {
+    name: 'document-changes-by-transaction',
+    sql: `
+      -- Commits no longer take turns (they lock only what they touch, so PostgreSQL can flush
+      -- concurrent commits together), so seq order is not visibility order: a change listener
+      -- follows transaction ids and snapshots instead (changeFeed.ts). PostgreSQL 13 or later.
+      ALTER TABLE document_changes ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
+      CREATE INDEX document_changes_txid ON document_changes (txid);
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

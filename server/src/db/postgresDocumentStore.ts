@@ -6,25 +6,28 @@
  * callbacks that wait for each other cannot deadlock, and PGlite's single connection is never
  * blocked) and records what it saw: the commit seq of every document read (absent included) and
  * the ids and seqs of every query's result. The commit is one short database transaction that
- * takes the commit advisory lock, re-reads all of that, and writes only if none of it changed:
- * commits are serialized, so validation and write are atomic, and the attempt is equivalent to
- * having run entirely at its commit. A changed read retries the callback (bounded, with jitter);
- * a stale `expectedVersion` on a document the callback did not read fails at once with a
- * ConflictError, so a retry never turns a client's out-of-date edit into a success.
- *
- * Serializing commits (one lock held from validation to COMMIT, a few round trips) bounds write
- * throughput by commit latency; it is what makes the change feed's seq order equal commit order,
- * and PostgreSQL serializes committing transactions that NOTIFY anyway.
+ * locks what the attempt touched, re-reads all of it, and writes only if none of it changed:
+ *   - each document written: an exclusive advisory lock on (collection, id); each document only
+ *     read, absent ones included: a shared one;
+ *   - each collection written: a shared collection lock; each collection queried: an exclusive
+ *     one, so no write to it lands between the query's re-run and the commit (no phantoms);
+ * taken in one statement in key order (no deadlock between commits), held to COMMIT. That is
+ * two-phase locking over the commit window: validation and write are atomic, and the attempt is
+ * equivalent to having run entirely at its commit. Commits touching different documents run at
+ * once, so PostgreSQL flushes them to disk together (one global lock would cap the server at one
+ * disk flush per commit). A changed read retries the callback (bounded, with jitter); a stale
+ * `expectedVersion` on a document the callback did not read fails at once with a ConflictError,
+ * so a retry never turns a client's out-of-date edit into a success.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ConflictError } from '@clearway/core';
 import type { CollectionName, DocumentChange, DocumentStore, QuerySpec, StoredDoc, TransactionContext } from '@clearway/core';
 import { assertCollection, buildDocumentQuery } from './querySql';
-import { LOCKS, sqlState, type SqlClient, type SqlExecutor } from './sqlClient';
+import { sqlState, type SqlClient, type SqlExecutor } from './sqlClient';
 
 /** Retries after the first attempt; the in-memory store allows 5, concurrent servers need a few more. */
 export const MAX_TRANSACTION_RETRIES = 8;
-/** The NOTIFY channel a commit announces its seq on (the payload is the seq alone, far below 8000 bytes). */
+/** The NOTIFY channel a commit announces itself on (no payload: listeners read document_changes, so nothing nears 8000 bytes). */
 export const CHANGES_CHANNEL = 'clearway_document_changes';
 
 export type ChangeListener = (changes: DocumentChange[]) => void;
@@ -93,8 +96,8 @@ function pause(ms: number): Promise<void> {
 }
 
 export interface PostgresDocumentStoreOptions {
-  /** Called with each commit's seq before COMMIT is sent, so the change feed skips what this process announced itself. */
-  onLocalCommitSeq?: (seq: number) => void;
+  /** Called with each commit's transaction id before COMMIT is sent, so the change feed skips what this process told its listeners itself. */
+  onLocalCommit?: (txid: string) => void;
   /** Whether commits NOTIFY other processes (PostgreSQL; PGlite has no other process). */
   notify?: boolean;
 }
@@ -203,32 +206,33 @@ export class PostgresDocumentStore implements DocumentStore {
       return [];
     }
     return this.client.transaction(
-        async (sql) => {
-          const current = await currentState(sql, tx.touchedKeys());
-          for (const write of tx.writes) {
-            const key = keyOf(write.collection, write.id);
-            const now = current.get(key) ?? null;
-            const read = tx.reads.get(key);
-            if (read && read.seq !== (now?.seq ?? null)) throw new RetryableConflict(write.collection, write.id);
-            const holds = write.kind === 'create' ? now === null : now !== null && now.version === write.expectedVersion;
-            if (holds) continue;
-            // The precondition held when the callback read the document (else the write was refused
-            // at once), so it changed since: run again. A blind write's failure is the caller's.
-            if (tx.wasSeen(key)) throw new RetryableConflict(write.collection, write.id);
-            throw new ConflictError(write.collection, write.id);
-          }
-          const stale = findStaleDocRead(tx, current) ?? (await findStaleQueryRead(sql, tx));
-          if (stale) throw stale;
-          const seq = await applyWrites(sql, tx.writes, this.options.notify ?? false);
-          this.options.onLocalCommitSeq?.(seq);
-          return tx.writes.map((write): DocumentChange => {
-            if (write.kind === 'delete') return { collection: write.collection, id: write.id, doc: null };
-            const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
-            return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
-          });
-        },
-        { advisoryLock: LOCKS.commit },
-      );
+      async (sql) => {
+        // PGlite runs one transaction at a time: nothing to lock against.
+        if (this.client.kind === 'postgres') await takeCommitLocks(sql, tx);
+        const current = await currentState(sql, tx.touchedKeys());
+        for (const write of tx.writes) {
+          const key = keyOf(write.collection, write.id);
+          const now = current.get(key) ?? null;
+          const read = tx.reads.get(key);
+          if (read && read.seq !== (now?.seq ?? null)) throw new RetryableConflict(write.collection, write.id);
+          const holds = write.kind === 'create' ? now === null : now !== null && now.version === write.expectedVersion;
+          if (holds) continue;
+          // The precondition held when the callback read the document (else the write was refused
+          // at once), so it changed since: run again. A blind write's failure is the caller's.
+          if (tx.wasSeen(key)) throw new RetryableConflict(write.collection, write.id);
+          throw new ConflictError(write.collection, write.id);
+        }
+        const stale = findStaleDocRead(tx, current) ?? (await findStaleQueryRead(sql, tx));
+        if (stale) throw stale;
+        const txid = await applyWrites(sql, tx.writes, this.options.notify ?? false);
+        this.options.onLocalCommit?.(txid);
+        return tx.writes.map((write): DocumentChange => {
+          if (write.kind === 'delete') return { collection: write.collection, id: write.id, doc: null };
+          const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
+          return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
+        });
+      },
+    );
   }
 
   /** A read-only attempt saw one consistent state if everything it read is still so in one snapshot. */
@@ -293,13 +297,39 @@ async function findStaleQueryRead(sql: SqlExecutor, tx: PostgresTransaction): Pr
   return null;
 }
 
-/** Every write of a commit and its change rows in one statement; returns the commit's seq. */
-async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boolean): Promise<number> {
+/** A 64-bit advisory lock key (PostgreSQL's one-bigint form, apart from the two-int LOCKS). */
+function lockKey(text: string): string {
+  return createHash('sha1').update(text).digest().readBigInt64BE(0).toString();
+}
+
+async function takeCommitLocks(sql: SqlExecutor, tx: PostgresTransaction): Promise<void> {
+  // key -> exclusive; an exclusive need wins over a shared one (and over a hash collision).
+  const locks = new Map<string, boolean>();
+  const want = (text: string, exclusive: boolean) => {
+    const key = lockKey(text);
+    locks.set(key, exclusive || (locks.get(key) ?? false));
+  };
+  for (const read of tx.queryReads) want(`collection:${read.collection}`, true);
+  for (const write of tx.writes) {
+    want(`collection:${write.collection}`, false);
+    want(`document:${keyOf(write.collection, write.id)}`, true);
+  }
+  for (const key of tx.reads.keys()) want(`document:${key}`, false);
+  const keys = [...locks.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  await sql.query(
+    `SELECT CASE WHEN l.exclusive THEN pg_advisory_xact_lock(l.key) ELSE pg_advisory_xact_lock_shared(l.key) END
+       FROM (SELECT key, exclusive FROM unnest($1::bigint[], $2::boolean[]) AS u(key, exclusive) ORDER BY key) AS l`,
+    [keys, keys.map((key) => locks.get(key)!)],
+  );
+}
+
+/** Every write of a commit and its change rows in one statement; returns the commit's transaction id. */
+async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boolean): Promise<string> {
   const creates = writes.filter((write) => write.kind === 'create');
   const updates = writes.filter((write) => write.kind === 'update');
   const deletes = writes.filter((write) => write.kind === 'delete');
   const column = <W extends PendingWrite, V>(list: W[], pick: (write: W) => V) => list.map(pick);
-  const [row] = await sql.query<{ seq: number | string; created: number | string; updated: number | string; deleted: number | string }>(
+  const [row] = await sql.query<{ txid: string; created: number | string; updated: number | string; deleted: number | string }>(
     `WITH commit_seq AS (SELECT nextval('document_commit_seq') AS seq),
      created AS (
        INSERT INTO documents (collection, id, version, data, seq)
@@ -324,11 +354,11 @@ async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boo
        SELECT (SELECT seq FROM commit_seq), w.collection, w.id, w.version
          FROM (SELECT * FROM created UNION ALL SELECT * FROM updated UNION ALL SELECT * FROM deleted) AS w
      )
-     SELECT seq,
+     SELECT pg_current_xact_id()::text AS txid,
             (SELECT count(*) FROM created) AS created,
             (SELECT count(*) FROM updated) AS updated,
             (SELECT count(*) FROM deleted) AS deleted
-            ${notify ? `, pg_notify('${CHANGES_CHANNEL}', seq::text) AS notified` : ''}
+            ${notify ? `, pg_notify('${CHANGES_CHANNEL}', '') AS notified` : ''}
        FROM commit_seq`,
     [
       column(creates, (w) => w.collection),
@@ -343,12 +373,12 @@ async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boo
       column(deletes, (w) => w.expectedVersion),
     ],
   );
-  // Validated under the commit lock, so every write applies; anything else is a bug, and the
+  // Validated under the commit locks, so every write applies; anything else is a bug, and the
   // transaction rolls back rather than commit half of it.
   if (!row || Number(row.created) !== creates.length || Number(row.updated) !== updates.length || Number(row.deleted) !== deletes.length) {
     throw new Error('A validated commit did not apply every write');
   }
-  return Number(row.seq);
+  return row.txid;
 }
 
 class PostgresTransaction implements TransactionContext {

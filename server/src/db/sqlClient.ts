@@ -45,7 +45,6 @@ export interface SqlClient extends SqlExecutor {
 /** Every advisory lock the server takes is in this namespace ('Clwy'), so other apps' locks never collide. */
 export const ADVISORY_LOCK_NAMESPACE = 0x436c7779;
 export const LOCKS = {
-  commit: [ADVISORY_LOCK_NAMESPACE, 1],
   migrations: [ADVISORY_LOCK_NAMESPACE, 2],
   stallScan: [ADVISORY_LOCK_NAMESPACE, 3],
 } as const satisfies Record<string, AdvisoryLockKey>;
