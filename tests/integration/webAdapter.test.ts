@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '@clearway/core';
 import type { Actor, LoanLine, Project, StoredDoc } from '@clearway/core';
 import { createFirebaseBackendWith, type FirebaseBackend } from '../../web/src/backend/firebase/adapter';
-import { emulators, readDoc, sampleMember } from './support/client';
+import { adminDb, emulators, readDoc, sampleMember } from './support/client';
 
 const backends: FirebaseBackend[] = [];
 
@@ -67,6 +67,8 @@ describe('web Firebase backend from Node', () => {
     await actors.until((a) => a === null && actors.seen.length > 2);
   });
 
+  // Every listener below shares one Firestore instance, so one Listen stream: each must be served by
+  // the server, not from the local cache an earlier listener filled.
   it('listeners deliver stored documents and fire when a command changes them', async () => {
     const b = await backend();
     await b.auth!.signIn(sampleMember('staff').email!, emulators().password);
@@ -76,20 +78,39 @@ describe('web Firebase backend from Node', () => {
     const first = lists.seen.at(-1)!;
     expect(first.every((d) => d.data.stage === 'pipeline' && d.version >= 1 && !('_v' in (d.data as object)))).toBe(true);
 
-    const target = first[0]!;
+    // A second listener, on a document the first one does not hold: only the server can answer it.
+    const outside = (await adminDb().collection('projects').where('stage', '==', 'approval').limit(1).get()).docs[0]!;
     const single = recorder<StoredDoc<Project> | null>();
-    b.watchDoc<Project>('projects', target.id, single.push);
-    await single.until((d) => d?.version === target.version);
+    b.watchDoc<Project>('projects', outside.id, single.push);
+    await single.until((d) => d?.id === outside.id && d.version === outside.get('_v'));
 
     const plan = `整改措施 ${Date.now()}`;
-    const result = await b.execute({
+    const changed = await b.execute({
       name: 'project.setActionPlan',
-      payload: { projectId: target.id, expectedVersion: target.version, actionPlan: plan },
+      payload: { projectId: outside.id, expectedVersion: outside.get('_v') as number, actionPlan: plan },
     });
-    expect(result.written).toContainEqual({ collection: 'projects', id: target.id, version: target.version + 1 });
-    await single.until((d) => d?.version === target.version + 1 && d.data.actionPlan === plan);
-    await lists.until((docs) => docs.some((d) => d.id === target.id && d.data.actionPlan === plan));
+    expect(changed.written).toContainEqual({ collection: 'projects', id: outside.id, version: (outside.get('_v') as number) + 1 });
+    await single.until((d) => d?.data.actionPlan === plan);
+
+    const target = first[0]!;
+    await b.execute({ name: 'project.setActionPlan', payload: { projectId: target.id, expectedVersion: target.version, actionPlan: plan } });
+    await lists.until((docs) => docs.some((d) => d.id === target.id && d.data.actionPlan === plan && d.version === target.version + 1));
     expect((await readDoc<Project>('projects', target.id))?.data.actionPlan).toBe(plan);
+  });
+
+  it('a document deleted on the server leaves a query listener, and a removed listener leaves the others working', async () => {
+    const b = await backend();
+    await b.auth!.signIn(sampleMember('staff').email!, emulators().password);
+    const id = `zz-listener-${Date.now()}`;
+    await adminDb().doc(`banks/${id}`).set({ id, name: '临时银行', category: 'other', agreementAmount: 0, _v: 1 });
+    const banks = recorder<StoredDoc[]>();
+    b.watchQuery('banks', {}, banks.push);
+    await banks.until((docs) => docs.some((d) => d.id === id));
+
+    const stopSingle = b.watchDoc('banks', id, () => undefined);
+    stopSingle();
+    await adminDb().doc(`banks/${id}`).delete();
+    await banks.until((docs) => docs.length > 0 && !docs.some((d) => d.id === id));
   });
 
   it('a refused command rejects with the server’s code and message key, and a stale one with a conflict', async () => {
@@ -129,7 +150,6 @@ describe('web Firebase backend from Node', () => {
 });
 
 async function firstPipelineProjectId(): Promise<string> {
-  const { adminDb } = await import('./support/client');
   const snap = await adminDb().collection('projects').where('stage', '==', 'pipeline').limit(1).get();
   return snap.docs[0]!.id;
 }
