@@ -25,6 +25,13 @@ import { ConflictError, DomainError } from '@clearway/core';
 
 export const VERSION_FIELD = '_v';
 
+/**
+ * Collections no command handler writes: documents derived in the same transaction from what the
+ * handlers wrote (the liaisons' read projections, see readProjections.ts).
+ */
+export const DERIVED_COLLECTIONS = ['boardViews', 'bankSnapshots'] as const;
+export type DerivedCollectionName = (typeof DERIVED_COLLECTIONS)[number];
+
 /** Firestore billing as the benchmark counts it: a query that returns nothing still costs one read. */
 export interface FirestoreUsageCounter {
   reads: number;
@@ -39,8 +46,9 @@ const GRPC_ALREADY_EXISTS = 6;
 const GRPC_ABORTED = 10;
 
 interface PendingWrite {
-  kind: 'create' | 'update' | 'delete';
-  collection: CollectionName;
+  /** 'put' writes a derived document (a read projection) unconditionally: see `put`. */
+  kind: 'create' | 'update' | 'delete' | 'put';
+  collection: CollectionName | DerivedCollectionName;
   id: string;
   data?: Record<string, unknown>;
   expectedVersion?: number;
@@ -74,7 +82,7 @@ export class FirestoreDocumentStore implements DocumentStore {
     readonly usage: FirestoreUsageCounter = createUsageCounter(),
   ) {}
 
-  ref(collection: CollectionName, id: string): DocumentReference {
+  ref(collection: CollectionName | DerivedCollectionName, id: string): DocumentReference {
     return this.db.collection(collection).doc(id);
   }
 
@@ -125,7 +133,7 @@ export class FirestoreDocumentStore implements DocumentStore {
   }
 }
 
-class FirestoreTransaction implements TransactionContext {
+export class FirestoreTransaction implements TransactionContext {
   /** Version of every document read in this transaction; 0 = read as absent. */
   private readonly versionsRead = new Map<string, number>();
   private readonly writes: PendingWrite[] = [];
@@ -135,7 +143,7 @@ class FirestoreTransaction implements TransactionContext {
     private readonly transaction: Transaction,
   ) {}
 
-  private key(collection: CollectionName, id: string): string {
+  private key(collection: CollectionName | DerivedCollectionName, id: string): string {
     return `${collection}/${id}`;
   }
 
@@ -191,10 +199,19 @@ class FirestoreTransaction implements TransactionContext {
     this.writes.push({ kind: 'delete', collection, id, expectedVersion });
   }
 
+  /**
+   * Writes (or, with null, deletes) a derived document with no version check: it is computed from
+   * documents this transaction writes, so it is exactly as current as they are.
+   */
+  put(collection: DerivedCollectionName, id: string, data: Record<string, unknown> | null): void {
+    if (id === '' || id.includes('/')) throw new Error(`Invalid document id ${id}`);
+    this.writes.push(data === null ? { kind: 'put', collection, id } : { kind: 'put', collection, id, data: toPlain(data) as Record<string, unknown> });
+  }
+
   /** Checks every precondition, then applies the buffered writes. Called once, after the handler. */
   async commit(): Promise<void> {
     const unread = this.writes.filter(
-      (w) => w.kind !== 'create' && !this.versionsRead.has(this.key(w.collection, w.id)),
+      (w) => w.kind !== 'create' && w.kind !== 'put' && !this.versionsRead.has(this.key(w.collection, w.id)),
     );
     const unreadRefs = [...new Map(unread.map((w) => [this.key(w.collection, w.id), this.store.ref(w.collection, w.id)])).values()];
     if (unreadRefs.length > 0) {
@@ -207,6 +224,7 @@ class FirestoreTransaction implements TransactionContext {
     }
 
     for (const write of this.writes) {
+      if (write.kind === 'put') continue;
       if (write.kind === 'create') {
         const seen = this.versionsRead.get(this.key(write.collection, write.id));
         if (seen !== undefined && seen > 0) throw new ConflictError(write.collection, write.id);
@@ -218,7 +236,10 @@ class FirestoreTransaction implements TransactionContext {
 
     for (const write of this.writes) {
       const ref = this.store.ref(write.collection, write.id);
-      if (write.kind === 'create') {
+      if (write.kind === 'put') {
+        if (write.data) this.transaction.set(ref, write.data);
+        else this.transaction.delete(ref);
+      } else if (write.kind === 'create') {
         this.transaction.create(ref, { ...write.data, [VERSION_FIELD]: 1 });
       } else if (write.kind === 'update') {
         this.transaction.set(ref, { ...write.data, [VERSION_FIELD]: write.expectedVersion! + 1 });

@@ -2,12 +2,15 @@
  * What can be checked about firestore.rules and firestore.indexes.json without the official
  * emulator (Java 21 + a download): the rules text denies every client write, ends in a deny-all
  * fallback and gives every collection a read gate; the indexes cover the composite queries the app
- * and the functions run. The behaviour of the rules per role is tested by `npm run test:rules`.
+ * and the functions run. The behaviour of the rules per role, on documents real commands wrote, is
+ * tested offline in readPolicyOnFirestore.test.ts with the evaluator in testing/rulesEvaluator.ts,
+ * and with the official emulator by `npm run test:rules` where Java 21 is available.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '@clearway/core';
+import { DERIVED_COLLECTIONS } from './firestoreDocumentStore';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const rulesText = readFileSync(`${root}firestore.rules`, 'utf8');
@@ -82,12 +85,15 @@ describe('firestore.rules (offline checks)', () => {
 
   it('gates reads of every collection the app uses, and scopes a liaison to their own bank’s lines', () => {
     const documents = matchBody(code, '/databases/{database}/documents')!;
-    for (const collection of COLLECTIONS) {
+    for (const collection of [...COLLECTIONS, ...DERIVED_COLLECTIONS]) {
       const body = [...documents.matchAll(new RegExp(`match /${collection}/\\{\\w+\\} \\{`, 'g'))];
       expect(body, collection).toHaveLength(1);
     }
     const lines = matchBody(documents, '/loanLines/{lineId}')!;
     expect(lines).toContain('resource.data.bankId == memberDoc().bankId');
+    // The bureau's project and snapshot documents are not the liaisons': they read projections.
+    expect(matchBody(documents, '/projects/{projectId}')).toContain('allow read: if readsEverything();');
+    expect(matchBody(documents, '/snapshots/{snapshotId}')).toContain('allow read: if readsEverything();');
   });
 });
 

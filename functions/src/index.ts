@@ -11,6 +11,7 @@ import { onCall } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { ENFORCE_APP_CHECK, FUNCTIONS_REGION, STALL_SCAN_SCHEDULE, STALL_SCAN_TIME_ZONE } from './config';
 import { FirestoreDocumentStore } from './firestoreDocumentStore';
+import { withReadProjections } from './readProjections';
 import { handleCommand, handleInvite, type EndpointDeps } from './handlers/commandEndpoint';
 import { runStallScan } from './handlers/stallScan';
 
@@ -21,7 +22,8 @@ function dependencies(): EndpointDeps {
   if (!deps) {
     const app = initializeApp();
     deps = {
-      store: new FirestoreDocumentStore(getFirestore(app)),
+      // Every command also writes the liaisons' read projections in its transaction.
+      store: withReadProjections(new FirestoreDocumentStore(getFirestore(app))),
       auth: getAuth(app),
       now: () => new Date(),
       log: (message, data) => logger.error(message, data),

@@ -6,6 +6,7 @@
 import { STALL_SCAN_ACTOR, executeCommand } from '@clearway/core';
 import type { DocumentStore } from '@clearway/core';
 import { STALL_SCAN_MAX_BATCHES } from '../config';
+import { STALL_SCAN_BATCH_WITH_PROJECTIONS } from '../readProjections';
 
 export interface StallScanSummary {
   batches: number;
@@ -26,7 +27,10 @@ export async function runStallScan(
 ): Promise<StallScanSummary> {
   const summary: StallScanSummary = { batches: 0, candidates: 0, flagged: 0, newlyStalled: 0, cleared: 0, written: 0, projectIds: [] };
   while (summary.batches < maxBatches) {
-    const result = await executeCommand(store, { actor: { ...STALL_SCAN_ACTOR }, now }, { name: 'stall.scan', payload: { scope: 'due' } });
+    const result = await executeCommand(store, { actor: { ...STALL_SCAN_ACTOR }, now }, {
+      name: 'stall.scan',
+      payload: { scope: 'due', limit: STALL_SCAN_BATCH_WITH_PROJECTIONS },
+    });
     const stats = result.stats ?? {};
     summary.batches += 1;
     summary.candidates += stats.candidates ?? 0;

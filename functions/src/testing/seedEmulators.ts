@@ -8,6 +8,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { createSampleWorkspace, SAMPLE_IDENTITIES, seedStore } from '@clearway/core';
 import type { Member } from '@clearway/core';
 import { FirestoreDocumentStore } from '../firestoreDocumentStore';
+import { withReadProjections } from '../readProjections';
 import { claimsFor } from '../handlers/members';
 import type { EmulatorStack } from './emulatorStack';
 
@@ -26,7 +27,7 @@ export async function seedEmulators(stack: Pick<EmulatorStack, 'projectId' | 'fi
   const app = initializeApp({ projectId: stack.projectId }, `seed-${Date.now()}-${Math.random()}`);
   try {
     const workspace = createSampleWorkspace({ now: options.now ?? new Date(), projects: options.projects });
-    await seedStore(new FirestoreDocumentStore(getFirestore(app)), workspace);
+    await seedStore(withReadProjections(new FirestoreDocumentStore(getFirestore(app))), workspace);
     const auth = getAuth(app);
     const members = workspace.members.length > 0 ? workspace.members : [...SAMPLE_IDENTITIES];
     for (const member of members) {

@@ -42,6 +42,11 @@ beforeAll(async () => {
     const db = context.firestore();
     for (const member of Object.values(MEMBERS)) await setDoc(doc(db, 'members', member.uid), { ...member, _v: 1 });
     await setDoc(doc(db, 'projects', 'p1'), { name: 'p1', stage: 'pipeline', _v: 1 });
+    await setDoc(doc(db, 'boardViews', 'p1'), { name: 'p1', stage: 'pipeline', lines: [], _v: 1 });
+    await setDoc(doc(db, 'snapshots', '2026-01'), { month: '2026-01', parts: 0, projects: [], _v: 1 });
+    await setDoc(doc(db, 'bankSnapshots', 'icbc~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: 'icbc' });
+    await setDoc(doc(db, 'bankSnapshots', 'ceb~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: 'ceb' });
+    await setDoc(doc(db, 'activity', 'member-admin'), { projectId: null, lineId: null, command: 'member.upsert', at: '2026-01-03T00:00:00.000Z', _v: 1 });
     await setDoc(doc(db, 'banks', 'icbc'), { name: '工商银行', _v: 1 });
     await setDoc(doc(db, 'settings', 'stallRules'), { approvedWarnDays: 60, _v: 1 });
     await setDoc(doc(db, 'loanLines', 'own'), { projectId: 'p1', bankId: 'icbc', _v: 1 });
@@ -57,9 +62,30 @@ afterAll(async () => {
 });
 
 describe('reads by role', () => {
-  it.each(['admin', 'staff', 'viewer', 'liaison'] as const)('%s reads the board', async (who) => {
+  it.each(['admin', 'staff', 'viewer'] as const)('%s reads the board and the snapshots', async (who) => {
     const db = as(who);
     await assertSucceeds(getDocs(collection(db, 'projects')));
+    await assertSucceeds(getDoc(doc(db, 'snapshots', '2026-01')));
+  });
+
+  it('a liaison reads the board and the snapshots as projected for liaisons, never the stored ones', async () => {
+    const db = as('liaison');
+    await assertSucceeds(getDocs(collection(db, 'boardViews')));
+    await assertFails(getDocs(collection(db, 'projects')));
+    await assertFails(getDoc(doc(db, 'snapshots', '2026-01')));
+    await assertSucceeds(getDoc(doc(db, 'bankSnapshots', 'icbc~2026-01')));
+    await assertSucceeds(getDoc(doc(db, 'bankSnapshots', 'icbc~2025-12')));
+    await assertFails(getDoc(doc(db, 'bankSnapshots', 'ceb~2026-01')));
+  });
+
+  it('member administration history is for admins only', async () => {
+    await assertSucceeds(getDoc(doc(as('admin'), 'activity', 'member-admin')));
+    await assertFails(getDoc(doc(as('staff'), 'activity', 'member-admin')));
+    await assertFails(getDoc(doc(as('liaison'), 'activity', 'member-admin')));
+  });
+
+  it.each(['admin', 'staff', 'viewer', 'liaison'] as const)('%s reads banks and settings', async (who) => {
+    const db = as(who);
     await assertSucceeds(getDoc(doc(db, 'banks', 'icbc')));
     await assertSucceeds(getDoc(doc(db, 'settings', 'stallRules')));
   });

@@ -4,8 +4,8 @@
  * and it is loaded with a dynamic import, so local mode never downloads it.
  *
  * Listeners follow the signed-in actor: while nobody is signed in they are parked (the rules
- * would refuse them), and when the actor changes they re-attach with queries scoped to what that
- * actor may read.
+ * would refuse them), and when the actor changes they re-attach reading what core's read policy
+ * lets that actor read (policyReads.ts: scoped queries, and a liaison's projections).
  */
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import {
@@ -17,14 +17,14 @@ import {
   type Auth,
   type User,
 } from 'firebase/auth';
-import { connectFirestoreEmulator, getFirestore, onSnapshot, type Firestore } from 'firebase/firestore';
+import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from 'firebase/functions';
 import { DomainError, ROLES } from '@clearway/core';
 import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, Role, StoredDoc } from '@clearway/core';
 import type { Backend, SignedOutReason, Unsubscribe } from '../types';
 import type { FirebaseWebConfig } from './config';
-import { fromCallableError, fromListenerError, fromSignInError } from './errors';
-import { buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
+import { fromCallableError, fromSignInError } from './errors';
+import { watchDocAs, watchQueryAs } from './policyReads';
 
 export interface FirebaseBackend extends Backend {
   readonly kind: 'firebase';
@@ -145,13 +145,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       onNext: (docs: StoredDoc<T>[]) => void,
       onError?: (error: unknown) => void,
     ): Unsubscribe {
-      return addWatcher((current) =>
-        onSnapshot(
-          buildQuery(db, collectionName, scopeForActor(collectionName, spec, current)),
-          (snapshot) => onNext(snapshot.docs.map((d) => toStoredDoc<T>(d)!)),
-          (error) => onError?.(fromListenerError(error)),
-        ),
-      );
+      return addWatcher((current) => watchQueryAs(db, current, collectionName, spec, onNext, onError));
     },
 
     watchDoc<T>(
@@ -160,13 +154,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       onNext: (doc: StoredDoc<T> | null) => void,
       onError?: (error: unknown) => void,
     ): Unsubscribe {
-      return addWatcher(() =>
-        onSnapshot(
-          docRef(db, collectionName, id),
-          (snapshot) => onNext(toStoredDoc<T>(snapshot)),
-          (error) => onError?.(fromListenerError(error)),
-        ),
-      );
+      return addWatcher((current) => watchDocAs(db, current, collectionName, id, onNext, onError));
     },
 
     watchActor(onNext: (actor: Actor | null) => void): Unsubscribe {

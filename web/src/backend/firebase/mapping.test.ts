@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '@clearway/core';
+import { DomainError, applyReadPolicy, createSampleWorkspace, publicProjectView, type Project } from '@clearway/core';
 import { readFirebaseConfig } from './config';
 import { fromCallableError, fromListenerError, fromSignInError } from './errors';
+import { joinOwnLines } from './policyReads';
 import { scopeForActor } from './queries';
 
 describe('Firebase web config', () => {
@@ -70,5 +71,21 @@ describe('queries scoped to what the actor may read', () => {
   it('leaves everyone else’s queries alone', () => {
     const spec = { where: [{ field: 'projectId', op: '==' as const, value: 'p' }] };
     expect(scopeForActor('loanLines', spec, staff)).toBe(spec);
+  });
+});
+
+describe('a liaison’s board on Firestore', () => {
+  it('joins each board view with the liaison’s own lines into the very card applyReadPolicy gives', () => {
+    const workspace = createSampleWorkspace({ now: new Date('2026-11-20T04:00:00.000Z'), projects: 30 });
+    const liaison = { uid: 'u-liaison-ceb', name: 'n', role: 'liaison' as const, bankId: 'ceb' };
+    const views = workspace.projects.map((project) => ({ id: project.id, version: 3, data: publicProjectView(project) }));
+    const ownLines = workspace.loanLines.filter((line) => line.bankId === 'ceb').map((line) => ({ id: line.id, version: 1, data: line }));
+    expect(ownLines.length).toBeGreaterThan(0);
+    const joined = joinOwnLines(views, ownLines);
+    for (const [i, project] of workspace.projects.entries()) {
+      const expected = applyReadPolicy(liaison, 'projects', { id: project.id, version: 3, data: project })!.data as Project;
+      expect(joined[i]!.data).toEqual(expected);
+    }
+    expect(joined.some((doc) => doc.data.lines.length > 0)).toBe(true);
   });
 });

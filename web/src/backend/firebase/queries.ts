@@ -4,9 +4,19 @@
  */
 import { collection, doc, limit, orderBy, query, where } from 'firebase/firestore';
 import type { DocumentReference, DocumentSnapshot, Firestore, Query, QueryConstraint } from 'firebase/firestore';
+import { scopeQueryForActor } from '@clearway/core';
 import type { Actor, CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
 
 export const VERSION_FIELD = '_v';
+
+/** The liaisons' read projections the command function writes (functions/src/readProjections.ts). */
+export const BOARD_VIEWS = 'boardViews';
+export const BANK_SNAPSHOTS = 'bankSnapshots';
+export type FirestoreCollection = CollectionName | typeof BOARD_VIEWS | typeof BANK_SNAPSHOTS;
+
+export function bankSnapshotId(bankId: string, snapshotId: string): string {
+  return `${bankId}~${snapshotId}`;
+}
 
 export function toStoredDoc<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null {
   const raw = snapshot.data();
@@ -16,19 +26,15 @@ export function toStoredDoc<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null 
 }
 
 /**
- * Security rules are not filters: a query must ask only for what the reader may see. A liaison
- * reads their own bank's loan lines and project-level activity, so their queries say so.
+ * Security rules are not filters: a query must ask only for what the reader may see, so it carries
+ * the filters core's read policy adds (`scopeQueryForActor`): a liaison's loan lines of their bank,
+ * project-level history; a non-admin's own member document.
  */
 export function scopeForActor(collectionName: CollectionName, spec: QuerySpec, actor: Actor | null): QuerySpec {
-  if (actor?.role !== 'liaison') return spec;
-  const where = [...(spec.where ?? [])];
-  const has = (field: string) => where.some((filter) => filter.field === field && filter.op === '==');
-  if (collectionName === 'loanLines' && !has('bankId')) where.push({ field: 'bankId', op: '==', value: actor.bankId });
-  if (collectionName === 'activity' && !has('lineId')) where.push({ field: 'lineId', op: '==', value: null });
-  return where.length === (spec.where?.length ?? 0) ? spec : { ...spec, where };
+  return actor ? scopeQueryForActor(actor, collectionName, spec) : spec;
 }
 
-export function buildQuery(db: Firestore, collectionName: CollectionName, spec: QuerySpec): Query {
+export function buildQuery(db: Firestore, collectionName: FirestoreCollection, spec: QuerySpec): Query {
   const constraints: QueryConstraint[] = [];
   for (const filter of spec.where ?? []) constraints.push(where(filter.field, filter.op, filter.value));
   for (const order of spec.orderBy ?? []) constraints.push(orderBy(order.field, order.direction ?? 'asc'));
@@ -36,6 +42,6 @@ export function buildQuery(db: Firestore, collectionName: CollectionName, spec: 
   return query(collection(db, collectionName), ...constraints);
 }
 
-export function docRef(db: Firestore, collectionName: CollectionName, id: string): DocumentReference {
+export function docRef(db: Firestore, collectionName: FirestoreCollection, id: string): DocumentReference {
   return doc(db, collectionName, id);
 }

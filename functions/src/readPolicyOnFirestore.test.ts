@@ -1,0 +1,202 @@
+/**
+ * The read policy on Firestore, end to end and offline: real commands run on the functions'
+ * store (Firestore protocol server + the read-projection decorator); then firestore.rules AS
+ * WRITTEN (evaluated by testing/rulesEvaluator.ts) decides, for every sample identity, which stored
+ * document it may get; everything it may get is checked by core's independent read-policy checker,
+ * and what a liaison assembles from it is the card and snapshot the other backends hand out.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import {
+  COLLECTIONS,
+  STALL_SCAN_ACTOR,
+  addMonths,
+  applyReadPolicy,
+  createSampleWorkspace,
+  digestLine,
+  executeCommand,
+  monthOf,
+  projectViewForBank,
+  sampleActor,
+  SAMPLE_IDENTITIES,
+  seedStore,
+  type Actor,
+  type CollectionName,
+  type DocumentStore,
+  type LoanLine,
+  type Member,
+  type Project,
+  type StoredDoc,
+} from '@clearway/core';
+import { readPolicyViolations, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
+import { DERIVED_COLLECTIONS, FirestoreDocumentStore, VERSION_FIELD } from './firestoreDocumentStore';
+import { BANK_SNAPSHOTS, BOARD_VIEWS, backfillReadProjections, bankSnapshotId, withReadProjections } from './readProjections';
+import { startFirestoreProtocolServer, type RunningFirestoreServer } from './testing/firestoreProtocolServer';
+import { FirestoreRules, type RulesAuth } from './testing/rulesEvaluator';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const rules = new FirestoreRules(readFileSync(`${root}firestore.rules`, 'utf8'));
+const NOW = new Date('2026-11-20T04:00:00.000Z');
+const actorOf = (uid: string): Actor => sampleActor(SAMPLE_IDENTITIES.find((m) => m.uid === uid)!);
+
+let server: RunningFirestoreServer;
+let app: App;
+let db: Firestore;
+let raw: FirestoreDocumentStore;
+let store: DocumentStore;
+
+type Stored = { collection: string; id: string; data: Record<string, unknown> };
+let everything: Stored[] = [];
+
+async function readEverything(): Promise<Stored[]> {
+  const out: Stored[] = [];
+  for (const collection of [...COLLECTIONS, ...DERIVED_COLLECTIONS]) {
+    for (const doc of (await db.collection(collection).get()).docs) out.push({ collection, id: doc.id, data: doc.data() });
+  }
+  return out;
+}
+
+function stripVersion({ [VERSION_FIELD]: version, ...data }: Record<string, unknown>): { version: number; data: Record<string, unknown> } {
+  return { version: typeof version === 'number' ? version : 0, data };
+}
+
+function memberData(uid: string): Record<string, unknown> | null {
+  return everything.find((doc) => doc.collection === 'members' && doc.id === uid)?.data ?? null;
+}
+
+/** What the rules let `auth` get, one document at a time. */
+function readable(auth: RulesAuth | null): Stored[] {
+  const database = (collection: string, id: string) => everything.find((doc) => doc.collection === collection && doc.id === id)?.data ?? null;
+  return everything.filter((doc) => rules.allows({ auth, method: 'get', collection: doc.collection, id: doc.id, resource: doc.data }, database));
+}
+
+function authOf(actor: Actor): RulesAuth {
+  return { uid: actor.uid, token: { role: actor.role, bankId: actor.bankId } };
+}
+
+/** The collection of the policy a physical document stands for, and the document as the app sees it. */
+function asReceived(doc: Stored): { collection: CollectionName; doc: StoredDoc } {
+  const { version, data } = stripVersion(doc.data);
+  if (doc.collection === BOARD_VIEWS) return { collection: 'projects', doc: { id: doc.id, version, data } };
+  if (doc.collection === BANK_SNAPSHOTS) {
+    const { bankId, ...rest } = data;
+    return { collection: 'snapshots', doc: { id: doc.id.slice(`${String(bankId)}~`.length), version, data: rest } };
+  }
+  return { collection: doc.collection as CollectionName, doc: { id: doc.id, version, data } };
+}
+
+beforeAll(async () => {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  server = await startFirestoreProtocolServer();
+  process.env.FIRESTORE_EMULATOR_HOST = server.host;
+  app = initializeApp({ projectId: 'demo-read-policy' }, `read-policy-${Date.now()}`);
+  db = getFirestore(app);
+  raw = new FirestoreDocumentStore(db);
+  store = withReadProjections(raw);
+  await seedStore(store, createSampleWorkspace({ now: NOW, projects: 24 }));
+  const run = (actor: Actor, name: Parameters<typeof executeCommand>[2]['name'], payload: unknown) =>
+    executeCommand(store, { actor, now: NOW }, { name, payload } as Parameters<typeof executeCommand>[2]);
+  await run(actorOf('u-staff'), 'month.close', { month: addMonths(monthOf(NOW), -1) });
+  const [cebLine] = await store.query<LoanLine>('loanLines', { where: [{ field: 'bankId', op: '==', value: 'ceb' }] });
+  await run(actorOf('u-liaison-ceb'), 'line.setNote', { lineId: cebLine!.id, expectedVersion: cebLine!.version, note: '已上报总行' });
+  const [project] = await store.query<Project>('projects', { limit: 1 });
+  await run(actorOf('u-staff'), 'project.setActionPlan', { projectId: project!.id, expectedVersion: project!.version, actionPlan: '一项一策' });
+  await run(actorOf('u-admin'), 'member.upsert', { uid: 'u-gone', expectedVersion: null, name: '已停用', email: 'gone@clearway.local', role: 'staff', disabled: true });
+  await run({ ...STALL_SCAN_ACTOR }, 'stall.scan', { scope: 'all' });
+  everything = await readEverything();
+}, 120_000);
+
+afterAll(async () => {
+  await deleteApp(app);
+  server.stop();
+});
+
+describe('firestore.rules as written, on the documents real commands wrote', () => {
+  it('writes a board view per project and a bank snapshot per bank and snapshot document', () => {
+    const count = (collection: string) => everything.filter((doc) => doc.collection === collection).length;
+    expect(count(BOARD_VIEWS)).toBe(count('projects'));
+    const banks = count('banks');
+    expect(count('snapshots')).toBeGreaterThan(0);
+    expect(count(BANK_SNAPSHOTS)).toBe(count('snapshots') * banks);
+  });
+
+  it('lets every role get only what the read policy allows', () => {
+    const world = readPolicyWorld(everything.filter((d) => d.collection === 'loanLines').map((d) => d.data as unknown as LoanLine));
+    for (const identity of SAMPLE_IDENTITIES) {
+      const reader = sampleActor(identity);
+      const received = readable(authOf(reader)).map(asReceived);
+      const violations = received.flatMap(({ collection, doc }) => readPolicyViolations(reader, collection, doc, world));
+      expect(violations, reader.uid).toEqual([]);
+      expect(received.length, reader.uid).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives a liaison the board, its own lines and its bank’s snapshots, and nothing raw of the others', () => {
+    const liaison = actorOf('u-liaison-ceb');
+    const got = readable(authOf(liaison));
+    const of = (collection: string) => got.filter((doc) => doc.collection === collection);
+    expect(of('projects')).toEqual([]);
+    expect(of('snapshots')).toEqual([]);
+    expect(of(BOARD_VIEWS).length).toBe(everything.filter((d) => d.collection === 'projects').length);
+    const ownLines = everything.filter((d) => d.collection === 'loanLines' && d.data.bankId === 'ceb');
+    expect(of('loanLines').map((d) => d.id).sort()).toEqual(ownLines.map((d) => d.id).sort());
+    expect(of(BANK_SNAPSHOTS).every((d) => d.data.bankId === 'ceb')).toBe(true);
+    expect(of(BANK_SNAPSHOTS).length).toBe(everything.filter((d) => d.collection === 'snapshots').length);
+    expect(of('members').map((d) => d.id)).toEqual(['u-liaison-ceb']);
+    expect(of('months').length).toBeGreaterThan(0);
+  });
+
+  it('assembles for a liaison exactly the card and snapshot applyReadPolicy gives in the other backends', () => {
+    const liaison = actorOf('u-liaison-icbc');
+    const lines = everything.filter((d) => d.collection === 'loanLines' && d.data.bankId === 'icbc').map((d) => d.data as unknown as LoanLine);
+    for (const project of everything.filter((d) => d.collection === 'projects')) {
+      const view = stripVersion(everything.find((d) => d.collection === BOARD_VIEWS && d.id === project.id)!.data).data as unknown as Project;
+      const own = lines.filter((line) => line.projectId === project.id).map(digestLine);
+      const expected = applyReadPolicy(liaison, 'projects', { id: project.id, ...stripVersion(project.data) })!.data;
+      expect(projectViewForBank(view, own)).toEqual(expected);
+    }
+    for (const snapshot of everything.filter((d) => d.collection === 'snapshots')) {
+      const projected = everything.find((d) => d.collection === BANK_SNAPSHOTS && d.id === bankSnapshotId('icbc', snapshot.id))!;
+      expect(asReceived(projected).doc.data).toEqual(applyReadPolicy(liaison, 'snapshots', { id: snapshot.id, ...stripVersion(snapshot.data) })!.data);
+    }
+  });
+
+  it('keeps member administration to admins, and gives a disabled member or a stranger nothing', () => {
+    const staffGot = readable(authOf(actorOf('u-staff')));
+    expect(staffGot.filter((d) => d.collection === 'members').map((d) => d.id)).toEqual(['u-staff']);
+    expect(staffGot.some((d) => d.collection === 'activity' && d.data.command === 'member.upsert')).toBe(false);
+    const adminGot = readable(authOf(actorOf('u-admin')));
+    expect(adminGot.some((d) => d.collection === 'activity' && d.data.command === 'member.upsert')).toBe(true);
+    const gone = memberData('u-gone') as unknown as Member;
+    expect(gone.disabled).toBe(true);
+    expect(readable({ uid: 'u-gone', token: { role: 'staff' } })).toEqual([]);
+    expect(readable(null)).toEqual([]);
+    // A stale role claim (the member was made a liaison, the token still says staff) reads nothing.
+    expect(readable({ uid: 'u-liaison-ceb', token: { role: 'staff' } })).toEqual([]);
+  });
+
+  it('keeps a move within 3 reads and 3 writes, the board view included', async () => {
+    const projects = await store.query<Project>('projects', { where: [{ field: 'stage', op: '==', value: 'approval' }] });
+    const movable = projects.find((doc) => doc.data.flag === null)!;
+    const before = { ...raw.usage };
+    await executeCommand(store, { actor: actorOf('u-staff'), now: NOW }, {
+      name: 'project.move',
+      payload: { projectId: movable.id, expectedVersion: movable.version, toStage: 'diligence', before: null, after: null },
+    });
+    expect(raw.usage.reads - before.reads).toBeLessThanOrEqual(3);
+    expect(raw.usage.writes - before.writes).toBeLessThanOrEqual(3);
+    const view = (await db.collection(BOARD_VIEWS).doc(movable.id).get()).data()!;
+    expect(view.stage).toBe('diligence');
+    expect(view.lines).toEqual([]);
+  });
+
+  it('backfills the projections of data stored before they existed', async () => {
+    await db.collection(BOARD_VIEWS).doc(everything.find((d) => d.collection === 'projects')!.id).delete();
+    const written = await backfillReadProjections(db);
+    expect(written.boardViews).toBe(everything.filter((d) => d.collection === 'projects').length);
+    expect(written.bankSnapshots).toBe(everything.filter((d) => d.collection === BANK_SNAPSHOTS).length);
+  });
+});

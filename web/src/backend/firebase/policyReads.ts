@@ -1,0 +1,134 @@
+/**
+ * Reads on Firestore as core's read policy has them for the signed-in actor. Firestore rules gate
+ * whole documents, so a liaison reads documents the command function wrote for them in the same
+ * transaction (functions/src/readProjections.ts) instead of the bureau's:
+ * - projects → `boardViews` (no loan line, no line money) joined with the liaison's own loan lines by
+ *   core's `projectViewForBank`: the very card `applyReadPolicy` gives them in the other backends;
+ * - snapshots → `bankSnapshots/{bankId}~{id}`, the snapshot as projected for their bank.
+ * Everyone else, and every other collection, reads the stored documents with queries scoped by
+ * `scopeForActor` (rules are not filters).
+ */
+import { onSnapshot, type Firestore } from 'firebase/firestore';
+import { digestLine, projectViewForBank } from '@clearway/core';
+import type { Actor, CollectionName, LoanLine, Project, QuerySpec, StoredDoc } from '@clearway/core';
+import type { Unsubscribe } from '../types';
+import { fromListenerError } from './errors';
+import { BANK_SNAPSHOTS, BOARD_VIEWS, bankSnapshotId, buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
+
+type OnError = ((error: unknown) => void) | undefined;
+
+function isLiaison(actor: Actor): boolean {
+  return actor.role === 'liaison';
+}
+
+/** Board views with the bank's own lines added; lines grouped by project once per change. */
+export function joinOwnLines(views: readonly StoredDoc<Project>[], ownLines: readonly StoredDoc<LoanLine>[]): StoredDoc<Project>[] {
+  const byProject = new Map<string, ReturnType<typeof digestLine>[]>();
+  for (const line of ownLines) {
+    const list = byProject.get(line.data.projectId);
+    const digest = digestLine(line.data);
+    if (list) list.push(digest);
+    else byProject.set(line.data.projectId, [digest]);
+  }
+  return views.map((view) => ({ ...view, data: projectViewForBank(view.data, byProject.get(view.id) ?? []) }));
+}
+
+function withoutBankId<T>(doc: StoredDoc<T & { bankId?: unknown }>, id: string): StoredDoc<T> {
+  const { bankId: _bankId, ...data } = doc.data as Record<string, unknown>;
+  return { id, version: doc.version, data: data as T };
+}
+
+/** Two listeners whose latest results are combined once both have answered. */
+function joinListeners<A, B, R>(
+  listenA: (next: (value: A) => void) => Unsubscribe,
+  listenB: (next: (value: B) => void) => Unsubscribe,
+  combine: (a: A, b: B) => R,
+  onNext: (value: R) => void,
+): Unsubscribe {
+  let a: { value: A } | null = null;
+  let b: { value: B } | null = null;
+  const emit = () => {
+    if (a && b) onNext(combine(a.value, b.value));
+  };
+  const stopA = listenA((value) => {
+    a = { value };
+    emit();
+  });
+  const stopB = listenB((value) => {
+    b = { value };
+    emit();
+  });
+  return () => {
+    stopA();
+    stopB();
+  };
+}
+
+export function watchQueryAs<T>(
+  db: Firestore,
+  actor: Actor,
+  collectionName: CollectionName,
+  spec: QuerySpec,
+  onNext: (docs: StoredDoc<T>[]) => void,
+  onError: OnError,
+): Unsubscribe {
+  const fail = (error: unknown) => onError?.(fromListenerError(error));
+  if (isLiaison(actor) && collectionName === 'projects') {
+    return joinListeners<StoredDoc<Project>[], StoredDoc<LoanLine>[], StoredDoc<Project>[]>(
+      (next) => onSnapshot(buildQuery(db, BOARD_VIEWS, spec), (s) => next(s.docs.map((d) => toStoredDoc<Project>(d)!)), fail),
+      (next) =>
+        onSnapshot(
+          buildQuery(db, 'loanLines', scopeForActor('loanLines', {}, actor)),
+          (s) => next(s.docs.map((d) => toStoredDoc<LoanLine>(d)!)),
+          fail,
+        ),
+      joinOwnLines,
+      (docs) => onNext(docs as unknown as StoredDoc<T>[]),
+    );
+  }
+  if (isLiaison(actor) && collectionName === 'snapshots') {
+    const where = [...(spec.where ?? []), { field: 'bankId', op: '==' as const, value: actor.bankId }];
+    const prefix = bankSnapshotId(actor.bankId ?? '', '');
+    return onSnapshot(
+      buildQuery(db, BANK_SNAPSHOTS, { ...spec, where }),
+      (s) => onNext(s.docs.map((d) => withoutBankId(toStoredDoc<T & { bankId?: unknown }>(d)!, d.id.slice(prefix.length)))),
+      fail,
+    );
+  }
+  return onSnapshot(
+    buildQuery(db, collectionName, scopeForActor(collectionName, spec, actor)),
+    (s) => onNext(s.docs.map((d) => toStoredDoc<T>(d)!)),
+    fail,
+  );
+}
+
+export function watchDocAs<T>(
+  db: Firestore,
+  actor: Actor,
+  collectionName: CollectionName,
+  id: string,
+  onNext: (doc: StoredDoc<T> | null) => void,
+  onError: OnError,
+): Unsubscribe {
+  const fail = (error: unknown) => onError?.(fromListenerError(error));
+  if (isLiaison(actor) && collectionName === 'projects') {
+    const ownLinesOfProject = scopeForActor('loanLines', { where: [{ field: 'projectId', op: '==', value: id }] }, actor);
+    return joinListeners<StoredDoc<Project> | null, StoredDoc<LoanLine>[], StoredDoc<Project> | null>(
+      (next) => onSnapshot(docRef(db, BOARD_VIEWS, id), (s) => next(toStoredDoc<Project>(s)), fail),
+      (next) => onSnapshot(buildQuery(db, 'loanLines', ownLinesOfProject), (s) => next(s.docs.map((d) => toStoredDoc<LoanLine>(d)!)), fail),
+      (view, lines) => (view ? joinOwnLines([view], lines)[0]! : null),
+      (doc) => onNext(doc as unknown as StoredDoc<T> | null),
+    );
+  }
+  if (isLiaison(actor) && collectionName === 'snapshots') {
+    return onSnapshot(
+      docRef(db, BANK_SNAPSHOTS, bankSnapshotId(actor.bankId ?? '', id)),
+      (s) => {
+        const doc = toStoredDoc<T & { bankId?: unknown }>(s);
+        onNext(doc ? withoutBankId(doc, id) : null);
+      },
+      fail,
+    );
+  }
+  return onSnapshot(docRef(db, collectionName, id), (s) => onNext(toStoredDoc<T>(s)), fail);
+}
