@@ -171,6 +171,41 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       await other.close();
     }
   });
+
+  it('a burst of concurrent commits in one process reaches the other, every document at its final version', async () => {
+    const other = await openDatabase({ databaseUrl: url, dataDir: '' });
+    try {
+      const latest = new Map<string, number | null>();
+      other.store.onChange((changes) => {
+        for (const change of changes) if (change.collection === 'months') latest.set(change.id, change.doc?.version ?? null);
+      });
+      const ids = Array.from({ length: 40 }, () => database.store.newId('months'));
+      const expected = new Map<string, number | null>();
+      await Promise.all(
+        ids.map(async (id, i) => {
+          await database.store.runTransaction(async (tx) => tx.create('months', id, { i }));
+          for (let round = 0; round < i % 3; round++) {
+            await database.store.runTransaction(async (tx) => {
+              const doc = await tx.get<{ i: number }>('months', id);
+              tx.update('months', id, { i, round }, doc!.version);
+            });
+          }
+          if (i % 5 === 0) {
+            await database.store.runTransaction(async (tx) => {
+              const doc = await tx.get('months', id);
+              tx.delete('months', id, doc!.version);
+            });
+            expected.set(id, null);
+          } else {
+            expected.set(id, 1 + (i % 3));
+          }
+        }),
+      );
+      await eventually(() => ids.every((id) => latest.has(id) && latest.get(id) === expected.get(id)), 'every commit of the burst to arrive');
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 const NOW_ISO = '2026-03-10T02:00:00.000Z';
