@@ -14,7 +14,7 @@
  *   bank of the snapshot's by-bank table when month.close creates the snapshot.
  *
  * `backfillReadProjections` writes them for data stored before this existed (a one-off migration:
- * `npm run firestore:backfill-projections -w functions`, see scripts/).
+ * `npm run firestore:backfill-projections`, functions/src/cli/backfillProjections.ts).
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import {
