@@ -49,10 +49,22 @@ export const routes: RouteRecordRaw[] = [
     meta: { navKey: 'app.nav.myBank', navOrder: 40 },
   },
   {
+    path: '/import',
+    name: 'ledgerImport',
+    component: () => import('./pages/LedgerImportPage.vue'),
+    meta: { navKey: 'app.nav.import', navOrder: 50, roles: ['admin', 'staff'] },
+  },
+  {
     path: '/admin',
     name: 'admin',
     component: () => import('./pages/AdminPage.vue'),
     meta: { navKey: 'app.nav.admin', navOrder: 90, roles: ['admin'] },
+  },
+  {
+    path: '/backup',
+    name: 'backup',
+    component: () => import('./pages/BackupPage.vue'),
+    meta: { navKey: 'workspace.nav', navOrder: 95, roles: ['admin'] },
   },
   { path: '/history/:month?', name: 'history', component: () => import('./pages/HistoricBoardPage.vue') },
   { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue'), meta: { public: true } },

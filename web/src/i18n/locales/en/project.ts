@@ -165,8 +165,12 @@ export default {
         },
         assignment: { add: 'added an assignment', complete: 'completed an assignment' },
         stall: { scan: 'stall check updated the status' },
+        ledger: { importProject: 'imported from a ledger', undoImport: 'undid a ledger import' },
       },
       field: {
+        importedFrom: 'Imported from',
+        ledgerRows: 'Ledger rows',
+        undoneImport: 'Undone import of',
         clearanceStatus: 'Clearance status',
         blocker: 'Blocker',
         tranche: 'Tranche',

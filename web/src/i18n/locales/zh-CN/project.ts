@@ -165,9 +165,13 @@ export default {
         },
         assignment: { add: '新增了交办事项', complete: '完成了交办事项' },
         stall: { scan: '停滞检查更新了状态' },
+        ledger: { importProject: '从台账导入', undoImport: '撤销了台账导入' },
       },
       field: {
         clearanceStatus: '推进状态',
+        importedFrom: '导入文件',
+        ledgerRows: '台账行号',
+        undoneImport: '撤销的导入文件',
         blocker: '困难问题',
         tranche: '本笔投放',
         disbursed: '已投放',

@@ -1,0 +1,326 @@
+/**
+ * The ledger import page's state: the file read into a cell grid (core's readers, exceljs loaded
+ * on first use), the column mapping with the person's corrections (saved per header, offered next
+ * time), the synonym tables (kept on this computer), the preview core computes against the
+ * workspace as it is now, and applying it as one `ledger.importProject` command per project, with
+ * progress, a stop, and the undo of the last import.
+ */
+import { computed, ref, shallowRef } from 'vue';
+import { defineStore } from 'pinia';
+import {
+  applyLedgerImport,
+  buildLedgerWorkbook,
+  DEFAULT_VOCABULARY,
+  detectedMapping,
+  importCommands,
+  ledgerFileName,
+  ledgerToday,
+  monthOf,
+  pickLedgerGrid,
+  previewLedger,
+  readLedgerFile,
+  workbookToBuffer,
+} from '@clearway/core';
+import type {
+  AppliedProject,
+  Bank,
+  CellGrid,
+  CollectionName,
+  ColumnMapping,
+  LedgerField,
+  LedgerHeader,
+  LedgerUnit,
+  LedgerVocabulary,
+  LedgerWorkspace,
+  LoanLine,
+  Project,
+  StoredDoc,
+} from '@clearway/core';
+import type { Backend } from '@/backend/types';
+import { asDomainErrorShape } from '@/composables/useCommandFeedback';
+import { saveBytes } from '@/composables/useWorkbookExport';
+import { useSessionStore } from './session';
+
+const VOCABULARY_KEY = 'clearway.ledger.vocabulary';
+const MAPPINGS_KEY = 'clearway.ledger.mappings';
+const LAST_IMPORT_KEY = 'clearway.ledger.lastImport';
+
+export type LedgerPhase = 'idle' | 'reading' | 'parsing' | 'ready' | 'applying' | 'applied' | 'undoing';
+
+export interface LastImport {
+  importId: string;
+  fileName: string;
+  at: string;
+  projects: number;
+}
+
+export interface LedgerMessage {
+  messageKey: string;
+  params: Record<string, unknown>;
+}
+
+function loadJson<T>(key: string, fallback: T): T {
+  try {
+    const text = globalThis.localStorage?.getItem(key);
+    return text ? (JSON.parse(text) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function saveJson(key: string, value: unknown): void {
+  try {
+    if (value === null) globalThis.localStorage?.removeItem(key);
+    else globalThis.localStorage?.setItem(key, JSON.stringify(value));
+  } catch {
+    // A full or disabled storage only loses the convenience of remembering.
+  }
+}
+
+/** The documents of one collection as the backend has them now (the first snapshot of a watch). */
+function readOnce<T>(backend: Backend, collection: CollectionName): Promise<StoredDoc<T>[]> {
+  return new Promise((resolve, reject) => {
+    let stop: (() => void) | null = null;
+    let done = false;
+    stop = backend.watchQuery<T>(
+      collection,
+      {},
+      (docs) => {
+        if (done) return;
+        done = true;
+        resolve(docs);
+        queueMicrotask(() => stop?.());
+      },
+      (error) => {
+        done = true;
+        reject(error);
+      },
+    );
+    if (done) stop();
+  });
+}
+
+function readFileBytes(file: File, onProgress: (fraction: number) => void): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+function newImportId(): string {
+  return `imp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A repaint between the steps of reading, so the progress bar moves. */
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export const useLedgerImportStore = defineStore('ledgerImport', () => {
+  const session = useSessionStore();
+  const phase = ref<LedgerPhase>('idle');
+  const fileName = ref('');
+  const readProgress = ref(0);
+  const fileError = shallowRef<LedgerMessage | null>(null);
+  const grid = shallowRef<CellGrid | null>(null);
+  const header = shallowRef<LedgerHeader | null>(null);
+  const mapping = ref<ColumnMapping>({});
+  const mappingFromSaved = ref(false);
+  const unitOverride = ref<LedgerUnit | null>(null);
+  const vocabulary = ref<LedgerVocabulary>(loadJson(VOCABULARY_KEY, DEFAULT_VOCABULARY));
+  const workspace = shallowRef<LedgerWorkspace | null>(null);
+  const importId = ref(newImportId());
+  const applyProgress = ref({ done: 0, total: 0 });
+  const applied = shallowRef<AppliedProject[]>([]);
+  const lastImport = ref<LastImport | null>(loadJson<LastImport | null>(LAST_IMPORT_KEY, null));
+  const working = ref(false);
+  let stopRequested = false;
+
+  const preview = computed(() => {
+    if (!grid.value || !header.value || !workspace.value) return null;
+    return previewLedger(grid.value, header.value, workspace.value, {
+      mapping: mapping.value,
+      vocabulary: vocabulary.value,
+      today: ledgerToday(new Date()),
+      importId: importId.value,
+      ...(unitOverride.value ? { unit: unitOverride.value } : {}),
+    });
+  });
+  const commands = computed(() => (preview.value ? importCommands(preview.value) : []));
+
+  function requireBackend(): Backend {
+    const backend = session.backend;
+    if (!backend) throw new Error('no backend');
+    return backend;
+  }
+
+  async function loadWorkspace(): Promise<void> {
+    const backend = requireBackend();
+    const [projects, lines, banks] = await Promise.all([
+      readOnce<Project>(backend, 'projects'),
+      readOnce<LoanLine>(backend, 'loanLines'),
+      readOnce<Bank>(backend, 'banks'),
+    ]);
+    workspace.value = { projects, lines, banks: banks.map((doc) => doc.data) };
+  }
+
+  function reset(): void {
+    phase.value = 'idle';
+    fileName.value = '';
+    readProgress.value = 0;
+    fileError.value = null;
+    grid.value = null;
+    header.value = null;
+    mapping.value = {};
+    mappingFromSaved.value = false;
+    unitOverride.value = null;
+    applied.value = [];
+    applyProgress.value = { done: 0, total: 0 };
+    importId.value = newImportId();
+  }
+
+  async function readFile(file: File): Promise<void> {
+    reset();
+    fileName.value = file.name;
+    phase.value = 'reading';
+    try {
+      const bytes = await readFileBytes(file, (fraction) => {
+        readProgress.value = Math.round(fraction * 50);
+      });
+      phase.value = 'parsing';
+      readProgress.value = 60;
+      await nextFrame();
+      const [grids] = await Promise.all([readLedgerFile(file.name, bytes), loadWorkspace()]);
+      readProgress.value = 90;
+      await nextFrame();
+      const picked = pickLedgerGrid(grids);
+      if (!picked) throw Object.assign(new Error('no ledger'), { messageKey: 'ledger.file.noLedger', params: { fileName: file.name } });
+      grid.value = picked.grid;
+      header.value = picked.header;
+      const saved = loadJson<Record<string, ColumnMapping>>(MAPPINGS_KEY, {})[picked.header.signature];
+      mapping.value = saved ?? detectedMapping(picked.header);
+      mappingFromSaved.value = saved !== undefined;
+      readProgress.value = 100;
+      phase.value = 'ready';
+    } catch (error) {
+      const shape = asDomainErrorShape(error) ?? (error as { messageKey?: string; params?: Record<string, unknown> });
+      fileError.value = { messageKey: shape?.messageKey ?? 'ledger.file.unreadable', params: shape?.params ?? { fileName: file.name } };
+      phase.value = 'idle';
+    }
+  }
+
+  function setMapping(columnIndex: number, field: LedgerField | null): void {
+    mapping.value = { ...mapping.value, [columnIndex]: field };
+  }
+
+  function setUnit(unit: LedgerUnit): void {
+    unitOverride.value = unit;
+  }
+
+  function setVocabulary(next: LedgerVocabulary): void {
+    vocabulary.value = next;
+    saveJson(VOCABULARY_KEY, next);
+  }
+
+  function resetVocabulary(): void {
+    setVocabulary(DEFAULT_VOCABULARY);
+  }
+
+  async function apply(): Promise<void> {
+    const toApply = commands.value;
+    if (toApply.length === 0 || !header.value) return;
+    const backend = requireBackend();
+    const mappings = loadJson<Record<string, ColumnMapping>>(MAPPINGS_KEY, {});
+    saveJson(MAPPINGS_KEY, { ...mappings, [header.value.signature]: mapping.value });
+    phase.value = 'applying';
+    stopRequested = false;
+    applyProgress.value = { done: 0, total: toApply.length };
+    const names = new Map((preview.value?.projects ?? []).map((p) => [p.rowNumbers.join(','), p.name]));
+    const results = await applyLedgerImport(toApply, (command) => backend.execute(command), {
+      onProgress: (done, total) => {
+        applyProgress.value = { done, total };
+      },
+      shouldStop: () => stopRequested,
+    });
+    applied.value = results.map((result) => ({ ...result, name: result.name || (names.get(result.rowNumbers.join(',')) ?? '') }));
+    const ok = results.filter((r) => r.error === null).length;
+    if (ok > 0) {
+      lastImport.value = { importId: importId.value, fileName: fileName.value, at: new Date().toISOString(), projects: ok };
+      saveJson(LAST_IMPORT_KEY, lastImport.value);
+    }
+    await loadWorkspace();
+    phase.value = 'applied';
+  }
+
+  function stop(): void {
+    stopRequested = true;
+  }
+
+  /** Takes the last import back as a whole; rejects with the core's reason when it cannot. */
+  async function undo(): Promise<LastImport> {
+    const last = lastImport.value;
+    if (!last) throw new Error('nothing to undo');
+    phase.value = 'undoing';
+    try {
+      await requireBackend().execute({ name: 'ledger.undoImport', payload: { importId: last.importId } });
+      lastImport.value = null;
+      saveJson(LAST_IMPORT_KEY, null);
+      if (grid.value) {
+        await loadWorkspace();
+        importId.value = newImportId();
+        applied.value = [];
+      }
+      return last;
+    } finally {
+      phase.value = grid.value ? 'ready' : 'idle';
+    }
+  }
+
+  /** Downloads the workspace in the ledger layout (exceljs loads on this first use). */
+  async function exportWorkbook(): Promise<string> {
+    working.value = true;
+    try {
+      await loadWorkspace();
+      const ws = workspace.value!;
+      const month = monthOf(new Date());
+      const workbook = await buildLedgerWorkbook({ projects: ws.projects.map((d) => d.data), lines: ws.lines.map((d) => d.data), banks: ws.banks, month });
+      const name = ledgerFileName(month);
+      saveBytes(await workbookToBuffer(workbook), name);
+      return name;
+    } finally {
+      working.value = false;
+    }
+  }
+
+  return {
+    phase,
+    fileName,
+    readProgress,
+    fileError,
+    grid,
+    header,
+    mapping,
+    mappingFromSaved,
+    unitOverride,
+    vocabulary,
+    preview,
+    commands,
+    applyProgress,
+    applied,
+    lastImport,
+    working,
+    readFile,
+    setMapping,
+    setUnit,
+    setVocabulary,
+    resetVocabulary,
+    apply,
+    stop,
+    undo,
+    reset,
+    exportWorkbook,
+  };
+});
