@@ -26,7 +26,7 @@ export interface EmulatorStackOptions {
   webChannel?: Omit<WebChannelBridgeOptions, 'firestoreHost' | 'port'>;
   /**
    * Use the official Firestore emulator of firebase-tools instead of the protocol server (needs
-   * Java 21 and a download on first use; browsers can only reach this one, see README).
+   * Java 21 and a download on first use; it enforces firestore.rules, which the protocol server does not).
    */
   officialFirestore?: boolean;
   /** Every line the emulators print (default: dropped). */
