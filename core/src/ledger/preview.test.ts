@@ -285,3 +285,15 @@ describe('applying and undoing an import', () => {
     }
   });
 });
+
+describe('what a liaison reads of an import', () => {
+  it('keeps the import record, with its figures and undo data, out of a liaison history', async () => {
+    const { applyReadPolicy } = await import('../readPolicy');
+    const store = await storeWithBanks();
+    await apply(store, await previewOf(store, await gridOf()));
+    const liaison: Actor = { uid: 'l', name: '陈', role: 'liaison', bankId: 'icbc' };
+    const records = await store.query<{ command: string; lineId: string | null }>('activity');
+    expect(records.length).toBe(4);
+    for (const record of records) expect(applyReadPolicy(liaison, 'activity', record)).toBeNull();
+  });
+});

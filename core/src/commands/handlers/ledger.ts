@@ -234,7 +234,9 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
     actor: { uid: ctx.actor.uid, name: ctx.actor.name, role: ctx.actor.role },
     command: 'ledger.importProject',
     projectId: id,
-    lineId: null,
+    // The record carries loan-line figures (and, for the undo, the project and its lines as they
+    // were): naming a line keeps it out of a liaison's history, as every line record is (readPolicy.ts).
+    lineId: changedLines[0]?.line.id ?? lineDocs[0]?.id ?? null,
     before: existing ? change.before : null,
     after: {
       importedFrom: input.fileName,
