@@ -21,7 +21,7 @@ import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from 'firebase/functions';
 import { DomainError, ROLES } from '@clearway/core';
 import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, Role, StoredDoc } from '@clearway/core';
-import type { Backend, SignedOutReason, Unsubscribe } from '../types';
+import type { Backend, NewMemberInput, NewMemberResult, SignedOutReason, Unsubscribe } from '../types';
 import type { FirebaseWebConfig } from './config';
 import { fromCallableError, fromSignInError } from './errors';
 import { watchDocAs, watchQueryAs } from './policyReads';
@@ -71,6 +71,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
     connectFunctionsEmulator(functions, host, functionsPort);
   }
   const callCommand = httpsCallable<CommandEnvelope, CommandResult>(functions, 'command');
+  const callInvite = httpsCallable<Omit<NewMemberInput, 'password'>, { uid: string; passwordSetupLink: string | null }>(functions, 'memberInvite');
 
   let actor: Actor | null = null;
   let endedReason: SignedOutReason | null = null;
@@ -161,6 +162,18 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       actorListeners.add(onNext);
       onNext(actor);
       return () => actorListeners.delete(onNext);
+    },
+
+    // Admins invite by email: the `memberInvite` callable makes the Auth user, the membership and the claims.
+    admin: {
+      async createMember({ email, name, role, bankId }: NewMemberInput): Promise<NewMemberResult> {
+        try {
+          const { uid, passwordSetupLink } = (await callInvite({ email, name, role, bankId })).data;
+          return { uid, passwordSetupLink };
+        } catch (error) {
+          throw fromCallableError(error);
+        }
+      },
     },
 
     auth: {
