@@ -241,7 +241,9 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         store.applyRemoteChanges(message.changes);
         head = { seq: message.seq, epoch: message.epoch };
       } else {
-        await catchUp();
+        // Under the lock: a full reload may rewrite old rows or quarantine some, which must not
+        // race another tab's commit.
+        await lock.run(catchUp);
       }
     }).catch((error: unknown) => console.error('[clearway] could not read changes of another tab', error));
   }

@@ -136,47 +136,52 @@ export class LocalPersistence {
 
   /**
    * Every readable document, migrated to the current shape. Rows of an older schema are rewritten
-   * in the current one; unreadable rows move to quarantine; both in one transaction with the read.
+   * in the current one and unreadable rows move to quarantine, in a second transaction that only
+   * runs when there is something to do (the read itself is two bulk reads: a cursor over 5,000
+   * projects would cost seconds at every start).
    */
   async loadAll(now: Date = new Date()): Promise<LoadedWorkspace> {
-    const tx = this.db.transaction(['docs', 'meta', 'quarantine'], 'readwrite');
-    const docs = tx.objectStore('docs');
+    const read = this.db.transaction(['docs', 'meta'], 'readonly');
+    const [keys, rows, headRow] = await Promise.all([
+      read.objectStore('docs').getAllKeys(),
+      read.objectStore('docs').getAll(),
+      read.objectStore('meta').get(HEAD_KEY),
+    ]);
+    await read.done;
+    let head = isHead(headRow?.value) ? headRow.value : null;
+
     const snapshot = emptySnapshot();
     let count = 0;
-    let quarantinedNow = 0;
-    const headRow = await tx.objectStore('meta').get(HEAD_KEY);
-    let head = isHead(headRow?.value) ? headRow.value : null;
-    let cursor = await docs.openCursor();
-    const pending: Promise<unknown>[] = [];
-    while (cursor) {
-      const row = cursor.value as PersistedDoc;
-      const key = cursor.key;
-      if (!row?.deleted) {
-        const read = readRow(row);
-        if ('quarantined' in read) {
-          quarantinedNow++;
-          pending.push(
-            tx.objectStore('quarantine').put({ key, reason: read.quarantined, quarantinedAt: now.toISOString(), row }, key),
-          );
-          pending.push(cursor.delete());
-        } else {
-          snapshot[read.collection].push(read.doc);
-          count++;
-          if (row.schemaVersion !== SCHEMA_VERSION) {
-            pending.push(cursor.update(rowOf(read.collection, read.doc, row.seq ?? 0)));
-          }
-        }
+    const toQuarantine: QuarantinedRecord[] = [];
+    const toRewrite: [string, PersistedDoc][] = [];
+    rows.forEach((row, index) => {
+      if ((row as PersistedDoc | null)?.deleted) return;
+      const key = keys[index]!;
+      const result = readRow(row);
+      if ('quarantined' in result) {
+        toQuarantine.push({ key, reason: result.quarantined, quarantinedAt: now.toISOString(), row });
+        return;
       }
-      cursor = await cursor.continue();
-    }
+      snapshot[result.collection].push(result.doc);
+      count++;
+      if (row.schemaVersion !== SCHEMA_VERSION) toRewrite.push([key, rowOf(result.collection, result.doc, row.seq ?? 0)]);
+    });
     // A database of the release before heads: its rows are the workspace as of sequence 0.
-    if (!head && count + quarantinedNow > 0) {
-      head = { seq: 0, epoch: newEpoch() };
-      pending.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: head }));
+    const newHead = !head && rows.length > 0 ? { seq: 0, epoch: newEpoch() } : null;
+    if (toQuarantine.length > 0 || toRewrite.length > 0 || newHead) {
+      const write = this.db.transaction(['docs', 'meta', 'quarantine'], 'readwrite');
+      const writes: Promise<unknown>[] = [];
+      for (const record of toQuarantine) {
+        writes.push(write.objectStore('quarantine').put(record, record.key));
+        writes.push(write.objectStore('docs').delete(record.key));
+      }
+      for (const [key, row] of toRewrite) writes.push(write.objectStore('docs').put(row, key));
+      if (newHead) writes.push(write.objectStore('meta').put({ key: HEAD_KEY, value: newHead }));
+      await Promise.all(writes);
+      await write.done;
+      head = newHead ?? head;
     }
-    await Promise.all(pending);
-    await tx.done;
-    return { snapshot, count, head, quarantinedNow };
+    return { snapshot, count, head, quarantinedNow: toQuarantine.length };
   }
 
   /** The changes committed after `seq` (documents, migrated, and deletions) and the head now. */
