@@ -21,6 +21,7 @@ export default {
       loadMore: 'Show more ({n} left)',
       listLabel: '{stage}, {n} projects',
     },
+    ownBankNote: 'Amounts on the cards and column totals are your bank’s only; the city totals in the title are the closed month’s published figures.',
     card: {
       open: 'Open project: {name}',
       noLeadBank: 'No lead bank yet',

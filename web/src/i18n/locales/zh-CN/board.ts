@@ -21,6 +21,7 @@ export default {
       loadMore: '显示更多（还有 {n} 个）',
       listLabel: '{stage}，{n} 个项目',
     },
+    ownBankNote: '卡片和列合计中的金额仅含本行数据；标题中的全市合计为已关账月份的通报数。',
     card: {
       open: '打开项目：{name}',
       noLeadBank: '未定牵头行',
