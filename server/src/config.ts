@@ -14,6 +14,7 @@
  *   COOKIE_SECURE       true when the site is served over https (the proxy terminates TLS)
  *   LOG_LEVEL           pino level, default info
  *   CLEARWAY_SEED_DEMO  false: do not seed the sample workspace and demo accounts on first start
+ *   CLEARWAY_SAMPLE_PROJECTS  how many projects the first-start sample has (default core's 48)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ export interface ServerConfig {
   cookieSecure: boolean;
   logLevel: string;
   seedDemo: boolean;
+  /** Projects in the first-start sample; null: core's default. */
+  sampleProjects: number | null;
   /** The built SPA (web/dist); the server answers 503 on `/` when it is missing. */
   webDist: string;
   /** How long a session lives without use. */
@@ -67,6 +70,13 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+function parseCount(value: string | undefined, name: string): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0 || count > 20_000) throw new Error(`${name} must be a whole number up to 20000, got ${value}`);
+  return count;
+}
+
 /** The secret from the data folder, written there (owner-only) on first start. */
 export function loadOrCreateSecret(dataDir: string): string {
   const file = join(dataDir, SECRET_FILE);
@@ -94,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     cookieSecure: parseBoolean(env.COOKIE_SECURE, false),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     seedDemo: parseBoolean(env.CLEARWAY_SEED_DEMO, true),
+    sampleProjects: parseCount(env.CLEARWAY_SAMPLE_PROJECTS, 'CLEARWAY_SAMPLE_PROJECTS'),
     webDist: resolve(cwd, env.CLEARWAY_WEB_DIST?.trim() || join(REPO_ROOT, 'web', 'dist')),
     sessionTtlMs: 7 * 24 * 3600_000,
     loginMaxFailuresPerAccount: 5,
@@ -115,6 +126,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     cookieSecure: false,
     logLevel: 'silent',
     seedDemo: false,
+    sampleProjects: null,
     webDist: join(REPO_ROOT, 'web', 'dist'),
     sessionTtlMs: 3600_000,
     loginMaxFailuresPerAccount: 5,

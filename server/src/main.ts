@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     onError: (error) => logger.warn({ err: error }, 'database connection trouble'),
   });
   const { app, context } = await buildApp({ config, db, logger });
-  const first = await prepareFirstStart(db.store, context.accounts, { seedDemo: config.seedDemo, now: new Date() });
+  const first = await prepareFirstStart(db.store, context.accounts, { seedDemo: config.seedDemo, now: new Date(), sampleProjects: config.sampleProjects ?? undefined });
   await context.accounts.deleteExpiredSessions(new Date());
   const scheduler = startStallScanScheduler({ store: db.store, client: db.client, logger });
 
