@@ -285,8 +285,30 @@ export const useMeetingStore = defineStore('meeting', () => {
     return run('assignment.complete', { projectId, expectedVersion: projectVersion(projectId), assignmentId });
   }
 
-  function closeMonth(): Promise<CommandOutcome> {
-    return run('month.close', { month: selectedMonth.value });
+  /** Forgets a month's cached snapshot: closing again after a reopen freezes a new one. */
+  function forgetSnapshot(forMonth: IsoMonth): void {
+    if (!snapshots.value.has(forMonth)) return;
+    const next = new Map(snapshots.value);
+    next.delete(forMonth);
+    snapshots.value = next;
+  }
+
+  /** Closes the selected month; `early` is an admin's explicit close of the running month. */
+  async function closeMonth(early = false): Promise<CommandOutcome> {
+    const forMonth = selectedMonth.value;
+    const outcome = await run('month.close', early ? { month: forMonth, early: true } : { month: forMonth });
+    if (outcome.ok) forgetSnapshot(forMonth);
+    return outcome;
+  }
+
+  /** The latest closed month, the only one an admin may reopen. */
+  const latestClosedMonth = computed<IsoMonth | null>(() => closedMonths.value[0]?.month ?? null);
+
+  async function reopenMonth(reason: string): Promise<CommandOutcome> {
+    const forMonth = selectedMonth.value;
+    const outcome = await run('month.reopen', { month: forMonth, reason });
+    if (outcome.ok) forgetSnapshot(forMonth);
+    return outcome;
   }
 
   function setTargets(values: TargetValues): Promise<CommandOutcome> {
@@ -301,6 +323,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     monthDoc,
     monthDocs,
     closedMonths,
+    latestClosedMonth,
     isClosed,
     ownBankId,
     previousClosedMonth,
@@ -318,6 +341,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     addAssignment,
     completeAssignment,
     closeMonth,
+    reopenMonth,
     setTargets,
   };
 });

@@ -47,12 +47,25 @@ export default {
       closed: 'This month is closed and frozen.',
       history: 'View the board as it stood',
       next: 'Go to the {month} meeting →',
+      reopen: 'Reopen this month',
     },
     close: {
       title: 'Close {month}?',
-      message: 'Closing freezes a snapshot of all {projects} projects for {month}; no more decisions can be filed under it. This cannot be undone.',
+      message:
+        'Closing freezes a snapshot of all {projects} projects for {month}; no more decisions can be filed under it, and no approval, contract or disbursement dated in it or earlier can be entered. Only an administrator can reopen the latest closed month.',
+      earlyTitle: 'Close {month} early?',
+      earlyMessage:
+        '{month} has not ended. Closing it now freezes a snapshot of all {projects} projects, and no approval, contract or disbursement dated in the rest of the month can be entered until it is reopened. Close it early?',
       confirm: 'Close the month',
       done: '{month} is closed',
+    },
+    reopen: {
+      title: 'Reopen {month}?',
+      message: 'Reopening deletes the snapshot of {month} so its records can be completed; close it again afterwards. Give the reason (it goes into the history):',
+      placeholder: 'e.g. ICBC reported a late disbursement for this month',
+      reasonRequired: 'Give the reason for reopening',
+      confirm: 'Reopen',
+      done: '{month} is open again',
     },
     export: { done: 'Exported {file}' },
     totals: {

@@ -47,12 +47,25 @@ export default {
       closed: '本月已关账，数据已冻结。',
       history: '查看关账时的看板',
       next: '进入{month}调度会 →',
+      reopen: '重新打开本月',
     },
     close: {
       title: '关账 {month}？',
-      message: '关账将冻结 {month} 全部 {projects} 个项目的快照，之后不能再为该月记录交办事项。此操作不可撤销。',
+      message:
+        '关账将冻结 {month} 全部 {projects} 个项目的快照，之后不能再为该月记录交办事项，日期在该月及以前的批复、合同和投放也不能再录入。只有管理员可以重新打开最近关账的月份。',
+      earlyTitle: '提前关账 {month}？',
+      earlyMessage:
+        '{month} 尚未结束。提前关账将冻结全部 {projects} 个项目的快照，本月剩余日期的批复、合同和投放在重新打开前都不能录入。确定提前关账吗？',
       confirm: '确认关账',
       done: '{month} 已关账',
+    },
+    reopen: {
+      title: '重新打开 {month}？',
+      message: '重新打开后 {month} 的快照将被删除，可以补录该月的记录，之后需再次关账。请说明原因（将记入操作记录）：',
+      placeholder: '例如：工商银行补报本月投放',
+      reasonRequired: '请填写重新打开的原因',
+      confirm: '重新打开',
+      done: '{month} 已重新打开',
     },
     export: { done: '已导出 {file}' },
     totals: {
