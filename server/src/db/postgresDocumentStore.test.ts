@@ -5,6 +5,7 @@ import { approvedLine, createProject, ICBC_LIAISON, run, STAFF, WAN } from '../t
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgresCluster';
 import { expectQueriesMatchMemoryStore } from '../testing/queryParity';
 import { openDatabase, type Database } from './database';
+import { PostgresDocumentStore } from './postgresDocumentStore';
 import { buildDocumentQuery } from './querySql';
 
 let cluster: PostgresCluster;
@@ -169,6 +170,73 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       expect(seenThere.filter((change) => change.id === id).map((change) => change.doc?.version ?? null)).toEqual([1, 2, null]);
     } finally {
       await other.close();
+    }
+  });
+
+  it('concurrent transactions that count a query and insert into it serialize: no phantom, no duplicate count', async () => {
+    // Each one counts the project's lines and adds line number <count>: serializable means 0..n-1.
+    const projectId = database.store.newId('projects');
+    const otherProject = database.store.newId('projects');
+    const insertNext = (id: string) =>
+      database.store.runTransaction(async (tx) => {
+        const lines = await tx.query('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] });
+        tx.create('loanLines', id, { projectId, bankId: 'icbc', index: lines.length });
+      });
+    // And lines of another project move into this one meanwhile: an update entering the result.
+    const moveIn = async (id: string) => {
+      await database.store.runTransaction(async (tx) => tx.create('loanLines', id, { projectId: otherProject, bankId: 'icbc', index: -1 }));
+      await database.store.runTransaction(async (tx) => {
+        const lines = await tx.query('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] });
+        const doc = await tx.get<{ index: number }>('loanLines', id);
+        tx.update('loanLines', id, { projectId, bankId: 'icbc', index: lines.length }, doc!.version);
+      });
+    };
+    const ids = Array.from({ length: 24 }, () => database.store.newId('loanLines'));
+    const outcomes = await Promise.allSettled(ids.map((id, i) => (i % 4 === 3 ? moveIn(id) : insertNext(id))));
+    const applied = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
+    const lines = await database.store.query<{ index: number }>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] });
+    expect(lines).toHaveLength(applied);
+    expect(lines.map((line) => line.data.index).sort((a, b) => a - b)).toEqual(Array.from({ length: applied }, (_, i) => i));
+    expect(applied).toBeGreaterThan(1);
+    // The others lost the race more often than the bounded retries allow: refused as conflicts.
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect((outcome.reason as DomainError).messageKey).toBe('errors.conflict');
+    }
+  });
+
+  it('two commits validated side by side cannot both miss the other’s insert (predicate locks)', async () => {
+    // Each counts one project's lines and adds a line to the other project: serializable means at
+    // least one of the two saw the other's line. Commits pause after validating, waiting for the
+    // other one to get there too: without locks both would validate and write, each blind to the other.
+    let waiting: (() => void) | null = null;
+    const sideBySide = () =>
+      new Promise<void>((resolve) => {
+        if (waiting) {
+          waiting();
+          waiting = null;
+          resolve();
+          return;
+        }
+        const timer = setTimeout(() => {
+          waiting = null;
+          resolve();
+        }, 300);
+        waiting = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    const store = new PostgresDocumentStore(database.client, { afterValidation: sideBySide });
+    for (let round = 0; round < 4; round++) {
+      const [first, second] = [store.newId('projects'), store.newId('projects')];
+      const countAndCross = (counted: string, target: string) =>
+        store.runTransaction(async (tx) => {
+          const lines = await tx.query('loanLines', { where: [{ field: 'projectId', op: '==', value: counted }] });
+          tx.create('loanLines', store.newId('loanLines'), { projectId: target, bankId: 'icbc', saw: lines.length });
+        });
+      await Promise.all([countAndCross(first, second), countAndCross(second, first)]);
+      const seen = await store.query<{ saw: number }>('loanLines', { where: [{ field: 'projectId', op: 'in', value: [first, second] }] });
+      expect(seen.map((line) => line.data.saw).sort()).toEqual([0, 1]);
     }
   });
 

@@ -9,8 +9,11 @@
  * locks what the attempt touched, re-reads all of it, and writes only if none of it changed:
  *   - each document written: an exclusive advisory lock on (collection, id); each document only
  *     read, absent ones included: a shared one;
- *   - each collection written: a shared collection lock; each collection queried: an exclusive
- *     one, so no write to it lands between the query's re-run and the commit (no phantoms);
+ *   - each collection touched: a shared collection lock; each query re-run: an exclusive lock on
+ *     the value it filters by (`projectId == X`; writers lock the values their documents had and
+ *     have) or else on its whole collection, so no write that could change its result lands between
+ *     the re-run and the commit (no phantoms); a commit with very many documents of one
+ *     collection locks that collection exclusively instead;
  * taken in one statement in key order (no deadlock between commits), held to COMMIT. That is
  * two-phase locking over the commit window: validation and write are atomic, and the attempt is
  * equivalent to having run entirely at its commit. Commits touching different documents run at
@@ -100,6 +103,8 @@ export interface PostgresDocumentStoreOptions {
   onLocalCommit?: (txid: string) => void;
   /** Whether commits NOTIFY other processes (PostgreSQL; PGlite has no other process). */
   notify?: boolean;
+  /** Tests only: runs between a commit's validation and its writes, to hold commits side by side. */
+  afterValidation?: () => Promise<void>;
 }
 
 export class PostgresDocumentStore implements DocumentStore {
@@ -224,6 +229,7 @@ export class PostgresDocumentStore implements DocumentStore {
         }
         const stale = findStaleDocRead(tx, current) ?? (await findStaleQueryRead(sql, tx));
         if (stale) throw stale;
+        await this.options.afterValidation?.();
         const txid = await applyWrites(sql, tx.writes, this.options.notify ?? false);
         this.options.onLocalCommit?.(txid);
         return tx.writes.map((write): DocumentChange => {
@@ -302,19 +308,104 @@ function lockKey(text: string): string {
   return createHash('sha1').update(text).digest().readBigInt64BE(0).toString();
 }
 
+/**
+ * Fields the app's transactions query by equality (a project's lines, a stage's cards, a bank's
+ * name...): a commit that re-runs such a query locks the value it asked for, and a commit writing
+ * a document of the collection locks the values the document had and has, instead of the whole
+ * collection, so the board's moves and a bank's tranches do not take turns with each other.
+ */
+const PREDICATE_FIELDS: Partial<Record<CollectionName, readonly string[]>> = {
+  projects: ['stage'],
+  loanLines: ['projectId', 'bankId'],
+  activity: ['projectId', 'lineId'],
+  banks: ['name'],
+  months: ['status'],
+};
+
+function isScalar(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function predicateLock(collection: string, field: string, value: string | number | boolean | null): string {
+  return `predicate:${collection}:${field}=${JSON.stringify(value)}`;
+}
+
+/**
+ * The predicate locks a document's data falls under. Only scalars: an object never equals a
+ * scalar query value, and a query on a non-scalar value locks its whole collection.
+ */
+export function predicateLocksOf(collection: CollectionName, data: unknown): string[] {
+  const keys: string[] = [];
+  for (const field of PREDICATE_FIELDS[collection] ?? []) {
+    const value = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>)[field] : undefined;
+    if (isScalar(value)) keys.push(predicateLock(collection, field, value));
+  }
+  return keys;
+}
+
+/** The predicate locks that cover a query's result, or null when only the collection lock does. */
+function predicateLocksOfQuery(collection: CollectionName, spec: QuerySpec): string[] | null {
+  const fields = PREDICATE_FIELDS[collection] ?? [];
+  for (const filter of spec.where ?? []) {
+    if (!fields.includes(filter.field)) continue;
+    if (filter.op === '==' && isScalar(filter.value)) return [predicateLock(collection, filter.field, filter.value)];
+    if (filter.op === 'in' && Array.isArray(filter.value) && filter.value.every(isScalar)) {
+      return filter.value.map((value) => predicateLock(collection, filter.field, value));
+    }
+  }
+  return null;
+}
+
+/**
+ * Beyond this many documents of one collection, a commit locks the whole collection instead
+ * (an import, a large stall scan): PostgreSQL's lock table is shared and finite.
+ */
+const DOCUMENT_LOCKS_PER_COLLECTION = 200;
+
 async function takeCommitLocks(sql: SqlExecutor, tx: PostgresTransaction): Promise<void> {
+  // Every collection touched: a shared lock at least, so a commit holding a collection
+  // exclusively (a query re-run, or too many documents) excludes everyone touching it.
+  const collections = new Map<string, boolean>();
+  const documents = new Map<string, Map<string, boolean>>();
+  const touch = (collection: string, id: string, exclusive: boolean) => {
+    if (!collections.has(collection)) collections.set(collection, false);
+    const ids = documents.get(collection) ?? new Map<string, boolean>();
+    documents.set(collection, ids);
+    ids.set(id, exclusive || (ids.get(id) ?? false));
+  };
   // key -> exclusive; an exclusive need wins over a shared one (and over a hash collision).
   const locks = new Map<string, boolean>();
   const want = (text: string, exclusive: boolean) => {
     const key = lockKey(text);
     locks.set(key, exclusive || (locks.get(key) ?? false));
   };
-  for (const read of tx.queryReads) want(`collection:${read.collection}`, true);
+  for (const read of tx.reads.values()) touch(read.collection, read.id, false);
   for (const write of tx.writes) {
-    want(`collection:${write.collection}`, false);
-    want(`document:${keyOf(write.collection, write.id)}`, true);
+    touch(write.collection, write.id, true);
+    const before = tx.predicateLocksSeen(write.collection, write.id);
+    // A blind update or delete: what the document held is unknown, so lock its whole collection.
+    if (before === undefined && write.kind !== 'create' && PREDICATE_FIELDS[write.collection]) collections.set(write.collection, true);
+    for (const text of before ?? []) want(text, false);
+    if (write.kind !== 'delete') for (const text of predicateLocksOf(write.collection, JSON.parse(write.json))) want(text, false);
   }
-  for (const key of tx.reads.keys()) want(`document:${key}`, false);
+  for (const read of tx.queryReads) {
+    const predicates = predicateLocksOfQuery(read.collection, read.spec);
+    if (predicates) {
+      if (!collections.has(read.collection)) collections.set(read.collection, false);
+      for (const text of predicates) want(text, true);
+    } else {
+      collections.set(read.collection, true);
+    }
+  }
+
+  for (const [collection, ids] of documents) {
+    if (ids.size > DOCUMENT_LOCKS_PER_COLLECTION) {
+      collections.set(collection, true);
+      continue;
+    }
+    for (const [id, exclusive] of ids) want(`document:${keyOf(collection, id)}`, exclusive);
+  }
+  for (const [collection, exclusive] of collections) want(`collection:${collection}`, exclusive);
   const keys = [...locks.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   await sql.query(
     `SELECT CASE WHEN l.exclusive THEN pg_advisory_xact_lock(l.key) ELSE pg_advisory_xact_lock_shared(l.key) END
@@ -386,6 +477,8 @@ class PostgresTransaction implements TransactionContext {
   readonly queryReads: QueryRead[] = [];
   /** Version seen by every read (null when absent), to refuse a stale expectedVersion at once. */
   private readonly seenVersions = new Map<string, number | null>();
+  /** The predicate locks each document seen fell under (taken when read: the callback may mutate what it got). */
+  private readonly seenPredicates = new Map<string, string[]>();
   readonly writes: PendingWrite[] = [];
   private readonly writtenKeys = new Set<string>();
   private closed = false;
@@ -394,6 +487,10 @@ class PostgresTransaction implements TransactionContext {
 
   close(): void {
     this.closed = true;
+  }
+
+  predicateLocksSeen(collection: CollectionName, id: string): string[] | undefined {
+    return this.seenPredicates.get(keyOf(collection, id));
   }
 
   wasSeen(key: string): boolean {
@@ -414,6 +511,7 @@ class PostgresTransaction implements TransactionContext {
     if (!this.reads.has(key)) {
       this.reads.set(key, { collection, id, seq: row ? Number(row.seq) : null, version: row ? Number(row.version) : null });
       this.seenVersions.set(key, row ? Number(row.version) : null);
+      this.seenPredicates.set(key, row ? predicateLocksOf(collection, row.data) : []);
     }
     return row ? toStoredDoc<T>(row) : null;
   }
@@ -426,6 +524,7 @@ class PostgresTransaction implements TransactionContext {
     for (const row of rows) {
       const key = keyOf(collection, row.id);
       if (!this.seenVersions.has(key)) this.seenVersions.set(key, Number(row.version));
+      if (!this.seenPredicates.has(key)) this.seenPredicates.set(key, predicateLocksOf(collection, row.data));
     }
     return rows.map((row) => toStoredDoc<T>(row));
   }
