@@ -204,10 +204,11 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
     }
   });
 
-  it('two commits validated side by side cannot both miss the other’s insert (predicate locks)', async () => {
-    // Each counts one project's lines and adds a line to the other project: serializable means at
-    // least one of the two saw the other's line. Commits pause after validating, waiting for the
-    // other one to get there too: without locks both would validate and write, each blind to the other.
+  /**
+   * A store whose commits pause after validating until a second commit gets there too (or 300 ms
+   * pass): without its locks, two conflicting commits would both validate and both write.
+   */
+  function sideBySideStore(): PostgresDocumentStore {
     let waiting: (() => void) | null = null;
     const sideBySide = () =>
       new Promise<void>((resolve) => {
@@ -226,7 +227,13 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
           resolve();
         };
       });
-    const store = new PostgresDocumentStore(database.client, { afterValidation: sideBySide });
+    return new PostgresDocumentStore(database.client, { afterValidation: sideBySide });
+  }
+
+  it('two commits validated side by side cannot both miss the other’s insert (predicate locks)', async () => {
+    // Each counts one project's lines and adds a line to the other project: serializable means at
+    // least one of the two saw the other's line.
+    const store = sideBySideStore();
     for (let round = 0; round < 4; round++) {
       const [first, second] = [store.newId('projects'), store.newId('projects')];
       const countAndCross = (counted: string, target: string) =>
@@ -237,6 +244,27 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       await Promise.all([countAndCross(first, second), countAndCross(second, first)]);
       const seen = await store.query<{ saw: number }>('loanLines', { where: [{ field: 'projectId', op: 'in', value: [first, second] }] });
       expect(seen.map((line) => line.data.saw).sort()).toEqual([0, 1]);
+    }
+  });
+
+  it('two commits validated side by side cannot both act on what the other changes (read locks: no write skew)', async () => {
+    const store = sideBySideStore();
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = [store.newId('members'), store.newId('members')];
+      await store.runTransaction(async (tx) => {
+        tx.create('members', a, { onDuty: true });
+        tx.create('members', b, { onDuty: true });
+      });
+      const goOffDuty = (self: string, other: string) =>
+        store.runTransaction(async (tx) => {
+          const mine = await tx.get<{ onDuty: boolean }>('members', self);
+          const theirs = await tx.get<{ onDuty: boolean }>('members', other);
+          if (!theirs!.data.onDuty) return;
+          tx.update('members', self, { onDuty: false }, mine!.version);
+        });
+      await Promise.all([goOffDuty(a, b), goOffDuty(b, a)]);
+      const onDuty = [(await store.get<{ onDuty: boolean }>('members', a))!, (await store.get<{ onDuty: boolean }>('members', b))!];
+      expect(onDuty.filter((doc) => doc.data.onDuty)).toHaveLength(1);
     }
   });
 
