@@ -42,7 +42,11 @@ export async function latestClosedMonth(reader: DocumentReader): Promise<IsoMont
 
 /** Refuses a record dated in the closed period (see the rules above); `path` names the field. */
 export async function assertDateInOpenPeriod(tx: TransactionContext, date: IsoDate, path: string): Promise<void> {
-  const closed = await latestClosedMonth(tx);
+  assertOutsideClosedPeriod(await latestClosedMonth(tx), date, path);
+}
+
+/** The same check against a latest closed month read once (for a command that checks many dates). */
+export function assertOutsideClosedPeriod(closed: IsoMonth | null, date: IsoDate, path: string): void {
   if (closed !== null && monthOf(date) <= closed) {
     throw fieldRefusal('failed-precondition', path, 'errors.month.closedPeriod', { date, month: monthOf(date), closed });
   }

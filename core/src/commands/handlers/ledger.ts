@@ -10,12 +10,15 @@ import { emptyClearance, emptyPrerequisites, emptyStall } from '../../defaults';
 import { deriveProject } from '../../derive';
 import { DomainError } from '../../errors';
 import { lineDisbursed } from '../../lineDigest';
+import { assertOutsideClosedPeriod, latestClosedMonth } from '../../meeting/closeMonth';
 import { rankBetween } from '../../rank';
 import { checkStageGate } from '../../stages';
 import type { StoredDoc } from '../../store/documentStore';
 import type { Activity, Blocker, LoanLine, Project, StageId } from '../../types';
 import { assertBankExists, assertVersion, diffFields, fieldRefusal, lineStatusOf, readLinesOf, readProject, readStallRules } from './shared';
 import type { CommandHandler, HandlerContext } from './types';
+import { normalizeText } from '../schemas';
+import type { LedgerImportPayload } from '../../ledger/payload';
 
 /** An activity of `ledger.importProject`: the history record plus what the undo needs. */
 export interface LedgerImportActivity extends Activity {
@@ -60,9 +63,31 @@ async function lastRankIn(ctx: HandlerContext, stage: StageId): Promise<string |
   return last?.data.rank ?? null;
 }
 
+/** The texts of a payload as every other command stores them (invisible characters removed). */
+function normalizedInput(payload: LedgerImportPayload): LedgerImportPayload {
+  const fields = { ...payload.fields };
+  for (const key of ['name', 'district', 'sector', 'responsibleUnit', 'responsiblePerson'] as const) {
+    const value = fields[key];
+    if (value !== undefined) fields[key] = normalizeText(value);
+  }
+  if (fields.owner) fields.owner = { ...fields.owner, name: normalizeText(fields.owner.name) };
+  for (const key of ['name', 'district', 'sector'] as const) {
+    if (fields[key] === '') throw fieldRefusal('invalid-argument', `fields.${key}`, 'errors.field.invisibleOnly');
+  }
+  if (fields.owner?.name === '') throw fieldRefusal('invalid-argument', 'fields.owner.name', 'errors.field.invisibleOnly');
+  const blockers = payload.blockers.map((b, i) => {
+    const next = { ...b, description: normalizeText(b.description), party: normalizeText(b.party) };
+    if (!next.description || !next.party) throw fieldRefusal('invalid-argument', `blockers.${i}`, 'errors.field.invisibleOnly');
+    return next;
+  });
+  return { ...payload, fields, blockers };
+}
+
 export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async (ctx) => {
-  const input = ctx.payload;
+  const input = normalizedInput(ctx.payload);
   const today = todayIso(ctx.now);
+  // An import writes dated records like the line commands do: none in a closed month.
+  const closedThrough = await latestClosedMonth(ctx.tx);
 
   // ---- reads (all before any write) ----
   const rules = await readStallRules(ctx.tx);
@@ -162,6 +187,7 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
       if (firstTranche !== undefined && approvedDate > firstTranche) {
         throw fieldRefusal('invalid-argument', `${path}.approvedDate`, 'errors.line.approvalAfterTranche', { approvedDate, trancheDate: firstTranche });
       }
+      if (change.approved !== line.approved || approvedDate !== line.approvedDate) assertOutsideClosedPeriod(closedThrough, approvedDate, `${path}.approvedDate`);
       line.approved = change.approved;
       line.approvedDate = approvedDate;
     }
@@ -177,6 +203,7 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
       if (line.approvedDate !== null && date < line.approvedDate) {
         throw fieldRefusal('invalid-argument', `${path}.disbursedDate`, 'errors.line.trancheBeforeApproval', { date, approvedDate: line.approvedDate });
       }
+      assertOutsideClosedPeriod(closedThrough, date, `${path}.disbursedDate`);
       line.tranches = [...line.tranches, { id: ctx.newId('loanLines'), date, amount: change.disbursed - recorded, recordedAt: ctx.at, recordedBy: ctx.actor.uid }];
     }
     const disbursed = lineDisbursed(line);
@@ -264,6 +291,8 @@ export const ledgerUndoImport: CommandHandler<'ledger.undoImport'> = async (ctx)
   if (imports.length === 0) throw new DomainError('not-found', 'errors.ledger.importNotFound', { importId });
 
   // Nothing after the import may have touched its projects or lines: check every one before writing.
+  // Nor may the undo take back a record dated in a month closed since (its figures were reported).
+  const closedThrough = await latestClosedMonth(ctx.tx);
   const plans: { record: LedgerImportActivity; project: StoredDoc<Project>; lines: (StoredDoc<LoanLine> | null)[] }[] = [];
   for (const record of imports) {
     const project = await ctx.tx.get<Project>('projects', record.projectId!);
@@ -274,6 +303,11 @@ export const ledgerUndoImport: CommandHandler<'ledger.undoImport'> = async (ctx)
     for (const restore of record.restore.lines) {
       const line = await ctx.tx.get<LoanLine>('loanLines', restore.id);
       if (!line || line.version !== restore.version) throw new DomainError('failed-precondition', 'errors.ledger.undoTouched', { name: project.data.name });
+      const kept = new Set(restore.before?.tranches.map((t) => t.id) ?? []);
+      for (const tranche of line.data.tranches) if (!kept.has(tranche.id)) assertOutsideClosedPeriod(closedThrough, tranche.date, 'importId');
+      if (line.data.approvedDate !== null && line.data.approvedDate !== (restore.before?.approvedDate ?? null)) {
+        assertOutsideClosedPeriod(closedThrough, line.data.approvedDate, 'importId');
+      }
       lines.push(line);
     }
     plans.push({ record, project, lines });
