@@ -5,7 +5,7 @@
 // naming every missed budget.
 //
 //   npm run bench                      all suites
-//   npm run bench -- --only core,board one or more of: core, firestore, bundles, board
+//   npm run bench -- --only core,board one or more of: core, firestore, bundles, board, server, ledger
 //   npm run bench -- --skip-build      reuse .bench/web-dist and functions/lib as they are
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,9 +20,9 @@ const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'clearway', 'bench');
 // The bench builds the app into its own folder: the tests rebuild web/dist whenever they run,
 // and a build that empties web/dist under a running benchmark (or the reverse) breaks both.
 const WEB_DIST = join(OUT_DIR, 'web-dist');
-const SUITES = ['core', 'firestore', 'bundles', 'board'];
+const SUITES = ['core', 'firestore', 'bundles', 'board', 'server', 'ledger'];
 // Node packages the suites load at run time rather than bundle (native pieces, large SDKs).
-const EXTERNAL = ['firebase-admin', 'firebase-admin/*', 'firebase-functions', 'firebase-functions/*', '@firestore-emulator/server', 'playwright-core'];
+const EXTERNAL = ['firebase-admin', 'firebase-admin/*', 'firebase-functions', 'firebase-functions/*', '@firestore-emulator/server', 'playwright-core', 'pg', 'pg-native', 'ws'];
 
 function parseArgs(argv) {
   const options = { only: SUITES, skipBuild: false };
@@ -122,6 +122,8 @@ async function main() {
       run('npm', ['run', 'build', '-w', 'web', '--', '--manifest', '--sourcemap', 'hidden', '--outDir', WEB_DIST, '--emptyOutDir'], 'building the app into .bench/web-dist (with manifest)');
     }
     if (needsFunctions) run('npm', ['run', 'build', '-w', 'functions'], 'building functions/lib');
+    // The server suite runs the bundle `npm start` runs, as a process of its own.
+    if (options.only.includes('server')) run('node', ['scripts/build-server.mjs'], 'building the server bundle (server/dist)');
   }
   await bundleSuites(options.only);
 

@@ -12,10 +12,13 @@ import { BLOCKER_TAGS, BUILD_STATUSES, OFF_FLOW_FLAGS, OWNER_TYPES, PROJECT_SOUR
 
 /** The same limits as TEXT_LIMITS in commands/schemas.ts (a test holds them equal). */
 export const LEDGER_TEXT_LIMITS = { id: 128, name: 100, place: 40, person: 40, party: 100, description: 1000, fileName: 200 } as const;
-/** A ledger row names at most this many banks for one project; a payload carries at most this many rows. */
-export const LEDGER_MAX_LINES = 50;
-export const LEDGER_MAX_BLOCKERS = 50;
-export const LEDGER_MAX_ROWS = 500;
+/**
+ * Banks, problems and rows of one project in one command: a command payload holds at most 256
+ * fields (PAYLOAD_LIMITS in commands/schemas.ts), and these keep a project at its limits under it.
+ */
+export const LEDGER_MAX_LINES = 15;
+export const LEDGER_MAX_BLOCKERS = 15;
+export const LEDGER_MAX_ROWS = 30;
 
 const requiredOr = (messageKey: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'errors.field.required' : messageKey);
 

@@ -297,3 +297,15 @@ describe('what a liaison reads of an import', () => {
     for (const record of records) expect(applyReadPolicy(liaison, 'activity', record)).toBeNull();
   });
 });
+
+describe('text as commands store it', () => {
+  it('stores text as every command does: invisible characters removed', async () => {
+    const rows = QUIRKY_ROWS.map((row) => [...row]);
+    rows[5]![2] = '昭阳城投\u202e集团\u200b';
+    const store = await storeWithBanks();
+    const preview = await previewOf(store, await gridOf(rows));
+    expect(preview.projects[0]!.command!.fields.owner).toMatchObject({ name: '昭阳城投集团' });
+    await apply(store, preview);
+    expect((await projectsByName(store)).get('昭阳区城市更新项目')!.owner.name).toBe('昭阳城投集团');
+  });
+});

@@ -11,7 +11,8 @@ import { lineDisbursed } from '../lineDigest';
 import { checkStageGate } from '../stages';
 import type { StoredDoc } from '../store/documentStore';
 import type { Bank, BlockerTag, BuildStatus, IsoDate, IsoMonth, LoanLine, OffFlowFlag, OwnerType, Project, StageId, Yuan } from '../types';
-import { TEXT_LIMITS } from '../commands/schemas';
+import { normalizeText, parseCommandPayload, TEXT_LIMITS } from '../commands/schemas';
+import { DomainError } from '../errors';
 import { deepEqual } from '../store/query';
 import type { AmountField, ColumnMapping, LedgerField, LedgerHeader } from './columns';
 import { AMOUNT_FIELDS, columnsByField, detectedMapping, findHeader } from './columns';
@@ -19,6 +20,7 @@ import type { CellGrid, CellScalar } from './grid';
 import type { DataRow, SkipReason, SortedLedger } from './rows';
 import { sortLedgerRows } from './rows';
 import type { LedgerImportInput, LedgerImportLine } from './payload';
+import { LEDGER_MAX_BLOCKERS, LEDGER_MAX_LINES, LEDGER_MAX_ROWS } from './payload';
 import type { LedgerUnit } from './values';
 import { LEDGER_UNITS, cellDisplayText, cellText, compactText, parseAmount, parseLedgerDate, tidyText } from './values';
 import type { LedgerVocabulary, Resolver } from './vocabulary';
@@ -186,7 +188,9 @@ function parseRow(row: DataRow, units: Partial<Record<AmountField, LedgerUnit>>,
     const value = row.cells[field];
     if (value === undefined) continue;
     // 存在问题 keeps its line breaks: each line is one difficulty.
-    text[field] = field === 'problems' && typeof value === 'string' ? value.trim() : cellDisplayText(value ?? null);
+    // Text as every command stores it (invisible characters removed); 存在问题 keeps its line breaks.
+    const raw = typeof value === 'string' ? normalizeText(value) : cellDisplayText(value ?? null);
+    text[field] = field === 'problems' ? raw : tidyText(raw);
   }
   const amounts: ParsedRow['amounts'] = {};
   for (const field of AMOUNT_FIELDS) {
@@ -534,6 +538,9 @@ function previewProject(key: string, rows: readonly ParsedRow[], ctx: GroupConte
   if (current && stage !== null) changes.push({ field: 'stage', before: current.stage, after: stage });
   if (current && flag !== undefined) changes.push({ field: 'flag', before: current.flag, after: flag });
 
+  if (lineRows.length > LEDGER_MAX_LINES) issues.push(error('bank', 'ledger.issue.tooManyBanks', { count: lineRows.length, max: LEDGER_MAX_LINES }));
+  if (blockers.length > LEDGER_MAX_BLOCKERS) issues.push(error('problems', 'ledger.issue.tooManyProblems', { count: blockers.length, max: LEDGER_MAX_BLOCKERS }));
+  if (rowNumbers.length > LEDGER_MAX_ROWS) issues.push(error('name', 'ledger.issue.tooManyRows', { count: rowNumbers.length, max: LEDGER_MAX_ROWS }));
   const hasError = issues.some((issue) => issue.severity === 'error');
   const outcome: ProjectOutcome = hasError ? 'error' : !current ? 'create' : changes.length === 0 ? 'unchanged' : 'update';
   const projectFigures: ProjectFigures = {
@@ -558,12 +565,23 @@ function previewProject(key: string, rows: readonly ParsedRow[], ctx: GroupConte
       lines,
       blockers,
     };
+    // The command's own validation, so that the preview refuses what applying would refuse.
+    try {
+      parseCommandPayload('ledger.importProject', command);
+    } catch (refusal) {
+      if (!(refusal instanceof DomainError)) throw refusal;
+      const fieldErrors = refusal.fieldErrors.length > 0 ? refusal.fieldErrors : [{ path: '', messageKey: refusal.messageKey, params: refusal.params }];
+      for (const fieldError of fieldErrors) {
+        issues.push(error(fieldOfPath(fieldError.path), fieldError.messageKey, { ...(fieldError.params ?? {}), path: fieldError.path }));
+      }
+      command = null;
+    }
   }
   return {
     key,
     name,
     rowNumbers,
-    outcome,
+    outcome: command === null && (outcome === 'create' || outcome === 'update') ? 'error' : outcome,
     matchedBy: existing ? (match as { by: 'name' | 'creditCode' }).by : null,
     projectId: existing?.id ?? null,
     stage: stage ?? current?.stage ?? null,
@@ -572,6 +590,20 @@ function previewProject(key: string, rows: readonly ParsedRow[], ctx: GroupConte
     figures: projectFigures,
     command,
   };
+}
+
+/** The ledger field a payload path speaks of (fields.owner.name → ownerName), for the row's reason. */
+function fieldOfPath(path: string): LedgerField | null {
+  const [head, second, third] = path.split('.');
+  if (head === 'fields') {
+    if (second === 'owner') return third === 'creditCode' ? 'creditCode' : third === 'type' ? 'ownerType' : 'ownerName';
+    if (second === 'leadBankId') return 'bank';
+    return (second as LedgerField | undefined) ?? null;
+  }
+  if (head === 'lines') return third === 'approvedDate' ? 'approvedDate' : third === 'disbursed' || third === 'disbursedDate' ? 'disbursed' : third === 'approved' ? 'approved' : third === 'requested' ? 'requested' : 'bank';
+  if (head === 'blockers') return 'problems';
+  if (head === 'stage' || head === 'flag') return 'stage';
+  return null;
 }
 
 function unitsOf(header: LedgerHeader, mapping: ColumnMapping): Partial<Record<AmountField, LedgerUnit>> {

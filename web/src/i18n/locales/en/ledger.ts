@@ -126,6 +126,9 @@ export default {
       disbursedWithoutApproval: '{bank} has not approved, so no disbursement can be recorded',
       disbursedOverApproved: 'Disbursed to date {disbursed} is more than the approved {approved}',
       approvedBelowDisbursed: 'Approved {approved} is less than disbursed to date {disbursed}',
+      tooManyBanks: 'At most {max} banks per project can be imported; this one has {count}',
+      tooManyProblems: 'At most {max} problems per project can be imported at once; this one has {count}',
+      tooManyRows: 'A project can take at most {max} rows; this one takes {count}',
       trancheAssumed: 'A tranche of {amount} is recorded on {date}',
     },
     totals: {

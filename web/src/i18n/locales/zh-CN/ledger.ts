@@ -126,6 +126,9 @@ export default {
       disbursedWithoutApproval: '{bank} 尚未审批，不能记录投放',
       disbursedOverApproved: '累计投放 {disbursed} 超过审批金额 {approved}',
       approvedBelowDisbursed: '审批金额 {approved} 低于累计投放 {disbursed}',
+      tooManyBanks: '一个项目最多导入 {max} 家银行，本项目有 {count} 家',
+      tooManyProblems: '一个项目一次最多导入 {max} 条问题，本项目有 {count} 条',
+      tooManyRows: '一个项目最多占 {max} 行，本项目有 {count} 行',
       trancheAssumed: '新增一笔投放 {amount}，日期按 {date} 记录',
     },
     totals: {

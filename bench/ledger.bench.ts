@@ -1,0 +1,89 @@
+/**
+ * Ledger import figures: previewing a 2,000-project 台账 (reading the .xlsx with exceljs, finding
+ * the header, sorting every row and comparing each project with a 400-project workspace), what a
+ * person waits for between choosing the file and reading the preview; the same from CSV; and
+ * applying the previewed import on the in-memory store.
+ */
+import {
+  MemoryDocumentStore,
+  applyLedgerImport,
+  createSampleWorkspace,
+  executeCommand,
+  importCommands,
+  ledgerToday,
+  pickLedgerGrid,
+  previewLedger,
+  readLedgerFile,
+  readLedgerWorkspace,
+  seedStore,
+  type Actor,
+} from '@clearway/core';
+import { csvOf, fixtureBytes, largeLedgerRows, LEDGER_VOCABULARY } from '../core/src/ledger/testing';
+import { figure, median, progress, round, runSuite, under } from './lib/figures';
+
+const PROJECTS = 2_000;
+const RUNS = 5;
+const STAFF: Actor = { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null };
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+await runSuite('ledger', async () => {
+  const now = new Date();
+  const store = new MemoryDocumentStore();
+  await seedStore(store, createSampleWorkspace({ now, projects: 400 }));
+  const workspace = await readLedgerWorkspace(store);
+  const rows = largeLedgerRows(PROJECTS);
+  const xlsx = await fixtureBytes(rows, { mergeProjects: false });
+  const csv = new TextEncoder().encode(csvOf(rows));
+  const options = { today: ledgerToday(now), importId: 'bench', vocabulary: LEDGER_VOCABULARY };
+
+  const previewOf = async (fileName: string, bytes: Uint8Array) => {
+    const picked = pickLedgerGrid(await readLedgerFile(fileName, bytes));
+    if (!picked) throw new Error('no ledger found');
+    return previewLedger(picked.grid, picked.header, workspace, options);
+  };
+
+  progress(`ledger: previewing ${PROJECTS} projects (${rows.length} rows), ${RUNS} runs`);
+  await previewOf('bench.xlsx', xlsx); // warm-up: exceljs and the optimiser
+  const xlsxRuns: number[] = [];
+  let preview = await previewOf('bench.xlsx', xlsx);
+  for (let i = 0; i < RUNS; i++) {
+    const run = await timed(() => previewOf('bench.xlsx', xlsx));
+    xlsxRuns.push(run.ms);
+    preview = run.result;
+  }
+  const found = preview.projects.length;
+  if (found !== PROJECTS) throw new Error(`the preview found ${found} projects, not ${PROJECTS}`);
+  const csvRuns: number[] = [];
+  for (let i = 0; i < RUNS; i++) csvRuns.push((await timed(() => previewOf('bench.csv', csv))).ms);
+
+  progress('ledger: applying the import on the in-memory store');
+  const commands = importCommands(preview);
+  const apply = await timed(() => applyLedgerImport(commands, (command) => executeCommand(store, { actor: STAFF, now }, command)));
+  const refused = apply.result.filter((a) => a.error !== null).length;
+
+  const listed = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+  return [
+    figure(
+      'ledger.preview2000.xlsx.ms',
+      `ledger: preview of a ${PROJECTS}-project .xlsx 台账 (${rows.length} rows: read, header, rows, compare with 400 projects), median of ${RUNS}`,
+      round(median(xlsxRuns), 0),
+      'ms',
+      under(3_000),
+      `runs ${listed(xlsxRuns)} ms; ${preview.counts.create} new, ${preview.counts.error} in error, ${preview.counts.skipped} skipped`,
+    ),
+    figure('ledger.preview2000.csv.ms', `ledger: the same ledger as CSV, median of ${RUNS}`, round(median(csvRuns), 0), 'ms', under(3_000), `runs ${listed(csvRuns)} ms`),
+    figure(
+      'ledger.apply2000.perSecond',
+      `ledger: ledger.importProject on the in-memory store (${commands.length} projects)`,
+      Math.round((commands.length / apply.ms) * 1000),
+      'commands/s',
+      undefined,
+      `${refused} refused`,
+    ),
+  ];
+});
