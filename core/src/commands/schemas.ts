@@ -414,6 +414,7 @@ export const targetsSetSchema = z.strictObject({
   disbursed: yuan,
   projects: z
     .number({ error: requiredOr('errors.field.invalid') })
+    .refine((value) => !Object.is(value, -0), { error: 'errors.field.invalid', abort: true })
     .int({ error: 'errors.field.notInteger' })
     .min(0, { error: 'errors.field.tooSmall' })
     .max(100_000, { error: 'errors.field.tooLarge' }),
@@ -483,6 +484,24 @@ export const monthCloseSchema = z.strictObject({
 });
 
 export const monthReopenSchema = z.strictObject({ month: isoMonth, reason: requiredText(TEXT_LIMITS.reason) });
+
+/**
+ * The building blocks, for payloads validated outside COMMAND_SCHEMAS (e.g. the ledger import's),
+ * so every text is normalised, every id matches ID_PATTERN and every date and amount is in range
+ * the same way.
+ */
+export const SCHEMA_PARTS = {
+  id,
+  version,
+  text,
+  requiredText,
+  optionalText,
+  yuan,
+  positiveYuan,
+  isoDate,
+  isoMonth,
+  oneOf,
+} as const;
 
 export const COMMAND_SCHEMAS = {
   'project.create': projectCreateSchema,

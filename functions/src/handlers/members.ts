@@ -4,7 +4,7 @@
  * Auth user's custom claims {role, bankId} and disabled flag follow it after every change.
  */
 import type { Auth } from 'firebase-admin/auth';
-import { assertCanRun, DomainError, executeCommand, parseCommandPayload, ROLES } from '@clearway/core';
+import { assertCanRun, assertPayloadWithinLimits, DomainError, executeCommand, parseCommandPayload, ROLES } from '@clearway/core';
 import type { Actor, DocumentStore, Member, Role } from '@clearway/core';
 import type { MemberClaims } from './actor';
 
@@ -104,6 +104,7 @@ export async function inviteMember(
   log: (message: string, data: unknown) => void = () => undefined,
 ): Promise<InviteResult> {
   assertCanRun(actor, 'member.upsert');
+  assertPayloadWithinLimits(data);
   const input = parseInvite(data);
   // Validate the membership before touching Auth, so a bad invite creates no user.
   parseCommandPayload('member.upsert', { uid: 'invitee', expectedVersion: null, ...input, disabled: false });
