@@ -115,3 +115,34 @@ describe('the SPA', () => {
     expect((await fetch(`${server.baseUrl}/assets/missing.js`)).status).toBe(404);
   });
 });
+
+describe('import on a fresh server', () => {
+  it('replaces a workspace that holds only the importing admin, who stays signed in', async () => {
+    const { MemoryDocumentStore, createSampleWorkspace, seedStore, exportWorkspace } = await import('@clearway/core');
+    const { createMemberWithAccount } = await import('./adminRoutes');
+    const source = new MemoryDocumentStore();
+    await seedStore(source, createSampleWorkspace({ projects: 6 }));
+    const file = await exportWorkspace(source);
+
+    const fresh = await startTestServer({ seed: false });
+    try {
+      const setupActor = { uid: 'system-cli', name: '服务器命令行', role: 'admin' as const, bankId: null };
+      await createMemberWithAccount(fresh.context, setupActor, { email: 'chief@czj.gov.cn', name: '局长', role: 'admin', password: 'chief-password-1' });
+      const chief = new TestClient(fresh);
+      expect((await chief.signIn('chief@czj.gov.cn', 'chief-password-1')).status).toBe(200);
+
+      const imported = await chief.request<{ counts: Record<string, number> }>('POST', '/api/admin/import', file);
+      expect(imported.status).toBe(200);
+      expect(imported.body.counts.projects).toBe(6);
+      expect((await fresh.db.store.query('projects')).length).toBe(6);
+      expect((await fresh.db.store.get('members', 'u-staff'))).not.toBeNull();
+      expect((await chief.request('GET', '/api/session')).status).toBe(200);
+
+      const again = await chief.request('POST', '/api/admin/import', file);
+      expect(again.status).toBe(409);
+      expect((await fresh.db.store.query('projects')).length).toBe(6);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
