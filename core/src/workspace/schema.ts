@@ -100,7 +100,7 @@ const nullableText = z.string().nullable();
 const amount = z.number().finite();
 const objectWith = z.looseObject;
 
-const CURRENT_SHAPES: Record<CollectionName, (id: string) => z.ZodType> = {
+const CURRENT_SHAPES: Partial<Record<CollectionName, (id: string) => z.ZodType>> = {
   projects: () =>
     objectWith({
       name: text,
@@ -179,7 +179,9 @@ export function migrateStoredDoc(
   } catch (error) {
     return { quarantined: `migration failed: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const checked = CURRENT_SHAPES[collection](doc.id).safeParse(data);
+  // A collection without a listed shape (a new one) is checked only for being a document.
+  const shape = CURRENT_SHAPES[collection]?.(doc.id) ?? objectWith({});
+  const checked = shape.safeParse(data);
   if (!checked.success) return { quarantined: describeIssue(checked.error) };
   return { doc: { id: doc.id, version: doc.version, data } };
 }

@@ -10,6 +10,7 @@ import { SCHEMA_VERSION, exportWorkspace, importWorkspace, migrateStoredDoc, typ
 const NOW = new Date('2026-11-20T02:00:00.000Z');
 const at = () => NOW;
 const STAFF: Actor = { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null };
+const ADMIN: Actor = { uid: 'u-admin', name: '李建华', role: 'admin', bankId: null };
 
 async function sampleStore(): Promise<MemoryDocumentStore> {
   const store = new MemoryDocumentStore();
@@ -21,6 +22,8 @@ async function sampleStore(): Promise<MemoryDocumentStore> {
     name: 'project.setActionPlan',
     payload: { projectId: target.id, expectedVersion: target.version, actionPlan: '协调省分行' },
   });
+  // A closed month, so months and snapshots are in the file too.
+  await executeCommand(store, { actor: ADMIN, now: NOW }, { name: 'month.close', payload: { month: '2026-10' } });
   return store;
 }
 
@@ -38,7 +41,9 @@ describe('workspace file', () => {
     const source = await sampleStore();
     const file = await exportWorkspace(source, { now: at });
     expect(file.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(file.collections.activity.length).toBeGreaterThan(0);
+    for (const name of ['projects', 'loanLines', 'banks', 'members', 'activity', 'settings', 'months', 'snapshots'] as const) {
+      expect(file.collections[name].length, name).toBeGreaterThan(0);
+    }
 
     const target = new MemoryDocumentStore();
     const { counts } = await importWorkspace(target, JSON.parse(JSON.stringify(file)));
