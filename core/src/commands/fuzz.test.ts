@@ -13,8 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultStallRules } from '../defaults';
 import { isDomainError } from '../errors';
 import { digestLine, lineDisbursed } from '../lineDigest';
-import { readMonthSnapshot } from '../meeting/snapshotStorage';
-import type { MonthDoc } from '../meeting/snapshotStorage';
+import type { MonthDoc, SnapshotHeaderDoc } from '../meeting/snapshotStorage';
 import { dayOf } from '../dates';
 import { MAX_YUAN } from '../money';
 import { rankBetween } from '../rank';
@@ -28,7 +27,6 @@ import { COMMAND_NAMES } from './contract';
 import type { CommandName } from './contract';
 import { executeCommand } from './execute';
 import { lineStatusOf, PROJECT_DOCUMENT_BUDGET_BYTES, targetsDocId } from './handlers/shared';
-import { firestoreDocumentSize } from '../meeting/snapshotStorage';
 import { normalizeText } from './schemas';
 import { ADMIN, CEB_LIAISON, ICBC_LIAISON, NOW, PROJECT_INPUT, STAFF, VIEWER, WAN } from './testing';
 
@@ -246,7 +244,7 @@ function mutate(payload: Record<string, unknown>, d: Draw): unknown {
 const RANK_PROBE = (rank: string) => rankBetween(rank, null);
 
 /** Every invariant an accepted command must keep. Returns the first broken one, or null. */
-async function brokenInvariant(store: MemoryDocumentStore): Promise<string | null> {
+function brokenInvariant(store: MemoryDocumentStore): string | null {
   const projects = live<Project>(store, 'projects');
   const lines = live<LoanLine>(store, 'loanLines').map((d) => d.data);
   for (const line of lines) {
@@ -274,7 +272,8 @@ async function brokenInvariant(store: MemoryDocumentStore): Promise<string | nul
     for (const text of [data.name, data.owner.name, data.district, data.sector, data.actionPlan, ...data.blockers.map((b) => b.description)]) {
       if (normalizeText(text) !== text) return `project ${id} text not normalised: ${JSON.stringify(text)}`;
     }
-    if (firestoreDocumentSize('projects', id, data) > PROJECT_DOCUMENT_BUDGET_BYTES) return `project ${id} over budget`;
+    // A cheap upper bound of the stored size (3 bytes per UTF-16 unit); the exact measure is in inputLimits.test.ts.
+    if (JSON.stringify(data).length * 3 > PROJECT_DOCUMENT_BUDGET_BYTES) return `project ${id} over budget`;
   }
   // Ranks in a column sort strictly (ties only between different ids, which sort by id).
   for (const stage of STAGE_IDS) {
@@ -283,9 +282,11 @@ async function brokenInvariant(store: MemoryDocumentStore): Promise<string | nul
   }
   // The closed months: what the frozen snapshot says equals what the records dated in them add up to today.
   const closed = live<MonthDoc>(store, 'months').filter((d) => d.data.status === 'closed');
+  const snapshots = live<SnapshotHeaderDoc>(store, 'snapshots');
   for (const { data: month } of closed) {
-    const snapshot = await readMonthSnapshot(store, month.month);
-    if (!snapshot) return `month ${month.month} closed without a snapshot`;
+    // The seed's months are small: the whole snapshot sits in its header document.
+    const snapshot = snapshots.find((doc) => doc.id === month.month)?.data;
+    if (!snapshot || snapshot.parts !== 0) return `month ${month.month} closed without a one-document snapshot`;
     const asOfDay = dayOf(snapshot.asOf);
     const projectIds = new Set(projects.filter((p) => p.data.createdAt <= snapshot.asOf).map((p) => p.id));
     let disbursed = 0;
@@ -354,7 +355,7 @@ describe(`fuzz: ${RUNS_PER_COMMAND} payloads for every command (seed ${SEED})`, 
         try {
           await executeCommand(store, { actor, now: NOW }, { name, payload });
           tally.accepted++;
-          const broken = await brokenInvariant(store);
+          const broken = brokenInvariant(store);
           expect(broken, context).toBeNull();
         } catch (error) {
           if (!isDomainError(error)) throw new Error(`${context} threw ${String(error)}`, { cause: error });
@@ -366,10 +367,9 @@ describe(`fuzz: ${RUNS_PER_COMMAND} payloads for every command (seed ${SEED})`, 
       }
       outcomes[name] = tally;
     }
-    console.info(JSON.stringify(outcomes));
     // Every command was both accepted and refused at least once: the fuzz reaches past validation.
     const neverAccepted = Object.entries(outcomes).filter(([name, t]) => t.accepted === 0 && !name.startsWith('ledger.'));
     expect(neverAccepted).toEqual([]);
     expect(Object.values(outcomes).every((t) => t.refused > 0)).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });
