@@ -46,6 +46,23 @@ describe('team server backend: realtime', () => {
     expect(docs.map((d) => d?.version)).toEqual([3]);
   });
 
+  it('a watch the server refuses reaches its onError as a DomainError; other watches go on', async () => {
+    const server = fakeServer(liaison);
+    const backend = await start(server);
+    const errors: unknown[] = [];
+    const lines: string[][] = [];
+    backend.watchQuery('loanLines', {}, () => undefined, (error) => errors.push(error));
+    backend.watchQuery('projects', {}, (list) => lines.push(list.map((d) => d.id)));
+    server.socket().open();
+    const [refused, allowed] = server.socket().sent;
+    server.socket().receive({ type: 'error', id: refused!.id, error: { code: 'permission-denied', messageKey: 'auth.error.readDenied' } });
+    server.socket().receive({ type: 'snapshot', id: allowed!.id, docs: [doc('p1', 1)] });
+    server.socket().receive({ type: 'snapshot', id: 999, docs: [doc('stray', 1)] }); // an id nobody watches
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as DomainError).toJSON()).toMatchObject({ code: 'permission-denied', messageKey: 'auth.error.readDenied' });
+    expect(lines).toEqual([['p1']]);
+  });
+
   it('reconnects with backoff after a drop and re-sends every live watch, so the fresh snapshots miss nothing', async () => {
     vi.useFakeTimers();
     const server = fakeServer(staff);
