@@ -10,6 +10,11 @@ import { ApiError } from '../http/errors';
 import { SIGNED_OUT_CLOSE_CODE } from './hub';
 
 const MAX_MESSAGE_CHARS = 64 * 1024;
+/**
+ * A ping every 30 s keeps the socket open through proxies that close idle connections (nginx:
+ * 60 s by default), and a socket whose peer stopped answering is dropped at the next ping.
+ */
+const HEARTBEAT_MS = 30_000;
 
 export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/realtime', { websocket: true }, async (socket, request) => {
@@ -34,7 +39,18 @@ export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext):
       return;
     }
     const connection = ctx.hub.add(socket, signedIn.actor, signedIn.session.tokenHash);
-    socket.on('close', () => ctx.hub.remove(connection));
+    let answering = true;
+    socket.on('pong', () => (answering = true));
+    const heartbeat = setInterval(() => {
+      if (!answering) return socket.terminate();
+      answering = false;
+      socket.ping();
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    socket.on('close', () => {
+      clearInterval(heartbeat);
+      ctx.hub.remove(connection);
+    });
     socket.on('error', () => ctx.hub.remove(connection));
     deliver = (text) => connection.receive(text);
     for (const text of early.splice(0)) connection.receive(text);
