@@ -244,6 +244,22 @@ describe('stored data across versions', () => {
     expect((await tab.store.get<Project>('projects', doc.id))?.data.stage).toBe('diligence');
   });
 
+  it('does not hang when a tab of the release before keeps the database open: runs in memory and says so', async () => {
+    const dbName = `durability-${++dbCounter}`;
+    const oldTab = await openDB(dbName, 1, {
+      upgrade(database) {
+        database.createObjectStore('docs');
+      },
+    });
+    try {
+      const tab = await open({ dbName });
+      expect(tab.local.storageNotice()).toMatchObject({ inMemoryOnly: true, reason: expect.stringContaining('BlockedError') });
+      expect((await tab.store.query('projects')).length).toBeGreaterThan(0);
+    } finally {
+      oldTab.close();
+    }
+  });
+
   it('opens a v2 database with the real adapter', async () => {
     const persistence = await LocalPersistence.open(`durability-${++dbCounter}`);
     expect(await persistence.readHead()).toBeNull();

@@ -113,20 +113,40 @@ function readRow(row: unknown): { collection: CollectionName; doc: StoredDoc } |
 export class LocalPersistence {
   private constructor(private readonly db: IDBPDatabase<LocalSchema>) {}
 
-  static async open(name: string = DEFAULT_DB_NAME): Promise<LocalPersistence> {
-    const db = await openDB<LocalSchema>(name, DB_VERSION, {
-      upgrade(database, _oldVersion, _newVersion, tx) {
-        const docs = database.objectStoreNames.contains('docs') ? tx.objectStore('docs') : database.createObjectStore('docs');
-        if (!docs.indexNames.contains('bySeq')) docs.createIndex('bySeq', 'seq');
-        if (!database.objectStoreNames.contains('meta')) database.createObjectStore('meta', { keyPath: 'key' });
-        if (!database.objectStoreNames.contains('quarantine')) database.createObjectStore('quarantine');
-      },
-      // Another tab opened a newer release: let it upgrade; this tab reloads on its next read.
-      blocking() {
-        db.close();
-      },
+  /**
+   * Opens (and if needed upgrades) the database. A tab of an older release that holds it open
+   * blocks the upgrade until it closes: rather than hang on "loading", the open fails at once
+   * (the app then runs in memory and says so) and a late success is closed again.
+   */
+  static open(name: string = DEFAULT_DB_NAME): Promise<LocalPersistence> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const opening = openDB<LocalSchema>(name, DB_VERSION, {
+        upgrade(database, _oldVersion, _newVersion, tx) {
+          const docs = database.objectStoreNames.contains('docs') ? tx.objectStore('docs') : database.createObjectStore('docs');
+          if (!docs.indexNames.contains('bySeq')) docs.createIndex('bySeq', 'seq');
+          if (!database.objectStoreNames.contains('meta')) database.createObjectStore('meta', { keyPath: 'key' });
+          if (!database.objectStoreNames.contains('quarantine')) database.createObjectStore('quarantine');
+        },
+        blocked() {
+          settled = true;
+          reject(new DOMException('Another tab of an older version keeps the local database open: close it and reload.', 'BlockedError'));
+        },
+        // A tab of a newer release wants to upgrade: let it; this tab's next write then fails and says so.
+        blocking() {
+          void opening.then((db) => db.close());
+        },
+      });
+      opening.then(
+        (db) => {
+          if (settled) db.close();
+          else resolve(new LocalPersistence(db));
+        },
+        (error: unknown) => {
+          if (!settled) reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
-    return new LocalPersistence(db);
   }
 
   async readHead(): Promise<Head | null> {
