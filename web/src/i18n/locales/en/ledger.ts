@@ -88,6 +88,7 @@ export default {
     matchedBy: { name: 'Matched to a project by name', creditCode: 'Matched to a project by credit code' },
     change: '{field}: {before} → {after}',
     createStage: 'A new project, placed in “{stage}”',
+    sameProject: 'Same project as row {row} (another bank)',
     newLine: 'New loan line with {bank}',
     newBlocker: 'New problem: {text}',
     skip: {

@@ -88,6 +88,7 @@ export default {
     matchedBy: { name: '按项目名称匹配到已有项目', creditCode: '按统一社会信用代码匹配到已有项目' },
     change: '{field}：{before} → {after}',
     createStage: '新建项目，放在「{stage}」',
+    sameProject: '与第 {row} 行是同一项目（另一家银行）',
     newLine: '新增 {bank} 融资事项',
     newBlocker: '新增困难问题：{text}',
     skip: {
