@@ -117,4 +117,18 @@ describe('AdminPage', { timeout: 30_000 }, () => {
     await wrapper.find('[data-test="rules-form"]').trigger('submit');
     await vi.waitFor(async () => expect((await store.get('settings', 'stallRules'))?.data).toMatchObject({ bankSilenceDays: 21 }));
   });
+
+  it('says a saved member change whose sign-in rights follow later (a pending claims sync) as such, not as an error', async () => {
+    const store = await workspace();
+    const backend = memoryBackend(store, ADMIN);
+    // As the Firebase callable answers when the Auth claims could not be set yet.
+    const pending: Backend = { ...backend, execute: async (command) => ({ ...(await backend.execute(command)), notices: ['errors.member.claimsPending'] }) };
+    const { wrapper } = await mountPage(pending);
+    await vi.waitFor(() => expect(wrapper.find('[data-test="member-toggle-u-viewer"]').exists()).toBe(true));
+    await wrapper.find('[data-test="member-toggle-u-viewer"]').trigger('click');
+    await flushPromises();
+    click('.el-message-box__btns .el-button--primary');
+    await vi.waitFor(() => expect(document.body.textContent).toContain('已保存，登录权限稍后生效'));
+    expect((await store.get<Member>('members', VIEWER.uid))!.data.disabled).toBe(true);
+  });
 });
