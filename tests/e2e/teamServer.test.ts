@@ -4,7 +4,8 @@
  * own, later the admin. A move on staff's board reaches the others without a reload; the liaison's
  * tranche reaches staff's open drawer; the viewer has no write controls and a hand-made command is
  * refused; the admin disables the liaison, whose next request is refused and whose tab lands on the
- * sign-in page; after a server restart everything is still there.
+ * sign-in page; the admin creates a member who signs in with the temporary password and changes it;
+ * after a server restart everything is still there.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -162,6 +163,33 @@ describe('three people on the team server', { timeout: 180_000 }, () => {
     await signInField(liaison, 'sign-in-password').fill('clearway-demo');
     await liaison.locator('[data-test="sign-in-submit"]').click();
     await expect.poll(() => liaison.locator('[data-test="sign-in-error"]').innerText(), PATIENTLY).toContain('已被停用');
+  });
+
+  it('the admin creates a member whose temporary password signs in, and who then changes it', async () => {
+    const admin = page('admin');
+    await admin.locator('[data-test="member-add"]').click();
+    await signInField(admin, 'member-email').fill('sun.xiaomei@czj.example');
+    await signInField(admin, 'member-name').fill('孙小美');
+    await admin.locator('[data-test="member-submit"]').click();
+    const temporary = admin.locator('[data-test="temporary-password"]');
+    await temporary.waitFor({ state: 'visible' });
+    const password = (await temporary.innerText()).trim();
+    expect(password.length).toBeGreaterThanOrEqual(10);
+    await admin.locator('[data-test="created-close"]').click();
+
+    const newcomer = await newPage();
+    await signIn(newcomer, 'sun.xiaomei@czj.example', password);
+    expect(await newcomer.locator('[data-test="signed-in-as"]').innerText()).toBe('孙小美');
+    await newcomer.locator('[data-test="change-password"]').click();
+    await signInField(newcomer, 'password-current').fill(password);
+    await signInField(newcomer, 'password-new').fill('a-password-of-her-own');
+    await signInField(newcomer, 'password-confirm').fill('a-password-of-her-own');
+    await newcomer.locator('[data-test="password-submit"]').click();
+    await newcomer.locator('.el-message').filter({ hasText: '密码已修改' }).first().waitFor({ state: 'visible' });
+    await newcomer.locator('[data-test="sign-out"]').click();
+    await newcomer.waitForURL(/\/sign-in/);
+    await signIn(newcomer, 'sun.xiaomei@czj.example', 'a-password-of-her-own');
+    await newcomer.context().close();
   });
 
   it('after a server restart everything is still there, and open tabs reconnect by themselves', async () => {
