@@ -135,6 +135,28 @@ describe('one writer across tabs', () => {
   });
 });
 
+describe('without Web Locks', () => {
+  it('a commit that another tab got in before is a conflict, undone, and the tab catches up', async () => {
+    const dbName = `durability-${++dbCounter}`;
+    // Two tabs whose locks do not see each other (a browser without Web Locks).
+    const tabA = await open({ dbName, lock: { kind: 'in-page', run: (task) => task() } });
+    const tabB = await open({ dbName, lock: { kind: 'in-page', run: (task) => task() } });
+    const doc = await movable(tabA);
+    const results = await Promise.allSettled([
+      tabA.execute(move(doc, doc.version, 'diligence')),
+      tabB.execute(move(doc, doc.version, 'pipeline')),
+    ]);
+    const accepted = results.filter((result) => result.status === 'fulfilled');
+    expect(accepted.length).toBeLessThanOrEqual(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect((result.reason as DomainError).messageKey).toBe('errors.conflict');
+    }
+    const reloaded = await open({ dbName });
+    const stored = await reloaded.store.get<Project>('projects', doc.id);
+    expect(stored?.version).toBe(doc.version + accepted.length);
+  });
+});
+
 describe('a write IndexedDB refuses', () => {
   it('is reported, undone in memory and never acknowledged', async () => {
     const dbName = `durability-${++dbCounter}`;
@@ -258,6 +280,19 @@ describe('stored data across versions', () => {
     } finally {
       oldTab.close();
     }
+  });
+
+  it('runs in memory with a warning in a browser without IndexedDB at all, instead of a TypeError', async () => {
+    const indexedDb = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
+    Reflect.deleteProperty(globalThis, 'indexedDB');
+    restore.push(() => {
+      if (indexedDb) Object.defineProperty(globalThis, 'indexedDB', indexedDb);
+    });
+    expect(typeof indexedDB).toBe('undefined');
+    const tab = await open({ dbName: `durability-${++dbCounter}` });
+    expect(tab.local.storageNotice()).toMatchObject({ inMemoryOnly: true, reason: 'IndexedDB is not available' });
+    const doc = await movable(tab);
+    await tab.execute(move(doc, doc.version, 'diligence'));
   });
 
   it('opens a v2 database with the real adapter', async () => {

@@ -12,6 +12,7 @@
  */
 import {
   STALL_SCAN_ACTOR,
+  ConflictError,
   DomainError,
   MemoryDocumentStore,
   createSampleWorkspace,
@@ -37,6 +38,7 @@ import {
 } from './identity';
 import {
   DEFAULT_DB_NAME,
+  HeadMovedError,
   LocalPersistence,
   emptySnapshot,
   newEpoch,
@@ -212,6 +214,13 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           await persistence.commit(changes, expected, next);
         } catch (error) {
           await rollback(changes);
+          // Another tab got in first (a browser without Web Locks): a conflict, as a stale edit is.
+          if (error instanceof HeadMovedError) {
+            head = null;
+            await loadFromDisk();
+            const first = changes[0]!;
+            throw new ConflictError(first.collection, first.id);
+          }
           throw storageWriteFailed(error);
         }
         head = next;

@@ -110,6 +110,17 @@ function readRow(row: unknown): { collection: CollectionName; doc: StoredDoc } |
   return 'quarantined' in migrated ? migrated : { collection, doc: migrated.doc };
 }
 
+/** Another tab committed since this one caught up: only possible without Web Locks. */
+export class HeadMovedError extends Error {
+  constructor(
+    readonly current: Head | null,
+    readonly expected: Head | null,
+  ) {
+    super(`IndexedDB head moved to ${JSON.stringify(current)}, expected ${JSON.stringify(expected)}`);
+    this.name = 'HeadMovedError';
+  }
+}
+
 export class LocalPersistence {
   private constructor(private readonly db: IDBPDatabase<LocalSchema>) {}
 
@@ -237,7 +248,7 @@ export class LocalPersistence {
     if (current?.seq !== expected?.seq || current?.epoch !== expected?.epoch) {
       tx.abort();
       await tx.done.catch(() => undefined);
-      throw new Error(`IndexedDB head moved (${JSON.stringify(current)}), expected ${JSON.stringify(expected)}`);
+      throw new HeadMovedError(current, expected);
     }
     const docs = tx.objectStore('docs');
     const writes: Promise<unknown>[] = [];
