@@ -129,6 +129,8 @@ describe('Firebase mode in the browser', () => {
     await expect.poll(() => stageOfCard(liaison!, id!), PATIENTLY).toBe('pipeline');
     await expect.poll(() => stageOfCard(viewer!, id!), PATIENTLY).toBe('pipeline');
     expect((await app.admin.doc(`projects/${id}`).get()).get('stage')).toBe('pipeline');
+    // The browsers held streaming (CI=0) back channels; long polling has its test below.
+    expect(app.stack.webChannel!.stats().streaming).toBeGreaterThan(0);
   });
 
   it('the liaison records a tranche, and staff’s open drawer shows it', async () => {

@@ -1,14 +1,16 @@
 /**
  * The Firebase mode in Chromium: one emulator stack (Auth + Functions emulators, the Firestore
  * protocol server and the WebChannel bridge browsers talk to), seeded with the sample workspace;
- * the app built with the VITE_FIREBASE_* variables of that stack into web/dist-firebase (the
- * emulators' ports are known only once they run, so the build happens here, once per file); the
+ * the app built with the VITE_FIREBASE_* variables of that stack into a folder of its own under
+ * web/dist-firebase (the emulators' ports are known only once they run, so the build happens here,
+ * once per file, and runs at the same time on one machine do not share a build); the
  * build served on a free port; and one browser. Every page is a fresh context signed in as one
  * sample member. What the bridge sends each browser session over Listen is recorded, so a test can
  * check what reached a browser.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Firestore } from 'firebase-admin/firestore';
 import { SAMPLE_IDENTITIES, type CommandName, type Member, type Role } from '@clearway/core';
@@ -49,10 +51,10 @@ export function sampleMember(role: Role, bankId?: string): Member {
   return member;
 }
 
-function buildApp(stack: EmulatorStack): void {
+function buildApp(stack: EmulatorStack, outDir: string): void {
   const result = spawnSync(
     process.execPath,
-    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', 'dist-firebase', '--emptyOutDir', '--logLevel', 'warn'],
+    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', relative(join(REPO_ROOT, 'web'), outDir), '--emptyOutDir', '--logLevel', 'warn'],
     {
       cwd: join(REPO_ROOT, 'web'),
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -80,14 +82,18 @@ export async function startFirebaseApp(): Promise<FirebaseApp> {
   });
   let server: StaticServer | null = null;
   let browser: Browser | null = null;
+  mkdirSync(WEB_DIST_FIREBASE, { recursive: true });
+  const outDir = join(WEB_DIST_FIREBASE, `run-${process.pid}-${Date.now()}`);
+  const removeBuild = () => rmSync(outDir, { recursive: true, force: true });
   try {
     await seedEmulators(stack, { password: SAMPLE_PASSWORD });
-    buildApp(stack);
-    server = await serveStatic(WEB_DIST_FIREBASE);
+    buildApp(stack, outDir);
+    server = await serveStatic(outDir);
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   } catch (error) {
     await server?.close();
     await stack.stop();
+    removeBuild();
     throw error;
   }
   const url = server.url;
@@ -146,6 +152,7 @@ export async function startFirebaseApp(): Promise<FirebaseApp> {
       await server?.close();
       await admin.terminate().catch(() => undefined);
       await stack.stop();
+      removeBuild();
     },
   };
 }
