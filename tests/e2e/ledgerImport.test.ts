@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { ledgerFileName, monthOf } from '@clearway/core';
 import { fixtureBytes, QUIRKY_ROW_NUMBERS, QUIRKY_ROWS, type FixtureCell } from '../../core/src/ledger/testing';
 import { PATIENTLY, useBrowser } from './fixture';
 import { columnList, openBoard, RESULTS_DIR } from './harness';
@@ -105,6 +106,22 @@ describe('importing the bureau ledger', () => {
     await page.locator('[data-stage-column="pipeline"]').waitFor({ state: 'visible' });
     await expect.poll(() => page.locator('article[data-project-id]').count(), PATIENTLY).toBe(0);
   }, 180_000);
+
+  it('exports the workspace in the ledger layout, and importing that file changes nothing', async () => {
+    await openBoard(page);
+    await page.goto('/import');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="ledger-export"]').click()]);
+    expect(download.suggestedFilename()).toBe(ledgerFileName(monthOf(new Date())));
+    const dir = await mkdtemp(join(tmpdir(), 'clearway-ledger-'));
+    const file = join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    await page.locator('[data-test="ledger-upload"] input[type=file]').setInputFiles(file);
+    await page.locator('[data-test="ledger-preview"]').waitFor({ state: 'visible', timeout: 60_000 });
+    const counts = await page.locator('[data-test="ledger-counts"]').innerText();
+    expect(counts).toMatch(/^新建 0 · 更新 0 · 无变化 \d+ · 有错误 0 · 跳过 \d+$/);
+    expect(await page.locator('[data-test="ledger-totals-verdict"]').innerText()).toContain('一致');
+    expect(await page.locator('[data-test="ledger-apply-button"]').innerText()).toContain('没有需要导入的项目');
+  }, 120_000);
 
   it('refuses an old .xls with a message to save it as .xlsx', async () => {
     await openBoard(page);
