@@ -46,6 +46,8 @@ function documents(tag: string): Record<string, unknown>[] {
   docs.push({ tag });
   docs.push({ tag, nested: null, list: 'not a list' });
   docs.push({ tag, v: { k: 1, extra: undefined }, nested: [{ v: 1 }] });
+  // Field names are SQL literals in the generated query: quotes must stay data.
+  docs.push({ tag, "it's": 1, "x'); DROP TABLE documents; --": 'kept' });
   return docs;
 }
 
@@ -68,6 +70,9 @@ function specs(tag: string): QuerySpec[] {
     }
   }
   list.push({ where: [byTag], limit: 0 });
+  list.push({ where: [byTag, { field: "it's", op: '==', value: 1 }] });
+  list.push({ where: [byTag, { field: "x'); DROP TABLE documents; --", op: '>=', value: 'k' }], orderBy: [{ field: "it's" }] });
+  list.push({ where: [byTag], orderBy: [{ field: "x'); DROP TABLE documents; --", direction: 'desc' }] });
   return list;
 }
 
