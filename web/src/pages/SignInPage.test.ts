@@ -93,6 +93,15 @@ describe('SignInPage', () => {
     expect(router.currentRoute.value.fullPath).toBe('/meeting');
   });
 
+  it('says why the server ended the last session (e.g. the member was disabled)', async () => {
+    const backend = fakeFirebaseBackend(async () => undefined);
+    const ended: Backend = { ...backend, kind: 'server', auth: { ...backend.auth!, endedReason: () => 'auth.error.sessionEnded' } };
+    const { wrapper } = await mountPage(ended, 'en');
+    expect(wrapper.find('[data-test="sign-in-ended"]').text()).toContain('Your session has ended');
+    const fresh = await mountPage(backend);
+    expect(fresh.wrapper.find('[data-test="sign-in-ended"]').exists()).toBe(false);
+  });
+
   it('has every auth message in both languages', () => {
     const keys = (tree: unknown, prefix = ''): string[] =>
       Object.entries(tree as Record<string, unknown>).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`)));
