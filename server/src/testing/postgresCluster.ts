@@ -4,8 +4,8 @@
  * folder under the system temp folder, a free loopback port, and removal of it all on stop.
  * PostgreSQL refuses to run as root, so as root every binary runs as the `postgres` user.
  */
-import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,38 @@ async function freePort(): Promise<number> {
   });
 }
 
+const FOLDER_PREFIX = 'clearway-pg-';
+const OWNER_FILE = 'owner.pid';
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Stops and removes the clusters of test processes that died without stopping theirs (a crash,
+ * a killed run): each cluster folder names the process that started it.
+ */
+async function removeOrphanedClusters(binary: (name: string, args: string[]) => Promise<unknown>): Promise<void> {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(FOLDER_PREFIX)) continue;
+    const folder = join(tmpdir(), name);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(folder, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || processIsAlive(owner)) continue;
+    await binary('pg_ctl', ['-D', join(folder, 'data'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 export interface PostgresCluster {
   /** postgres://… of the cluster's `postgres` database. */
   readonly url: string;
@@ -62,13 +94,15 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: run `node scripts/ensure-postgres.mjs`');
   const asRoot = userInfo().uid === 0;
-  const folder = mkdtempSync(join(tmpdir(), 'clearway-pg-'));
+  const binary = (name: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, name), ...args]) : run(join(bin, name), args);
+  await removeOrphanedClusters(binary);
+  const folder = mkdtempSync(join(tmpdir(), FOLDER_PREFIX));
+  writeFileSync(join(folder, OWNER_FILE), String(process.pid));
   const dataDir = join(folder, 'data');
   const postgresUser = asRoot ? await run('id', ['-u', 'postgres']).then((r) => Number(r.stdout.trim())) : null;
   const postgresGroup = asRoot ? await run('id', ['-g', 'postgres']).then((r) => Number(r.stdout.trim())) : null;
   if (postgresUser !== null && postgresGroup !== null) chownSync(folder, postgresUser, postgresGroup);
-  const binary = (name: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, name), ...args]) : run(join(bin, name), args);
 
   const port = await freePort();
   try {
@@ -90,6 +124,13 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let databases = 0;
   let stopped = false;
+  // A test process that dies without its afterAll must not leave a server running.
+  const stopOnExit = () => {
+    const args = [join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'immediate', 'stop'];
+    spawnSync(asRoot ? 'runuser' : args[0]!, asRoot ? ['-u', 'postgres', '--', ...args] : args.slice(1), { stdio: 'ignore' });
+    rmSync(folder, { recursive: true, force: true });
+  };
+  process.once('exit', stopOnExit);
   return {
     url,
     port,
@@ -108,6 +149,7 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', stopOnExit);
       await binary('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       rmSync(folder, { recursive: true, force: true });
     },
