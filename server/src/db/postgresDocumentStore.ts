@@ -210,10 +210,10 @@ export class PostgresDocumentStore implements DocumentStore {
       await this.validateReadOnly(tx);
       return [];
     }
+    // PGlite runs one transaction at a time: nothing to lock against.
+    const documentLocks = this.client.kind === 'postgres' ? commitLocks(tx) : [];
     return this.client.transaction(
       async (sql) => {
-        // PGlite runs one transaction at a time: nothing to lock against.
-        if (this.client.kind === 'postgres') await takeCommitLocks(sql, tx);
         const current = await currentState(sql, tx.touchedKeys());
         for (const write of tx.writes) {
           const key = keyOf(write.collection, write.id);
@@ -238,6 +238,7 @@ export class PostgresDocumentStore implements DocumentStore {
           return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
         });
       },
+      { documentLocks },
     );
   }
 
@@ -265,7 +266,11 @@ function backoffMs(attempt: number): number {
 
 async function readDoc(sql: SqlExecutor, collection: CollectionName, id: string): Promise<DocRow | null> {
   assertCollection(collection);
-  const [row] = await sql.query<DocRow>('SELECT id, version, data, seq FROM documents WHERE collection = $1 AND id = $2', [collection, id]);
+  const [row] = await sql.query<DocRow>(
+    'SELECT id, version, data, seq FROM documents WHERE collection = $1 AND id = $2',
+    [collection, id],
+    'clearway_read_document',
+  );
   return row ?? null;
 }
 
@@ -280,6 +285,7 @@ async function currentState(
        FROM unnest($1::text[], $2::text[]) AS k(collection, id)
        JOIN documents d ON d.collection = k.collection AND d.id = k.id`,
     [keys.map((key) => key.collection), keys.map((key) => key.id)],
+    'clearway_current_state',
   );
   for (const row of rows) state.set(keyOf(row.collection, row.id), { version: Number(row.version), seq: Number(row.seq) });
   return state;
@@ -362,7 +368,8 @@ function predicateLocksOfQuery(collection: CollectionName, spec: QuerySpec): str
  */
 const DOCUMENT_LOCKS_PER_COLLECTION = 200;
 
-async function takeCommitLocks(sql: SqlExecutor, tx: PostgresTransaction): Promise<void> {
+/** The advisory locks a commit takes (key order: no two commits wait for each other in a cycle). */
+function commitLocks(tx: PostgresTransaction): { key: string; exclusive: boolean }[] {
   // Every collection touched: a shared lock at least, so a commit holding a collection
   // exclusively (a query re-run, or too many documents) excludes everyone touching it.
   const collections = new Map<string, boolean>();
@@ -406,12 +413,9 @@ async function takeCommitLocks(sql: SqlExecutor, tx: PostgresTransaction): Promi
     for (const [id, exclusive] of ids) want(`document:${keyOf(collection, id)}`, exclusive);
   }
   for (const [collection, exclusive] of collections) want(`collection:${collection}`, exclusive);
-  const keys = [...locks.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  await sql.query(
-    `SELECT CASE WHEN l.exclusive THEN pg_advisory_xact_lock(l.key) ELSE pg_advisory_xact_lock_shared(l.key) END
-       FROM (SELECT key, exclusive FROM unnest($1::bigint[], $2::boolean[]) AS u(key, exclusive) ORDER BY key) AS l`,
-    [keys, keys.map((key) => locks.get(key)!)],
-  );
+  return [...locks.keys()]
+    .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+    .map((key) => ({ key, exclusive: locks.get(key)! }));
 }
 
 /** Every write of a commit and its change rows in one statement; returns the commit's transaction id. */
@@ -463,6 +467,7 @@ async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boo
       column(deletes, (w) => w.id),
       column(deletes, (w) => w.expectedVersion),
     ],
+    notify ? 'clearway_apply_writes_notify' : 'clearway_apply_writes',
   );
   // Validated under the commit locks, so every write applies; anything else is a bug, and the
   // transaction rolls back rather than commit half of it.

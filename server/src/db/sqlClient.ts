@@ -13,7 +13,11 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 /** Runs parameterised SQL on whatever connection it stands for. */
 export interface SqlExecutor {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name`: a statement the server keeps prepared per connection (PostgreSQL; ignored by PGlite),
+   * for the store's fixed statements that run on every command.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Several statements in one string, no parameters (migrations). */
   exec(script: string): Promise<void>;
 }
@@ -26,6 +30,11 @@ export interface TransactionOptions {
    * (PostgreSQL only: PGlite's queue already runs one transaction at a time).
    */
   advisoryLock?: AdvisoryLockKey;
+  /**
+   * One-bigint advisory locks (decimal strings), taken in the order given right after BEGIN, in
+   * the same round trip (PostgreSQL only).
+   */
+  documentLocks?: readonly { key: string; exclusive: boolean }[];
 }
 
 /** The two-int form of a PostgreSQL advisory lock key: [namespace, lock]. */
@@ -55,6 +64,13 @@ function beginStatement(options: TransactionOptions, withLock: boolean): string 
     const [namespace, lock] = options.advisoryLock;
     begin += `; SELECT pg_advisory_xact_lock(${Math.trunc(namespace)}, ${Math.trunc(lock)})`;
   }
+  if (withLock && options.documentLocks?.length) {
+    for (const { key } of options.documentLocks) if (!/^-?\d{1,19}$/.test(key)) throw new Error(`Bad advisory lock key ${key}`);
+    // Separate statements run in order; one SELECT's target list has no promised order.
+    begin += options.documentLocks
+      .map(({ key, exclusive }) => `; SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}(${key}::bigint)`)
+      .join('');
+  }
   return begin;
 }
 
@@ -75,7 +91,7 @@ export class SerialQueue {
 class PgliteExecutor implements SqlExecutor {
   constructor(private readonly db: PGlite) {}
 
-  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  async query<T>(text: string, params: unknown[] = [], _name?: string): Promise<T[]> {
     const result = await this.db.query<T>(text, params);
     return result.rows;
   }
@@ -101,7 +117,7 @@ export class PgliteSqlClient implements SqlClient {
     return new PgliteSqlClient(db);
   }
 
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], _name?: string): Promise<T[]> {
     return this.queue.run(() => this.executor.query<T>(text, params));
   }
 
@@ -137,8 +153,8 @@ export class PgliteSqlClient implements SqlClient {
 class PgClientExecutor implements SqlExecutor {
   constructor(private readonly client: pg.ClientBase) {}
 
-  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.client.query(text, params);
+  async query<T>(text: string, params: unknown[] = [], name?: string): Promise<T[]> {
+    const result = await this.client.query(name ? { name, text, values: params } : { text, values: params });
     return result.rows as T[];
   }
 
@@ -168,8 +184,8 @@ export class PgSqlClient implements SqlClient {
     this.pool.on('error', (error) => options.onError?.(error));
   }
 
-  async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.pool.query(text, params);
+  async query<T = Record<string, unknown>>(text: string, params: unknown[] = [], name?: string): Promise<T[]> {
+    const result = await this.pool.query(name ? { name, text, values: params } : { text, values: params });
     return result.rows as T[];
   }
 
