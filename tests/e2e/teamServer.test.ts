@@ -193,9 +193,12 @@ describe('three people on the team server', { timeout: 180_000 }, () => {
   });
 
   it('after a server restart everything is still there, and open tabs reconnect by themselves', async () => {
-    await server.stop();
-    await server.start();
     const staff = page('staff');
+    await server.stop();
+    // The open tab says it lost the server, and stops saying so once it is back.
+    await staff.locator('[data-test="reconnecting"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await server.start();
+    await staff.locator('[data-test="reconnecting"]').waitFor({ state: 'hidden', timeout: AFTER_RESTART.timeout });
     // The open drawer reconnects (no reload) and still shows the tranche.
     await expect.poll(() => lineCard(staff).locator('table tr').count(), AFTER_RESTART).toBe(tranchesBefore + 1);
     // A change made after the restart reaches the tab that was open through it.

@@ -24,6 +24,8 @@ export interface LocalIdentity extends Actor {
 
 export type BackendKind = 'local' | 'firebase' | 'server';
 
+export type ConnectionState = 'online' | 'reconnecting';
+
 /** What the local backend found in the browser's storage at start, for the banner. */
 export interface LocalStorageNotice {
   /** Stored records that could not be read (corrupt, or from a newer release), kept aside. */
@@ -78,6 +80,12 @@ export interface Backend {
 
   /** The signed-in actor (null when signed out); fires on every change. */
   watchActor(onNext: (actor: Actor | null) => void): Unsubscribe;
+
+  /**
+   * Team server: whether the realtime connection is up ('online') or being re-established after a
+   * drop ('reconnecting': what is shown may be behind until the watches are answered again).
+   */
+  watchConnection?(onNext: (state: ConnectionState) => void): Unsubscribe;
 
   /** Local backend only: the identity switcher and the sample data. */
   local?: {

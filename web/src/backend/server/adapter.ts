@@ -21,6 +21,7 @@ export interface ServerBackendOptions {
 
 export interface ServerBackend extends Backend {
   readonly kind: 'server';
+  watchConnection: NonNullable<Backend['watchConnection']>;
   auth: Required<NonNullable<Backend['auth']>>;
   admin: Required<NonNullable<Backend['admin']>>;
   workspace: NonNullable<Backend['workspace']>;
@@ -137,6 +138,7 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
       onNext(actor);
       return () => actorListeners.delete(onNext);
     },
+    watchConnection: (onNext) => channel.watchState(onNext),
 
     auth: {
       async signIn(email: string, password: string): Promise<void> {

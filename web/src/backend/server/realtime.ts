@@ -8,6 +8,7 @@
  * (e.g. reconnecting-websocket) would still leave the watch bookkeeping, which is the bulk of it.
  */
 import type { CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
+import type { ConnectionState } from '../types';
 import { parseServerMessage, SIGNED_OUT_CLOSE_CODE, type ClientMessage, type ServerMessage, type WatchMessage } from './protocol';
 import { fromRealtimeError } from './errors';
 import { QueryResult } from './queryResult';
@@ -61,6 +62,8 @@ export class RealtimeChannel {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly backoff: BackoffOptions;
   private readonly random: () => number;
+  private state: ConnectionState = 'online';
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
 
   constructor(private readonly options: RealtimeChannelOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -69,6 +72,19 @@ export class RealtimeChannel {
 
   get connected(): boolean {
     return this.socket?.readyState === OPEN;
+  }
+
+  /** 'reconnecting' from a drop until the next socket opens; 'online' otherwise (also while stopped). */
+  watchState(onNext: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(onNext);
+    onNext(this.state);
+    return () => this.stateListeners.delete(onNext);
+  }
+
+  private setState(next: ConnectionState): void {
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.stateListeners) listener(next);
   }
 
   /** Opens the socket (signed in); watches registered before are sent once it is open. */
@@ -90,6 +106,7 @@ export class RealtimeChannel {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
       socket.close(1000, 'stopped');
     }
+    this.setState('online');
   }
 
   /** Reconnects at once if the channel is waiting to (the browser came back online). */
@@ -147,6 +164,7 @@ export class RealtimeChannel {
     socket.onopen = () => {
       this.attempt = 0;
       for (const watch of this.watches.values()) socket.send(JSON.stringify(watch.message));
+      this.setState('online');
     };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onerror = () => undefined; // a close event follows
@@ -154,6 +172,7 @@ export class RealtimeChannel {
       if (this.socket !== socket) return;
       this.socket = null;
       if (event.code === SIGNED_OUT_CLOSE_CODE) return this.signedOut();
+      this.setState('reconnecting');
       this.scheduleReconnect();
     };
   }

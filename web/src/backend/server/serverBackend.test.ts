@@ -68,6 +68,8 @@ describe('team server backend: realtime', () => {
     const server = fakeServer(staff);
     const backend = await start(server);
     const seen: string[][] = [];
+    const states: string[] = [];
+    backend.watchConnection((state) => states.push(state));
     const stop = backend.watchQuery('projects', {}, (list) => seen.push(list.map((d) => `${d.id}@${d.version}`)));
     const gone = backend.watchQuery('banks', {}, () => undefined);
     server.socket().open();
@@ -87,7 +89,9 @@ describe('team server backend: realtime', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(server.sockets).toHaveLength(3);
 
+    expect(states).toEqual(['online', 'reconnecting']);
     server.socket().open();
+    expect(states).toEqual(['online', 'reconnecting', 'online']);
     expect(server.socket().sent).toEqual([projects]); // the unwatched banks query is not re-sent
     // Meanwhile p1 moved and p2 was created: the fresh snapshot brings both.
     server.socket().receive({ type: 'snapshot', id: projects!.id, docs: [doc('p1', 2), doc('p2', 1)] });

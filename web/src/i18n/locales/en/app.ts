@@ -34,6 +34,7 @@ export default {
       cancel: 'Cancel',
       done: 'Sample data reset',
     },
+    connection: { reconnecting: 'Lost the connection to the server; reconnecting… (what you see may be out of date until then)' },
     loading: 'Loading data…',
     loadFailed: 'Could not load the data: {reason}',
     retry: 'Retry',

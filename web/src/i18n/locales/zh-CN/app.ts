@@ -35,6 +35,7 @@ export default {
       done: '示例数据已重置',
     },
     loading: '正在加载数据…',
+    connection: { reconnecting: '与服务器的连接已断开，正在重新连接…（重新连接前显示的可能不是最新数据）' },
     loadFailed: '数据加载失败：{reason}',
     retry: '重试',
     readOnly: '只读',
