@@ -324,6 +324,35 @@ describe('workspace backup in the demo', () => {
     expect(again.collections).toEqual(file.collections);
   });
 
+  it('an import that fails after some of its batches committed leaves the workspace empty, in memory and on disk', async () => {
+    const dbName = `durability-${++dbCounter}`;
+    const tab = await open({ dbName });
+    await tab.local.switchIdentity('u-admin');
+    const file = await tab.workspace.exportAll();
+    await tab.workspace.clearAll();
+    // Enough documents for three batches; the third one fails.
+    const broken = structuredClone(file);
+    const record = (id: string) => ({
+      id,
+      data: { id, at: NOW.toISOString(), actor: { uid: 'u-admin', name: '李建华', role: 'admin' }, command: 'project.create', projectId: null, lineId: null, before: null, after: null },
+    });
+    broken.collections.activity = [...broken.collections.activity, ...Array.from({ length: 900 }, (_, i) => record(`bulk-${i}`))];
+    const failing = tab.store.runTransaction.bind(tab.store);
+    let calls = 0;
+    tab.store.runTransaction = (async (fn: Parameters<typeof failing>[0]) => {
+      if (++calls === 3) throw new Error('disk on fire');
+      return failing(fn);
+    }) as typeof tab.store.runTransaction;
+    await expect(tab.workspace.importAll(broken)).rejects.toBeDefined();
+    tab.store.runTransaction = failing;
+    expect(calls).toBe(3);
+    expect(await tab.store.query('projects')).toEqual([]);
+    expect(await tab.store.query('activity')).toEqual([]);
+    close(tab);
+    const reloaded = await open({ dbName });
+    expect(await reloaded.store.query('projects')).toEqual([]);
+  });
+
   it('is for admins only', async () => {
     const tab = await open({ dbName: `durability-${++dbCounter}` });
     await tab.local.switchIdentity('u-staff');

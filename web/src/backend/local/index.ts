@@ -203,10 +203,16 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         let changes: DocumentChange[];
         try {
           result = await work();
-        } finally {
-          changes = captured;
+        } catch (error) {
+          // Work of several transactions (an import in batches) may fail after some committed:
+          // those never reached IndexedDB, so they are undone too.
+          const partial = captured ?? [];
           captured = null;
+          if (partial.length > 0) await rollback(partial);
+          throw error;
         }
+        changes = captured ?? [];
+        captured = null;
         if (changes.length === 0 || !persistence) return result;
         const expected = head;
         const next: Head = { seq: (expected?.seq ?? 0) + 1, epoch: expected?.epoch ?? newEpoch() };
@@ -217,7 +223,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           // Another tab got in first (a browser without Web Locks): a conflict, as a stale edit is.
           if (error instanceof HeadMovedError) {
             head = null;
-            await loadFromDisk();
+            await loadFromDisk().catch((reloadError: unknown) => console.error('[clearway] reload failed', reloadError));
             const first = changes[0]!;
             throw new ConflictError(first.collection, first.id);
           }
