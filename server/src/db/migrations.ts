@@ -12,8 +12,9 @@
  *   banks     name ==                                    (admin: bank names are unique)
  *   projects  stage == order rank; stall.nextCheckAt <= / stall.evaluatedAt < (the stall scan)
  *   loanLines projectId ==/in (+ bankId ==: a liaison's lines of a project); bankId == (我的银行)
- *   activity  projectId == (+ lineId == null) order at desc (a project's history)
+ *   activity  projectId == (+ lineId == null, or + bankId ==) order at desc (a project's history)
  *   months    status == closed (month close)
+ * and, appended later: projects name ==, activity importId == (ledger import), members uid ==.
  */
 import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
@@ -87,6 +88,18 @@ export const MIGRATIONS: Migration[] = [
       -- follows transaction ids and snapshots instead (changeFeed.ts). PostgreSQL 13 or later.
       ALTER TABLE document_changes ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
       CREATE INDEX document_changes_txid ON document_changes (txid);
+    `,
+  },
+  {
+    name: 'documents-ledger-and-policy-indexes',
+    sql: `
+      -- The ledger import (a project by name, an import's records) and the read policy (a member
+      -- reads their own member document; a liaison a project's records of the bank's own lines).
+      CREATE INDEX documents_projects_name ON documents ((data -> 'name')) WHERE collection = 'projects';
+      CREATE INDEX documents_activity_import ON documents ((data -> 'importId')) WHERE collection = 'activity';
+      CREATE INDEX documents_activity_project_bank ON documents ((data -> 'projectId'), (data -> 'bankId'))
+        WHERE collection = 'activity';
+      CREATE INDEX documents_members_uid ON documents ((data -> 'uid')) WHERE collection = 'members';
     `,
   },
 ];

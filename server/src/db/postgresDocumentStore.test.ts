@@ -51,7 +51,11 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       ['activity', { where: [{ field: 'projectId', op: '==', value: 'p1' }], orderBy: [{ field: 'at', direction: 'desc' }], limit: 50 }, 'documents_activity_project'],
       ['activity', { where: [{ field: 'projectId', op: '==', value: 'p1' }, { field: 'lineId', op: '==', value: null }], orderBy: [{ field: 'at', direction: 'desc' }], limit: 50 }, 'documents_activity_project'],
       ['banks', { where: [{ field: 'name', op: '==', value: '工商银行' }] }, 'documents_banks_name'],
-      ['months', { where: [{ field: 'status', op: '==', value: 'closed' }] }, 'documents_months_status'],
+      ['months', { where: [{ field: 'status', op: '==', value: 'closed' }], orderBy: [{ field: 'month', direction: 'desc' }] }, 'documents_months_status'],
+      ['projects', { where: [{ field: 'name', op: '==', value: '城南污水处理厂' }], limit: 1 }, 'documents_projects_name'],
+      ['activity', { where: [{ field: 'importId', op: '==', value: 'i1' }] }, 'documents_activity_import'],
+      ['activity', { where: [{ field: 'projectId', op: '==', value: 'p1' }, { field: 'bankId', op: '==', value: 'icbc' }], orderBy: [{ field: 'at', direction: 'desc' }], limit: 50 }, 'documents_activity_project'],
+      ['members', { where: [{ field: 'uid', op: '==', value: 'u1' }] }, 'documents_members_uid'],
     ];
     for (const [collection, spec, index] of cases) {
       const built = buildDocumentQuery(collection, spec);

@@ -321,11 +321,12 @@ function lockKey(text: string): string {
  * collection, so the board's moves and a bank's tranches do not take turns with each other.
  */
 const PREDICATE_FIELDS: Partial<Record<CollectionName, readonly string[]>> = {
-  projects: ['stage'],
+  projects: ['stage', 'name'],
   loanLines: ['projectId', 'bankId'],
-  activity: ['projectId', 'lineId'],
+  activity: ['projectId', 'lineId', 'importId'],
   banks: ['name'],
   months: ['status'],
+  members: ['uid'],
 };
 
 function isScalar(value: unknown): value is string | number | boolean | null {
