@@ -5,7 +5,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/lib/**', '**/coverage/**', '.bench/**', 'test-results/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/dist-*/**', '**/lib/**', '**/coverage/**', '.bench/**', 'test-results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
