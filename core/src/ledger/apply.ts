@@ -4,18 +4,20 @@
  * version, a gate) leaves the others written and says why.
  */
 import type { CommandEnvelope, CommandResult } from '../commands/contract';
+import { latestClosedMonth } from '../meeting/closeMonth';
 import type { DocumentReader } from '../store/documentStore';
 import type { Bank, LoanLine, Project } from '../types';
 import type { LedgerImportInput } from './payload';
 import type { LedgerWorkspace } from './preview';
 
 export async function readLedgerWorkspace(reader: DocumentReader): Promise<LedgerWorkspace> {
-  const [projects, lines, banks] = await Promise.all([
+  const [projects, lines, banks, closedThrough] = await Promise.all([
     reader.query<Project>('projects'),
     reader.query<LoanLine>('loanLines'),
     reader.query<Bank>('banks'),
+    latestClosedMonth(reader),
   ]);
-  return { projects, lines, banks: banks.map((doc) => doc.data) };
+  return { projects, lines, banks: banks.map((doc) => doc.data), closedThrough };
 }
 
 export interface AppliedProject {

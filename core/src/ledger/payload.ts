@@ -1,13 +1,12 @@
 /**
  * The payloads of the two ledger commands. `ledger.importProject` writes one project of a ledger
  * (created, or updated at the version the preview saw) with its loan lines and difficulties, all
- * or nothing; `ledger.undoImport` takes a whole import back. The building blocks repeat those of
- * commands/schemas.ts (which imports this file, so this one cannot import it back).
+ * or nothing; `ledger.undoImport` takes a whole import back. The building blocks are the command
+ * schemas' own (commands/schemaParts.ts): text normalised, ids, dates and amounts in range alike.
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '../creditCode';
-import { isIsoDate, isIsoMonth } from '../dates';
-import { MAX_YUAN } from '../money';
+import { id, isoDate, isoMonth, oneOf, requiredOr, requiredText, text, version, yuan } from '../commands/schemaParts';
 import { BLOCKER_TAGS, BUILD_STATUSES, OFF_FLOW_FLAGS, OWNER_TYPES, PROJECT_SOURCES, STAGE_IDS } from '../types';
 
 /** The same limits as TEXT_LIMITS in commands/schemas.ts (a test holds them equal). */
@@ -19,31 +18,6 @@ export const LEDGER_TEXT_LIMITS = { id: 128, name: 100, place: 40, person: 40, p
 export const LEDGER_MAX_LINES = 15;
 export const LEDGER_MAX_BLOCKERS = 15;
 export const LEDGER_MAX_ROWS = 30;
-
-const requiredOr = (messageKey: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'errors.field.required' : messageKey);
-
-const id = z
-  .string({ error: requiredOr('errors.field.invalid') })
-  .trim()
-  .min(1, { error: 'errors.field.required' })
-  .max(LEDGER_TEXT_LIMITS.id, { error: 'errors.field.tooLong' })
-  .refine((value) => !value.includes('/'), { error: 'errors.field.invalid' });
-
-const version = z.number({ error: requiredOr('errors.field.invalid') }).int({ error: 'errors.field.invalid' }).min(1, { error: 'errors.field.invalid' });
-
-const text = (max: number) => z.string({ error: requiredOr('errors.field.invalid') }).trim().max(max, { error: 'errors.field.tooLong' });
-const requiredText = (max: number) => text(max).min(1, { error: 'errors.field.required' });
-
-const yuan = z
-  .number({ error: requiredOr('errors.money.invalid') })
-  .min(0, { error: 'errors.money.negative' })
-  .max(MAX_YUAN, { error: 'errors.money.tooLarge' })
-  .refine(Number.isInteger, { error: 'errors.money.notInteger' });
-
-const isoDate = z.string({ error: requiredOr('errors.date.invalid') }).trim().refine(isIsoDate, { error: 'errors.date.invalid' });
-const isoMonth = z.string({ error: requiredOr('errors.month.invalid') }).trim().refine(isIsoMonth, { error: 'errors.month.invalid' });
-
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T, messageKey = 'errors.field.invalid') => z.enum(values, { error: requiredOr(messageKey) });
 
 const creditCode = z
   .string({ error: requiredOr('errors.creditCode.invalid') })

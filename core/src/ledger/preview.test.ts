@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { executeCommand } from '../commands/execute';
 import type { Actor, LoanLine, Project } from '../types';
 import { applyLedgerImport, readLedgerWorkspace } from './apply';
@@ -10,6 +10,9 @@ import { readCsvLedger, readLedgerFile } from './readFile';
 import type { FixtureCell } from './testing';
 import { csvOf, fixtureBytes, GB18030_CSV_HEX, hexBytes, LEDGER_VOCABULARY, QUIRKY_ROW_NUMBERS, QUIRKY_ROWS, storeWithBanks, ZHAOYANG_CODE } from './testing';
 import type { MemoryDocumentStore } from '../store/memoryDocumentStore';
+
+// Reading a workbook loads exceljs (cold, the first time) and parses zip and XML: bound each test generously.
+vi.setConfig({ testTimeout: 60_000 });
 
 const STAFF: Actor = { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null };
 const NOW = new Date('2026-11-05T02:00:00.000Z');
@@ -307,5 +310,27 @@ describe('text as commands store it', () => {
     expect(preview.projects[0]!.command!.fields.owner).toMatchObject({ name: '昭阳城投集团' });
     await apply(store, preview);
     expect((await projectsByName(store)).get('昭阳区城市更新项目')!.owner.name).toBe('昭阳城投集团');
+  });
+});
+
+describe('the preview and the closed period', () => {
+  it('refuses approvals dated in a closed month row by row, and dates catch-up tranches after it', async () => {
+    const { PROJECT_INPUT } = await import('../commands/testing');
+    const store = await storeWithBanks();
+    await executeCommand(store, { actor: STAFF, now: new Date('2026-05-02T02:00:00.000Z') }, { name: 'project.create', payload: { ...PROJECT_INPUT, leadBankId: null } });
+    await executeCommand(store, { actor: STAFF, now: NOW }, { name: 'month.close', payload: { month: '2026-05' } });
+    const preview = await previewOf(store, await gridOf());
+    const byName = new Map(preview.projects.map((p) => [p.name, p]));
+    expect(byName.get('昭阳区城市更新项目')!.issues).toContainEqual({
+      severity: 'error',
+      field: 'approvedDate',
+      messageKey: 'errors.month.closedPeriod',
+      params: { date: '2026-03-01', month: '2026-03', closed: '2026-05' },
+    });
+    expect(byName.get('昭阳区污水处理厂提标改造')!.outcome).toBe('error');
+    expect(byName.get('鲁甸县农村供水保障工程')!.outcome).toBe('create');
+    expect(byName.get('鲁甸县文旅康养项目')!.outcome).toBe('create');
+    const applied = await apply(store, preview);
+    expect(applied.map((a) => a.error)).toEqual([null, null]);
   });
 });

@@ -6,7 +6,7 @@
  * `ledger.importProject` command that writes it.
  */
 import { isValidCreditCode } from '../creditCode';
-import { dayOf } from '../dates';
+import { addMonths, dayOf } from '../dates';
 import { lineDisbursed } from '../lineDigest';
 import { checkStageGate } from '../stages';
 import type { StoredDoc } from '../store/documentStore';
@@ -30,6 +30,8 @@ export interface LedgerWorkspace {
   projects: readonly StoredDoc<Project>[];
   lines: readonly StoredDoc<LoanLine>[];
   banks: readonly Bank[];
+  /** The latest closed month (meeting/closeMonth.ts): the import records nothing dated in it or before. */
+  closedThrough?: IsoMonth | null;
 }
 
 export interface LedgerPreviewOptions {
@@ -305,6 +307,8 @@ interface GroupContext {
   bankNames: Map<string, string>;
   today: IsoDate;
   assumedDate: IsoDate;
+  /** The latest closed month: nothing dated in it or before can be recorded. */
+  closedThrough: IsoMonth | null;
   importId: string;
   fileName: string;
 }
@@ -458,6 +462,10 @@ function previewProject(key: string, rows: readonly ParsedRow[], ctx: GroupConte
         else issues.push(warning('approvedDate', 'ledger.issue.approvedDateMonth', { date: approvedDate }));
       }
       if (!was || was.approved !== approvedCell || was.approvedDate !== approvedDate) {
+        if (ctx.closedThrough !== null && approvedDate.slice(0, 7) <= ctx.closedThrough) {
+          // A closed month's figures were reported: an approval dated in it cannot be recorded now.
+          issues.push(error('approvedDate', 'errors.month.closedPeriod', { date: approvedDate, month: approvedDate.slice(0, 7), closed: ctx.closedThrough }));
+        }
         line.approved = approvedCell;
         line.approvedDate = approvedDate;
         if (was) changes.push({ field: `line.${bankName}.approved`, before: was.approved, after: approvedCell });
@@ -478,6 +486,9 @@ function previewProject(key: string, rows: readonly ParsedRow[], ctx: GroupConte
         const date = [ctx.assumedDate, floor, lastTranche].sort().pop()!;
         line.disbursed = disbursedCell;
         line.disbursedDate = date > ctx.today ? ctx.today : date;
+        if (ctx.closedThrough !== null && line.disbursedDate.slice(0, 7) <= ctx.closedThrough) {
+          issues.push(error('disbursed', 'errors.month.closedPeriod', { date: line.disbursedDate, month: line.disbursedDate.slice(0, 7), closed: ctx.closedThrough }));
+        }
         issues.push(warning('disbursed', 'ledger.issue.trancheAssumed', { amount: disbursedCell - alreadyDisbursed, date: line.disbursedDate }));
         if (was) changes.push({ field: `line.${bankName}.disbursed`, before: alreadyDisbursed, after: disbursedCell });
       }
@@ -649,7 +660,12 @@ export function previewLedger(grid: CellGrid, header: LedgerHeader, workspace: L
   for (const doc of workspace.lines) {
     linesByProject.set(doc.data.projectId, [...(linesByProject.get(doc.data.projectId) ?? []), { doc, disbursed: lineDisbursed(doc.data) }]);
   }
-  const assumedBase = sorted.asOfMonth ? endOfMonth(sorted.asOfMonth) : options.today;
+  // A date the ledger does not give (an approval's, a catch-up tranche's) is the end of the month it
+  // is as of, or the first day after the latest closed month when that month is closed, never after today.
+  const closedThrough = workspace.closedThrough ?? null;
+  const asOfEnd = sorted.asOfMonth ? endOfMonth(sorted.asOfMonth) : options.today;
+  const firstOpenDay = closedThrough ? `${addMonths(closedThrough, 1)}-01` : null;
+  const assumedBase = firstOpenDay && firstOpenDay > asOfEnd ? firstOpenDay : asOfEnd;
   const ctx: GroupContext = {
     resolver,
     mapped,
@@ -658,6 +674,7 @@ export function previewLedger(grid: CellGrid, header: LedgerHeader, workspace: L
     bankNames: new Map(workspace.banks.map((bank) => [bank.id, bank.name])),
     today: options.today,
     assumedDate: assumedBase > options.today ? options.today : assumedBase,
+    closedThrough,
     importId: options.importId,
     fileName: grid.fileName,
   };

@@ -1,6 +1,6 @@
 /** Properties of the import as a whole: export → import changes nothing; import → undo restores the store. */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { executeCommand } from '../commands/execute';
 import { createSampleWorkspace, seedStore } from '../sample';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
@@ -11,6 +11,9 @@ import { importCommands, pickLedgerGrid, previewLedger } from './preview';
 import { readLedgerFile } from './readFile';
 import type { FixtureCell } from './testing';
 import { fixtureBytes, LEDGER_VOCABULARY, QUIRKY_ROWS } from './testing';
+
+// Reading a workbook loads exceljs (cold, the first time) and parses zip and XML: bound each test generously.
+vi.setConfig({ testTimeout: 60_000 });
 
 const STAFF: Actor = { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null };
 const NOW = new Date('2026-11-05T02:00:00.000Z');

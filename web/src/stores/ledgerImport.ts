@@ -26,6 +26,7 @@ import type {
   Bank,
   CellGrid,
   CollectionName,
+  IsoMonth,
   ColumnMapping,
   LedgerField,
   LedgerHeader,
@@ -159,12 +160,15 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
 
   async function loadWorkspace(): Promise<void> {
     const backend = requireBackend();
-    const [projects, lines, banks] = await Promise.all([
+    const [projects, lines, banks, months] = await Promise.all([
       readOnce<Project>(backend, 'projects'),
       readOnce<LoanLine>(backend, 'loanLines'),
       readOnce<Bank>(backend, 'banks'),
+      readOnce<{ month: IsoMonth; status: string }>(backend, 'months'),
     ]);
-    workspace.value = { projects, lines, banks: banks.map((doc) => doc.data) };
+    // The latest closed month, as core's latestClosedMonth reads it: the preview refuses dates in it.
+    const closed = months.filter((doc) => doc.data.status === 'closed').map((doc) => doc.data.month).sort();
+    workspace.value = { projects, lines, banks: banks.map((doc) => doc.data), closedThrough: closed[closed.length - 1] ?? null };
   }
 
   function reset(): void {
