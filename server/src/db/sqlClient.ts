@@ -198,8 +198,9 @@ export class PgSqlClient implements SqlClient {
     const executor = new PgClientExecutor(client);
     let broken: Error | undefined;
     try {
-      await client.query(beginStatement(options, true));
       try {
+        // Inside: a BEGIN whose lock statement failed leaves a transaction to roll back.
+        await client.query(beginStatement(options, true));
         const result = await fn(executor);
         await client.query('COMMIT');
         return result;
