@@ -200,7 +200,6 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         await catchUp();
         captured = [];
         let result: T;
-        let changes: DocumentChange[];
         try {
           result = await work();
         } catch (error) {
@@ -211,7 +210,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           if (partial.length > 0) await rollback(partial);
           throw error;
         }
-        changes = captured ?? [];
+        const changes: DocumentChange[] = captured ?? [];
         captured = null;
         if (changes.length === 0 || !persistence) return result;
         const expected = head;
