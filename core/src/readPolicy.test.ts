@@ -37,6 +37,13 @@ async function workspace(): Promise<MemoryDocumentStore> {
     name: 'member.upsert',
     payload: { uid: 'u-new', expectedVersion: null, name: '新成员', email: 'new@clearway.local', role: 'staff' },
   });
+  for (const [uid, bankId] of [['u-liaison-ceb', 'ceb'], ['u-staff', 'icbc']] as const) {
+    const [line] = await store.query<LoanLine>('loanLines', { where: [{ field: 'bankId', op: '==', value: bankId }], limit: 1 });
+    await executeCommand(store, { actor: actor(uid), now: NOW }, {
+      name: 'line.setNote',
+      payload: { lineId: line!.id, expectedVersion: line!.version, note: `${bankId} 备注` },
+    });
+  }
   return store;
 }
 
@@ -148,6 +155,27 @@ describe('the liaison projection of a project', () => {
   it('gives a liaison without a bank no line at all', () => {
     expect(projectForBank(shared(), null).lines).toEqual([]);
     expect(applyReadPolicy({ uid: 'x', role: 'liaison', bankId: null }, 'loanLines', { id: 'l', version: 1, data: lines[0] })).toBeNull();
+  });
+});
+
+describe('history for a liaison', () => {
+  it('holds the project-level records and the records of its own bank’s lines, and no other bank’s', async () => {
+    const store = await workspace();
+    const activity = await store.query<{ lineId: string | null; bankId?: string }>('activity');
+    const lineRecords = activity.filter((doc) => doc.data.lineId !== null);
+    expect(new Set(lineRecords.map((doc) => doc.data.bankId))).toEqual(new Set(['ceb', 'icbc']));
+    const seen = applyReadPolicyToAll(actor('u-liaison-ceb'), 'activity', activity).map((doc) => doc.data as { lineId: string | null; bankId?: string });
+    expect(seen.filter((record) => record.lineId !== null).map((record) => record.bankId)).toEqual(['ceb']);
+    expect(applyReadPolicyToAll(actor('u-liaison-icbc'), 'activity', activity).filter((doc) => (doc.data as { lineId: unknown }).lineId !== null)).toHaveLength(1);
+    // Its drawer asks for both kinds: project-level records, or its own bank's by bank.
+    expect(scopeQueryForActor(actor('u-liaison-ceb'), 'activity', { where: [{ field: 'bankId', op: '==', value: 'ceb' }] }).where).toEqual([
+      { field: 'bankId', op: '==', value: 'ceb' },
+    ]);
+    expect(scopeQueryForActor(actor('u-liaison-ceb'), 'activity', { where: [{ field: 'bankId', op: '==', value: 'icbc' }] }).where).toContainEqual({
+      field: 'lineId',
+      op: '==',
+      value: null,
+    });
   });
 });
 

@@ -21,8 +21,8 @@
  *   is not shown (it may be another bank's liaison); that it changed, and when, is.
  * - loan lines: only bank B's.
  * - history: records of a project that concern the project itself (no loan line, so no other
- *   bank's line and no member administration). Records of B's own lines are not in the liaison's
- *   history because a record does not say whose line it was: stricter, not looser.
+ *   bank's line and no member administration), and records of bank B's own lines (they carry the
+ *   line's `bankId`; older records without it stay hidden).
  * - months and snapshots: a closed month's city totals and by-bank table are published, as the
  *   bureau's monthly 通报 publishes them (`months/*` documents and the `banks`/`totals` of a
  *   snapshot header). The projects of a snapshot are projected like the board, so a liaison's
@@ -207,13 +207,13 @@ export function agendaForBank(agenda: Agenda, bankId: string | null): Agenda {
   return { ...agenda, byBank: agenda.byBank.filter((row) => bankId !== null && row.bankId === bankId) };
 }
 
-/** Whether an activity record concerns the project alone (no loan line, no member administration). */
-function isProjectLevelRecord(activity: Activity): boolean {
-  return (
-    typeof activity.projectId === 'string' &&
-    activity.lineId === null &&
-    !MEMBER_ADMINISTRATION_COMMANDS.includes(activity.command)
-  );
+/**
+ * Whether a liaison of `bankId` may read a history record: about a project and either about no
+ * loan line or about one of the bank's own lines; never member administration.
+ */
+function isRecordForBank(activity: Activity, bankId: string | null): boolean {
+  if (typeof activity.projectId !== 'string' || MEMBER_ADMINISTRATION_COMMANDS.includes(activity.command)) return false;
+  return activity.lineId === null || (bankId !== null && typeof activity.lineId === 'string' && activity.bankId === bankId);
 }
 
 /** What `actor` may read of a stored document: the document, a projection of it, or null (hidden). */
@@ -241,7 +241,7 @@ export function applyReadPolicy(
     case 'loanLines':
       return bankId !== null && (doc.data as { bankId?: unknown }).bankId === bankId ? doc : null;
     case 'activity':
-      return isProjectLevelRecord(doc.data as Activity) ? doc : null;
+      return isRecordForBank(doc.data as Activity, bankId) ? doc : null;
     case 'snapshots': {
       const data = doc.data as SnapshotHeaderDoc | SnapshotPartDoc;
       return { ...doc, data: isSnapshotPart(data) ? snapshotPartForBank(data, bankId) : snapshotHeaderForBank(data, bankId) };
@@ -293,6 +293,10 @@ export function scopeQueryForActor(
   }
   if (audience.kind !== 'bank') return spec;
   if (collection === 'loanLines') return withFilter(spec, { field: 'bankId', op: '==', value: audience.bankId });
-  if (collection === 'activity') return withFilter(spec, { field: 'lineId', op: '==', value: null });
+  if (collection === 'activity') {
+    // Either the project-level records, or (asked for by bank) the records of the bank's own lines.
+    const asksForOwnLines = (spec.where ?? []).some((f) => f.field === 'bankId' && f.op === '==' && f.value === audience.bankId);
+    return asksForOwnLines ? spec : withFilter(spec, { field: 'lineId', op: '==', value: null });
+  }
   return spec;
 }

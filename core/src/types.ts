@@ -330,6 +330,11 @@ export interface Activity {
   command: string;
   projectId: string | null;
   lineId: string | null;
+  /**
+   * The bank of the loan line a record is about (line commands only; absent on older records), so
+   * that the read policy can show a liaison the history of their own bank's lines.
+   */
+  bankId?: string;
   /** The fields that changed, as they were and as they became. */
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;

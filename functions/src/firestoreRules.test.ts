@@ -106,6 +106,11 @@ describe('firestore.indexes.json', () => {
       fields: [['projectId', 'ASCENDING'], ['lineId', 'ASCENDING'], ['at', 'DESCENDING']],
       why: 'project history for a liaison (project-level records only)',
     },
+    {
+      collection: 'activity',
+      fields: [['projectId', 'ASCENDING'], ['bankId', 'ASCENDING'], ['at', 'DESCENDING']],
+      why: 'project history for a liaison (their own bank’s line records)',
+    },
     { collection: 'projects', fields: [['stage', 'ASCENDING'], ['rank', 'DESCENDING']], why: 'project.create appends to a column' },
     { collection: 'loanLines', fields: [['projectId', 'ASCENDING'], ['bankId', 'ASCENDING']], why: 'a liaison’s lines of one project' },
   ];

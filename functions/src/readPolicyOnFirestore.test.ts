@@ -146,6 +146,10 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
     expect(of(BANK_SNAPSHOTS).every((d) => d.data.bankId === 'ceb')).toBe(true);
     expect(of(BANK_SNAPSHOTS).length).toBe(everything.filter((d) => d.collection === 'snapshots').length);
     expect(of('members').map((d) => d.id)).toEqual(['u-liaison-ceb']);
+    // Its own line's history, not another bank's.
+    expect(of('activity').some((d) => d.data.command === 'line.setNote' && d.data.bankId === 'ceb')).toBe(true);
+    const icbcGot = readable(authOf(actorOf('u-liaison-icbc')));
+    expect(icbcGot.some((d) => d.collection === 'activity' && d.data.lineId !== null)).toBe(false);
     expect(of('months').length).toBeGreaterThan(0);
   });
 

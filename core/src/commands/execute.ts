@@ -72,6 +72,7 @@ export async function executeCommand(
         command: name,
         projectId: outcome.activity.projectId,
         lineId: outcome.activity.lineId,
+        ...(outcome.activity.bankId !== undefined ? { bankId: outcome.activity.bankId } : {}),
         before: outcome.activity.before,
         after: outcome.activity.after,
       };

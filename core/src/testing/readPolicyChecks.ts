@@ -164,7 +164,11 @@ export function readPolicyViolations(
       break;
     case 'activity': {
       const activity = doc.data as Activity;
-      if (activity.lineId !== null) out.push(`${path}: a record about a loan line`);
+      const ownLine =
+        typeof activity.lineId === 'string' &&
+        activity.bankId === bankId &&
+        (world === undefined || world.lineBankById.get(activity.lineId) === bankId);
+      if (activity.lineId !== null && !ownLine) out.push(`${path}: a record about another bank's loan line`);
       if (typeof activity.projectId !== 'string') out.push(`${path}: a record that is not about a project`);
       for (const [where, record] of bankScoped(doc.data, path)) {
         if (record.bankId !== bankId) out.push(`${where}: names bank ${String(record.bankId)}`);

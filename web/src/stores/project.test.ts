@@ -58,6 +58,17 @@ describe('project store', () => {
     expect(project.hiddenBankIds).toEqual(['ceb']);
   });
 
+  it("shows a liaison the project's own history and its own bank's line records, not another bank's", async () => {
+    const { project, store } = await openAs(ICBC_LIAISON);
+    await vi.waitFor(() => expect(project.activity.some((record) => record.command === 'line.recordApproval')).toBe(true));
+    const all = (await store.query<{ command: string; lineId: string | null; bankId?: string }>('activity')).map((doc) => doc.data);
+    expect(all.some((record) => record.bankId === 'ceb')).toBe(true);
+    expect(project.activity.every((record) => record.lineId === null || record.bankId === 'icbc')).toBe(true);
+    expect(project.activity.some((record) => record.command === 'project.create')).toBe(true);
+    const times = project.activity.map((record) => record.at);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
   it('shows a tranche at once and rolls it back when the command is refused', async () => {
     const { project, lineId } = await openAs(ICBC_LIAISON);
     const pending = project.recordOnLine('tranche', lineId, { amount: 1_500 * WAN, date: '2026-03-05' });

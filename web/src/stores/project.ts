@@ -112,17 +112,39 @@ export const useProjectStore = defineStore('project', () => {
         lineDocs.value = docs;
         overlays.prune();
       }, onError),
-      backend.watchQuery<Activity>(
-        'activity',
-        { where: [{ field: 'projectId', op: '==', value: id }], orderBy: [{ field: 'at', direction: 'desc' }], limit: ACTIVITY_LIMIT },
-        (docs) => {
-          activity.value = docs.map((doc) => doc.data);
-        },
-        () => {
-          activityUnavailable.value = true;
-        },
+      ...activityQueries(id).map((spec, index, specs) =>
+        backend.watchQuery<Activity>(
+          'activity',
+          spec,
+          (docs) => {
+            activityParts[index] = docs.map((doc) => doc.data);
+            activity.value = specs.length === 1 ? activityParts[0]! : newestFirst(activityParts.flat()).slice(0, ACTIVITY_LIMIT);
+          },
+          () => {
+            activityUnavailable.value = true;
+          },
+        ),
       ),
     );
+  }
+
+  /** History pieces by query, merged newest first when there are two. */
+  let activityParts: Activity[][] = [];
+  function newestFirst(records: Activity[]): Activity[] {
+    return records.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : -1));
+  }
+
+  /**
+   * The project's history as the actor may read it (core's read policy): everything for the bureau;
+   * for a liaison, the project-level records and, in a query of their own, their own bank's line
+   * records (Firestore rules are not filters, and one query cannot ask for both).
+   */
+  function activityQueries(id: string): QuerySpec[] {
+    const base: QuerySpec = { where: [{ field: 'projectId', op: '==', value: id }], orderBy: [{ field: 'at', direction: 'desc' }], limit: ACTIVITY_LIMIT };
+    const actor = session.actor;
+    activityParts = [];
+    if (actor?.role !== 'liaison' || !actor.bankId) return [base];
+    return [base, { ...base, where: [...base.where!, { field: 'bankId', op: '==', value: actor.bankId }] }];
   }
 
   watch(

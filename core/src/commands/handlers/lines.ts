@@ -87,6 +87,7 @@ function writeLineChange(
   return {
     projectId: line.projectId,
     lineId: line.id,
+    bankId: line.bankId,
     before: { ...lineChange.before, ...projectChange.before, ...extra.before },
     after: { ...lineChange.after, ...projectChange.after, ...extra.after },
   };
@@ -129,6 +130,7 @@ export const lineAdd: CommandHandler<'line.add'> = async (ctx) => {
     activity: {
       projectId,
       lineId: line.id,
+      bankId: line.bankId,
       before: projectChange.before,
       after: { ...projectChange.after, bankId, product, requested, note, status: line.status },
     },

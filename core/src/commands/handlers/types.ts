@@ -47,6 +47,8 @@ export interface HandlerContext<N extends CommandName = CommandName> {
 export interface ActivityDraft {
   projectId: string | null;
   lineId: string | null;
+  /** The bank of the line the record is about (see `Activity.bankId`). */
+  bankId?: string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
