@@ -83,6 +83,25 @@ describe('dates, text, ids and amounts', () => {
     expect(normalizeText('\ud83d\ude00 ok')).toBe('\ud83d\ude00 ok');
   });
 
+  it('holds the ledger import to the same text, id and date rules (its payload uses the same parts)', () => {
+    const errors = fieldErrorsOf(() =>
+      parseCommandPayload('ledger.importProject', {
+        importId: '__name__',
+        fileName: '\u200b\u202e',
+        rowNumbers: [1],
+        projectId: null,
+        expectedVersion: null,
+        fields: { name: '项目', owner: { name: '业主', type: 'soe' }, district: '城南区', sector: '水务' },
+        stage: 'pipeline',
+        lines: [{ bankId: 'icbc', requested: null, approved: 100, approvedDate: '0050-01-01', disbursed: null, disbursedDate: null }],
+        blockers: [],
+      }),
+    );
+    expect(errors).toContainEqual({ path: 'importId', messageKey: 'errors.id.invalid' });
+    expect(errors).toContainEqual({ path: 'fileName', messageKey: 'errors.field.invisibleOnly' });
+    expect(errors).toContainEqual(expect.objectContaining({ path: 'lines.0.approvedDate', messageKey: 'errors.date.outOfRange' }));
+  });
+
   it('refuses ids outside the id pattern, e.g. Firestore’s reserved __name__', () => {
     for (const lineId of ['__name__', '.', '..', '-x', 'a b', 'a/b', '行1']) {
       expect(fieldErrorsOf(() => parseCommandPayload('line.addTranche', tranche({ lineId })))).toEqual([{ path: 'lineId', messageKey: 'errors.id.invalid' }]);

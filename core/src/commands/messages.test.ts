@@ -6,7 +6,7 @@ import { COMMAND_MESSAGE_KEYS } from './messages';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const sources = [
-  ...['schemas.ts', 'execute.ts'].map((file) => join(here, file)),
+  ...['schemas.ts', 'schemaParts.ts', 'execute.ts'].map((file) => join(here, file)),
   ...readdirSync(join(here, 'handlers'))
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
     .map((file) => join(here, 'handlers', file)),

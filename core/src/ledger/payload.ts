@@ -93,7 +93,19 @@ export const ledgerImportProjectSchema = z
     }
   });
 
-export const ledgerUndoImportSchema = z.strictObject({ importId: id });
+/** Projects one undo transaction takes back at most: each is about four writes, under Firestore's 500. */
+export const LEDGER_UNDO_MAX_BATCH = 100;
+
+export const ledgerUndoImportSchema = z.strictObject({
+  importId: id,
+  /** Undo at most this many projects now (the rest with the next call); absent: all at once. */
+  limit: z
+    .number({ error: 'errors.field.invalid' })
+    .int({ error: 'errors.field.notInteger' })
+    .min(1, { error: 'errors.field.tooSmall' })
+    .max(LEDGER_UNDO_MAX_BATCH, { error: 'errors.field.tooLarge' })
+    .optional(),
+});
 
 export type LedgerImportInput = z.input<typeof ledgerImportProjectSchema>;
 export type LedgerImportPayload = z.output<typeof ledgerImportProjectSchema>;
