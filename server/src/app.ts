@@ -111,6 +111,19 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     authenticate: (request) => requireSession({ accounts, reader: db.store, now, sessionTtlMs: config.sessionTtlMs }, request),
   };
 
+  // Closing: idle keep-alive connections close at once (forceCloseConnections: 'idle'); one that
+  // carries a request in flight gets its answer with `Connection: close`, so it does not hold
+  // the shutdown open until the keep-alive timeout.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  // Before @fastify/websocket's own close hook, so the sockets close as "going away" (1001).
+  app.addHook('preClose', async () => {
+    closing = true;
+    unsubscribe();
+    hub.close();
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -143,9 +156,5 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     sendApiError(reply, new ApiError('not-found', 'errors.request.notFound', { path: request.url.split('?')[0] ?? '' })),
   );
 
-  app.addHook('preClose', async () => {
-    unsubscribe();
-    hub.close();
-  });
   return { app, context };
 }

@@ -5,7 +5,7 @@
  * in the deltas that follow commands. Then sessions: disabling a member ends their socket at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyReadPolicy, applyReadPolicyToAll, COLLECTIONS, SAMPLE_IDENTITIES } from '@clearway/core';
+import { applyReadPolicy, applyReadPolicyToAll, COLLECTIONS, SAMPLE_IDENTITIES, scopeQueryForActor } from '@clearway/core';
 import type { Actor, CollectionName, LoanLine, Member, Project, StoredDoc } from '@clearway/core';
 import { readPolicyViolationsOfAll, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { startTestServer, TestClient, type RealtimeClient, type ServerMessage, type TestServer } from '../testing/harness';
@@ -58,7 +58,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('snapshots: each role receives exactly what core’s read policy gives it', () => {
+describe('snapshots: each role receives exactly what core’s read policy and query scope give it', () => {
   for (const uid of ROLES) {
     it(`${member(uid).role} (${uid})`, async () => {
       const actor = actorOf(member(uid));
@@ -68,7 +68,8 @@ describe('snapshots: each role receives exactly what core’s read policy gives 
         for (const collection of COLLECTIONS) {
           const { id, docs } = await socket.watchQuery(collection, {});
           watches.set(id, collection);
-          const expected = applyReadPolicyToAll(actor, collection, await store().query(collection));
+          // What the same query, scoped for the actor, returns from the store, each document through the policy.
+          const expected = applyReadPolicyToAll(actor, collection, await store().query(collection, scopeQueryForActor(actor, collection, {})));
           expect(docs.map((doc) => doc.id).sort(), collection).toEqual(expected.map((doc) => doc.id).sort());
           const byId = new Map(expected.map((doc) => [doc.id, doc]));
           for (const doc of docs) expect(doc, `${collection}/${doc.id}`).toEqual(byId.get(doc.id));
