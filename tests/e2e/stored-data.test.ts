@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PATIENTLY, useBrowser } from './fixture';
-import { openBoard, switchIdentity } from './harness';
+import { cardIdsIn, openBoard, stageOfCard, switchIdentity } from './harness';
 
 const browser = useBrowser();
 
@@ -55,6 +55,30 @@ describe('stored data in the browser', () => {
     expect(saved.quarantined).toEqual([
       expect.objectContaining({ key: 'projects/damaged', row: { collection: 'projects', id: 'damaged', version: 1, data: 'not a project' } }),
     ]);
+  });
+
+  it('a move the browser refuses to save is reported, snaps back and is not there after a reload', async () => {
+    const page = browser.page;
+    await openBoard(page);
+    const [id] = await cardIdsIn(page, 'approval');
+    const projectId = id as string;
+    // The browser's storage refuses every document write from now on, as a full disk would.
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name === 'docs') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    const menuButton = page.locator(`article[data-project-id="${projectId}"]`).getByRole('button', { name: /移动项目/ });
+    await menuButton.click();
+    await page.getByRole('menuitem', { name: '移到「调查评估」' }).click();
+    await page.locator('.el-message--error').filter({ hasText: '浏览器拒绝保存' }).first().waitFor({ state: 'visible' });
+    await expect.poll(() => stageOfCard(page, projectId), PATIENTLY).toBe('approval');
+
+    await page.reload();
+    await openBoard(page);
+    expect(await stageOfCard(page, projectId)).toBe('approval');
   });
 
   it('exports the workspace, empties it and imports the file back (admin)', async () => {
