@@ -79,6 +79,8 @@ export interface PostgresCluster {
   /** A new, empty database in the cluster; returns its URL. */
   createDatabase(name?: string): Promise<string>;
   /** Stops the server (immediately) and removes its folder. */
+  /** Stops the server, cutting every connection, and starts it again on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,16 +107,17 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
   if (postgresUser !== null && postgresGroup !== null) chownSync(folder, postgresUser, postgresGroup);
 
   const port = await freePort();
+  const settings = [
+    `-p ${port}`,
+    `-k ${folder}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c max_connections=200',
+    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+  ].join(' ');
+  const start = () => binary('pg_ctl', ['-D', dataDir, '-o', settings, '-l', join(folder, 'server.log'), '-w', '-t', '60', 'start']);
   try {
     await binary('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-locale', '--encoding=UTF8', '--no-sync']);
-    const settings = [
-      `-p ${port}`,
-      `-k ${folder}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c max_connections=200',
-      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
-    ].join(' ');
-    await binary('pg_ctl', ['-D', dataDir, '-o', settings, '-l', join(folder, 'server.log'), '-w', '-t', '60', 'start']);
+    await start();
   } catch (error) {
     await binary('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']).catch(() => undefined);
     rmSync(folder, { recursive: true, force: true });
@@ -145,6 +148,12 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async restart() {
+      // Fast: every connection is cut at once. (Not immediate: with the tests' synchronous_commit
+      // off, a crash would lose the last commits, which a durable server keeps.)
+      await binary('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      await start();
     },
     async stop() {
       if (stopped) return;
