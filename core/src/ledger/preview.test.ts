@@ -334,3 +334,30 @@ describe('the preview and the closed period', () => {
     expect(applied.map((a) => a.error)).toEqual([null, null]);
   });
 });
+
+describe('undoing a large import in batches', () => {
+  it('takes the import back a batch at a time, the first batch checking the whole import', async () => {
+    const store = await storeWithBanks();
+    const before = store.exportAll();
+    await apply(store, await previewOf(store, await gridOf(), 'imp-batches'));
+    const undo = (limit?: number) => executeCommand(store, { actor: STAFF, now: NOW }, { name: 'ledger.undoImport', payload: { importId: 'imp-batches', ...(limit ? { limit } : {}) } });
+    expect((await undo(3)).stats).toEqual({ projects: 3, remaining: 1 });
+    expect((await store.query('projects')).length).toBe(1);
+    expect((await undo(3)).stats).toEqual({ projects: 1, remaining: 0 });
+    expect(store.exportAll().projects).toEqual(before.projects);
+    expect(store.exportAll().loanLines).toEqual(before.loanLines);
+    await expect(undo(3)).rejects.toMatchObject({ messageKey: 'errors.ledger.alreadyUndone' });
+  });
+
+  it('refuses the first batch when any project of the import was touched since', async () => {
+    const store = await storeWithBanks();
+    await apply(store, await previewOf(store, await gridOf(), 'imp-touched'));
+    const [last] = await store.query<Project>('projects', { where: [{ field: 'name', op: '==', value: '鲁甸县农村供水保障工程' }] });
+    await executeCommand(store, { actor: STAFF, now: NOW }, { name: 'project.setActionPlan', payload: { projectId: last!.id, expectedVersion: last!.version, actionPlan: '协调' } });
+    const held = store.exportAll();
+    await expect(
+      executeCommand(store, { actor: STAFF, now: NOW }, { name: 'ledger.undoImport', payload: { importId: 'imp-touched', limit: 1 } }),
+    ).rejects.toMatchObject({ messageKey: 'errors.ledger.undoTouched' });
+    expect(store.exportAll()).toEqual(held);
+  });
+});

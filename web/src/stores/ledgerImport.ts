@@ -45,6 +45,8 @@ import { useSessionStore } from './session';
 const VOCABULARY_KEY = 'clearway.ledger.vocabulary';
 const MAPPINGS_KEY = 'clearway.ledger.mappings';
 const LAST_IMPORT_KEY = 'clearway.ledger.lastImport';
+/** Projects per undo transaction on Firebase (about four writes each). */
+const FIREBASE_UNDO_BATCH = 50;
 
 export type LedgerPhase = 'idle' | 'reading' | 'parsing' | 'ready' | 'applying' | 'applied' | 'undoing';
 
@@ -269,7 +271,14 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     if (!last) throw new Error('nothing to undo');
     phase.value = 'undoing';
     try {
-      await requireBackend().execute({ name: 'ledger.undoImport', payload: { importId: last.importId } });
+      const backend = requireBackend();
+      // Firestore caps a transaction at 500 writes: there the import goes back in batches, the first
+      // of which checks the whole import; the other backends take it back in one transaction.
+      const limit = backend.kind === 'firebase' ? FIREBASE_UNDO_BATCH : undefined;
+      for (;;) {
+        const result = await backend.execute({ name: 'ledger.undoImport', payload: { importId: last.importId, ...(limit ? { limit } : {}) } });
+        if (!result.stats?.remaining) break;
+      }
       lastImport.value = null;
       saveJson(LAST_IMPORT_KEY, null);
       if (grid.value) {

@@ -284,11 +284,15 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
 };
 
 export const ledgerUndoImport: CommandHandler<'ledger.undoImport'> = async (ctx) => {
-  const { importId } = ctx.payload;
+  const { importId, limit } = ctx.payload;
   const records = await ctx.tx.query<LedgerImportActivity>('activity', { where: [{ field: 'importId', op: '==', value: importId }] });
-  if (records.some((doc) => doc.data.command === 'ledger.undoImport')) throw new DomainError('failed-precondition', 'errors.ledger.alreadyUndone', { importId });
-  const imports = records.filter((doc) => doc.data.command === 'ledger.importProject').map((doc) => doc.data);
-  if (imports.length === 0) throw new DomainError('not-found', 'errors.ledger.importNotFound', { importId });
+  const all = records.filter((doc) => doc.data.command === 'ledger.importProject').map((doc) => doc.data);
+  if (all.length === 0) throw new DomainError('not-found', 'errors.ledger.importNotFound', { importId });
+  // A large import is undone in batches (Firestore caps a transaction at 500 writes): every batch
+  // checks every project still to undo, so the first batch refuses unless the whole import can go.
+  const undone = new Set(records.filter((doc) => doc.data.command === 'ledger.undoImport').map((doc) => doc.data.projectId));
+  const imports = all.filter((record) => !undone.has(record.projectId));
+  if (imports.length === 0) throw new DomainError('failed-precondition', 'errors.ledger.alreadyUndone', { importId });
 
   // Nothing after the import may have touched its projects or lines: check every one before writing.
   // Nor may the undo take back a record dated in a month closed since (its figures were reported).
@@ -313,7 +317,8 @@ export const ledgerUndoImport: CommandHandler<'ledger.undoImport'> = async (ctx)
     plans.push({ record, project, lines });
   }
 
-  for (const { record, project, lines } of plans) {
+  const batch = limit === undefined ? plans : plans.slice(0, limit);
+  for (const { record, project, lines } of batch) {
     record.restore.lines.forEach((restore, i) => {
       const line = lines[i]!;
       if (restore.before) ctx.writer.update('loanLines', restore.id, restore.before, line.version);
@@ -334,5 +339,5 @@ export const ledgerUndoImport: CommandHandler<'ledger.undoImport'> = async (ctx)
     } satisfies Activity & { importId: string };
     ctx.writer.create('activity', activity.id, activity);
   }
-  return { activity: null, stats: { projects: plans.length } };
+  return { activity: null, stats: { projects: batch.length, remaining: plans.length - batch.length } };
 };
