@@ -33,7 +33,12 @@ export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext):
     try {
       signedIn = await ctx.authenticate(request);
     } catch (error) {
-      if (!(error instanceof ApiError)) request.log.error({ err: error }, 'realtime session check failed');
+      if (!(error instanceof ApiError)) {
+        // The database is unreachable, not the session gone: the tab reconnects and tries again.
+        request.log.error({ err: error }, 'realtime session check failed');
+        socket.close(1011, 'try again');
+        return;
+      }
       socket.send('{"type":"signedOut"}');
       socket.close(SIGNED_OUT_CLOSE_CODE, 'signed out');
       return;
