@@ -44,6 +44,11 @@ async function main(): Promise<void> {
   const { app, context } = await buildApp({ config, db, logger });
   const first = await prepareFirstStart(db.store, context.accounts, { seedDemo: config.seedDemo, now: new Date(), sampleProjects: config.sampleProjects ?? undefined });
   await context.accounts.deleteExpiredSessions(new Date());
+  // Expired sessions are refused anyway; this only keeps the table small.
+  const sessionCleanup = setInterval(() => {
+    context.accounts.deleteExpiredSessions(new Date()).catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+  }, 3600_000);
+  sessionCleanup.unref();
   const scheduler = startStallScanScheduler({ store: db.store, client: db.client, logger });
 
   let stopping: Promise<void> | null = null;
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     stopping = (async () => {
       try {
+        clearInterval(sessionCleanup);
         await app.close();
         await scheduler.stop();
         await db.close();
