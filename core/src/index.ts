@@ -21,6 +21,7 @@ export * from './commands/schemas';
 export * from './commands/execute';
 export * from './commands/handlers';
 export * from './meeting';
+export * from './followUp';
 export * from './ledger';
 export * from './commands/messages';
 export * from './workspace';

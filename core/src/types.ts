@@ -13,15 +13,21 @@ export type IsoDate = string;
 /** Calendar month `YYYY-MM` (Asia/Shanghai). */
 export type IsoMonth = string;
 
-export const ROLES = ['admin', 'staff', 'liaison', 'viewer'] as const;
+/**
+ * `unit` 责任单位联系人: the contact of a department or county; acts only on the assignments and
+ * blockers naming its unit and reads those projects.
+ */
+export const ROLES = ['admin', 'staff', 'liaison', 'viewer', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who runs a command. Liaisons carry the bank they speak for. */
+/** Who runs a command. Liaisons carry the bank they speak for, unit contacts their unit. */
 export interface Actor {
   uid: string;
   name: string;
   role: Role;
   bankId: string | null;
+  /** The unit a `unit` contact speaks for (e.g. 市自然资源局); absent or null for everyone else. */
+  unit?: string | null;
 }
 
 export const STAGE_IDS = [
@@ -106,15 +112,34 @@ export interface Blocker {
   resolution: string | null;
 }
 
-/** A decision of the monthly meeting 交办事项. */
+/** One dated step of the 督办 loop on an assignment, by whoever recorded it. */
+export interface AssignmentStep {
+  at: IsoInstant;
+  by: string;
+  byName: string;
+  text: string;
+}
+
+/** A decision of the monthly meeting 交办事项, followed through the 督办 loop (core/src/followUp/loop.ts). */
 export interface Assignment {
   id: string;
   month: IsoMonth;
   what: string;
+  /** The responsible party 责任单位: a bank, a department or county, or a person. */
   who: string;
   dueDate: IsoDate;
   createdAt: IsoInstant;
+  /** 销号: staff closed it. */
   doneAt: IsoInstant | null;
+  /**
+   * The loop's steps. Optional so that assignments saved before the loop existed read as
+   * "assigned, no step yet" without a migration.
+   */
+  acknowledged?: AssignmentStep | null; // 签收
+  reports?: AssignmentStep[]; // 反馈, oldest first
+  closeRequest?: AssignmentStep | null; // 申请办结 (text: what was done)
+  /** The latest 退回 (text: the reason); a return clears the pending close request. */
+  returned?: AssignmentStep | null;
 }
 
 export const CLEARANCE_STATUSES = ['cleared', 'blocked', 'stalled', 'done', 'offFlow'] as const;
@@ -320,6 +345,8 @@ export interface Member {
   email: string | null;
   role: Role;
   bankId: string | null;
+  /** The unit of a `unit` contact (see `Actor.unit`). */
+  unit?: string | null;
   disabled: boolean;
 }
 

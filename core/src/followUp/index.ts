@@ -1,0 +1,4 @@
+/** Follow-through 督办: the assignment loop and its lights, the monthly reporting round, what needs me. */
+export * from './loop';
+export * from './reporting';
+export * from './dueItems';
