@@ -22,6 +22,7 @@ export * from './commands/execute';
 export * from './commands/handlers';
 export * from './meeting';
 export * from './followUp';
+export * from './notify';
 export * from './ledger';
 export * from './commands/messages';
 export * from './workspace';

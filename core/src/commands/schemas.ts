@@ -344,6 +344,8 @@ export const memberUpsertSchema = z
       .transform((value) => (value ? value : null)),
     role: oneOf(ROLES),
     bankId: id.nullable().optional().transform((value) => value ?? null),
+    /** The unit a `unit` contact speaks for (ignored for other roles). */
+    unit: text(TEXT_LIMITS.party).nullable().optional().transform((value) => (value ? value : null)),
     disabled: z.boolean({ error: requiredOr('errors.field.invalid') }).default(false),
   })
   .superRefine((payload, ctx) => {
@@ -379,6 +381,29 @@ export const assignmentAddSchema = z.strictObject({
 });
 
 export const assignmentCompleteSchema = z.strictObject({ ...projectRef, assignmentId: id });
+
+// The 督办 loop's steps (core/src/followUp/loop.ts): 签收 needs no text; 反馈, 申请办结 and 退回 say what.
+const assignmentStepRef = { ...projectRef, assignmentId: id };
+export const assignmentAcknowledgeSchema = z.strictObject({ ...assignmentStepRef, text: optionalText(TEXT_LIMITS.reason) });
+export const assignmentReportSchema = z.strictObject({ ...assignmentStepRef, text: requiredText(TEXT_LIMITS.description) });
+export const assignmentRequestCloseSchema = z.strictObject({ ...assignmentStepRef, text: requiredText(TEXT_LIMITS.description) });
+export const assignmentCloseSchema = z.strictObject({ ...assignmentStepRef, text: optionalText(TEXT_LIMITS.reason) });
+export const assignmentReturnSchema = z.strictObject({ ...assignmentStepRef, text: requiredText(TEXT_LIMITS.reason) });
+
+// The monthly reporting round 月度报送 (core/src/followUp/reporting.ts).
+export const reportingOpenSchema = z.strictObject({
+  month: isoMonth,
+  /** Null or absent: the 5th working day after the month ends. */
+  deadline: isoDate.nullable().optional().transform((value) => value ?? null),
+});
+export const reportingSubmitSchema = z.strictObject({
+  month: isoMonth,
+  /** A liaison's own bank when absent; staff name the bank they record for. */
+  bankId: id.nullable().optional().transform((value) => value ?? null),
+  noChange: z.boolean({ error: requiredOr('errors.field.invalid') }),
+  note: optionalText(TEXT_LIMITS.note),
+});
+export const reportingChaseSchema = z.strictObject({ month: isoMonth });
 
 export const monthCloseSchema = z.strictObject({
   month: isoMonth,
@@ -432,6 +457,14 @@ export const COMMAND_SCHEMAS = {
   'ledger.importProject': ledgerImportProjectSchema,
   'ledger.undoImport': ledgerUndoImportSchema,
   'month.reopen': monthReopenSchema,
+  'assignment.acknowledge': assignmentAcknowledgeSchema,
+  'assignment.report': assignmentReportSchema,
+  'assignment.requestClose': assignmentRequestCloseSchema,
+  'assignment.close': assignmentCloseSchema,
+  'assignment.return': assignmentReturnSchema,
+  'reporting.open': reportingOpenSchema,
+  'reporting.submit': reportingSubmitSchema,
+  'reporting.chase': reportingChaseSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 /** The validated payload of each command (after trimming and defaults). */
