@@ -23,6 +23,7 @@ export * from './commands/handlers';
 export * from './meeting';
 export * from './followUp';
 export * from './notify';
+export * from './views';
 export * from './ledger';
 export * from './commands/messages';
 export * from './workspace';

@@ -35,7 +35,7 @@ function invalid(text: string): DomainError {
 }
 
 function tooLarge(): DomainError {
-  return new DomainError('invalid-argument', 'errors.money.tooLarge', { max: formatYi(MAX_YUAN) });
+  return new DomainError('invalid-argument', 'errors.money.tooLarge', { maxAmount: MAX_YUAN });
 }
 
 /**
@@ -127,6 +127,11 @@ export interface MoneyFormatOptions {
 /** `26000000` → `2,600.00万元`. Negative amounts (differences) keep their sign. */
 export function formatWan(y: Yuan, opts: MoneyFormatOptions = {}): string {
   return fixed2(y, YUAN_PER_WAN) + (opts.unit === false ? '' : '万元');
+}
+
+/** A table cell in 万元 without the unit (`2,600.00`): the table's caption says 单位：万元 once. */
+export function formatWanFigure(y: Yuan): string {
+  return formatWan(y, { unit: false });
 }
 
 /** `1814000000` → `18.14亿元`. */

@@ -5,6 +5,7 @@ import { createSampleWorkspace } from '../sample';
 import { buildAgenda } from './agenda';
 import type { Agenda } from './agenda';
 import { buildMonthSnapshot } from './snapshot';
+import { meetingTables } from '../views/meetingTables';
 import { MEETING_BANKS, MEETING_NOW, MEETING_TARGETS, handMadeWorkspace } from './testing';
 import { MONEY_FORMAT, SHEET_NAMES, asOfMonthText, buildScheduleWorkbook, scheduleTitle, workbookToBuffer } from './workbook';
 
@@ -55,10 +56,11 @@ const wan = (yuan: number) => yuan / 10_000;
 const sum = <T>(rows: readonly T[], pick: (row: T) => number) => rows.reduce((s, row) => s + pick(row), 0);
 
 describe('the 调度表 workbook', () => {
-  it('has the five sheets, each with the title, frozen headers and a 合计 row', async () => {
+  it('has a sheet per meeting table, each with the title, frozen headers and a 合计 row', async () => {
     const agenda = sampleAgenda();
     const workbook = await roundTrip(agenda, '昭通市');
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['重点项目清单', '已审批待投放', '困难问题', '分银行', '分县区']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(Object.values(SHEET_NAMES));
+    expect(Object.values(SHEET_NAMES)).toEqual(['重点项目清单', '阶段漏斗', '已审批待投放', '停滞项目', '困难问题', '交办事项', '分银行', '分县区', '分行业']);
     expect(asOfMonthText('2026-05')).toBe('截至2026年5月末');
     for (const sheet of workbook.worksheets) {
       expect(sheet.getCell('A1').value).toBe('昭通市重点项目融资调度表（截至2026年5月末）');
@@ -139,12 +141,17 @@ describe('the 调度表 workbook', () => {
     const agenda = sampleAgenda(600);
     const reports: [number, number][] = [];
     await buildScheduleWorkbook(agenda, { onProgress: (done, total) => reports.push([done, total]) });
+    const tables = meetingTables(agenda);
     const total =
-      agenda.snapshot.projects.length +
-      agenda.approvedNotDisbursed.length +
-      agenda.problems.rows.length +
-      agenda.byBank.length +
-      agenda.byDistrict.length;
+      tables.projects.rows.length +
+      tables.funnel.rows.length +
+      tables.waiting.rows.length +
+      tables.stalled.rows.length +
+      tables.problems.rows.length +
+      tables.decisions.rows.length +
+      tables.byBank.rows.length +
+      tables.byDistrict.rows.length +
+      tables.bySector.rows.length;
     expect(reports.length).toBeGreaterThan(2);
     expect(reports.at(-1)).toEqual([total, total]);
     expect(reports.every(([, t]) => t === total)).toBe(true);

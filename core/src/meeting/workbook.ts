@@ -7,18 +7,24 @@
  */
 import type * as ExcelJsModule from 'exceljs';
 import type { Workbook, Worksheet } from 'exceljs';
-import { STAGE_IDS } from '../types';
+import { dayOf } from '../dates';
+import { meetingTables } from '../views/meetingTables';
+import type { FunnelTableRow, GroupTableRow, MeetingTables } from '../views/meetingTables';
 import type { IsoMonth, Yuan } from '../types';
-import type { Agenda, AgendaBankRow, AgendaGroupRow, ProblemRow, WaitingRow } from './agenda';
+import type { Agenda, AgendaBankRow, AssignmentRow, ProblemRow, StalledRow, WaitingRow } from './agenda';
 import { BANK_CATEGORY_ZH, BLOCKER_TAG_ZH, CLEARANCE_STATUS_ZH, FLAG_ZH, PROBLEM_STATUS_ZH, STAGE_ZH, STALL_RULE_ZH } from './labels.zh';
 import type { SnapshotProject } from './snapshot';
 
 export const SHEET_NAMES = {
   projects: '重点项目清单',
+  funnel: '阶段漏斗',
   waiting: '已审批待投放',
+  stalled: '停滞项目',
   problems: '困难问题',
+  decisions: '交办事项',
   banks: '分银行',
   districts: '分县区',
+  sectors: '分行业',
 } as const;
 
 export const MONEY_FORMAT = '#,##0.00';
@@ -59,20 +65,21 @@ export function yuanToWanCell(y: Yuan): number {
 type ColumnKind = 'index' | 'text' | 'count' | 'money' | 'rate';
 type CellValue = string | number | null;
 
-interface Column<T> {
+interface Column<T, Total> {
   header: string;
   kind: ColumnKind;
   value: (row: T, index: number) => CellValue;
-  /** The 合计 cell: sum the column (money, count), a fixed value, or nothing. */
-  total?: 'sum' | ((rows: readonly T[]) => CellValue);
+  /** The 合计 cell, read from the table's own total row (the read model computes it, not the sheet). */
+  total?: (total: Total) => CellValue;
   /** Width in characters; measured from the content when not given. */
   width?: number;
 }
 
-interface SheetSpec<T> {
+interface SheetSpec<T, Total> {
   name: string;
   rows: readonly T[];
-  columns: Column<T>[];
+  total: Total;
+  columns: Column<T, Total>[];
   /** The column that says 合计 (default: the first text column). */
   totalLabelColumn?: number;
 }
@@ -126,7 +133,7 @@ class Progress {
   }
 }
 
-async function addTableSheet<T>(workbook: Workbook, title: string, spec: SheetSpec<T>, progress: Progress): Promise<Worksheet> {
+async function addTableSheet<T, Total>(workbook: Workbook, title: string, spec: SheetSpec<T, Total>, progress: Progress): Promise<Worksheet> {
   const { columns, rows } = spec;
   const sheet = workbook.addWorksheet(spec.name, {
     views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }],
@@ -187,16 +194,15 @@ async function addTableSheet<T>(workbook: Workbook, title: string, spec: SheetSp
       cell.value = '合计';
       return;
     }
-    if (column.total === 'sum') {
-      const sum = rows.reduce((s, row, r) => s + Number(column.value(row, r) ?? 0), 0);
-      const result = column.kind === 'money' ? yuanToWanCell(sum) : sum;
-      const letter = columnLetter(c);
-      cell.value = rows.length > 0 ? { formula: `SUM(${letter}${FIRST_DATA_ROW}:${letter}${totalRowNumber - 1})`, result } : result;
-      widths[c] = Math.max(widths[c]!, displayWidth(cellText(sum, column.kind)));
-    } else if (typeof column.total === 'function') {
-      const value = column.total(rows);
-      cell.value = column.kind === 'money' && typeof value === 'number' ? yuanToWanCell(value) : value;
-    }
+    if (!column.total) return;
+    const value = column.total(spec.total);
+    const written = column.kind === 'money' && typeof value === 'number' ? yuanToWanCell(value) : value;
+    // Sums stay live formulas for whoever edits the sheet; their cached result is the read model's
+    // figure (a zero stays a plain 0: exceljs reads a formula's cached 0 back as no result).
+    const summable = (column.kind === 'money' || column.kind === 'count') && typeof value === 'number';
+    const letter = columnLetter(c);
+    cell.value = summable && rows.length > 0 && written !== 0 ? { formula: `SUM(${letter}${FIRST_DATA_ROW}:${letter}${totalRowNumber - 1})`, result: written as number } : written;
+    widths[c] = Math.max(widths[c]!, displayWidth(cellText(value, column.kind)));
   });
 
   columns.forEach((column, c) => {
@@ -205,62 +211,73 @@ async function addTableSheet<T>(workbook: Workbook, title: string, spec: SheetSp
   return sheet;
 }
 
-function rateOf(part: number, whole: number): number | null {
-  return whole > 0 ? part / whole : null;
-}
+type TableOf<K extends keyof MeetingTables> = MeetingTables[K];
 
-function projectSheet(agenda: Agenda): SheetSpec<SnapshotProject> {
-  const bankName = new Map(agenda.snapshot.banks.map((b) => [b.bankId, b.name]));
-  // Board order: column by column, off-flow projects last.
-  const order = (p: SnapshotProject) => (p.flag ? STAGE_IDS.length : 0) + STAGE_IDS.indexOf(p.stage);
-  const rows = [...agenda.snapshot.projects].sort(
-    (a, b) => order(a) - order(b) || (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1),
-  );
+function projectSheet(tables: MeetingTables): SheetSpec<SnapshotProject, TableOf<'projects'>['total']> {
+  const bankName = new Map(tables.byBank.rows.map((b) => [b.bankId, b.name]));
   return {
     name: SHEET_NAMES.projects,
-    rows,
+    rows: tables.projects.rows,
+    total: tables.projects.total,
     columns: [
       { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (p) => p.name, total: (rows) => `${rows.length}个项目` },
+      { header: '项目名称', kind: 'text', value: (p) => p.name, total: (t) => `${t.count}个项目` },
       { header: '县区', kind: 'text', value: (p) => p.district },
       { header: '行业', kind: 'text', value: (p) => p.sector },
       { header: '项目业主', kind: 'text', value: (p) => p.ownerName },
       { header: '牵头银行', kind: 'text', value: (p) => (p.leadBankId ? (bankName.get(p.leadBankId) ?? p.leadBankId) : '') },
       { header: '所处阶段', kind: 'text', value: (p) => (p.flag ? `${STAGE_ZH[p.stage]}（${FLAG_ZH[p.flag]}）` : STAGE_ZH[p.stage]) },
       { header: '状态', kind: 'text', value: (p) => CLEARANCE_STATUS_ZH[p.status] },
-      { header: '融资需求', kind: 'money', value: (p) => p.need, total: 'sum' },
-      { header: '已审批', kind: 'money', value: (p) => p.approved, total: 'sum' },
-      { header: '已签约', kind: 'money', value: (p) => p.contracted, total: 'sum' },
-      { header: '累计投放', kind: 'money', value: (p) => p.disbursed, total: 'sum' },
-      { header: '本月投放', kind: 'money', value: (p) => p.disbursedInMonth, total: 'sum' },
-      { header: '已审批待投放', kind: 'money', value: (p) => p.approvedNotDisbursed, total: 'sum' },
+      { header: '融资需求', kind: 'money', value: (p) => p.need, total: (t) => t.need },
+      { header: '已审批', kind: 'money', value: (p) => p.approved, total: (t) => t.approved },
+      { header: '已签约', kind: 'money', value: (p) => p.contracted, total: (t) => t.contracted },
+      { header: '累计投放', kind: 'money', value: (p) => p.disbursed, total: (t) => t.disbursed },
+      { header: '本月投放', kind: 'money', value: (p) => p.disbursedInMonth, total: (t) => t.disbursedInMonth },
+      { header: '已审批待投放', kind: 'money', value: (p) => p.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
       { header: '预计投放月', kind: 'text', value: (p) => p.expectedMonth ?? '' },
       { header: '停滞原因', kind: 'text', value: (p) => [...new Set(p.stallFlags.map((f) => STALL_RULE_ZH[f.rule]))].join('、') },
-      { header: '未解决问题', kind: 'count', value: (p) => p.openBlockers.length, total: 'sum' },
+      { header: '未解决问题', kind: 'count', value: (p) => p.openBlockers.length, total: (t) => t.openBlockerCount },
       { header: '责任单位', kind: 'text', value: (p) => p.responsibleUnit },
     ],
     totalLabelColumn: 0,
   };
 }
 
-function waitingSheet(agenda: Agenda): SheetSpec<WaitingRow> {
-  const { warnDays, alarmDays } = agenda.waitingThresholds;
+function funnelSheet(tables: MeetingTables): SheetSpec<FunnelTableRow, TableOf<'funnel'>['total']> {
+  return {
+    name: SHEET_NAMES.funnel,
+    rows: tables.funnel.rows,
+    total: tables.funnel.total,
+    columns: [
+      { header: '阶段', kind: 'text', value: (r) => ('stage' in r.key ? STAGE_ZH[r.key.stage] : `流程外（${FLAG_ZH[r.key.flag]}）`) },
+      { header: '项目数', kind: 'count', value: (r) => r.count, total: (t) => t.count },
+      { header: '融资需求', kind: 'money', value: (r) => r.need, total: (t) => t.need },
+      { header: '已审批', kind: 'money', value: (r) => r.approved, total: (t) => t.approved },
+      { header: '累计投放', kind: 'money', value: (r) => r.disbursed, total: (t) => t.disbursed },
+    ],
+    totalLabelColumn: 0,
+  };
+}
+
+function waitingSheet(tables: MeetingTables): SheetSpec<WaitingRow, TableOf<'waiting'>['total']> {
+  const { warnDays, alarmDays } = tables.waiting.thresholds;
   const levelText = { ok: '', warn: `超${warnDays}天`, alarm: `超${alarmDays}天` } as const;
   return {
     name: SHEET_NAMES.waiting,
-    rows: agenda.approvedNotDisbursed,
+    rows: tables.waiting.rows,
+    total: tables.waiting.total,
     columns: [
       { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (r) => r.name, total: (rows) => `${rows.length}个项目` },
+      { header: '项目名称', kind: 'text', value: (r) => r.name, total: (t) => `${t.count}个项目` },
       { header: '县区', kind: 'text', value: (r) => r.district },
       { header: '行业', kind: 'text', value: (r) => r.sector },
       { header: '所处阶段', kind: 'text', value: (r) => STAGE_ZH[r.stage] },
       { header: '审批银行', kind: 'text', value: (r) => r.bankNames.join('、') },
-      { header: '审批金额', kind: 'money', value: (r) => r.approved, total: 'sum' },
-      { header: '已投放', kind: 'money', value: (r) => r.disbursed, total: 'sum' },
-      { header: '待投放', kind: 'money', value: (r) => r.waiting, total: 'sum' },
+      { header: '审批金额', kind: 'money', value: (r) => r.approved, total: (t) => t.approved },
+      { header: '已投放', kind: 'money', value: (r) => r.disbursed, total: (t) => t.disbursed },
+      { header: '待投放', kind: 'money', value: (r) => r.waiting, total: (t) => t.waiting },
       { header: '等待天数', kind: 'count', value: (r) => r.days },
-      { header: '预警', kind: 'text', value: (r) => levelText[r.level] },
+      { header: '预警', kind: 'text', value: (r) => levelText[r.level], total: (t) => `${levelText.warn}${t.warnCount}个，${levelText.alarm}${t.alarmCount}个` },
       { header: '预计投放月', kind: 'text', value: (r) => r.expectedMonth ?? '' },
       { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
     ],
@@ -268,11 +285,30 @@ function waitingSheet(agenda: Agenda): SheetSpec<WaitingRow> {
   };
 }
 
-function problemSheet(agenda: Agenda): SheetSpec<ProblemRow> {
-  const { counts } = agenda.problems;
+function stalledSheet(tables: MeetingTables): SheetSpec<StalledRow, TableOf<'stalled'>['total']> {
+  return {
+    name: SHEET_NAMES.stalled,
+    rows: tables.stalled.rows,
+    total: tables.stalled.total,
+    columns: [
+      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
+      { header: '项目名称', kind: 'text', value: (r) => r.name, total: (t) => `${t.count}个项目` },
+      { header: '县区', kind: 'text', value: (r) => r.district },
+      { header: '所处阶段', kind: 'text', value: (r) => STAGE_ZH[r.stage] },
+      { header: '牵头银行', kind: 'text', value: (r) => r.leadBankName ?? '' },
+      { header: '停滞原因', kind: 'text', value: (r) => [...new Set(r.flags.map((f) => STALL_RULE_ZH[f.rule]))].join('、'), width: 30 },
+      { header: '停滞起始', kind: 'text', value: (r) => (r.since ? dayOf(r.since) : '') },
+      { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
+    ],
+    totalLabelColumn: 0,
+  };
+}
+
+function problemSheet(tables: MeetingTables): SheetSpec<ProblemRow, TableOf<'problems'>['total']> {
   return {
     name: SHEET_NAMES.problems,
-    rows: agenda.problems.rows,
+    rows: tables.problems.rows,
+    total: tables.problems.total,
     columns: [
       { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
       { header: '项目名称', kind: 'text', value: (r) => r.projectName },
@@ -282,7 +318,7 @@ function problemSheet(agenda: Agenda): SheetSpec<ProblemRow> {
         header: '问题描述',
         kind: 'text',
         value: (r) => r.description,
-        total: (rows) => `共${rows.length}项：本月新增${counts.new}项，推进中${counts.inProgress}项，本月已解决${counts.resolved}项，逾期${counts.overdue}项`,
+        total: (t) => `共${t.count}项：本月新增${t.new}项，推进中${t.inProgress}项，本月已解决${t.resolved}项，逾期${t.overdue}项`,
         width: 40,
       },
       { header: '责任方', kind: 'text', value: (r) => r.party },
@@ -297,63 +333,74 @@ function problemSheet(agenda: Agenda): SheetSpec<ProblemRow> {
   };
 }
 
-function bankSheet(agenda: Agenda): SheetSpec<AgendaBankRow> {
+function decisionSheet(tables: MeetingTables): SheetSpec<AssignmentRow, TableOf<'decisions'>['total']> {
+  return {
+    name: SHEET_NAMES.decisions,
+    rows: tables.decisions.rows,
+    total: tables.decisions.total,
+    columns: [
+      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
+      { header: '项目名称', kind: 'text', value: (r) => r.projectName },
+      { header: '交办事项', kind: 'text', value: (r) => r.what, total: (t) => `共${t.count}项：未办结${t.open}项，逾期${t.overdue}项`, width: 40 },
+      { header: '责任人', kind: 'text', value: (r) => r.who },
+      { header: '交办月份', kind: 'text', value: (r) => r.month },
+      { header: '办结时限', kind: 'text', value: (r) => r.dueDate },
+      { header: '办结日期', kind: 'text', value: (r) => (r.doneAt ? dayOf(r.doneAt) : '') },
+      { header: '逾期天数', kind: 'count', value: (r) => (r.overdue ? r.daysOverdue : null) },
+    ],
+    totalLabelColumn: 0,
+  };
+}
+
+function bankSheet(tables: MeetingTables): SheetSpec<AgendaBankRow, TableOf<'byBank'>['total']> {
   return {
     name: SHEET_NAMES.banks,
-    rows: agenda.byBank,
+    rows: tables.byBank.rows,
+    total: tables.byBank.total,
     columns: [
       { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
       { header: '金融机构', kind: 'text', value: (b) => b.name },
       { header: '类别', kind: 'text', value: (b) => BANK_CATEGORY_ZH[b.category] },
-      { header: '战略合作协议金额', kind: 'money', value: (b) => b.agreementAmount, total: 'sum' },
+      { header: '战略合作协议金额', kind: 'money', value: (b) => b.agreementAmount, total: (t) => t.agreementAmount },
       { header: '项目数', kind: 'count', value: (b) => b.projectCount },
-      { header: '融资事项数', kind: 'count', value: (b) => b.lineCount, total: 'sum' },
-      { header: '申请金额', kind: 'money', value: (b) => b.requested, total: 'sum' },
-      { header: '已审批', kind: 'money', value: (b) => b.approved, total: 'sum' },
-      { header: '已签约', kind: 'money', value: (b) => b.contracted, total: 'sum' },
-      { header: '累计投放', kind: 'money', value: (b) => b.disbursed, total: 'sum' },
-      { header: '本月投放', kind: 'money', value: (b) => b.disbursedInMonth, total: 'sum' },
-      { header: '较上月新增投放', kind: 'money', value: (b) => b.change?.disbursed ?? null, total: agenda.previousMonth ? 'sum' : undefined },
-      { header: '已审批待投放', kind: 'money', value: (b) => b.approvedNotDisbursed, total: 'sum' },
-      {
-        header: '协议履约率',
-        kind: 'rate',
-        value: (b) => b.agreementRate,
-        total: (rows) =>
-          rateOf(
-            rows.reduce((s, b) => s + (b.agreementAmount > 0 ? b.disbursed : 0), 0),
-            rows.reduce((s, b) => s + b.agreementAmount, 0),
-          ),
-      },
+      { header: '融资事项数', kind: 'count', value: (b) => b.lineCount, total: (t) => t.lineCount },
+      { header: '申请金额', kind: 'money', value: (b) => b.requested, total: (t) => t.requested },
+      { header: '已审批', kind: 'money', value: (b) => b.approved, total: (t) => t.approved },
+      { header: '已签约', kind: 'money', value: (b) => b.contracted, total: (t) => t.contracted },
+      { header: '累计投放', kind: 'money', value: (b) => b.disbursed, total: (t) => t.disbursed },
+      { header: '本月投放', kind: 'money', value: (b) => b.disbursedInMonth, total: (t) => t.disbursedInMonth },
+      // Empty without a previous closed month to compare with.
+      { header: '较上月新增投放', kind: 'money', value: (b) => b.change?.disbursed ?? null, total: (t) => t.change?.disbursed ?? null },
+      { header: '较上月新增审批', kind: 'money', value: (b) => b.change?.approved ?? null, total: (t) => t.change?.approved ?? null },
+      { header: '已审批待投放', kind: 'money', value: (b) => b.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
+      { header: '协议履约率', kind: 'rate', value: (b) => b.agreementRate, total: (t) => t.agreementRate },
     ],
     totalLabelColumn: 1,
   };
 }
 
-function districtSheet(agenda: Agenda): SheetSpec<AgendaGroupRow> {
+function groupSheet(name: string, keyHeader: string, table: TableOf<'byDistrict'>): SheetSpec<GroupTableRow, TableOf<'byDistrict'>['total']> {
   return {
-    name: SHEET_NAMES.districts,
-    rows: agenda.byDistrict,
+    name,
+    rows: table.rows,
+    total: table.total,
     columns: [
       { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '县区', kind: 'text', value: (g) => g.key },
-      { header: '项目数', kind: 'count', value: (g) => g.projectCount, total: 'sum' },
-      { header: '融资需求', kind: 'money', value: (g) => g.need, total: 'sum' },
-      { header: '已审批', kind: 'money', value: (g) => g.approved, total: 'sum' },
-      { header: '已签约', kind: 'money', value: (g) => g.contracted, total: 'sum' },
-      { header: '累计投放', kind: 'money', value: (g) => g.disbursed, total: 'sum' },
-      { header: '本月投放', kind: 'money', value: (g) => g.disbursedInMonth, total: 'sum' },
-      { header: '已审批待投放', kind: 'money', value: (g) => g.approvedNotDisbursed, total: 'sum' },
-      { header: '审批率', kind: 'rate', value: (g) => rateOf(g.approved, g.need), total: (rows) => rateOf(sumOf(rows, 'approved'), sumOf(rows, 'need')) },
-      { header: '停滞项目', kind: 'count', value: (g) => g.stalledCount, total: 'sum' },
-      { header: '未解决问题', kind: 'count', value: (g) => g.openBlockerCount, total: 'sum' },
+      { header: keyHeader, kind: 'text', value: (g) => g.key },
+      { header: '项目数', kind: 'count', value: (g) => g.projectCount, total: (t) => t.projectCount },
+      { header: '融资需求', kind: 'money', value: (g) => g.need, total: (t) => t.need },
+      { header: '已审批', kind: 'money', value: (g) => g.approved, total: (t) => t.approved },
+      { header: '已签约', kind: 'money', value: (g) => g.contracted, total: (t) => t.contracted },
+      { header: '累计投放', kind: 'money', value: (g) => g.disbursed, total: (t) => t.disbursed },
+      { header: '本月投放', kind: 'money', value: (g) => g.disbursedInMonth, total: (t) => t.disbursedInMonth },
+      { header: '已审批待投放', kind: 'money', value: (g) => g.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
+      { header: '审批率', kind: 'rate', value: (g) => g.approvalRate, total: (t) => t.approvalRate },
+      { header: '落地率', kind: 'rate', value: (g) => g.landingRate, total: (t) => t.landingRate },
+      { header: '停滞项目', kind: 'count', value: (g) => g.stalledCount, total: (t) => t.stalledCount },
+      { header: '未解决问题', kind: 'count', value: (g) => g.openBlockerCount, total: (t) => t.openBlockerCount },
     ],
     totalLabelColumn: 1,
   };
-}
-
-function sumOf<T>(rows: readonly T[], key: { [K in keyof T]: T[K] extends number ? K : never }[keyof T]): number {
-  return rows.reduce((s, row) => s + (row[key] as number), 0);
 }
 
 async function loadExcelJs(): Promise<typeof ExcelJsModule> {
@@ -368,18 +415,23 @@ export async function buildScheduleWorkbook(agenda: Agenda, options: WorkbookOpt
   workbook.creator = 'Clearway';
   workbook.created = new Date(agenda.generatedAt);
   const title = scheduleTitle(agenda.month, options.cityName ?? '');
-  const projects = projectSheet(agenda);
-  const waiting = waitingSheet(agenda);
-  const problems = problemSheet(agenda);
-  const banks = bankSheet(agenda);
-  const districts = districtSheet(agenda);
-  const total = projects.rows.length + waiting.rows.length + problems.rows.length + banks.rows.length + districts.rows.length;
-  const progress = new Progress(total, options.onProgress);
-  await addTableSheet(workbook, title, projects, progress);
-  await addTableSheet(workbook, title, waiting, progress);
-  await addTableSheet(workbook, title, problems, progress);
-  await addTableSheet(workbook, title, banks, progress);
-  await addTableSheet(workbook, title, districts, progress);
+  const tables = meetingTables(agenda);
+  const sheets = [
+    projectSheet(tables),
+    funnelSheet(tables),
+    waitingSheet(tables),
+    stalledSheet(tables),
+    problemSheet(tables),
+    decisionSheet(tables),
+    bankSheet(tables),
+    groupSheet(SHEET_NAMES.districts, '县区', tables.byDistrict),
+    groupSheet(SHEET_NAMES.sectors, '行业', tables.bySector),
+  ] as const;
+  const progress = new Progress(
+    sheets.reduce((n, sheet) => n + sheet.rows.length, 0),
+    options.onProgress,
+  );
+  for (const sheet of sheets) await addTableSheet(workbook, title, sheet as SheetSpec<unknown, unknown>, progress);
   progress.finish();
   return workbook;
 }
