@@ -12,6 +12,8 @@ import type { Actor, LoanLine, Role } from './types';
 const ADMIN_ONLY: readonly Role[] = ['admin'];
 const BUREAU: readonly Role[] = ['admin', 'staff'];
 const BUREAU_AND_BANKS: readonly Role[] = ['admin', 'staff', 'liaison'];
+/** Whoever an assignment can name: the bureau, a bank's liaison, a unit's contact 责任单位联系人. */
+const PARTIES: readonly Role[] = ['admin', 'staff', 'liaison', 'unit'];
 
 export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'project.create': BUREAU,
@@ -39,6 +41,15 @@ export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'ledger.importProject': BUREAU,
   'ledger.undoImport': BUREAU,
   'month.reopen': ADMIN_ONLY,
+  // The party's steps: the handler checks that the assignment names the actor (followUp/loop.ts).
+  'assignment.acknowledge': PARTIES,
+  'assignment.report': PARTIES,
+  'assignment.requestClose': PARTIES,
+  'assignment.close': BUREAU,
+  'assignment.return': BUREAU,
+  'reporting.open': BUREAU,
+  'reporting.submit': BUREAU_AND_BANKS,
+  'reporting.chase': BUREAU,
 };
 
 /** Commands that act on one loan line, where a liaison is limited to their own bank. */

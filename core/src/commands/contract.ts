@@ -39,6 +39,16 @@ export const COMMAND_NAMES = [
   'ledger.importProject',
   'ledger.undoImport',
   'month.reopen',
+  // the 督办 loop on an assignment (core/src/followUp/loop.ts)
+  'assignment.acknowledge',
+  'assignment.report',
+  'assignment.requestClose',
+  'assignment.close',
+  'assignment.return',
+  // the monthly reporting round 月度报送 (core/src/followUp/reporting.ts)
+  'reporting.open',
+  'reporting.submit',
+  'reporting.chase',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

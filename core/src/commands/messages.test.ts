@@ -10,7 +10,7 @@ const sources = [
   ...readdirSync(join(here, 'handlers'))
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
     .map((file) => join(here, 'handlers', file)),
-  ...['../stages.ts', '../rank.ts', '../permissions.ts', '../errors.ts', '../meeting/closeMonth.ts'].map((file) => join(here, file)),
+  ...['../stages.ts', '../rank.ts', '../permissions.ts', '../errors.ts', '../meeting/closeMonth.ts', '../followUp/loop.ts'].map((file) => join(here, file)),
 ];
 
 describe('COMMAND_MESSAGE_KEYS', () => {

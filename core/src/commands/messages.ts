@@ -68,4 +68,17 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.blocker.tooMany', // {max}
   'errors.assignment.tooMany', // {max}
   'errors.project.tooLarge', // {size, max} KB
+  // the 督办 loop (followUp/loop.ts)
+  'errors.assignment.notYourParty', // {id}
+  'errors.assignment.partyActs', // {id}: a member speaks for the party, staff do not act for it
+  'errors.assignment.wrongState', // {state, step}
+  // the monthly reporting round (followUp/reporting.ts)
+  'errors.reporting.notOpen', // {month}
+  'errors.reporting.alreadyOpen', // {month}
+  'errors.reporting.bankRequired',
+  'errors.reporting.noteRequired',
+  'errors.reporting.notAsked', // {month}
+  'errors.reporting.alreadySubmitted', // {month}
+  'errors.reporting.nobodyLate', // {month}
+  'errors.member.unitRequired',
 ] as const;

@@ -13,6 +13,7 @@ import {
   plannedAmount,
   plannedVsActual,
   planMonths,
+  projectNeed,
   type IsoMonth,
   type PlannedVsActualRow,
   type Project,
@@ -74,7 +75,7 @@ export const usePlanStore = defineStore('plan', () => {
 
   function plannedOf(project: Project): number {
     return plannedAmount({
-      need: project.clearance.need || project.needTotal,
+      need: projectNeed(project),
       approved: project.clearance.approved,
       disbursed: project.clearance.disbursed,
     });

@@ -79,7 +79,10 @@ export const memberUpsert: CommandHandler<'member.upsert'> = async (ctx) => {
   const current = await ctx.tx.get<Member>('members', uid);
   if (current === null && expectedVersion !== null) throw notFound('member', uid);
   if (bankId !== null) await assertBankExists(ctx.tx, bankId, 'bankId');
-  const data: Member = { uid, name, email, role, bankId, disabled };
+  // Only a unit contact speaks for a unit; the field is left out for every other role.
+  const unit = role === 'unit' ? ctx.payload.unit : null;
+  if (role === 'unit' && !unit) throw fieldRefusal('invalid-argument', 'unit', 'errors.member.unitRequired');
+  const data: Member = { uid, name, email, role, bankId, ...(unit ? { unit } : {}), disabled };
   writeAtVersion(ctx, 'members', uid, current, expectedVersion, data);
   return {
     createdId: current ? undefined : uid,

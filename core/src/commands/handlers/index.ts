@@ -6,6 +6,16 @@ import type { CommandName } from '../contract';
 import { monthClose, monthReopen } from '../../meeting/closeMonth';
 import { bankUpsert, memberUpsert, rulesSetStageLimits, targetsSet } from './admin';
 import { assignmentAdd, assignmentComplete, blockerAdd, blockerResolve, prerequisiteSet } from './checklist';
+import {
+  assignmentAcknowledge,
+  assignmentClose,
+  assignmentReport,
+  assignmentRequestClose,
+  assignmentReturn,
+  reportingChase,
+  reportingOpen,
+  reportingSubmit,
+} from './followUp';
 import { ledgerImportProject, ledgerUndoImport } from './ledger';
 import { lineAdd, lineAddTranche, lineRecordApproval, lineRecordContract, lineSetNote } from './lines';
 import {
@@ -47,6 +57,14 @@ const handlers: HandlerMap = {
   'ledger.importProject': ledgerImportProject,
   'ledger.undoImport': ledgerUndoImport,
   'month.reopen': monthReopen,
+  'assignment.acknowledge': assignmentAcknowledge,
+  'assignment.report': assignmentReport,
+  'assignment.requestClose': assignmentRequestClose,
+  'assignment.close': assignmentClose,
+  'assignment.return': assignmentReturn,
+  'reporting.open': reportingOpen,
+  'reporting.submit': reportingSubmit,
+  'reporting.chase': reportingChase,
 };
 
 /** Installs (or replaces) the handler of a command, e.g. `month.close` from the meeting module. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
-import type { AgendaBankRow, AssignmentRow, MonthDiff, WaitingRow } from '@clearway/core';
+import type { AgendaBankRow, AssignmentRow, BankTableTotal, MonthDiff, WaitingRow, WaitingTableTotal } from '@clearway/core';
 import { testPlugins } from '@/test/boardFixtures';
 import AssignmentsTable from './AssignmentsTable.vue';
 import BankTable from './BankTable.vue';
@@ -61,8 +61,11 @@ describe('WaitingTable', () => {
     waiting({ projectId: 'c', name: '产业园', days: 12, level: 'ok', waiting: 100 * WAN }),
   ];
 
+  // The 合计 row is core's (meetingTables); the table shows it as given.
+  const total: WaitingTableTotal = { count: 3, approved: 3_000 * WAN, disbursed: 0, waiting: 1_200 * WAN, warnCount: 1, alarmCount: 1 };
+
   it('shows the days waiting and flags rows past 60 and 90 days', () => {
-    const wrapper = mountWith(WaitingTable, { rows, thresholds });
+    const wrapper = mountWith(WaitingTable, { rows, total, thresholds });
     const flag = (id: string) => wrapper.find(`tr[data-project-id="${id}"] [data-test="waiting-flag"]`);
     expect(wrapper.find('tr[data-project-id="a"] [data-test="waiting-days"]').text()).toBe('95');
     expect(flag('a').text()).toBe('超90天');
@@ -72,8 +75,8 @@ describe('WaitingTable', () => {
     expect(flag('c').exists()).toBe(false);
   });
 
-  it('totals the amount waiting and opens a project by its name', async () => {
-    const wrapper = mountWith(WaitingTable, { rows, thresholds });
+  it('shows the total row it is given and opens a project by its name', async () => {
+    const wrapper = mountWith(WaitingTable, { rows, total, thresholds });
     expect(wrapper.find('[data-test="waiting-total"]').text()).toBe('1,200.00');
     expect(wrapper.find('caption').text()).toBe('单位：万元');
     await wrapper.find('tr[data-project-id="b"] button').trigger('click');
@@ -81,25 +84,41 @@ describe('WaitingTable', () => {
   });
 
   it('says so when nothing waits', () => {
-    const wrapper = mountWith(WaitingTable, { rows: [], thresholds });
+    const wrapper = mountWith(WaitingTable, { rows: [], total: { ...total, count: 0, approved: 0, waiting: 0, warnCount: 0, alarmCount: 0 }, thresholds });
     expect(wrapper.find('table').exists()).toBe(false);
     expect(wrapper.text()).toContain('没有已审批待投放的项目');
   });
 });
 
 describe('BankTable', () => {
-  it('shows month-on-month change and lending against the agreement, hiding idle banks', () => {
-    const rows = [bank({}), bank({ bankId: 'idle', name: '村镇银行', lineCount: 0, agreementAmount: 0, change: null, agreementRate: null })];
-    const wrapper = mountWith(BankTable, { rows });
-    expect(wrapper.findAll('tbody tr')).toHaveLength(1);
+  const total = (overrides: Partial<BankTableTotal> = {}): BankTableTotal => ({
+    need: 0,
+    requested: 3_000 * WAN,
+    approved: 2_000 * WAN,
+    contracted: 1_500 * WAN,
+    disbursed: 1_000 * WAN,
+    disbursedInMonth: 400 * WAN,
+    approvedNotDisbursed: 1_000 * WAN,
+    agreementAmount: 10_000 * WAN,
+    lineCount: 2,
+    change: { approved: 500 * WAN, contracted: 0, disbursed: 400 * WAN },
+    agreementRate: 0.07,
+    ...overrides,
+  });
+
+  it('shows month-on-month change and lending against the agreement, and the total row it is given', () => {
+    const wrapper = mountWith(BankTable, { rows: [bank({})], total: total() });
     const row = wrapper.find('tr[data-bank-id="icbc"]');
     expect(row.find('[data-test="change-disbursed"]').text()).toBe('+400.00');
     expect(row.text()).toContain('10.0%');
     expect(wrapper.find('tfoot').text()).toContain('1,000.00');
+    // 协议履约率 of the total comes from core (banks with an agreement only), not from the cells above.
+    expect(wrapper.find('[data-test="total-agreement-rate"]').text()).toBe('7.0%');
+    expect(wrapper.find('[data-test="total-change-disbursed"]').text()).toBe('+400.00');
   });
 
   it('explains the missing month-on-month columns before the first close', () => {
-    const wrapper = mountWith(BankTable, { rows: [bank({ change: null })] });
+    const wrapper = mountWith(BankTable, { rows: [bank({ change: null })], total: total({ change: null }) });
     expect(wrapper.find('[data-test="change-disbursed"]').exists()).toBe(false);
     expect(wrapper.text()).toContain('尚无已关账月份');
   });

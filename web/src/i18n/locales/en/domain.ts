@@ -20,7 +20,7 @@ export default {
       disbursed: 'Fully disbursed, archived',
     },
     flag: { suspended: 'Suspended', withdrawn: 'Withdrawn', rejected: 'Rejected' },
-    role: { admin: 'Administrator', staff: 'Bureau staff', liaison: 'Bank liaison', viewer: 'Leader / observer' },
+    role: { admin: 'Administrator', staff: 'Bureau staff', liaison: 'Bank liaison', viewer: 'Leader / observer', unit: 'Responsible unit contact' },
     ownerType: { soe: 'State-owned', platform: 'Platform company', private: 'Private' },
     source: {
       matchmaking: 'Government–bank–insurer matchmaking',

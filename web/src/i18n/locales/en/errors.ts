@@ -107,7 +107,11 @@ export default {
       disbursedBelowRecorded: 'The ledger’s cumulative disbursement {disbursed} is less than the {recorded} already recorded',
     },
     blocker: { alreadyResolved: 'This issue is already resolved', tooMany: 'A project can have at most {max} open issues; resolve or merge some first' },
-    assignment: { alreadyDone: 'This assignment is already done', tooMany: 'A project can have at most {max} open assignments; complete some first' },
+    assignment: { alreadyDone: 'This assignment is already done', tooMany: 'A project can have at most {max} open assignments; complete some first',
+      notYourParty: 'This assignment is not for your unit',
+      partyActs: 'The responsible party has its own contact: they acknowledge, report and ask to close it themselves',
+      wrongState: 'This assignment cannot take that step now',
+    },
     line: {
       duplicate: 'This bank already has a line for this product',
       notApproved: 'Record the approval first',
@@ -125,6 +129,16 @@ export default {
     member: {
       selfDemotion: 'You cannot remove your own administrator role',
       claimsPending: 'Saved; sign-in rights will update shortly',
+      unitRequired: 'A responsible unit contact needs the unit they speak for',
+    },
+    reporting: {
+      notOpen: 'The monthly reporting round for {month} is not open',
+      alreadyOpen: 'The monthly reporting round for {month} is already open',
+      bankRequired: 'Choose the bank that reports',
+      noteRequired: 'Say what changed, or confirm that nothing changed this month',
+      notAsked: 'Your bank is not asked to report for {month}',
+      alreadySubmitted: 'Your bank has already reported for {month}',
+      nobodyLate: 'No bank is late reporting for {month}',
     },
   },
 };

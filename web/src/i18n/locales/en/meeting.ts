@@ -70,6 +70,7 @@ export default {
     export: { done: 'Exported {file}' },
     totals: {
       count: '{n}',
+      countOfList: '{n} ({pipeline} in the pipeline, {offFlow} off the flow)',
       projects: 'Projects on the list',
       need: 'Financing need',
       approved: 'Approved',
@@ -101,8 +102,7 @@ export default {
       title: 'Stage funnel',
       stage: 'Stage',
       count: 'Projects',
-      offFlow: 'Off the flow:',
-      offFlowItem: '{flag} {n} ({need})',
+      offFlowRow: 'Off the flow ({flag})',
     },
     col: {
       project: 'Project',

@@ -20,7 +20,7 @@ export default {
       disbursed: '全部投放，归档',
     },
     flag: { suspended: '暂缓', withdrawn: '退出', rejected: '被否' },
-    role: { admin: '管理员', staff: '局工作人员', liaison: '银行联络员', viewer: '领导/观察员' },
+    role: { admin: '管理员', staff: '局工作人员', liaison: '银行联络员', viewer: '领导/观察员', unit: '责任单位联系人' },
     ownerType: { soe: '国企', platform: '平台公司', private: '民企' },
     source: {
       matchmaking: '政银保对接会',

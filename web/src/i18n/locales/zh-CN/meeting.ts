@@ -70,7 +70,8 @@ export default {
     export: { done: '已导出 {file}' },
     totals: {
       count: '{n}个',
-      projects: '在库项目',
+      countOfList: '{n}个（在库{pipeline}个，流程外{offFlow}个）',
+      projects: '清单项目',
       need: '融资需求',
       approved: '已审批',
       contracted: '已签约',
@@ -101,8 +102,7 @@ export default {
       title: '阶段漏斗',
       stage: '阶段',
       count: '项目数',
-      offFlow: '流程外：',
-      offFlowItem: '{flag} {n}个（{need}）',
+      offFlowRow: '流程外（{flag}）',
     },
     col: {
       project: '项目',
