@@ -15,6 +15,8 @@
  *   LOG_LEVEL           pino level, default info
  *   CLEARWAY_SEED_DEMO  false: do not seed the sample workspace and demo accounts on first start
  *   CLEARWAY_SAMPLE_PROJECTS  how many projects the first-start sample has (default core's 48)
+ *   CLEARWAY_PUBLIC_URL the address people open the app at, for the links in digests and reminders
+ *                       (e.g. https://clearway.example.gov.cn); absent: messages carry no links
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,8 @@ export interface ServerConfig {
   cookieSecure: boolean;
   logLevel: string;
   seedDemo: boolean;
+  /** Where people open the app, for links in digests; null: no links. */
+  publicUrl: string | null;
   /** Projects in the first-start sample; null: core's default. */
   sampleProjects: number | null;
   /** The built SPA (web/dist); the server answers 503 on `/` when it is missing. */
@@ -105,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     seedDemo: parseBoolean(env.CLEARWAY_SEED_DEMO, true),
     sampleProjects: parseCount(env.CLEARWAY_SAMPLE_PROJECTS, 'CLEARWAY_SAMPLE_PROJECTS'),
+    publicUrl: env.CLEARWAY_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
     webDist: resolve(cwd, env.CLEARWAY_WEB_DIST?.trim() || join(REPO_ROOT, 'web', 'dist')),
     sessionTtlMs: 7 * 24 * 3600_000,
     loginMaxFailuresPerAccount: 5,
@@ -127,6 +132,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     logLevel: 'silent',
     seedDemo: false,
     sampleProjects: null,
+    publicUrl: null,
     webDist: join(REPO_ROOT, 'web', 'dist'),
     sessionTtlMs: 3600_000,
     loginMaxFailuresPerAccount: 5,

@@ -10,6 +10,7 @@ import { buildApp } from './app';
 import { openDatabase } from './db';
 import { prepareFirstStart, type FirstStartResult } from './auth/firstStart';
 import { startStallScanScheduler } from './scheduler';
+import { startNotifyScheduler } from './notify/job';
 
 const ROLE_LABEL: Record<string, string> = { admin: '管理员 admin', staff: '工作人员 staff', liaison: '银行联络员 liaison', viewer: '领导 viewer' };
 
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   }, 3600_000);
   sessionCleanup.unref();
   const scheduler = startStallScanScheduler({ store: db.store, client: db.client, logger });
+  const notifier = startNotifyScheduler({ store: db.store, client: db.client, logger, appUrl: config.publicUrl });
 
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
         clearInterval(sessionCleanup);
         await app.close();
         await scheduler.stop();
+        await notifier.stop();
         await db.close();
         logger.info('stopped cleanly');
         process.exit(0);

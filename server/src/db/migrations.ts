@@ -102,6 +102,31 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX documents_members_uid ON documents ((data -> 'uid')) WHERE collection = 'members';
     `,
   },
+  {
+    name: 'delivery-log',
+    sql: `
+      -- The reminders and digests sent to 企业微信 / 钉钉 / e-mail (server/src/notify): every try's
+      -- outcome for the admin page, and the delivery keys of what went out, so a rerun sends nothing twice.
+      CREATE TABLE delivery_log (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        message_key text NOT NULL,
+        kind text NOT NULL,
+        channel text NOT NULL,
+        recipient text,
+        recipient_uid text,
+        day text NOT NULL,
+        subject text NOT NULL,
+        status text NOT NULL CHECK (status IN ('sent', 'failed')),
+        attempts integer NOT NULL,
+        error text
+      );
+      CREATE TABLE delivery_keys (
+        key text PRIMARY KEY,
+        sent_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -56,6 +56,7 @@ export const ADVISORY_LOCK_NAMESPACE = 0x436c7779;
 export const LOCKS = {
   migrations: [ADVISORY_LOCK_NAMESPACE, 2],
   stallScan: [ADVISORY_LOCK_NAMESPACE, 3],
+  notify: [ADVISORY_LOCK_NAMESPACE, 4],
 } as const satisfies Record<string, AdvisoryLockKey>;
 
 function beginStatement(options: TransactionOptions, withLock: boolean): string {
