@@ -14,6 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, chromiumPath, serveStatic } from '../tests/e2e/harness';
 import { BENCH_WEB_DIST } from './lib/paths';
 import { atMost, figure, median, progress, round, runSuite, under, type Figure } from './lib/figures';
+import { measureNavigation, type NavigationRun, type NavigationTarget } from './lib/navigation';
+import { startTeamServer } from './lib/teamServer';
 
 const SIZES = [500, 5000] as const;
 const RELOADS = 5;
@@ -216,10 +218,70 @@ async function measureBoard(browser: Browser, baseUrl: string, size: number): Pr
   }
 }
 
+/** Runs of each navigation figure (first visits, reloads, second tabs); the median is printed. */
+const NAVIGATION_RUNS = Number(process.env.BENCH_NAVIGATION_RUNS ?? 3);
+
+/** Kanboard (PHP kanban) on the same machine, navigation start → painted board (issue 12, load about 1.8). */
+const KANBOARD_ANCHORS: Array<[string, string, number]> = [
+  ['board.anchor.kanboard500.newTab.ms', 'anchor: Kanboard, new tab, 500 projects', 2700],
+  ['board.anchor.kanboard500.reload.ms', 'anchor: Kanboard, reload, 500 projects', 1800],
+  ['board.anchor.kanboard5000.newTab.ms', 'anchor: Kanboard, new tab, 5,000 projects', 20700],
+  ['board.anchor.kanboard5000.reload.ms', 'anchor: Kanboard, reload, 5,000 projects', 20800],
+];
+
+function navigationFigures(backend: 'demo' | 'server', size: number, run: NavigationRun): Figure[] {
+  const key = `board.nav.${backend}${size}`;
+  const who = `${backend === 'demo' ? 'demo backend' : 'team server'}, ${size.toLocaleString('en')} projects`;
+  const list = (values: number[]) => values.map((t) => t.toFixed(0)).join(', ');
+  const figures: Figure[] = [
+    figure(`${key}.firstVisit.ms`, `board: navigation → painted, first visit (empty cache), ${who}`, round(median(run.firstVisitMs), 0), 'ms', undefined, list(run.firstVisitMs)),
+    figure(`${key}.reload.ms`, `board: navigation → painted, reload, ${who}`, round(median(run.reloadMs), 0), 'ms', under(size <= 500 ? 500 : 1000), list(run.reloadMs)),
+    figure(`${key}.secondTab.ms`, `board: navigation → painted, second tab, ${who}`, round(median(run.secondTabMs), 0), 'ms', size <= 500 ? under(1000) : undefined, list(run.secondTabMs)),
+    figure(`${key}.jsBeforePaint.kbGzip`, `board: JS before the first paint (gzip), ${who}`, round(run.jsBeforePaintKbGzip, 1), 'KB', under(170)),
+    figure(`${key}.dataBeforePaint.kb`, `board: data received before the first paint of a reload, ${who}`, round(run.dataBeforePaintKb, 1), 'KB', undefined, `largest WebSocket frame ${run.largestFrameKb.toFixed(1)} KB`),
+    figure(`${key}.heap.mb`, `board: JS heap after GC, ${who}`, round(run.heapMb, 1), 'MB', size <= 500 ? under(8) : undefined),
+  ];
+  return figures;
+}
+
+async function navigationSuite(browser: Browser, demoUrl: string): Promise<Figure[]> {
+  const figures: Figure[] = KANBOARD_ANCHORS.map(([id, label, value]) => figure(id, label, value, 'ms'));
+  for (const size of SIZES) {
+    progress(`board: navigation, demo backend, ${size} projects`);
+    const demo: NavigationTarget = { baseUrl: demoUrl, path: `/?sample=${size}`, webDist: BENCH_WEB_DIST };
+    const run = await measureNavigation(browser, demo, NAVIGATION_RUNS);
+    progress(`board: demo ${size}: first ${run.firstVisitMs.map(Math.round).join(',')} reload ${run.reloadMs.map(Math.round).join(',')} tab ${run.secondTabMs.map(Math.round).join(',')} ms`);
+    figures.push(...navigationFigures('demo', size, run));
+  }
+  for (const size of SIZES) {
+    progress(`board: navigation, team server, ${size} projects (seeding)`);
+    const team = await startTeamServer({ CLEARWAY_SAMPLE_PROJECTS: String(size), CLEARWAY_WEB_DIST: BENCH_WEB_DIST });
+    try {
+      const target: NavigationTarget = {
+        baseUrl: team.baseUrl,
+        path: '/',
+        webDist: BENCH_WEB_DIST,
+        prepare: async (context) => {
+          const answer = await context.request.post('/api/session', { data: { email: 'staff@clearway.local', password: 'clearway-demo' }, headers: { origin: team.baseUrl } });
+          if (!answer.ok()) throw new Error(`sign-in on the team server failed: ${answer.status()}`);
+        },
+      };
+      const run = await measureNavigation(browser, target, NAVIGATION_RUNS);
+      progress(`board: server ${size}: first ${run.firstVisitMs.map(Math.round).join(',')} reload ${run.reloadMs.map(Math.round).join(',')} tab ${run.secondTabMs.map(Math.round).join(',')} ms`);
+      figures.push(...navigationFigures('server', size, run));
+    } finally {
+      await team.stop();
+    }
+  }
+  return figures;
+}
+
 await runSuite('board', async () => {
   const server = await serveStatic(BENCH_WEB_DIST);
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
+    const navigation = await navigationSuite(browser, server.url);
+    if (process.env.BENCH_NAVIGATION_ONLY === '1') return navigation;
     const runs = new Map<number, BoardRun>();
     for (const size of SIZES) runs.set(size, await measureBoard(browser, server.url, size));
     const small = runs.get(500) as BoardRun;
@@ -247,7 +309,7 @@ await runSuite('board', async () => {
       figure('board.storeMove5000.ms', 'board: store move → card in target column, 5,000 cards (median of 5)', round(median(large.storeMoves), 1), 'ms', undefined, large.storeMoves.map((t) => t.toFixed(1)).join(', ')),
       figure('board.move5000Painted.ms', 'board: menu move → frame painted, 5,000 cards (median of 5)', round(median(large.movesPainted), 1), 'ms', undefined, large.movesPainted.map((t) => t.toFixed(1)).join(', ')),
     ];
-    return figures;
+    return [...navigation, ...figures];
   } finally {
     await browser.close().catch(() => undefined);
     await server.close();

@@ -123,7 +123,8 @@ async function main() {
     }
     if (needsFunctions) run('npm', ['run', 'build', '-w', 'functions'], 'building functions/lib');
     // The server suite runs the bundle `npm start` runs, as a process of its own.
-    if (options.only.includes('server')) run('node', ['scripts/build-server.mjs'], 'building the server bundle (server/dist)');
+    // The board suite times the team server too.
+    if (options.only.includes('server') || options.only.includes('board')) run('node', ['scripts/build-server.mjs'], 'building the server bundle (server/dist)');
   }
   await bundleSuites(options.only);
 

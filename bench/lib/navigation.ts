@@ -1,0 +1,153 @@
+/**
+ * What a person waits for: from navigation start (the page's time origin) to the painted board
+ * (the app's `clearway:board-painted` mark, set from a task queued by the requestAnimationFrame
+ * after the cards were patched in, so the frame showing them is out). Measured for a first visit
+ * (a fresh browser context: empty HTTP cache and empty IndexedDB), a reload, and a second tab of
+ * the same context, with the bytes the page received before that paint (CDP Network events: the
+ * scripts, gzip-compressed as a static host would send them, and the data — HTTP answers and
+ * WebSocket frames) and the JS heap after a full garbage collection.
+ */
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const PAINTED_MARK = 'clearway:board-painted';
+
+export interface NavigationTarget {
+  baseUrl: string;
+  /** The path a person opens (the demo's `?sample=N`). */
+  path: string;
+  /** Runs once per fresh context before the first visit (the team server's sign-in). */
+  prepare?: (context: BrowserContext) => Promise<void>;
+  /** The built app's folder, to gzip the scripts the page fetched. */
+  webDist: string;
+}
+
+export interface NavigationRun {
+  firstVisitMs: number[];
+  reloadMs: number[];
+  secondTabMs: number[];
+  /** Scripts fetched before the first paint of a first visit, gzip -9 as a host would send them. */
+  jsBeforePaintKbGzip: number;
+  /** Data bytes (HTTP JSON answers and WebSocket frames, as sent) received before the first paint of a reload. */
+  dataBeforePaintKb: number;
+  /** The largest single WebSocket frame received before the first paint of a reload. */
+  largestFrameKb: number;
+  heapMb: number;
+}
+
+interface Received {
+  at: number;
+  url: string;
+  bytes: number;
+  kind: 'script' | 'data' | 'frame' | 'other';
+}
+
+/** Records what the page receives, stamped in wall-clock milliseconds (the clock timeOrigin uses). */
+async function recordNetwork(page: Page): Promise<{ received: Received[]; cdp: CDPSession }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const received: Received[] = [];
+  // CDP stamps events with a monotonic clock; requestWillBeSent carries both clocks once.
+  let wallMinusMonotonic: number | null = null;
+  const kinds = new Map<string, { url: string; kind: Received['kind'] }>();
+  cdp.on('Network.requestWillBeSent', (event) => {
+    if (wallMinusMonotonic === null) wallMinusMonotonic = event.wallTime * 1000 - event.timestamp * 1000;
+  });
+  cdp.on('Network.responseReceived', (event) => {
+    const type = event.type;
+    const kind = type === 'Script' ? 'script' : type === 'XHR' || type === 'Fetch' ? 'data' : 'other';
+    kinds.set(event.requestId, { url: event.response.url, kind });
+  });
+  cdp.on('Network.loadingFinished', (event) => {
+    const known = kinds.get(event.requestId);
+    if (!known || wallMinusMonotonic === null) return;
+    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: known.url, bytes: event.encodedDataLength, kind: known.kind });
+  });
+  cdp.on('Network.webSocketFrameReceived', (event) => {
+    if (wallMinusMonotonic === null) return;
+    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: 'ws', bytes: Buffer.byteLength(event.response.payloadData), kind: 'frame' });
+  });
+  return { received, cdp };
+}
+
+/** Navigation start → painted board in ms, and the wall-clock moment of that paint. */
+async function paintedAt(page: Page): Promise<{ ms: number; wall: number }> {
+  await page.waitForFunction((name) => performance.getEntriesByName(name, 'mark').length > 0, PAINTED_MARK, { timeout: 300_000, polling: 50 });
+  return page.evaluate((name) => {
+    const mark = performance.getEntriesByName(name, 'mark')[0] as PerformanceEntry;
+    return { ms: mark.startTime, wall: performance.timeOrigin + mark.startTime };
+  }, PAINTED_MARK);
+}
+
+async function heapUsedMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / (1024 * 1024);
+}
+
+function scriptKbGzip(webDist: string, received: Received[], before: number): number {
+  const paths = new Set(received.filter((item) => item.kind === 'script' && item.at <= before).map((item) => new URL(item.url).pathname));
+  let bytes = 0;
+  for (const path of paths) bytes += gzipSync(readFileSync(join(webDist, path)), { level: 9 }).length;
+  return bytes / 1024;
+}
+
+async function newContext(browser: Browser, target: NavigationTarget): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: target.baseUrl, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await target.prepare?.(context);
+  return context;
+}
+
+/**
+ * `runs` first visits, each in a fresh context; in the last one, `runs` reloads and `runs` second
+ * tabs (each opened while the first tab stays open, then closed).
+ */
+export async function measureNavigation(browser: Browser, target: NavigationTarget, runs: number): Promise<NavigationRun> {
+  const firstVisitMs: number[] = [];
+  let jsBeforePaintKbGzip = 0;
+  let context: BrowserContext | null = null;
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      await context?.close();
+      context = await newContext(browser, target);
+      const page = await context.newPage();
+      const { received, cdp } = await recordNetwork(page);
+      await page.goto(target.path);
+      const painted = await paintedAt(page);
+      firstVisitMs.push(painted.ms);
+      jsBeforePaintKbGzip = scriptKbGzip(target.webDist, received, painted.wall);
+      await cdp.detach();
+    }
+    const page = (context as BrowserContext).pages()[0] as Page;
+    const reloadMs: number[] = [];
+    let dataBeforePaintKb = 0;
+    let largestFrameKb = 0;
+    for (let run = 0; run < runs; run += 1) {
+      const { received, cdp } = await recordNetwork(page);
+      await page.reload();
+      const painted = await paintedAt(page);
+      reloadMs.push(painted.ms);
+      const data = received.filter((item) => (item.kind === 'data' || item.kind === 'frame') && item.at <= painted.wall);
+      dataBeforePaintKb = data.reduce((sum, item) => sum + item.bytes, 0) / 1024;
+      largestFrameKb = Math.max(0, ...data.filter((item) => item.kind === 'frame').map((item) => item.bytes)) / 1024;
+      await cdp.detach();
+    }
+    const heapMb = await heapUsedMb(page);
+    const secondTabMs: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const tab = await (context as BrowserContext).newPage();
+      await tab.goto(target.path);
+      secondTabMs.push((await paintedAt(tab)).ms);
+      await tab.close();
+    }
+    return { firstVisitMs, reloadMs, secondTabMs, jsBeforePaintKbGzip, dataBeforePaintKb, largestFrameKb, heapMb };
+  } finally {
+    await context?.close();
+  }
+}
