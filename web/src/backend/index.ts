@@ -45,6 +45,11 @@ export async function createBackend(): Promise<Backend> {
     const { createServerBackend } = await import('./server');
     return createServerBackend();
   }
-  const [{ createLocalBackend }, { sampleOptionsOf }] = await Promise.all([import('./local'), import('./local/sampleParam')]);
-  return createLocalBackend(sampleOptionsOf(globalThis.location?.search ?? ''));
+  const [{ createLocalBackend }, { sampleOptionsOf }, { afterFirstBoardPaint }] = await Promise.all([
+    import('./local'),
+    import('./local/sampleParam'),
+    import('@/composables/useBoardPaintMarks'),
+  ]);
+  // The stall scan on load waits for the board's first paint (the stored flags show until then).
+  return createLocalBackend({ ...sampleOptionsOf(globalThis.location?.search ?? ''), firstScanAfter: afterFirstBoardPaint() });
 }

@@ -18,6 +18,19 @@ function afterNextPaint(callback: () => void): void {
   requestAnimationFrame(() => setTimeout(callback, 0));
 }
 
+let boardPainted: () => void = () => undefined;
+const firstBoardPaint = new Promise<void>((resolve) => {
+  boardPainted = resolve;
+});
+
+/**
+ * Resolves once a board has been painted in this page, or after `fallbackMs` when the page
+ * opened is not the board: work that may wait (the demo's stall scan on load) starts then.
+ */
+export function afterFirstBoardPaint(fallbackMs = 5_000): Promise<void> {
+  return Promise.race([firstBoardPaint, new Promise<void>((resolve) => setTimeout(resolve, fallbackMs))]);
+}
+
 export function useBoardPaintMarks(loaded: WatchSource<boolean>): void {
   if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
   let marked = false;
@@ -27,7 +40,12 @@ export function useBoardPaintMarks(loaded: WatchSource<boolean>): void {
       if (!isLoaded || marked) return;
       marked = true;
       performance.mark(DATA_READY_MARK);
-      void nextTick(() => afterNextPaint(() => performance.mark(BOARD_PAINTED_MARK)));
+      void nextTick(() =>
+        afterNextPaint(() => {
+          performance.mark(BOARD_PAINTED_MARK);
+          boardPainted();
+        }),
+      );
     },
     // 'sync': the mark lands the moment the store flips `loaded`, before Vue renders anything.
     { immediate: true, flush: 'sync' },

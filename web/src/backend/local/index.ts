@@ -64,6 +64,12 @@ export interface LocalBackendOptions {
   sample?: (now: Date) => SampleWorkspace;
   /** Stall scan period; null turns the timer off (the scan still runs on load). */
   stallScanIntervalMs?: number | null;
+  /**
+   * When the scan on load may start (the app passes "after the board's first paint"): the scan
+   * writes every stalled project and would otherwise delay the first paint. Given, `ready()`
+   * does not wait for that scan; absent, the scan starts at once and `ready()` waits for it.
+   */
+  firstScanAfter?: Promise<void>;
   /** The one-writer lock; defaults to Web Locks (an in-page queue where they are missing). */
   lock?: WriterLock;
   /** Opens IndexedDB; tests replace it to play a browser without one. */
@@ -307,7 +313,8 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     options.stallScanIntervalMs === null
       ? null
       : setInterval(() => void runStallScan(), options.stallScanIntervalMs ?? STALL_SCAN_INTERVAL_MS);
-  const firstScan = runStallScan();
+  // Projects keep the stall flags the last scan stored, so the board is right before this one runs.
+  const firstScan = options.firstScanAfter ? options.firstScanAfter.then(runStallScan) : runStallScan();
 
   function setActor(next: Actor): void {
     actor = next;
@@ -324,7 +331,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     kind: 'local',
     store,
     async ready() {
-      await firstScan;
+      if (!options.firstScanAfter) await firstScan;
     },
     execute: (command) => execute(command),
     watchQuery: (collection, spec, onNext, onError) => watchers.watchQuery(collection, spec, onNext, onError),
