@@ -29,12 +29,14 @@
  *   "what changed" compares a projected snapshot with the projected live board
  *   (`snapshotForBank`): no phantom changes. The live view of a month that is not closed shows
  *   only bank B's figures.
- * - banks, settings (stage limits, targets): everything.
+ * - banks, settings (stage limits, targets, which delivery channels are set): everything.
+ * Nobody reads the delivery secrets (settings/notifySecrets): only the sending job does.
  * Signed out, or an unknown role: nothing.
  */
 import { computeClearance } from './clearance';
 import { latestInstant } from './dates';
 import { aggregateSnapshot } from './meeting/snapshot';
+import { NOTIFY_SECRETS_DOC_ID } from './notify/channels';
 import type { Agenda } from './meeting/agenda';
 import type { MonthSnapshot, SnapshotLine, SnapshotProject } from './meeting/snapshot';
 import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting/snapshotStorage';
@@ -224,6 +226,8 @@ export function applyReadPolicy(
 ): StoredDoc | null {
   const audience = readAudienceOf(actor);
   if (audience.kind === 'none' || !actor) return null;
+  // The delivery secrets (robot URLs, the 钉钉 secret, the SMTP password) are read by the sending job only.
+  if (collection === 'settings' && doc.id === NOTIFY_SECRETS_DOC_ID) return null;
   if (collection === 'members') {
     const membersAdmin = audience.kind === 'bureau' && audience.membersAdmin;
     return membersAdmin || doc.id === actor.uid ? doc : null;

@@ -136,6 +136,7 @@ export function readPolicyViolations(
   const path = `${collection}/${doc.id}`;
   if (!reader || !['admin', 'staff', 'viewer', 'liaison'].includes(reader.role)) return [`${path}: reached a reader with no role`];
   const isAdmin = reader.role === 'admin';
+  if (collection === 'settings' && doc.id === 'notifySecrets') return [`${path}: the delivery secrets reached a ${reader.role}`];
   if (collection === 'members' && !isAdmin && (doc.id !== reader.uid || (doc.data as Member).uid !== reader.uid)) {
     return [`${path}: another member's document reached a ${reader.role}`];
   }
