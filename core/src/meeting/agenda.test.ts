@@ -229,9 +229,9 @@ describe('the month plan', () => {
     const rows = plannedVsActual({ months: ['2026-05', '2026-06', '2026-07'], projects, lines, snapshots: [april] });
     expect(rows).toEqual([
       // B was expected in May at the close of April with 6,000 approved and 2,000 drawn.
-      { month: '2026-05', planned: 4_000 * WAN, plannedProjects: 1, actual: 1_500 * WAN, basis: 'snapshot' },
-      { month: '2026-06', planned: 3_000 * WAN, plannedProjects: 1, actual: 0, basis: 'live' },
-      { month: '2026-07', planned: 3_000 * WAN, plannedProjects: 1, actual: 0, basis: 'live' },
+      { month: '2026-05', planned: 4_000 * WAN, plannedProjects: 1, actual: 1_500 * WAN, achievement: 0.375, basis: 'snapshot' },
+      { month: '2026-06', planned: 3_000 * WAN, plannedProjects: 1, actual: 0, achievement: 0, basis: 'live' },
+      { month: '2026-07', planned: 3_000 * WAN, plannedProjects: 1, actual: 0, achievement: 0, basis: 'live' },
     ]);
     expect(plannedAmount({ need: 100, approved: 0, disbursed: 30 })).toBe(70);
     expect(plannedAmount({ need: 100, approved: 80, disbursed: 80 })).toBe(0);

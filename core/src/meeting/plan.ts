@@ -6,6 +6,7 @@
 import { addMonths, monthOf } from '../dates';
 import { stageIndex } from '../stages';
 import type { IsoMonth, LoanLine, Project, Yuan } from '../types';
+import { rateOf } from '../views/definitions';
 import type { MonthSnapshot } from './snapshot';
 
 /** Months shown after the current one. */
@@ -52,6 +53,8 @@ export interface PlannedVsActualRow {
   planned: Yuan;
   plannedProjects: number;
   actual: Yuan;
+  /** actual / planned 计划完成率; null when nothing was planned. */
+  achievement: number | null;
   /**
    * 'snapshot': the plan as it stood at the close of the month before (so rescheduling a project
    * later does not rewrite history); 'live': the projects' current expected months, amounts as of
@@ -86,11 +89,13 @@ export function plannedVsActual(input: {
     const before = snapshotByMonth.get(addMonths(month, -1));
     if (before) {
       const expected = before.projects.filter((p) => p.flag === null && p.expectedMonth === month);
+      const planned = expected.reduce((sum, p) => sum + plannedAmount(p), 0);
       return {
         month,
-        planned: expected.reduce((sum, p) => sum + plannedAmount(p), 0),
+        planned,
         plannedProjects: expected.filter((p) => plannedAmount(p) > 0).length,
         actual,
+        achievement: rateOf(actual, planned),
         basis: 'snapshot',
       };
     }
@@ -109,6 +114,6 @@ export function plannedVsActual(input: {
       planned += amount;
       if (amount > 0) plannedProjects += 1;
     }
-    return { month, planned, plannedProjects, actual, basis: 'live' };
+    return { month, planned, plannedProjects, actual, achievement: rateOf(actual, planned), basis: 'live' };
   });
 }

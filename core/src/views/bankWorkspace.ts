@@ -8,7 +8,7 @@ import { dayOf, daysBetween, monthOf } from '../dates';
 import { lineDisbursed } from '../lineDigest';
 import { snapshotLine } from '../meeting/snapshot';
 import type { Bank, Blocker, LoanLine, Project, StallRules, Yuan } from '../types';
-import { daysSinceBankUpdate, isBankLine, isSilentLine, lineWaitsOnBank, isOffFlow, rateOf } from './definitions';
+import { daysSinceBankUpdate, isBankLine, isBankSilentOn, lineWaitsOnBank, isOffFlow, rateOf } from './definitions';
 
 export interface BankLineView {
   line: LoanLine;
@@ -47,7 +47,7 @@ export interface BankWorkspace {
   totals: BankWorkspaceTotals;
   /** Approved and not drawn on projects still on the flow, longest wait first. */
   waitingRows: BankLineView[];
-  /** Lines waiting on the bank that it has not updated for longer than the silence rule allows. */
+  /** The lines waiting on the bank on projects it is silent on (`isBankSilentOn`). */
   silentRows: BankLineView[];
   blockerRows: BankBlockerView[];
 }
@@ -87,6 +87,22 @@ const emptyTotals = (agreement: Yuan): BankWorkspaceTotals => ({
   agreement,
   agreementRate: null,
 });
+
+function digestOf(row: BankLineView) {
+  return { status: row.line.status, approved: row.line.approved, disbursed: row.drawn, updatedAt: row.line.updatedAt };
+}
+
+function silentRows(rows: readonly BankLineView[], now: Date, rules: Pick<StallRules, 'bankSilenceDays'>): BankLineView[] {
+  const byProject = new Map<string, BankLineView[]>();
+  for (const row of rows) {
+    const list = byProject.get(row.line.projectId);
+    if (list) list.push(row);
+    else byProject.set(row.line.projectId, [row]);
+  }
+  const silent = new Set<string>();
+  for (const [projectId, list] of byProject) if (isBankSilentOn(list.map(digestOf), now, rules)) silent.add(projectId);
+  return rows.filter((row) => silent.has(row.line.projectId) && lineWaitsOnBank(digestOf(row)));
+}
 
 export function bankWorkspace(input: BankWorkspaceInput): BankWorkspace {
   const { bank, now, rules } = input;
@@ -150,9 +166,7 @@ export function bankWorkspace(input: BankWorkspaceInput): BankWorkspace {
     rows: views,
     totals,
     waitingRows: views.filter((row) => row.waiting > 0 && onFlow(row)).sort((a, b) => (b.waitingDays ?? 0) - (a.waitingDays ?? 0)),
-    silentRows: views.filter(
-      (row) => onFlow(row) && isSilentLine({ status: row.line.status, approved: row.line.approved, disbursed: row.drawn, updatedAt: row.line.updatedAt }, now, rules),
-    ),
+    silentRows: silentRows(views.filter(onFlow), now, rules),
     blockerRows,
   };
 }

@@ -55,17 +55,24 @@ export function daysSinceBankUpdate(line: Pick<LoanLine, 'updatedAt'>, now: Date
 }
 
 /**
- * A silent bank line 银行未更新: a line waiting on its bank that the bank has not updated for more
- * than the workspace's `bankSilenceDays`. The daily stall scan flags a project `bankSilent` by the
- * same rule (a threshold fires once the count goes over it), so 我的银行's list and the card's
- * flag name the same lines.
+ * A bank is silent on a project 银行未更新: of its lines on the project that wait on it, the latest
+ * update is more than the workspace's `bankSilenceDays` old (a threshold fires once the count goes
+ * over it). One recent update on any of them is news from the bank. The daily stall scan flags the
+ * project `bankSilent` by this rule, and 我的银行 lists the silent bank's waiting lines, so the
+ * card's flag and the bank's list name the same projects.
  */
-export function isSilentLine(
-  line: Pick<LineDigest, 'status' | 'approved' | 'disbursed' | 'updatedAt'>,
+export function isBankSilentOn(
+  bankLinesOfProject: readonly Pick<LineDigest, 'status' | 'approved' | 'disbursed' | 'updatedAt'>[],
   now: Date,
   rules: Pick<StallRules, 'bankSilenceDays'>,
 ): boolean {
-  return lineWaitsOnBank(line) && daysSinceBankUpdate(line, now) > rules.bankSilenceDays;
+  let latest: number | null = null;
+  for (const line of bankLinesOfProject) {
+    if (!lineWaitsOnBank(line)) continue;
+    const at = Date.parse(line.updatedAt);
+    if (!Number.isNaN(at) && (latest === null || at > latest)) latest = at;
+  }
+  return latest !== null && daysSinceBankUpdate({ updatedAt: new Date(latest).toISOString() }, now) > rules.bankSilenceDays;
 }
 
 /** part / whole, or null when there is no whole to measure against (shown as a dash). */

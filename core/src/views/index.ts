@@ -6,7 +6,7 @@ export {
   isIdleBank,
   isInPipeline,
   isOffFlow,
-  isSilentLine,
+  isBankSilentOn,
   lineWaitsOnBank,
   projectNeed,
   rateOf,

@@ -12,7 +12,9 @@ import { buildAgenda } from '../meeting/agenda';
 import type { Agenda } from '../meeting/agenda';
 import { buildMonthSnapshot } from '../meeting/snapshot';
 import { SHEET_NAMES, buildScheduleWorkbook, workbookToBuffer } from '../meeting/workbook';
+import { digestLine } from '../lineDigest';
 import { projectForBank } from '../readPolicy';
+import { evaluateStall } from '../stall';
 import { createSampleWorkspace } from '../sample';
 import type { SampleWorkspace } from '../sample';
 import { bankWorkspace } from './bankWorkspace';
@@ -270,18 +272,29 @@ describe('我的银行', () => {
     );
   });
 
-  it('lists as silent exactly the lines the stall scan would flag: waiting on the bank, idle over the limit', () => {
-    const ws = createSampleWorkspace({ now: SAMPLE_NOW });
-    const rules = { bankSilenceDays: 0 };
-    const later = new Date(SAMPLE_NOW.getTime() + 400 * 86_400_000);
-    for (const bank of ws.banks) {
-      const view = bankWorkspace({ bank, lines: ws.loanLines, projects: ws.projects, now: later, rules });
-      for (const row of view.silentRows) {
-        expect(['approved', 'contracted', 'disbursing']).toContain(row.line.status);
-        expect(row.drawn).toBeLessThan(row.line.approved ?? Infinity);
-      }
-      const applying = view.rows.filter((row) => row.line.status === 'applying');
-      expect(view.silentRows.some((row) => applying.includes(row))).toBe(false);
-    }
+  it('lists as silent the projects the stall scan flags bankSilent for the bank (an application under review is not silence)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 60 }), (seed, daysLater, silenceDays) => {
+        const ws = createSampleWorkspace({ now: SAMPLE_NOW, projects: 25, seed });
+        const rules = { ...ws.settings.stallRules, bankSilenceDays: silenceDays };
+        const later = new Date(SAMPLE_NOW.getTime() + daysLater * 86_400_000);
+        const onFlow = ws.projects.filter(isInPipeline);
+        for (const bank of ws.banks) {
+          const flagged = new Set(
+            onFlow
+              .filter((project) =>
+                evaluateStall(project, ws.loanLines.filter((line) => line.projectId === project.id).map(digestLine), later, rules).flags.some(
+                  (flag) => flag.rule === 'bankSilent' && flag.params.bankId === bank.id,
+                ),
+              )
+              .map((project) => project.id),
+          );
+          const view = bankWorkspace({ bank, lines: ws.loanLines, projects: ws.projects, now: later, rules });
+          expect(new Set(view.silentRows.map((row) => row.line.projectId)), bank.name).toEqual(flagged);
+          expect(view.silentRows.some((row) => row.line.status === 'applying')).toBe(false);
+        }
+      }),
+      { numRuns: 10 },
+    );
   });
 });

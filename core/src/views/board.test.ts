@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildAgenda } from '../meeting/agenda';
+import { buildMonthSnapshot } from '../meeting/snapshot';
+import { createSampleWorkspace } from '../sample';
+import { STAGE_IDS } from '../types';
+import { cardFigures, historicBoard, snapshotCardFigures } from './board';
+import { isInPipeline, projectNeed } from './definitions';
+import { meetingTables } from './meetingTables';
+import { walkQueue } from './walk';
+
+const NOW = new Date('2026-05-29T02:00:00.000Z');
+
+describe('the board read model', () => {
+  it("counts a column's need from the declared need when the summary has none", () => {
+    const [project] = createSampleWorkspace({ now: NOW, projects: 1 }).projects;
+    const bare = { ...project!, clearance: { ...project!.clearance, need: 0 } };
+    expect(projectNeed(bare)).toBe(project!.needTotal);
+    expect(cardFigures([project!, bare])).toEqual({
+      count: 2,
+      need: 2 * project!.needTotal,
+      approved: 2 * project!.clearance.approved,
+      disbursed: 2 * project!.clearance.disbursed,
+    });
+  });
+
+  it("shows a closed month's board with the figures the meeting's funnel has for each column", () => {
+    const ws = createSampleWorkspace({ now: NOW });
+    const snapshot = buildMonthSnapshot('2026-05', ws.projects, ws.loanLines, ws.banks, NOW);
+    const board = historicBoard(snapshot);
+    expect(board.columns.map((column) => column.stage)).toEqual([...STAGE_IDS]);
+    const cards = [...board.columns.flatMap((column) => column.projects), ...board.offFlow];
+    expect(cards).toHaveLength(snapshot.projects.length);
+    const funnel = meetingTables(buildAgenda({ month: '2026-05', projects: ws.projects, lines: ws.loanLines, banks: ws.banks, targets: null, previousSnapshot: null, now: NOW })).funnel;
+    for (const column of board.columns) {
+      const row = funnel.rows.find((candidate) => 'stage' in candidate.key && candidate.key.stage === column.stage)!;
+      expect(column.figures).toEqual({ count: row.count, need: row.need, approved: row.approved, disbursed: row.disbursed });
+    }
+    expect(board.offFlowFigures).toEqual(snapshotCardFigures(snapshot.projects.filter((p) => !isInPipeline(p))));
+    // A filter narrows the cards and their figures alike.
+    const one = snapshot.projects[0]!;
+    const filtered = historicBoard(snapshot, (p) => p.id === one.id);
+    expect([...filtered.columns.flatMap((c) => c.projects), ...filtered.offFlow].map((p) => p.id)).toEqual([one.id]);
+  });
+
+  it('walks each project once: waiting first (longest wait first), then stalled, problems, open decisions', () => {
+    const ws = createSampleWorkspace({ now: NOW });
+    const agenda = buildAgenda({ month: '2026-05', projects: ws.projects, lines: ws.loanLines, banks: ws.banks, targets: null, previousSnapshot: null, now: NOW });
+    const queue = walkQueue(agenda);
+    expect(new Set(queue.map((item) => item.id)).size).toBe(queue.length);
+    expect(queue.slice(0, agenda.approvedNotDisbursed.length).map((item) => item.id)).toEqual(agenda.approvedNotDisbursed.map((row) => row.projectId));
+    const order = { waiting: 0, stalled: 1, problem: 2, assignment: 3 } as const;
+    for (let i = 1; i < queue.length; i++) expect(order[queue[i]!.reason]).toBeGreaterThanOrEqual(order[queue[i - 1]!.reason]);
+  });
+});
