@@ -62,7 +62,7 @@ export async function createMemberWithAccount(
     throw new DomainError('failed-precondition', 'errors.validation', {}, [{ path: 'email', messageKey: 'auth.error.emailTaken' }]);
   }
   try {
-    await executeCommand(ctx.store, { actor, now: ctx.now() }, { name: 'member.upsert', payload });
+    await executeCommand(ctx.store, { actor, now: ctx.now(), requireActiveMember: true }, { name: 'member.upsert', payload });
   } catch (error) {
     await ctx.accounts.deleteAccount(uid);
     throw error;

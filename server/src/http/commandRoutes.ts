@@ -31,7 +31,9 @@ export function registerCommandRoutes(app: FastifyInstance, ctx: ServerContext):
     if (!isCommandName(body.name)) throw new ApiError('invalid-argument', 'errors.command.unknown', { command: String(body.name).slice(0, 80) });
     inFlightCommands.count += 1;
     try {
-      const result = await executeCommand(ctx.store, { actor, now: ctx.now() }, { name: body.name, payload: body.payload });
+      // The actor was read before the transaction; the member is checked again inside it, so a
+      // command racing an admin's disabling (or a role change) cannot commit.
+      const result = await executeCommand(ctx.store, { actor, now: ctx.now(), requireActiveMember: true }, { name: body.name, payload: body.payload });
       if (body.name === 'member.upsert') await followMembership(ctx, String((body.payload as { uid?: unknown }).uid));
       request.log.info({ command: body.name, uid: actor.uid, activityId: result.activityId }, 'command');
       return result;
