@@ -11,7 +11,7 @@ const icbcLiaison: Actor = { uid: 'l', name: '工行联络员', role: 'liaison',
 const bankless: Actor = { uid: 'l2', name: '未绑定', role: 'liaison', bankId: null };
 const viewer: Actor = { uid: 'v', name: '领导', role: 'viewer', bankId: null };
 
-const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan', 'month.reopen'];
+const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan', 'month.reopen', 'notify.setChannels'];
 const LIAISON: CommandName[] = ['line.recordApproval', 'line.recordContract', 'line.addTranche', 'line.setNote'];
 
 describe('command permissions', () => {

@@ -10,6 +10,7 @@ import { DomainError } from '../errors';
 import type { FieldError } from '../errors';
 import { formatYi, MAX_YUAN } from '../money';
 import { isValidCreditCode } from '../creditCode';
+import { notifySetChannelsSchema } from '../notify/channels';
 import {
   BANK_CATEGORIES,
   BLOCKER_TAGS,
@@ -78,6 +79,8 @@ export const VALIDATION_MESSAGE_KEYS = [
   'errors.email.invalid',
   'errors.flag.reasonRequired',
   'errors.rules.alarmBeforeWarn',
+  'errors.notify.badWebhookUrl',
+  'errors.notify.badSender',
   'errors.project.noChanges',
   'errors.field.invisibleOnly',
   'errors.id.invalid',
@@ -465,6 +468,7 @@ export const COMMAND_SCHEMAS = {
   'reporting.open': reportingOpenSchema,
   'reporting.submit': reportingSubmitSchema,
   'reporting.chase': reportingChaseSchema,
+  'notify.setChannels': notifySetChannelsSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 /** The validated payload of each command (after trimming and defaults). */

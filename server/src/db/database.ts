@@ -9,6 +9,7 @@ import { PgChangeFeed } from './changeFeed';
 import { applyMigrations, MIGRATIONS, type Migration } from './migrations';
 import { PostgresDocumentStore } from './postgresDocumentStore';
 import { PgliteSqlClient, PgSqlClient, type DatabaseKind, type SqlClient } from './sqlClient';
+import { DOCUMENT_SCHEMA_MIGRATION, migrateStoredDocuments, type StoredDocumentsMigration } from './storedDocuments';
 
 export interface Database {
   readonly kind: DatabaseKind;
@@ -19,6 +20,8 @@ export interface Database {
   readonly client: SqlClient;
   /** PostgreSQL: the feed of other processes' commits (null on PGlite). */
   readonly changeFeed: PgChangeFeed | null;
+  /** What the start did to documents of an older schema (null when the migrations list has no document schema). */
+  readonly storedDocuments: StoredDocumentsMigration | null;
   /** Waits for the store's transactions in flight, stops the change feed and closes the connections. */
   close(): Promise<void>;
 }
@@ -115,8 +118,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       throw error;
     }
   }
+  const migrations = options.migrations ?? MIGRATIONS;
+  let storedDocuments: StoredDocumentsMigration | null = null;
   try {
-    await applyMigrations(client, options.migrations ?? MIGRATIONS);
+    await applyMigrations(client, migrations);
+    if (migrations.includes(DOCUMENT_SCHEMA_MIGRATION)) storedDocuments = await migrateStoredDocuments(client);
   } catch (error) {
     await client.close();
     unlockFolder();
@@ -152,6 +158,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     store,
     client,
     changeFeed: feed,
+    storedDocuments,
     sql: (text, params) => client.query(text, params),
     close() {
       closing ??= (async () => {

@@ -18,6 +18,7 @@
  */
 import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
+import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
   /** Stable, unique, recorded beside the version: a renamed or reordered migration is detected. */
@@ -127,6 +128,8 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  // The schema version of the stored documents and their quarantine (storedDocuments.ts).
+  DOCUMENT_SCHEMA_MIGRATION,
 ];
 
 export class MigrationError extends Error {
