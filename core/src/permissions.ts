@@ -50,6 +50,7 @@ export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'reporting.open': BUREAU,
   'reporting.submit': BUREAU_AND_BANKS,
   'reporting.chase': BUREAU,
+  'notify.setChannels': ADMIN_ONLY,
 };
 
 /** Commands that act on one loan line, where a liaison is limited to their own bank. */

@@ -49,6 +49,8 @@ export const COMMAND_NAMES = [
   'reporting.open',
   'reporting.submit',
   'reporting.chase',
+  // delivery channels 通知渠道 (core/src/notify)
+  'notify.setChannels',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -26,6 +26,7 @@ import {
   projectSetFlag,
   projectUpdate,
 } from './projects';
+import { notifySetChannels } from './notify';
 import { stallScan } from './stallScan';
 import type { CommandHandler } from './types';
 
@@ -65,6 +66,7 @@ const handlers: HandlerMap = {
   'reporting.open': reportingOpen,
   'reporting.submit': reportingSubmit,
   'reporting.chase': reportingChase,
+  'notify.setChannels': notifySetChannels,
 };
 
 /** Installs (or replaces) the handler of a command, e.g. `month.close` from the meeting module. */
