@@ -42,6 +42,10 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     onError: (error) => logger.warn({ err: error }, 'database connection trouble'),
   });
+  for (const doc of db.storedDocuments?.quarantined ?? []) {
+    logger.warn(doc, 'a stored document could not be read and was moved to quarantined_documents');
+  }
+  if (db.storedDocuments?.migrated) logger.info({ ...db.storedDocuments, quarantined: db.storedDocuments.quarantined.length }, 'stored documents migrated');
   const { app, context } = await buildApp({ config, db, logger });
   const first = await prepareFirstStart(db.store, context.accounts, { seedDemo: config.seedDemo, now: new Date(), sampleProjects: config.sampleProjects ?? undefined });
   await context.accounts.deleteExpiredSessions(new Date());
