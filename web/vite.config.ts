@@ -2,6 +2,9 @@ import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -41,6 +44,22 @@ function vueI18nWithoutVueNamespace(): Plugin {
   };
 }
 
+/**
+ * The style entry of every Element Plus component the templates use, read from the declarations
+ * unplugin-vue-components writes (src/components.d.ts), so a component added to a template is
+ * declared to the dependency optimiser without anyone listing it (Vite's globs do not expand here).
+ */
+function elementPlusStylesInTemplates(): string[] {
+  const declarations = readFileSync(fileURLToPath(new URL('./src/components.d.ts', import.meta.url)), 'utf8');
+  const elementPlusDir = dirname(createRequire(import.meta.url).resolve('element-plus/package.json'));
+  const folders = [...declarations.matchAll(/\bEl([A-Z]\w*): typeof import\('element-plus\/es'\)/g)].map((match) =>
+    match[1]!.replace(/[A-Z]/g, (letter, index: number) => (index ? '-' : '') + letter.toLowerCase()),
+  );
+  return [...new Set(folders)]
+    .filter((folder) => existsSync(join(elementPlusDir, 'es', 'components', folder, 'style', 'css.mjs')))
+    .map((folder) => `element-plus/es/components/${folder}/style/css`);
+}
+
 export default defineConfig({
   plugins: [
     vueI18nWithoutVueNamespace(),
@@ -71,6 +90,13 @@ export default defineConfig({
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
   server: { port: 5173, strictPort: false },
+  optimizeDeps: {
+    // Element Plus is imported per component by unplugin-vue-components while a file is transformed,
+    // which the dependency scan at start-up does not see: each style it finds late re-bundles the
+    // dependencies and reloads the open page (twice on a first start). Declared here, they are
+    // bundled once, before the first page is served.
+    include: ['element-plus/es', 'element-plus/es/components/message-box/index.mjs', ...elementPlusStylesInTemplates()],
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 1200,

@@ -16,6 +16,12 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The message of an error nobody foresaw (a bug, a store that failed): the same key whichever
+ * backend the web runs on (demo, Firebase, team server), so a person reads the same words.
+ */
+export const INTERNAL_ERROR_KEY = 'errors.internal';
+
 export interface FieldError {
   /** Dotted path of the payload field, e.g. `amount` or `owner.creditCode`. */
   path: string;

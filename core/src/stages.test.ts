@@ -89,7 +89,7 @@ describe('checkStageGate', () => {
     expect(checkStageGate(partly, 'disbursing')).toBeNull();
     const notAll = checkStageGate({ ...partly, stage: 'disbursing' }, 'disbursed');
     expect(notAll?.messageKey).toBe('errors.gate.notFullyDisbursed');
-    expect(notAll?.params.remaining).toBe('15.00万元');
+    expect(notAll?.params.remaining).toBe(150_000); // yuan: the web says it in the reader's language
     const all = { ...partly, stage: 'disbursing' as const, clearance: withMoney({ matched: 10, approved: 200_000, disbursed: 200_000 }) };
     expect(checkStageGate(all, 'disbursed')).toBeNull();
     expect(checkStageGate({ ...all, clearance: withMoney({}) }, 'disbursed')?.messageKey).toBe('errors.gate.notFullyDisbursed');

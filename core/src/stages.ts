@@ -6,7 +6,6 @@
  * "blocked" in its clearance, but the board still records what the bank actually did.
  */
 import { DomainError } from './errors';
-import { formatWan } from './money';
 import { STAGE_IDS } from './types';
 import type { PrereqKey, Project, StageId } from './types';
 
@@ -92,7 +91,7 @@ function entryGate(project: Project, stage: StageId): DomainError | null {
       return money.approved > 0 && money.disbursed >= money.approved
         ? null
         : gate('errors.gate.notFullyDisbursed', stage, {
-            remaining: formatWan(Math.max(0, money.approved - money.disbursed)),
+            remaining: Math.max(0, money.approved - money.disbursed),
           });
     default:
       return null;

@@ -12,6 +12,7 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.command.unknown', // {command}
   'errors.command.unavailable', // {command}
   'errors.conflict', // {collection, id}
+  'errors.internal', // no params: an error nobody foresaw, the same in every backend
   'errors.permission.role', // {role, command}
   'errors.permission.otherBank', // no params: never names the bank
   // not found
@@ -31,7 +32,7 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.gate.loanLineMissing',
   'errors.gate.approvedAmountMissing',
   'errors.gate.trancheMissing',
-  'errors.gate.notFullyDisbursed', // {stage, remaining} formatted 万元
+  'errors.gate.notFullyDisbursed', // {stage, remaining: yuan}
   'errors.gate.offFlow', // {stage, flag}
   'errors.blocker.alreadyResolved', // {id}
   'errors.assignment.alreadyDone', // {id}
@@ -63,7 +64,7 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.month.notClosed', // {month}
   'errors.month.notLatestClosed', // {month, latest}
   // input limits
-  'errors.money.totalTooLarge', // {max} formatted 亿元
+  'errors.money.totalTooLarge', // {maxAmount: yuan}
   'errors.line.approvalAfterContract', // {approvedDate, contractDate}
   'errors.blocker.tooMany', // {max}
   'errors.assignment.tooMany', // {max}

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import type { FieldError } from '../errors';
-import { formatYi, MAX_YUAN } from '../money';
+import { MAX_YUAN } from '../money';
 import { isValidCreditCode } from '../creditCode';
 import { notifySetChannelsSchema } from '../notify/channels';
 import {
@@ -513,8 +513,8 @@ export function fieldErrorsOfIssue(issue: ZodIssueLike): FieldError[] {
   const max = limitParam(issue.maximum);
   const min = limitParam(issue.minimum);
   if (messageKey === 'errors.money.tooLarge') {
-    // Shown to a person who types 万元: say the ceiling in 亿元, as money.ts does.
-    params.max = formatYi(MAX_YUAN);
+    // In yuan, as money.ts gives it: the web says the ceiling in the reader's language.
+    params.maxAmount = MAX_YUAN;
   } else if (max !== undefined && (messageKey === 'errors.field.tooLong' || messageKey === 'errors.field.tooLarge')) {
     params.max = max;
   } else if (min !== undefined && messageKey === 'errors.field.tooSmall') {

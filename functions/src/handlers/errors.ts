@@ -5,7 +5,7 @@
  */
 import { HttpsError } from 'firebase-functions/v2/https';
 import type { FunctionsErrorCode } from 'firebase-functions/v2/https';
-import { isDomainError } from '@clearway/core';
+import { INTERNAL_ERROR_KEY, isDomainError } from '@clearway/core';
 import type { DomainErrorShape, ErrorCode } from '@clearway/core';
 
 export type CommandErrorDetails = Required<Omit<DomainErrorShape, 'code'>>;
@@ -41,5 +41,5 @@ export function toHttpsError(error: unknown, log: (message: string, error: unkno
     return new HttpsError(CODE_MAP[error.code], error.messageKey, details);
   }
   log('command failed unexpectedly', error);
-  return refusal('internal', 'auth.error.internal');
+  return refusal('internal', INTERNAL_ERROR_KEY);
 }

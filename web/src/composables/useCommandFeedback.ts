@@ -9,6 +9,7 @@ import { useI18n } from 'vue-i18n';
 import {
   BLOCKER_TAGS,
   formatWan,
+  formatYi,
   OFF_FLOW_FLAGS,
   PREREQ_KEYS,
   ROLES,
@@ -51,7 +52,11 @@ const MONEY_PARAMS = new Set([
   'equityPaid',
   'equityRequired',
   'totalInvestment',
+  'remaining',
 ]);
+
+/** Params that carry a ceiling in yuan; the texts show them in 亿元. */
+const LARGE_MONEY_PARAMS = new Set(['maxAmount']);
 
 export interface CommandFeedbackOptions {
   /** Names a bank in messages that carry a `bankId`. */
@@ -82,6 +87,7 @@ export function useCommandFeedback(options: CommandFeedbackOptions = {}) {
     for (const [name, value] of Object.entries(params ?? {})) {
       if (typeof value === 'string') out[name] = labelOf(name, value);
       else if (MONEY_PARAMS.has(name)) out[name] = t('domain.money.wan', { amount: formatWan(value, { unit: false }) });
+      else if (LARGE_MONEY_PARAMS.has(name)) out[name] = t('domain.money.yi', { amount: formatYi(value, { unit: false }) });
       else out[name] = value;
     }
     return out;

@@ -9,6 +9,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import {
   STAGE_IDS,
+  cardFigures,
   checkStageGate,
   compareByRank,
   neighbourRanks,
@@ -19,9 +20,10 @@ import {
   type StageId,
   type StoredDoc,
 } from '@clearway/core';
-import type { Backend, Unsubscribe } from '@/backend/types';
+import type { Backend } from '@/backend/types';
 import { emptyFilters, projectMatcher, type BoardFilterState } from '@/composables/useBoardFilters';
 import { useSessionStore } from './session';
+import { readStateOf, useWatchedQuery } from './watched';
 
 interface MoveOverlay {
   stage: StageId;
@@ -51,15 +53,19 @@ function byChineseName(a: string, b: string): number {
 export const useBoardStore = defineStore('board', () => {
   const session = useSessionStore();
 
-  const projectDocs = shallowRef<ReadonlyMap<string, StoredDoc<Project>>>(new Map());
-  const bankDocs = shallowRef<StoredDoc<Bank>[]>([]);
+  /** The backend the board reads from once started (the watches follow it). */
+  const watching = shallowRef<Backend | null>(null);
+  const projectsWatch = useWatchedQuery<Project>(() => watching.value, 'projects', () => ({}), { onValue: () => pruneConfirmedOverlays() });
+  const banksWatch = useWatchedQuery<Bank>(() => watching.value, 'banks');
+  /** Whether the board's documents could be read, with a retry when they could not. */
+  const read = readStateOf(projectsWatch, banksWatch);
+  const projectDocs = computed<ReadonlyMap<string, StoredDoc<Project>>>(() => new Map(projectsWatch.data.value.map((doc) => [doc.id, doc])));
+  const bankDocs = banksWatch.data;
   const overlays = shallowRef<ReadonlyMap<string, MoveOverlay>>(new Map());
   const filters = ref<BoardFilterState>(emptyFilters());
-  const loaded = ref(false);
-  const watchError = shallowRef<unknown>(null);
+  const loaded = computed(() => watching.value !== null && !projectsWatch.pending.value && projectsWatch.error.value === null);
+  const watchError = computed(() => read.value.error);
 
-  let watchedBackend: Backend | null = null;
-  let unsubscribes: Unsubscribe[] = [];
   let nextToken = 0;
   const inFlight = new Map<string, Promise<unknown>>();
 
@@ -100,40 +106,11 @@ export const useBoardStore = defineStore('board', () => {
 
   /** Starts the live watches on the session's backend (idempotent). */
   function start(): void {
-    const backend = session.backend;
-    if (!backend || backend === watchedBackend) return;
-    stop();
-    watchedBackend = backend;
-    const onError = (error: unknown) => {
-      watchError.value = error;
-    };
-    unsubscribes = [
-      backend.watchQuery<Project>(
-        'projects',
-        {},
-        (docs) => {
-          projectDocs.value = new Map(docs.map((doc) => [doc.id, doc]));
-          loaded.value = true;
-          pruneConfirmedOverlays();
-        },
-        onError,
-      ),
-      backend.watchQuery<Bank>(
-        'banks',
-        {},
-        (docs) => {
-          bankDocs.value = docs;
-        },
-        onError,
-      ),
-    ];
+    if (session.backend) watching.value = session.backend;
   }
 
   function stop(): void {
-    unsubscribes.forEach((unsubscribe) => unsubscribe());
-    unsubscribes = [];
-    watchedBackend = null;
-    loaded.value = false;
+    watching.value = null;
   }
 
   const projects = computed<Project[]>(() => {
@@ -158,17 +135,10 @@ export const useBoardStore = defineStore('board', () => {
   });
   const visibleProjects = computed(() => visibleDocs.value.map((doc) => shownProject(doc, overlayOf(doc))));
   /** How many cards the filters show and their money: a move changes neither, so it does not recount them. */
-  const visibleTotals = computed(() => {
-    let need = 0;
-    let approved = 0;
-    let disbursed = 0;
-    for (const { data: project } of visibleDocs.value) {
-      need += project.clearance.need || project.needTotal;
-      approved += project.clearance.approved;
-      disbursed += project.clearance.disbursed;
-    }
-    return { count: visibleDocs.value.length, total: projectDocs.value.size, need, approved, disbursed };
-  });
+  const visibleTotals = computed(() => ({
+    ...cardFigures(visibleDocs.value.map((doc) => doc.data)),
+    total: projectDocs.value.size,
+  }));
 
   const pendingIds = computed<ReadonlySet<string>>(
     () => new Set([...overlays.value].filter(([, overlay]) => overlay.awaitVersion === null).map(([id]) => id)),
@@ -357,6 +327,7 @@ export const useBoardStore = defineStore('board', () => {
     filters,
     loaded,
     watchError,
+    read,
     projects,
     banks,
     visibleProjects,

@@ -6,7 +6,7 @@
 import { lineDisbursed } from '../../lineDigest';
 import { todayIso } from '../../dates';
 import { assertDateInOpenPeriod } from '../../meeting/closeMonth';
-import { formatYi, MAX_YUAN } from '../../money';
+import { MAX_YUAN } from '../../money';
 import { assertLineAccess } from '../../permissions';
 import type { StoredDoc } from '../../store/documentStore';
 import type { IsoDate, LoanLine, Tranche } from '../../types';
@@ -46,7 +46,7 @@ function assertProjectTotalWithin(
     if (doc.id !== changed.id) total += doc.data[field] ?? 0;
   }
   total += changed[field] ?? 0;
-  if (total > MAX_YUAN) throw fieldRefusal('invalid-argument', path, 'errors.money.totalTooLarge', { max: formatYi(MAX_YUAN) });
+  if (total > MAX_YUAN) throw fieldRefusal('invalid-argument', path, 'errors.money.totalTooLarge', { maxAmount: MAX_YUAN });
 }
 
 function assertNotBeforeApproval(line: LoanLine, date: IsoDate, path: string, messageKey: string): void {

@@ -3,7 +3,7 @@
  * function puts {messageKey, params, fieldErrors} in the HttpsError details; Auth and transport
  * errors get message keys of their own (auth.ts message files).
  */
-import { DomainError, ERROR_CODES } from '@clearway/core';
+import { DomainError, ERROR_CODES, INTERNAL_ERROR_KEY } from '@clearway/core';
 import type { ErrorCode, FieldError } from '@clearway/core';
 
 interface FirebaseLikeError {
@@ -33,9 +33,9 @@ export function fromCallableError(error: unknown): DomainError {
   if (bare === 'unauthenticated') return new DomainError('unauthenticated', 'auth.error.signInRequired');
   if (bare === 'permission-denied') return new DomainError('permission-denied', 'auth.error.notMember');
   if (bare === 'unavailable' || bare === 'deadline-exceeded' || bare === 'internal' || bare === 'unknown') {
-    return new DomainError('internal', bare === 'internal' ? 'auth.error.internal' : 'auth.error.unavailable');
+    return new DomainError('internal', bare === 'internal' ? INTERNAL_ERROR_KEY : 'auth.error.unavailable');
   }
-  return new DomainError('internal', 'auth.error.internal');
+  return new DomainError('internal', INTERNAL_ERROR_KEY);
 }
 
 /** An error of a Firestore listener (usually the rules refusing a read). */
@@ -44,7 +44,7 @@ export function fromListenerError(error: unknown): DomainError {
   if (code === 'permission-denied') return new DomainError('permission-denied', 'auth.error.readDenied');
   if (code === 'unauthenticated') return new DomainError('unauthenticated', 'auth.error.signInRequired');
   if (code === 'unavailable') return new DomainError('internal', 'auth.error.unavailable');
-  return new DomainError('internal', 'auth.error.internal');
+  return new DomainError('internal', INTERNAL_ERROR_KEY);
 }
 
 /** An error of email/password sign-in. */
@@ -65,6 +65,6 @@ export function fromSignInError(error: unknown): DomainError {
     case 'auth/network-request-failed':
       return new DomainError('internal', 'auth.error.unavailable');
     default:
-      return new DomainError('internal', 'auth.error.internal');
+      return new DomainError('internal', INTERNAL_ERROR_KEY);
   }
 }

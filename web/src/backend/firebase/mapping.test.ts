@@ -40,8 +40,8 @@ describe('Firebase errors as DomainErrors', () => {
 
   it('gives transport and unexpected failures a message of their own', () => {
     expect(fromCallableError({ code: 'functions/unavailable' }).messageKey).toBe('auth.error.unavailable');
-    expect(fromCallableError({ code: 'functions/internal' }).messageKey).toBe('auth.error.internal');
-    expect(fromCallableError(new TypeError('boom')).messageKey).toBe('auth.error.internal');
+    expect(fromCallableError({ code: 'functions/internal' }).messageKey).toBe('errors.internal');
+    expect(fromCallableError(new TypeError('boom')).messageKey).toBe('errors.internal');
     expect(fromListenerError({ code: 'permission-denied' }).messageKey).toBe('auth.error.readDenied');
   });
 

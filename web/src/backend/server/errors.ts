@@ -4,7 +4,7 @@
  * reads the same reason whichever backend runs. The server answers `{ error: { code, messageKey,
  * params, fieldErrors } }` with an HTTP status; transport failures get message keys of their own.
  */
-import { DomainError, ERROR_CODES } from '@clearway/core';
+import { DomainError, ERROR_CODES, INTERNAL_ERROR_KEY } from '@clearway/core';
 import type { ErrorCode, FieldError } from '@clearway/core';
 
 /** Server message keys that mean what an existing key already says. */
@@ -34,7 +34,7 @@ function fallbackKey(status: number): string {
   if (status === 403) return 'auth.error.notMember';
   if (status === 429) return 'auth.error.tooManyAttempts';
   if (status === 502 || status === 503 || status === 504) return 'auth.error.unavailable';
-  return 'auth.error.internal';
+  return INTERNAL_ERROR_KEY;
 }
 
 interface ErrorBody {
@@ -70,5 +70,5 @@ export function fromRealtimeError(error: unknown): DomainError {
     const shape = error as NonNullable<ErrorBody['error']>;
     if (typeof shape.messageKey === 'string') return fromShape(shape, shape.code === 'permission-denied' ? 403 : 500);
   }
-  return new DomainError('internal', 'auth.error.internal');
+  return new DomainError('internal', INTERNAL_ERROR_KEY);
 }

@@ -7,6 +7,7 @@ export default {
     unauthenticated: 'Please sign in first',
     withFields: '{message}: {fields}',
     fieldSeparator: '; ',
+    read: { title: 'The data could not be read', retry: 'Try again' },
     validation: 'Some fields need attention',
     conflict: 'Someone else changed this in the meantime; refresh and try again',
     request: {
@@ -54,9 +55,9 @@ export default {
       invalid: 'Enter an amount in 万元 (×10k CNY), e.g. 2600 or 2,600.5',
       negative: 'The amount cannot be negative',
       notInteger: 'The amount must be in whole yuan',
-      tooLarge: 'The amount is too large (at most {max})',
+      tooLarge: 'The amount is too large (at most {maxAmount})',
       zero: 'The amount must be greater than 0',
-      totalTooLarge: 'The total over this project’s loan lines is too large (at most {max})',
+      totalTooLarge: 'The total over this project’s loan lines is too large (at most {maxAmount})',
     },
     date: {
       invalid: 'Enter a date as YYYY-MM-DD',

@@ -7,6 +7,7 @@ export default {
     unauthenticated: '请先登录',
     withFields: '{message}：{fields}',
     fieldSeparator: '；',
+    read: { title: '数据未能读取', retry: '重试' },
     validation: '填写的内容有误，请检查标出的字段',
     conflict: '数据已被他人更新，请刷新后重试',
     request: {
@@ -54,9 +55,9 @@ export default {
       invalid: '请输入正确的金额（万元），如 2600 或 2,600.5',
       negative: '金额不能为负数',
       notInteger: '金额必须精确到元',
-      tooLarge: '金额过大（上限 {max}）',
+      tooLarge: '金额过大（上限 {maxAmount}）',
       zero: '金额必须大于 0',
-      totalTooLarge: '该项目各融资事项的合计金额过大（上限 {max}）',
+      totalTooLarge: '该项目各融资事项的合计金额过大（上限 {maxAmount}）',
     },
     date: {
       invalid: '请输入正确的日期（YYYY-MM-DD）',
