@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { applyReadPolicy, applyReadPolicyToAll } from '../readPolicy';
 import { readPolicyViolations } from '../testing/readPolicyChecks';
 import type { StoredDoc } from '../store/documentStore';
+import { MemoryDocumentStore } from '../store/memoryDocumentStore';
+import { exportWorkspace } from '../workspace';
 import type { Actor } from '../types';
 import { EMPTY_NOTIFY_CHANNELS, NOTIFY_CHANNELS_DOC_ID, NOTIFY_SECRETS_DOC_ID } from './channels';
 
@@ -20,5 +22,18 @@ describe('the delivery secrets', () => {
     expect(applyReadPolicyToAll(reader, 'settings', [secrets, channels])).toEqual([channels]);
     expect(readPolicyViolations(reader, 'settings', secrets)).toHaveLength(1);
     expect(readPolicyViolations(reader, 'settings', channels)).toEqual([]);
+  });
+});
+
+describe('the workspace file', () => {
+  it('carries the channel markers but not the delivery secrets', async () => {
+    const store = new MemoryDocumentStore();
+    await store.runTransaction(async (tx) => {
+      tx.create('settings', NOTIFY_SECRETS_DOC_ID, secrets.data);
+      tx.create('settings', NOTIFY_CHANNELS_DOC_ID, channels.data);
+    });
+    const file = await exportWorkspace(store);
+    expect(file.collections.settings.map((doc) => doc.id)).toEqual([NOTIFY_CHANNELS_DOC_ID]);
+    expect(JSON.stringify(file)).not.toContain('SEC');
   });
 });

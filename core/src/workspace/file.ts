@@ -15,6 +15,7 @@ import {
   type StoredDoc,
 } from '../store/documentStore';
 import { SCHEMA_VERSION, migrateStoredDoc } from './schema';
+import { NOTIFY_SECRETS_DOC_ID } from '../notify/channels';
 
 export const WORKSPACE_FILE_FORMAT = 'clearway-workspace';
 
@@ -46,12 +47,15 @@ export interface ExportOptions {
   now?: () => Date;
 }
 
-/** Reads every collection and returns the versioned, lossless backup file (plain JSON). */
+/** Reads every collection and returns the versioned, lossless backup file (plain JSON), without the delivery secrets. */
 export async function exportWorkspace(reader: DocumentReader, options: ExportOptions = {}): Promise<WorkspaceFile> {
   const collections = {} as Record<CollectionName, WorkspaceFileDoc[]>;
   for (const name of COLLECTIONS) {
     const docs = await reader.query(name);
     collections[name] = docs
+      // The delivery secrets never leave the server in a file a browser downloads: after a restore
+      // the admin enters the robot URLs and the SMTP password again.
+      .filter((doc) => !(name === 'settings' && doc.id === NOTIFY_SECRETS_DOC_ID))
       .map((doc) => ({ id: doc.id, data: structuredClone(doc.data) }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
