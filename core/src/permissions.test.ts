@@ -12,7 +12,9 @@ const bankless: Actor = { uid: 'l2', name: '未绑定', role: 'liaison', bankId:
 const viewer: Actor = { uid: 'v', name: '领导', role: 'viewer', bankId: null };
 
 const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan', 'month.reopen', 'notify.setChannels'];
-const LIAISON: CommandName[] = ['line.recordApproval', 'line.recordContract', 'line.addTranche', 'line.setNote'];
+const PARTY_STEPS: CommandName[] = ['assignment.acknowledge', 'assignment.report', 'assignment.requestClose'];
+const LIAISON: CommandName[] = ['line.recordApproval', 'line.recordContract', 'line.addTranche', 'line.setNote', ...PARTY_STEPS, 'reporting.submit'];
+const unitContact: Actor = { uid: 'c', name: '自然资源局联系人', role: 'unit', bankId: null, unit: '市自然资源局' };
 
 describe('command permissions', () => {
   it('covers every command', () => {
@@ -37,6 +39,10 @@ describe('command permissions', () => {
   it('lets a liaison only record the bank side of a line', () => {
     for (const name of COMMAND_NAMES) expect(canRun(icbcLiaison, name)).toBe(LIAISON.includes(name));
     for (const name of COMMAND_NAMES) expect(canRun(bankless, name)).toBe(false);
+  });
+
+  it('lets a unit contact take only the party steps of the 督办 loop (the handler checks the unit)', () => {
+    for (const name of COMMAND_NAMES) expect(canRun(unitContact, name)).toBe(PARTY_STEPS.includes(name));
   });
 
   it('refuses with permission-denied and names the role', () => {

@@ -207,6 +207,24 @@ function template(name: CommandName, state: State, d: Draw): Record<string, unkn
       return { scope: d.flag ? 'all' : 'due' };
     case 'assignment.add':
       return { ...projectRef, month, what: '落实放款条件', who: '城投集团', dueDate: date };
+    case 'assignment.acknowledge':
+    case 'assignment.report':
+    case 'assignment.requestClose':
+    case 'assignment.close':
+    case 'assignment.return': {
+      // Each step picks an assignment in a state it may start from, so that some are accepted.
+      const wants = name === 'assignment.acknowledge' ? 'none' : name === 'assignment.close' || name === 'assignment.return' ? 'requested' : 'acked';
+      const open = project?.assignments.filter((a) => a.doneAt === null) ?? [];
+      const fits = open.filter((a) => (wants === 'none' ? !a.acknowledged : wants === 'requested' ? !!a.closeRequest : !!a.acknowledged && !a.closeRequest));
+      const assignment = at(fits.length > 0 ? fits : open, d.pick2);
+      return { ...projectRef, assignmentId: assignment?.id ?? 'a-missing', text: d.flag ? '已按要求推进' : '' };
+    }
+    case 'reporting.open':
+      return { month, deadline: d.flag ? date : null };
+    case 'reporting.submit':
+      return { month, bankId: d.flag ? 'icbc' : 'ceb', noChange: d.pick % 2 === 0, note: d.flag ? '新增投放' : '' };
+    case 'reporting.chase':
+      return { month };
     case 'assignment.complete': {
       const assignment = at(project?.assignments.filter((a) => a.doneAt === null) ?? [], d.pick2);
       return { ...projectRef, assignmentId: assignment?.id ?? 'a-missing' };
@@ -316,12 +334,21 @@ async function seedWorkspace(): Promise<StoreSnapshot> {
     await run(ADMIN, 'member.upsert', { uid: actor.uid, expectedVersion: null, name: actor.name, role: actor.role, bankId: actor.bankId });
   }
   const early = new Date('2026-01-05T02:00:00.000Z');
+  const assignmentIds: string[] = [];
   for (const stage of ['pipeline', 'matched'] as const) {
     const projectId = (await run(STAFF, 'project.create', { ...PROJECT_INPUT, stage }, early)).createdId!;
     let version = 1;
     for (const what of ['用地指标未落实', '资本金未到位']) {
       await run(STAFF, 'blocker.add', { projectId, expectedVersion: version++, tag: 'permits', description: what, party: '市自然资源局' }, early);
-      await run(STAFF, 'assignment.add', { projectId, expectedVersion: version++, month: '2026-02', what, who: '城投集团', dueDate: '2026-03-31' }, early);
+      assignmentIds.push((await run(STAFF, 'assignment.add', { projectId, expectedVersion: version++, month: '2026-02', what, who: '城投集团', dueDate: '2026-03-31' }, early)).createdId!);
+    }
+    // The 督办 loop: one assignment acknowledged, one waiting for 销号 (城投集团 has no member: staff record its steps).
+    const [first, second] = assignmentIds.splice(0);
+    // The second project's assignments stay unacknowledged.
+    if (stage === 'pipeline') {
+    await run(STAFF, 'assignment.acknowledge', { projectId, expectedVersion: version++, assignmentId: first }, early);
+    await run(STAFF, 'assignment.acknowledge', { projectId, expectedVersion: version++, assignmentId: second }, early);
+    await run(STAFF, 'assignment.requestClose', { projectId, expectedVersion: version++, assignmentId: second, text: '已落实' }, early);
     }
     await run(STAFF, 'line.add', { projectId, bankId: 'icbc', product: 'workingCapital', requested: 3_000 * WAN }, early);
     for (const bankId of ['icbc', 'ceb']) {
@@ -331,6 +358,7 @@ async function seedWorkspace(): Promise<StoreSnapshot> {
     }
   }
   await run(STAFF, 'month.close', { month: '2026-01' }, new Date('2026-02-02T02:00:00.000Z'));
+  for (const month of MONTHS.slice(1)) await run(STAFF, 'reporting.open', { month }, early);
   return store.exportAll();
 }
 
