@@ -19,6 +19,7 @@ import { registerOriginCheck } from './http/origin';
 import { registerSessionRoutes } from './http/sessionRoutes';
 import { registerCommandRoutes } from './http/commandRoutes';
 import { registerAdminRoutes } from './http/adminRoutes';
+import { registerNotifyRoutes } from './http/notifyRoutes';
 import { registerSpa, CONFIG_SCRIPT_HASH } from './http/spa';
 import { registerRealtimeRoute } from './realtime/route';
 import { RealtimeHub } from './realtime/hub';
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
   registerSessionRoutes(app, context);
   registerCommandRoutes(app, context);
   registerAdminRoutes(app, context);
+  registerNotifyRoutes(app, context);
   registerRealtimeRoute(app, context);
   // Unknown /api paths are JSON 404s, everything else is the app (its router decides).
   await registerSpa(app, config.webDist, (request, reply) =>

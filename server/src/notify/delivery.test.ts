@@ -182,9 +182,9 @@ describe('delivery to 企业微信, 钉钉 and e-mail on loopback', () => {
 
   it('an SMTP server that is down fails e-mail alone; a test message reports the outcome', async () => {
     await saveChannels(database.store, { smtp: { host: '127.0.0.1', port: 1, secure: false, user: null, from: 'Clearway <noreply@bureau.test>' } });
-    const failed = await sendTestMessage({ store: database.store, client: database.client, now }, 'email', 'staff@bureau.test');
+    const failed = await sendTestMessage({ store: database.store, sql: database.client, now }, 'email', 'staff@bureau.test');
     expect(failed.status).toBe('failed');
-    const ok = await sendTestMessage({ store: database.store, client: database.client, now }, 'wecom', null);
+    const ok = await sendTestMessage({ store: database.store, sql: database.client, now }, 'wecom', null);
     expect(ok.status).toBe('sent');
     expect(robots.requests.at(-1)!.body.markdown.content).toContain('测试消息');
   }, 60_000);

@@ -27,7 +27,7 @@ import {
   type Project,
   type ReportingRound,
 } from '@clearway/core';
-import { LOCKS, type SqlClient } from '../db/sqlClient';
+import { LOCKS, type SqlClient, type SqlExecutor } from '../db/sqlClient';
 import type { SchedulerLogger } from '../scheduler';
 import { createChannelSenders, type ChannelSenders } from './channels';
 import { deliver, DEFAULT_RETRY, loadSentKeys, type DeliveryOutcome, type RetryPolicy } from './delivery';
@@ -114,7 +114,7 @@ export async function runNotifyCheck(deps: NotifyDependencies): Promise<NotifyOu
 
 /** A test message to one channel (the admin page's button), logged like any other send. */
 export async function sendTestMessage(
-  deps: Pick<NotifyDependencies, 'store' | 'client' | 'now' | 'retry' | 'sendersFor'>,
+  deps: Pick<NotifyDependencies, 'store' | 'now' | 'retry' | 'sendersFor'> & { sql: SqlExecutor },
   channel: NotifyChannelKind,
   to: string | null,
 ): Promise<DeliveryOutcome> {
@@ -139,7 +139,7 @@ export async function sendTestMessage(
   };
   const senders = (deps.sendersFor ?? ((c, s) => createChannelSenders(c, s, now)))(channels, secrets);
   try {
-    const [outcome] = await deliver(deps.client, senders, [message], deps.retry ?? { attempts: 1, firstDelayMs: 0 });
+    const [outcome] = await deliver(deps.sql, senders, [message], deps.retry ?? { attempts: 1, firstDelayMs: 0 });
     return outcome!;
   } finally {
     senders.close();
