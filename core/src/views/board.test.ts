@@ -6,6 +6,7 @@ import { STAGE_IDS } from '../types';
 import { cardFigures, historicBoard, snapshotCardFigures } from './board';
 import { isInPipeline, projectNeed } from './definitions';
 import { meetingTables } from './meetingTables';
+import { prerequisiteGroups } from './prerequisites';
 import { walkQueue } from './walk';
 
 const NOW = new Date('2026-05-29T02:00:00.000Z');
@@ -50,5 +51,22 @@ describe('the board read model', () => {
     expect(queue.slice(0, agenda.approvedNotDisbursed.length).map((item) => item.id)).toEqual(agenda.approvedNotDisbursed.map((row) => row.projectId));
     const order = { waiting: 0, stalled: 1, problem: 2, assignment: 3 } as const;
     for (let i = 1; i < queue.length; i++) expect(order[queue[i]!.reason]).toBeGreaterThanOrEqual(order[queue[i - 1]!.reason]);
+  });
+});
+
+describe('the prerequisites checklist', () => {
+  it('groups the documents by the stage they open, counts what is obtained, and marks the group gating the next stage', () => {
+    const [project] = createSampleWorkspace({ now: NOW, projects: 1 }).projects;
+    const prerequisites = { ...project!.prerequisites, businessLicence: { status: 'done' as const, docNo: null, date: null }, auditReport: { status: 'todo' as const, docNo: null, date: null } };
+    const groups = prerequisiteGroups(prerequisites, 'matched');
+    expect(groups.map((g) => [g.id, g.opens, g.gatesNext])).toEqual([
+      ['diligence', 'diligence', true],
+      ['approval', 'approval', false],
+      ['disburse', 'disbursing', false],
+    ]);
+    const diligence = groups[0]!;
+    expect(diligence.total).toBe(diligence.keys.length);
+    expect(diligence.done).toBe(diligence.keys.filter((key) => prerequisites[key].status === 'done').length);
+    expect(prerequisiteGroups(prerequisites, 'approved').map((g) => g.gatesNext)).toEqual([false, false, true]);
   });
 });

@@ -30,3 +30,5 @@ export type {
 } from './meetingTables';
 export { walkQueue } from './walk';
 export type { WalkItem, WalkReason } from './walk';
+export { prerequisiteGroups } from './prerequisites';
+export type { PrerequisiteGroupId, PrerequisiteGroupView } from './prerequisites';
