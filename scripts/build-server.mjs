@@ -16,6 +16,7 @@ export const SERVER_ENTRIES = {
   main: 'server/src/main.ts',
   makeAdmin: 'server/src/cli/makeAdmin.ts',
   backup: 'server/src/cli/backup.ts',
+  restore: 'server/src/cli/restore.ts',
 };
 
 function newestMtime(path) {

@@ -1,5 +1,5 @@
 /**
- * `npm run backup -w server -- [--out <file>]`: writes the whole workspace as core's versioned
+ * `npm run backup -- [--out <file>]`: writes the whole workspace as core's versioned
  * workspace file (the same file the admin page exports), from the database the server's config
  * names (DATABASE_URL, else the PGlite folder in CLEARWAY_DATA_DIR). On PGlite the server must be
  * stopped first (the embedded database allows one process; the admin page's export works while it

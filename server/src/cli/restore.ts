@@ -1,5 +1,5 @@
 /**
- * `npm run restore -w server -- <file>`: loads a workspace file (a backup, or the admin page's
+ * `npm run restore -- <file>`: loads a workspace file (a backup, or the admin page's
  * export) into the database the server's config names. Core's importWorkspace validates and
  * migrates the file and refuses a workspace that is not empty, so a restore never mixes two
  * workspaces; on PGlite the server must be stopped first. Versions start again at 1.
@@ -41,6 +41,8 @@ export async function main(argv: string[]): Promise<void> {
     const { counts } = await restoreWorkspace(database, file);
     console.log(`[clearway] ${file} restored into the ${database.kind} workspace`);
     console.log(`[clearway] ${Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(', ')}`);
+    // Accounts and passwords are not part of the workspace file (pg_dump keeps them).
+    console.log('[clearway] sign-ins are not in the file: make an administrator with `npm run admin -- --email … --name …`, who resets the others\' passwords on the admin page');
   } finally {
     await database.close();
   }
