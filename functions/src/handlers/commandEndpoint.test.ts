@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { createSampleWorkspace, MemoryDocumentStore, SAMPLE_IDENTITIES, seedStore } from '@clearway/core';
+import { MemoryDocumentStore } from '@clearway/core';
+import { createSampleWorkspace, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import type { LoanLine, Member, Project, StoredDoc } from '@clearway/core';
 import { handleCommand, handleInvite, type EndpointDeps } from './commandEndpoint';
 import type { MemberAuthApi } from './members';
@@ -127,6 +128,16 @@ describe('command endpoint', () => {
     const details = error.details as { messageKey: string; fieldErrors: { path: string }[] };
     expect(details.messageKey).toBe('errors.validation');
     expect(details.fieldErrors.map((f) => f.path)).toContain('expectedVersion');
+  });
+
+  it('refuses a payload of many keys before validating it, member.upsert included, and writes nothing', async () => {
+    const before = store.exportAll();
+    const manyKeys = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+    for (const name of ['project.move', 'member.upsert']) {
+      const error = await refusalOf(handleCommand(deps, { auth: callerOf(identity('admin')), data: { name, payload: manyKeys } }));
+      expect([error.code, (error.details as { messageKey: string }).messageKey], name).toEqual(['resource-exhausted', 'errors.payload.tooComplex']);
+    }
+    expect(store.exportAll()).toEqual(before);
   });
 
   it('refuses an unknown command name', async () => {
