@@ -7,6 +7,7 @@ import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting';
 import { STALL_SCAN_ACTOR } from './permissions';
 import {
   applyReadPolicy,
+  projectConcernsUnit,
   applyReadPolicyToAll,
   projectForBank,
   projectViewForBank,
@@ -193,5 +194,34 @@ describe('scopeQueryForActor', () => {
     expect(scopeQueryForActor(actor('u-viewer'), 'members', {}).where).toEqual([{ field: 'uid', op: '==', value: 'u-viewer' }]);
     expect(scopeQueryForActor(actor('u-admin'), 'members', {})).toEqual({});
     expect(scopeQueryForActor(actor('u-staff'), 'loanLines', {})).toEqual({});
+  });
+});
+
+describe('the read policy of a unit contact 责任单位联系人', () => {
+  const unitActor = { uid: 'u-unit', role: 'unit' as const, bankId: null, unit: '市自然资源局' };
+  const base = makeProject({ responsibleUnit: '市住建局' });
+  const doc = (data: unknown, id = 'p1') => ({ id, version: 1, data });
+
+  it('reads the projects naming its unit, without any bank line, and hides the others', () => {
+    const named = makeProject({
+      responsibleUnit: '市住建局',
+      assignments: [{ id: 'a', month: '2026-03', what: '用地预审', who: '市自然资源局', dueDate: '2026-04-01', createdAt: '2026-03-01T00:00:00.000Z', doneAt: null }],
+      lines: [{ id: 'l1', bankId: 'icbc', product: 'projectLoan', status: 'approved', requested: 100, approved: 100, approvedDate: '2026-03-01', contracted: null, contractDate: null, disbursed: 0, trancheCount: 0, firstTrancheDate: null, lastTrancheDate: null, updatedAt: '2026-03-01T00:00:00.000Z' }],
+    });
+    const seen = applyReadPolicy(unitActor, 'projects', doc(named));
+    expect((seen?.data as { lines: unknown[] }).lines).toEqual([]);
+    expect(applyReadPolicy(unitActor, 'projects', doc(base))).toBeNull();
+    expect(applyReadPolicy({ ...unitActor, unit: null }, 'projects', doc(named))).toBeNull();
+    expect(projectConcernsUnit(makeProject({ responsibleUnit: '市自然资源局' }), '市自然资源局')).toBe(true);
+  });
+
+  it('reads no line, history, month or snapshot; banks and settings yes; its own member document only', () => {
+    for (const collection of ['loanLines', 'activity', 'months', 'snapshots'] as const) {
+      expect(applyReadPolicy(unitActor, collection, doc({ bankId: 'icbc', projectId: 'p1', lineId: null, command: 'x' }))).toBeNull();
+    }
+    expect(applyReadPolicy(unitActor, 'banks', doc({ id: 'icbc' }))).not.toBeNull();
+    expect(applyReadPolicy(unitActor, 'settings', doc({}, 'stallRules'))).not.toBeNull();
+    expect(applyReadPolicy(unitActor, 'members', doc({}, 'u-unit'))).not.toBeNull();
+    expect(applyReadPolicy(unitActor, 'members', doc({}, 'someone'))).toBeNull();
   });
 });

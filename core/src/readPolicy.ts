@@ -31,9 +31,12 @@
  *   only bank B's figures.
  * - banks, settings (stage limits, targets, which delivery channels are set): everything.
  * Nobody reads the delivery secrets (settings/notifySecrets): only the sending job does.
+ * A unit contact 责任单位联系人 of unit U: the projects whose responsible unit, assignments or
+ * blockers name U (with no bank's lines or figures), banks and settings; nothing else.
  * Signed out, or an unknown role: nothing.
  */
 import { computeClearance } from './clearance';
+import { namesActor } from './followUp/loop';
 import { latestInstant } from './dates';
 import { aggregateSnapshot } from './meeting/snapshot';
 import { NOTIFY_SECRETS_DOC_ID } from './notify/channels';
@@ -47,9 +50,10 @@ import type { Activity, Actor, ClearanceSummary, LineDigest, Project, StallFlag 
 export type ReadAudience =
   | { kind: 'bureau'; membersAdmin: boolean }
   | { kind: 'bank'; bankId: string | null }
+  | { kind: 'unit'; unit: string | null }
   | { kind: 'none' };
 
-export function readAudienceOf(actor: Pick<Actor, 'role' | 'bankId'> | null | undefined): ReadAudience {
+export function readAudienceOf(actor: (Pick<Actor, 'role' | 'bankId'> & { unit?: string | null }) | null | undefined): ReadAudience {
   switch (actor?.role) {
     case 'admin':
       return { kind: 'bureau', membersAdmin: true };
@@ -58,6 +62,8 @@ export function readAudienceOf(actor: Pick<Actor, 'role' | 'bankId'> | null | un
       return { kind: 'bureau', membersAdmin: false };
     case 'liaison':
       return { kind: 'bank', bankId: actor.bankId ?? null };
+    case 'unit':
+      return { kind: 'unit', unit: actor.unit ?? null };
     default:
       return { kind: 'none' };
   }
@@ -220,7 +226,7 @@ function isRecordForBank(activity: Activity, bankId: string | null): boolean {
 
 /** What `actor` may read of a stored document: the document, a projection of it, or null (hidden). */
 export function applyReadPolicy(
-  actor: Pick<Actor, 'uid' | 'role' | 'bankId'> | null | undefined,
+  actor: (Pick<Actor, 'uid' | 'role' | 'bankId'> & { unit?: string | null }) | null | undefined,
   collection: CollectionName,
   doc: StoredDoc,
 ): StoredDoc | null {
@@ -238,6 +244,7 @@ export function applyReadPolicy(
     }
     return doc;
   }
+  if (audience.kind === 'unit') return readForUnit(audience.unit, collection, doc);
   const bankId = audience.bankId;
   switch (collection) {
     case 'projects':
@@ -261,9 +268,35 @@ export function applyReadPolicy(
   }
 }
 
+/**
+ * Whether a project concerns a unit 责任单位: it is the project's responsible unit, or an open or
+ * closed assignment or blocker names it.
+ */
+export function projectConcernsUnit(project: Pick<Project, 'responsibleUnit' | 'assignments' | 'blockers'>, unit: string): boolean {
+  const named = (text: string) => namesActor(text, { name: '', role: 'unit', bankId: null, unit }, []);
+  return named(project.responsibleUnit) || project.assignments.some((a) => named(a.who)) || project.blockers.some((b) => named(b.party));
+}
+
+/**
+ * A unit contact 责任单位联系人 reads the projects that concern its unit, projected as for a bank
+ * with no line (no bank's figures), the banks and the settings; no loan line, history, month or
+ * snapshot (they carry the banks' figures). Without a unit it reads nothing of the board.
+ */
+function readForUnit(unit: string | null, collection: CollectionName, doc: StoredDoc): StoredDoc | null {
+  switch (collection) {
+    case 'projects':
+      return unit !== null && projectConcernsUnit(doc.data as Project, unit) ? { ...doc, data: projectForBank(doc.data as Project, null) } : null;
+    case 'banks':
+    case 'settings':
+      return doc;
+    default:
+      return null;
+  }
+}
+
 /** `applyReadPolicy` over a query result: hidden documents left out, the others projected. */
 export function applyReadPolicyToAll(
-  actor: Pick<Actor, 'uid' | 'role' | 'bankId'> | null | undefined,
+  actor: (Pick<Actor, 'uid' | 'role' | 'bankId'> & { unit?: string | null }) | null | undefined,
   collection: CollectionName,
   docs: readonly StoredDoc[],
 ): StoredDoc[] {
