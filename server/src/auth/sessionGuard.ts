@@ -16,7 +16,7 @@ export interface SignedIn {
 }
 
 export function actorOf(member: Member): Actor {
-  return { uid: member.uid, name: member.name, role: member.role, bankId: member.role === 'liaison' ? member.bankId : null };
+  return { uid: member.uid, name: member.name, role: member.role, bankId: member.role === 'liaison' ? member.bankId : null, unit: member.role === 'unit' ? (member.unit ?? null) : null };
 }
 
 /** The member behind a uid, or the refusal to give when there is none or they are disabled. */

@@ -357,8 +357,8 @@ export class RealtimeHub {
       return;
     }
     const member = doc.data;
-    const next: Actor = { uid: connection.uid, name: member.name, role: member.role, bankId: member.role === 'liaison' ? member.bankId : null };
-    const changed = next.role !== connection.actor.role || next.bankId !== connection.actor.bankId;
+    const next: Actor = { uid: connection.uid, name: member.name, role: member.role, bankId: member.role === 'liaison' ? member.bankId : null, unit: member.role === 'unit' ? (member.unit ?? null) : null };
+    const changed = next.role !== connection.actor.role || next.bankId !== connection.actor.bankId || next.unit !== (connection.actor.unit ?? null);
     connection.actor = next;
     if (changed) await connection.resnapshot();
   }
