@@ -31,6 +31,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { navKey: 'app.nav.board', navOrder: 10 },
   },
   {
+    path: '/inbox',
+    name: 'inbox',
+    component: () => import('./pages/InboxPage.vue'),
+    meta: { navKey: 'followUp.nav', navOrder: 5 },
+  },
+  {
     path: '/meeting',
     name: 'meeting',
     component: () => import('./pages/MeetingPage.vue'),

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSampleWorkspace, SCHEMA_VERSION, seedStore, type LoanLine, type Project } from '@clearway/core';
+import { executeCommand, SCHEMA_VERSION, type LoanLine, type Project } from '@clearway/core';
+import { createSampleWorkspace, SAMPLE_IDENTITIES, sampleActor, seedStore } from '@clearway/core/sample';
 import { openDatabase } from './database';
 import { StoredSchemaTooNewError } from './storedDocuments';
 
@@ -43,6 +44,11 @@ describe('stored documents at the start of the team server', () => {
       expect(project?.data.assignments).toEqual([]);
       expect(project?.data.blockers).toEqual([]);
       expect(await db.store.get('loanLines', lineId)).toBeNull();
+      // The old project takes commands again (before: `internal` on every one).
+      const staff = sampleActor(SAMPLE_IDENTITIES.find((member) => member.role === 'staff')!);
+      const now = new Date('2026-06-16T02:00:00Z');
+      await executeCommand(db.store, { actor: staff, now }, { name: 'project.setActionPlan', payload: { projectId, expectedVersion: project!.version, actionPlan: '先行' } });
+      expect((await db.store.get<Project>('projects', projectId))?.data.actionPlan).toBe('先行');
       const kept = await db.sql<{ id: string; reason: string; data: { tranches: unknown } }>('SELECT id, reason, data FROM quarantined_documents');
       expect(kept).toEqual([{ id: lineId, reason: expect.stringContaining('tranches'), data: expect.objectContaining({ tranches: 'many' }) }]);
       expect(await db.sql('SELECT version FROM document_schema')).toEqual([{ version: SCHEMA_VERSION }]);
