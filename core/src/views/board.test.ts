@@ -6,6 +6,7 @@ import { STAGE_IDS } from '../types';
 import { cardFigures, historicBoard, snapshotCardFigures } from './board';
 import { isInPipeline, projectNeed } from './definitions';
 import { meetingTables } from './meetingTables';
+import { monthPlanColumns, plannedOfProject } from './monthPlan';
 import { prerequisiteGroups } from './prerequisites';
 import { walkQueue } from './walk';
 
@@ -68,5 +69,22 @@ describe('the prerequisites checklist', () => {
     expect(diligence.total).toBe(diligence.keys.length);
     expect(diligence.done).toBe(diligence.keys.filter((key) => prerequisites[key].status === 'done').length);
     expect(prerequisiteGroups(prerequisites, 'approved').map((g) => g.gatesNext)).toEqual([false, false, true]);
+  });
+});
+
+describe('the month plan', () => {
+  it('places every on-flow project once, largest planned drawdown first within a month, each column totalled', () => {
+    const ws = createSampleWorkspace({ now: NOW });
+    const columns = monthPlanColumns(ws.projects, NOW);
+    expect(columns.map((c) => c.key).slice(0, 2)).toEqual(['overdue', '2026-05']);
+    expect(columns.at(-1)!.key).toBe('unscheduled');
+    const placed = columns.flatMap((c) => c.cards.map((card) => card.project.id));
+    expect(new Set(placed).size).toBe(placed.length);
+    expect(placed.every((id) => ws.projects.find((p) => p.id === id)!.flag === null)).toBe(true);
+    for (const column of columns) {
+      expect(column.planned).toBe(column.cards.reduce((s, card) => s + plannedOfProject(card.project), 0));
+      if (/^\d{4}-\d{2}$/.test(column.key)) for (let i = 1; i < column.cards.length; i++) expect(column.cards[i]!.planned).toBeLessThanOrEqual(column.cards[i - 1]!.planned);
+    }
+    expect(columns.find((c) => c.key === '2026-05')!.current).toBe(true);
   });
 });

@@ -32,3 +32,5 @@ export { walkQueue } from './walk';
 export type { WalkItem, WalkReason } from './walk';
 export { prerequisiteGroups } from './prerequisites';
 export type { PrerequisiteGroupId, PrerequisiteGroupView } from './prerequisites';
+export { monthPlanColumns, plannedOfProject } from './monthPlan';
+export type { PlanCardView, PlanColumnKey, PlanColumnView } from './monthPlan';

@@ -9,16 +9,14 @@ import { defineStore } from 'pinia';
 import {
   addMonths,
   monthOf,
-  placeInPlan,
-  plannedAmount,
+  monthPlanColumns,
   plannedVsActual,
   planMonths,
-  projectNeed,
   type IsoMonth,
   type PlannedVsActualRow,
   type Project,
 } from '@clearway/core';
-import type { PlanCard, PlanColumnKey, PlanColumnView } from '@/components/plan/types';
+import type { PlanColumnView } from '@/components/plan/types';
 import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import { useBoardStore } from './board';
 import { useLinesStore } from './lines';
@@ -73,35 +71,8 @@ export const usePlanStore = defineStore('plan', () => {
     planMonths(clock.value).flatMap((column) => (column.kind === 'month' ? [column.month] : [])),
   );
 
-  function plannedOf(project: Project): number {
-    return plannedAmount({
-      need: projectNeed(project),
-      approved: project.clearance.approved,
-      disbursed: project.clearance.disbursed,
-    });
-  }
-
-  const columns = computed<PlanColumnView[]>(() => {
-    const current = monthOf(clock.value);
-    const keys: PlanColumnKey[] = ['overdue', ...months.value, 'later', 'unscheduled'];
-    const byKey = new Map<PlanColumnKey, PlanCard[]>(keys.map((key) => [key, []]));
-    for (const project of projects.value) {
-      const placement = placeInPlan(project, clock.value);
-      if (placement === null) continue;
-      byKey.get(placement)?.push({ project, planned: plannedOf(project) });
-    }
-    return keys.map((key) => {
-      const cards = (byKey.get(key) ?? []).sort(
-        (a, b) =>
-          (a.project.expectedMonth ?? '').localeCompare(b.project.expectedMonth ?? '') ||
-          b.planned - a.planned ||
-          a.project.name.localeCompare(b.project.name, 'zh-Hans-CN'),
-      );
-      const dropMonth: IsoMonth | null | undefined =
-        key === 'unscheduled' ? null : key === 'overdue' || key === 'later' ? undefined : key;
-      return { key, dropMonth, current: key === current, cards, planned: cards.reduce((sum, card) => sum + card.planned, 0) };
-    });
-  });
+  /** The plan's columns, cards and planned totals of core's read model, with moves in flight applied. */
+  const columns = computed<PlanColumnView[]>(() => monthPlanColumns(projects.value, clock.value));
 
   /** Planned vs actual disbursement per plan month (the plan frozen at the month before's close, when closed). */
   const plannedActual = computed<PlannedVsActualRow[]>(() => {
