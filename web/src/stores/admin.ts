@@ -26,7 +26,7 @@ import { useSessionStore } from './session';
 
 export type AdminOutcome<T = undefined> = { ok: true; value: T } | { ok: false; error: DomainErrorShape };
 
-const ROLE_ORDER = { admin: 0, staff: 1, liaison: 2, viewer: 3 } as const;
+const ROLE_ORDER = { admin: 0, staff: 1, liaison: 2, unit: 3, viewer: 4 } as const;
 
 function failure(caught: unknown): { ok: false; error: DomainErrorShape } {
   const shape = asDomainErrorShape(caught);
