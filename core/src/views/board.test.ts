@@ -6,6 +6,7 @@ import { STAGE_IDS } from '../types';
 import { cardFigures, historicBoard, snapshotCardFigures } from './board';
 import { isInPipeline, projectNeed } from './definitions';
 import { meetingTables } from './meetingTables';
+import { monthChangeTotals } from './monthChanges';
 import { monthPlanColumns, plannedOfProject } from './monthPlan';
 import { prerequisiteGroups } from './prerequisites';
 import { walkQueue } from './walk';
@@ -86,5 +87,12 @@ describe('the month plan', () => {
       if (/^\d{4}-\d{2}$/.test(column.key)) for (let i = 1; i < column.cards.length; i++) expect(column.cards[i]!.planned).toBeLessThanOrEqual(column.cards[i - 1]!.planned);
     }
     expect(columns.find((c) => c.key === '2026-05')!.current).toBe(true);
+  });
+});
+
+describe("the month's changes", () => {
+  it('adds up the approvals and the tranches of the month', () => {
+    const item = (amount: number) => ({ projectId: 'p', name: 'n', bankId: 'b', amount });
+    expect(monthChangeTotals({ newlyApproved: [item(3), item(4)], disbursed: [item(5)] } as never)).toEqual({ newlyApproved: 7, disbursed: 5 });
   });
 });

@@ -34,3 +34,5 @@ export { prerequisiteGroups } from './prerequisites';
 export type { PrerequisiteGroupId, PrerequisiteGroupView } from './prerequisites';
 export { monthPlanColumns, plannedOfProject } from './monthPlan';
 export type { PlanCardView, PlanColumnKey, PlanColumnView } from './monthPlan';
+export { monthChangeTotals } from './monthChanges';
+export type { MonthChangeTotals } from './monthChanges';
