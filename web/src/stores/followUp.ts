@@ -1,0 +1,88 @@
+/**
+ * What needs me 待我处理 and the monthly reporting round 月度报送: core's `dueItemsFor` over the
+ * board's projects and the open rounds, the loop's steps on an assignment and the round's commands.
+ * The clock ticks each minute so a light turns when its day comes.
+ */
+import { computed, onScopeDispose, ref, shallowRef } from 'vue';
+import { defineStore } from 'pinia';
+import {
+  addMonths,
+  dueItemsFor,
+  isReportingRoundDocId,
+  monthOf,
+  reportingRoundTable,
+  type BankReportRow,
+  type CommandName,
+  type DueItem,
+  type IsoDate,
+  type IsoMonth,
+  type ReportingRound,
+} from '@clearway/core';
+import type { Backend } from '@/backend/types';
+import { runCommand, type CommandOutcome } from '@/backend/commands';
+import { useBoardStore } from './board';
+import { useSessionStore } from './session';
+import { useWatchedQuery } from './watched';
+
+const CLOCK_TICK_MS = 60_000;
+
+export const ASSIGNMENT_STEP_COMMANDS = {
+  acknowledge: 'assignment.acknowledge',
+  report: 'assignment.report',
+  requestClose: 'assignment.requestClose',
+  close: 'assignment.close',
+  return: 'assignment.return',
+} as const satisfies Record<string, CommandName>;
+export type AssignmentStepName = keyof typeof ASSIGNMENT_STEP_COMMANDS;
+
+export const useFollowUpStore = defineStore('followUp', () => {
+  const session = useSessionStore();
+  const board = useBoardStore();
+
+  const clock = ref(new Date());
+  const timer = setInterval(() => (clock.value = new Date()), CLOCK_TICK_MS);
+  onScopeDispose(() => clearInterval(timer));
+
+  const watching = shallowRef<Backend | null>(null);
+  // Settings are a handful of documents; the rounds are the ones named reportingRound-YYYY-MM.
+  const settingsWatch = useWatchedQuery<unknown>(() => watching.value, 'settings');
+  function start(): void {
+    board.start();
+    if (session.backend) watching.value = session.backend;
+  }
+
+  const rounds = computed<ReportingRound[]>(() =>
+    settingsWatch.data.value
+      .filter((doc) => isReportingRoundDocId(doc.id))
+      .map((doc) => doc.data as ReportingRound)
+      .sort((a, b) => (a.month < b.month ? 1 : -1)),
+  );
+  const latestRound = computed<ReportingRound | null>(() => rounds.value[0] ?? null);
+  const roundTable = computed<BankReportRow[]>(() => (latestRound.value ? reportingRoundTable(latestRound.value, board.banks, clock.value) : []));
+
+  const items = computed<DueItem[]>(() => {
+    const actor = session.actor;
+    if (!actor) return [];
+    return dueItemsFor(actor, { projects: board.projects, banks: board.banks, reportingRounds: rounds.value }, clock.value);
+  });
+  const count = computed(() => items.value.length);
+
+  /** The month a new round is for: the month that ended last. */
+  const defaultRoundMonth = computed<IsoMonth>(() => addMonths(monthOf(clock.value), -1));
+
+  function execute(name: CommandName, payload: unknown): Promise<CommandOutcome> {
+    return runCommand(session.backend ? session.execute : null, { name, payload });
+  }
+
+  function assignmentStep(projectId: string, assignmentId: string, step: AssignmentStepName, text = ''): Promise<CommandOutcome> {
+    const expectedVersion = board.projectDocs.get(projectId)?.version ?? 0;
+    return execute(ASSIGNMENT_STEP_COMMANDS[step], { projectId, expectedVersion, assignmentId, text });
+  }
+
+  const openRound = (month: IsoMonth, deadline: IsoDate | null) => execute('reporting.open', { month, deadline });
+  const submitReport = (month: IsoMonth, noChange: boolean, note: string, bankId: string | null = null) =>
+    execute('reporting.submit', { month, bankId, noChange, note });
+  const chaseLate = (month: IsoMonth) => execute('reporting.chase', { month });
+
+  return { clock, start, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
+});
