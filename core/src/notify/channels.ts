@@ -113,3 +113,17 @@ export function activeChannels(channels: NotifyChannels | null, secrets: NotifyS
   if (channels.smtp) kinds.push('email');
   return kinds;
 }
+
+/** One entry of the delivery log, as the admin page lists it. */
+export interface DeliveryLogEntry {
+  at: string;
+  kind: 'digest' | 'redAlert' | 'test';
+  channel: NotifyChannelKind;
+  /** The e-mail address; null for a group robot. */
+  recipient: string | null;
+  day: string;
+  subject: string;
+  status: 'sent' | 'failed';
+  attempts: number;
+  error: string | null;
+}

@@ -4,7 +4,7 @@
  * rerun sends nothing twice. Channels go out side by side and independently: a robot that is down
  * fails its own messages and delays no other channel (and no command: this runs in the scheduler).
  */
-import type { NotifyChannelKind, OutgoingMessage } from '@clearway/core';
+import type { DeliveryLogEntry, NotifyChannelKind, OutgoingMessage } from '@clearway/core';
 import type { SqlExecutor } from '../db/sqlClient';
 import { DeliveryError, type ChannelSenders } from './channels';
 
@@ -77,18 +77,6 @@ export async function deliver(sql: SqlExecutor, senders: ChannelSenders, message
     }),
   );
   return perChannel.flat();
-}
-
-export interface DeliveryLogEntry {
-  at: string;
-  kind: string;
-  channel: string;
-  recipient: string | null;
-  day: string;
-  subject: string;
-  status: 'sent' | 'failed';
-  attempts: number;
-  error: string | null;
 }
 
 /** The latest entries of the delivery log, newest first, for the admin page. */

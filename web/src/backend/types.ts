@@ -10,6 +10,8 @@ import type {
   Role,
   CommandEnvelope,
   CommandResult,
+  DeliveryLogEntry,
+  NotifyChannelKind,
   QuerySpec,
   StoredDoc,
 } from '@clearway/core';
@@ -113,6 +115,11 @@ export interface Backend {
     createMember(input: NewMemberInput): Promise<NewMemberResult>;
     /** Team server only: a new temporary password for a member. */
     resetPassword?(uid: string): Promise<{ temporaryPassword: string }>;
+  };
+  /** Team server: the delivery log of digests and reminders, and a test message to one channel. */
+  notify?: {
+    deliveries(): Promise<DeliveryLogEntry[]>;
+    sendTest(channel: NotifyChannelKind, to: string | null): Promise<{ status: 'sent' | 'failed'; error: string | null }>;
   };
   /** The whole workspace as the versioned backup file (core `WorkspaceFile`), and back into an empty one. */
   workspace?: {

@@ -10,16 +10,20 @@ import { defineStore } from 'pinia';
 import {
   DEFAULT_STALL_RULES,
   dayOf,
+  NOTIFY_CHANNELS_DOC_ID,
   type AnnualTargets,
   type Bank,
   type CommandName,
+  type DeliveryLogEntry,
   type DomainErrorShape,
   type Member,
+  type NotifyChannelKind,
+  type NotifyChannels,
   type StallRules,
   type StoredDoc,
 } from '@clearway/core';
 import type { Backend, Unsubscribe } from '@/backend/types';
-import type { BankValues, CreatedMemberNotice, MemberRow, MemberValues, RuleValues, TargetValues } from '@/components/admin/types';
+import type { BankValues, ChannelValues, CreatedMemberNotice, MemberRow, MemberValues, RuleValues, TargetValues } from '@/components/admin/types';
 import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import type { CommandOutcome } from './project';
 import { useSessionStore } from './session';
@@ -45,6 +49,8 @@ export const useAdminStore = defineStore('admin', () => {
   const memberDocs = shallowRef<StoredDoc<Member>[]>([]);
   const bankDocs = shallowRef<StoredDoc<Bank>[]>([]);
   const rulesDoc = shallowRef<StoredDoc<StallRules> | null>(null);
+  const channelsDoc = shallowRef<StoredDoc<NotifyChannels> | null>(null);
+  const deliveries = shallowRef<DeliveryLogEntry[]>([]);
   const targetsDoc = shallowRef<StoredDoc<AnnualTargets> | null>(null);
   const targetsYear = ref(Number(dayOf(new Date()).slice(0, 4)));
   const loaded = ref(false);
@@ -88,6 +94,7 @@ export const useAdminStore = defineStore('admin', () => {
       ),
       backend.watchQuery<Bank>('banks', {}, (docs) => (bankDocs.value = docs), onError),
       backend.watchDoc<StallRules>('settings', 'stallRules', (doc) => (rulesDoc.value = doc), onError),
+      backend.watchDoc<NotifyChannels>('settings', NOTIFY_CHANNELS_DOC_ID, (doc) => (channelsDoc.value = doc), onError),
     ];
     watchTargets(backend);
   }
@@ -195,6 +202,35 @@ export const useAdminStore = defineStore('admin', () => {
     return run('rules.setStageLimits', { expectedVersion: rulesDoc.value?.version ?? null, ...values });
   }
 
+  function saveChannels(values: ChannelValues): Promise<CommandOutcome> {
+    // Absent keys keep the stored secrets: leave them out rather than send undefined.
+    return run('notify.setChannels', JSON.parse(JSON.stringify(values)) as Record<string, unknown>);
+  }
+
+  /** Team server only: the delivery log, newest first. */
+  async function loadDeliveries(): Promise<AdminOutcome<DeliveryLogEntry[]>> {
+    const notify = session.backend?.notify;
+    if (!notify) return { ok: true, value: [] };
+    try {
+      deliveries.value = await notify.deliveries();
+      return { ok: true, value: deliveries.value };
+    } catch (caught) {
+      return failure(caught);
+    }
+  }
+
+  async function sendTest(channel: NotifyChannelKind, to: string | null): Promise<AdminOutcome<{ status: 'sent' | 'failed'; error: string | null }>> {
+    const notify = session.backend?.notify;
+    if (!notify) return failure(null);
+    try {
+      const outcome = await notify.sendTest(channel, to);
+      await loadDeliveries();
+      return { ok: true, value: outcome };
+    } catch (caught) {
+      return failure(caught);
+    }
+  }
+
   function saveTargets(values: TargetValues): Promise<CommandOutcome> {
     const current = targetsDoc.value?.data.year === values.year ? targetsDoc.value.version : null;
     return run('targets.set', { expectedVersion: current, ...values });
@@ -220,5 +256,11 @@ export const useAdminStore = defineStore('admin', () => {
     saveBank,
     saveRules,
     saveTargets,
+    channels: computed<NotifyChannels | null>(() => channelsDoc.value?.data ?? null),
+    canSendNotifications: computed(() => Boolean(session.backend?.notify)),
+    deliveries,
+    saveChannels,
+    loadDeliveries,
+    sendTest,
   };
 });

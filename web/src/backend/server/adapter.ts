@@ -5,7 +5,7 @@
  * sign-in reconnects so the server applies the new person's read policy.
  */
 import { DomainError } from '@clearway/core';
-import type { Actor, CommandEnvelope, CommandResult } from '@clearway/core';
+import type { Actor, CommandEnvelope, CommandResult, DeliveryLogEntry, NotifyChannelKind } from '@clearway/core';
 import type { Backend, NewMemberInput, NewMemberResult, SignedOutReason, Unsubscribe } from '../types';
 import { fromHttpError, fromTransportError } from './errors';
 import { RealtimeChannel, type BackoffOptions, type SocketFactory, type SocketLike } from './realtime';
@@ -165,6 +165,12 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
       createMember: (input: NewMemberInput) => asSignedIn(() => request<NewMemberResult>('POST', '/api/admin/members', input)),
       resetPassword: (uid: string) =>
         asSignedIn(() => request<{ temporaryPassword: string }>('POST', `/api/admin/members/${encodeURIComponent(uid)}/password`)),
+    },
+
+    notify: {
+      deliveries: async () => (await asSignedIn(() => request<{ entries: DeliveryLogEntry[] }>('GET', '/api/admin/deliveries'))).entries,
+      sendTest: (channel: NotifyChannelKind, to: string | null) =>
+        asSignedIn(() => request<{ status: 'sent' | 'failed'; error: string | null }>('POST', '/api/admin/notify/test', { channel, to })),
     },
 
     workspace: {

@@ -42,3 +42,11 @@ export interface CreatedMemberNotice {
   temporaryPassword: string | null;
   passwordSetupLink: string | null;
 }
+
+/** What the delivery-channels form sends (core `notify.setChannels`): absent keeps a secret, null clears it. */
+export interface ChannelValues {
+  wecomWebhookUrl?: string | null;
+  dingtalkWebhookUrl?: string | null;
+  dingtalkSecret?: string | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; from: string; password?: string | null } | null;
+}
