@@ -4,7 +4,7 @@
  * commits in between must still refuse the command, with nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_IDENTITIES } from '@clearway/core';
+import { SAMPLE_IDENTITIES } from '@clearway/core/sample';
 import type { LoanLine, Member, StoredDoc } from '@clearway/core';
 import { ADMIN, run } from '../testing/commandFixtures';
 import { startTestServer, TestClient, type TestServer } from '../testing/harness';
