@@ -26,8 +26,10 @@ const firstBoardPaint = new Promise<void>((resolve) => {
 /**
  * Resolves once a board has been painted in this page, or after `fallbackMs` when the page
  * opened is not the board: work that may wait (the demo's stall scan on load) starts then.
+ * Generous: a 5,000-project board on a busy machine takes several seconds to its first paint,
+ * and a scan started by the fallback in the middle of it would delay that paint.
  */
-export function afterFirstBoardPaint(fallbackMs = 5_000): Promise<void> {
+export function afterFirstBoardPaint(fallbackMs = 30_000): Promise<void> {
   return Promise.race([firstBoardPaint, new Promise<void>((resolve) => setTimeout(resolve, fallbackMs))]);
 }
 
