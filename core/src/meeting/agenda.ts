@@ -24,6 +24,10 @@ import type {
   StallRules,
   Yuan,
 } from '../types';
+import { assignmentLight, assignmentState } from '../followUp/loop';
+import type { AssignmentState, Light } from '../followUp/loop';
+import { lateBanks } from '../followUp/reporting';
+import type { ReportingRound } from '../followUp/reporting';
 import { diffMonths } from './monthDiff';
 import type { MonthDiff } from './monthDiff';
 import { addMoney, buildMonthSnapshot, emptyMoneyTotals, openAt } from './snapshot';
@@ -41,6 +45,8 @@ export interface AgendaInput {
   now: Date;
   /** The 60/90-day thresholds of the approved-not-disbursed list; the workspace's stall rules. */
   rules?: Pick<StallRules, 'approvedWarnDays' | 'approvedAlarmDays'>;
+  /** The latest monthly reporting round, for the late banks; absent or null: none listed. */
+  reportingRound?: ReportingRound | null;
 }
 
 export interface TargetProgress {
@@ -180,6 +186,10 @@ export interface AssignmentRow {
   doneAt: IsoInstant | null;
   overdue: boolean;
   daysOverdue: number;
+  /** Where the 督办 loop stands (交办 → 签收 → 反馈 → 申请办结 → 销号) and its light, as of the agenda. */
+  state: AssignmentState;
+  light: Light;
+  reports: number;
 }
 
 export interface Agenda {
@@ -202,6 +212,8 @@ export interface Agenda {
   stalled: StalledRow[];
   problems: { rows: ProblemRow[]; counts: ProblemCounts; byTag: ProblemGroup[]; byParty: ProblemGroup[] };
   assignments: { open: AssignmentRow[]; overdue: AssignmentRow[]; decidedThisMonth: AssignmentRow[] };
+  /** The banks late with the latest reporting round's report 逾期未报 (empty without a round). */
+  lateReports: { month: IsoMonth; bankId: string; bankName: string }[];
   changes: MonthDiff;
 }
 
@@ -310,7 +322,7 @@ function problemRows(projects: readonly Project[], month: IsoMonth, asOf: IsoIns
   );
 }
 
-function assignmentRows(projects: readonly Project[], month: IsoMonth, asOf: IsoInstant): AssignmentRow[] {
+function assignmentRows(projects: readonly Project[], month: IsoMonth, asOf: IsoInstant, now: Date): AssignmentRow[] {
   const end = Date.parse(asOf);
   const asOfDay = dayOf(asOf);
   const rows: AssignmentRow[] = [];
@@ -320,6 +332,8 @@ function assignmentRows(projects: readonly Project[], month: IsoMonth, asOf: Iso
       if (Date.parse(a.createdAt) > end && a.month !== month) continue;
       const done = a.doneAt !== null && Date.parse(a.doneAt) <= end;
       const daysOverdue = done ? 0 : Math.max(daysBetween(a.dueDate, asOfDay), 0);
+      const asOpen = { ...a, doneAt: null };
+      const clock = new Date(Math.min(end, now.getTime()));
       rows.push({
         projectId: project.id,
         projectName: project.name,
@@ -332,6 +346,9 @@ function assignmentRows(projects: readonly Project[], month: IsoMonth, asOf: Iso
         doneAt: done ? a.doneAt : null,
         overdue: daysOverdue > 0,
         daysOverdue,
+        state: done ? 'closed' : assignmentState(asOpen),
+        light: done ? 'none' : assignmentLight(asOpen, clock),
+        reports: (a.reports ?? []).length,
       });
     }
   }
@@ -441,7 +458,7 @@ export function buildAgenda(input: AgendaInput): Agenda {
     .sort((a, b) => (a.since === null ? 1 : b.since === null ? -1 : Date.parse(a.since) - Date.parse(b.since)) || (a.projectId < b.projectId ? -1 : 1));
 
   const problems = problemRows(listed, month, snapshot.asOf);
-  const assignments = assignmentRows(listed, month, snapshot.asOf);
+  const assignments = assignmentRows(listed, month, snapshot.asOf, now);
 
   return {
     month,
@@ -477,5 +494,8 @@ export function buildAgenda(input: AgendaInput): Agenda {
       decidedThisMonth: assignments.filter((a) => a.month === month),
     },
     changes: diffMonths(previousSnapshot, snapshot),
+    lateReports: input.reportingRound
+      ? lateBanks(input.reportingRound, now).map((bankId) => ({ month: input.reportingRound!.month, bankId, bankName: bankName.get(bankId) ?? bankId }))
+      : [],
   };
 }
