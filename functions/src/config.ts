@@ -25,6 +25,15 @@ export const STALL_SCAN_TIME_ZONE = 'Asia/Shanghai';
 /** A scan runs in batches of one transaction each; this bounds one day's run. */
 export const STALL_SCAN_MAX_BATCHES = 50;
 
+/** Digests and red alerts (handlers/notify.ts): checked every 15 minutes, the digest from 08:30. */
+export const NOTIFY_SCHEDULE = '*/15 * * * *';
+
+/** Where people open the app, for the links in digests; empty: messages carry no links. */
+export const PUBLIC_URL = defineString('PUBLIC_URL', {
+  default: '',
+  description: 'The address of the web app (e.g. https://clearway.example.gov.cn), for links in digests.',
+});
+
 /** True when the Functions emulator runs us (firebase-tools sets this). */
 export function runningInEmulator(): boolean {
   return process.env.FUNCTIONS_EMULATOR === 'true';

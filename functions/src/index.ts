@@ -9,11 +9,12 @@ import * as logger from 'firebase-functions/logger';
 import { setGlobalOptions } from 'firebase-functions/v2';
 import { onCall } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { ENFORCE_APP_CHECK, FUNCTIONS_REGION, STALL_SCAN_SCHEDULE, STALL_SCAN_TIME_ZONE } from './config';
+import { ENFORCE_APP_CHECK, FUNCTIONS_REGION, NOTIFY_SCHEDULE, PUBLIC_URL, STALL_SCAN_SCHEDULE, STALL_SCAN_TIME_ZONE } from './config';
 import { FirestoreDocumentStore } from './firestoreDocumentStore';
 import { withReadProjections } from './readProjections';
 import { handleCommand, handleInvite, type EndpointDeps } from './handlers/commandEndpoint';
 import { runStallScan } from './handlers/stallScan';
+import { runNotifications } from './handlers/notify';
 
 setGlobalOptions({ region: FUNCTIONS_REGION, maxInstances: 10 });
 
@@ -46,4 +47,10 @@ export const memberInvite = onCall(callableOptions, (request) => handleInvite(de
 /** The daily stall scan 停滞扫描 at 06:00 Beijing time. */
 export const stallScan = onSchedule({ schedule: STALL_SCAN_SCHEDULE, timeZone: STALL_SCAN_TIME_ZONE }, async () => {
   await runStallScan(dependencies().store, new Date(), (message, data) => logger.info(message, data));
+});
+
+/** Digests from 08:30 and red alerts 逾期提醒 every 15 minutes, Beijing time (handlers/notify.ts). */
+export const notifications = onSchedule({ schedule: NOTIFY_SCHEDULE, timeZone: STALL_SCAN_TIME_ZONE, timeoutSeconds: 300 }, async () => {
+  const summary = await runNotifications(getFirestore(), dependencies().store, () => new Date(), PUBLIC_URL.value() || null);
+  logger.info('notifications', { ...summary });
 });

@@ -36,6 +36,7 @@ import type { Backend, Unsubscribe } from '@/backend/types';
 import type { AssignmentValues, TargetValues } from '@/components/meeting/types';
 import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import { useBoardStore } from './board';
+import { useFollowUpStore } from './followUp';
 import { useLinesStore } from './lines';
 import type { CommandOutcome } from './project';
 import { useSessionStore } from './session';
@@ -81,6 +82,7 @@ export function defaultMeetingMonth(now: Date, closed: ReadonlySet<IsoMonth>): I
 export const useMeetingStore = defineStore('meeting', () => {
   const session = useSessionStore();
   const board = useBoardStore();
+  const followUp = useFollowUpStore();
   const linesStore = useLinesStore();
 
   const clock = ref(new Date());
@@ -243,6 +245,7 @@ export const useMeetingStore = defineStore('meeting', () => {
       previousSnapshot,
       now: clock.value,
       rules: stallRules.value,
+      reportingRound: followUp.latestRound,
     });
     const frozen = isClosed.value ? comparable(readySnapshot(selectedMonth.value)) : null;
     const whole = frozen ? { ...built, changes: diffMonths(previousSnapshot, frozen) } : built;
