@@ -23,7 +23,7 @@ describe('channel settings', () => {
   });
 
   it('refuses a webhook that is not an http(s) URL and a sender without an address', () => {
-    const bad = notifySetChannelsSchema.safeParse({ wecomWebhookUrl: 'javascript:alert(1)' });
+    const bad = notifySetChannelsSchema.safeParse({ wecomWebhookUrl: 'javascript:alert(1)', smtp: null });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.message).toBe('errors.notify.badWebhookUrl');
     expect(notifySetChannelsSchema.safeParse({ smtp: { ...smtp, from: 'nobody' } }).error?.issues[0]?.message).toBe('errors.notify.badSender');

@@ -4,7 +4,8 @@
  * (what the admin page shows: which channels are on, the SMTP host and sender, and a "set" marker
  * for each secret) and `notifySecrets` (the webhook URLs — their access token is a credential —
  * the 钉钉 secret and the SMTP password), which the read policy hides from everyone and only the
- * sending job reads. A secret the admin leaves out of `notify.setChannels` is kept; null clears it.
+ * sending job reads. A secret the admin leaves out of `notify.setChannels` is kept; null clears it;
+ * the SMTP server is stated every time (null: no e-mail).
  */
 import { z } from 'zod';
 
@@ -57,7 +58,7 @@ export const notifySetChannelsSchema = z.strictObject({
   wecomWebhookUrl: keepClearOrSet(webhookUrl),
   dingtalkWebhookUrl: keepClearOrSet(webhookUrl),
   dingtalkSecret: keepClearOrSet(secretText),
-  /** Absent: keep; null: no e-mail. */
+  /** Always stated (the form shows it whole): null, no e-mail; its password absent keeps the stored one. */
   smtp: z
     .strictObject({
       host: z.string({ error: 'errors.field.invalid' }).trim().min(1, { error: 'errors.field.required' }).max(255, { error: 'errors.field.tooLong' }),
@@ -67,8 +68,7 @@ export const notifySetChannelsSchema = z.strictObject({
       from: z.string({ error: 'errors.field.invalid' }).trim().min(3, { error: 'errors.field.required' }).max(255, { error: 'errors.field.tooLong' }).refine((value) => value.includes('@'), { error: 'errors.notify.badSender' }),
       password: keepClearOrSet(secretText),
     })
-    .nullable()
-    .optional(),
+    .nullable(),
 });
 export type NotifySetChannelsPayload = z.output<typeof notifySetChannelsSchema>;
 
@@ -87,11 +87,10 @@ export function applyChannelSettings(
     wecomWebhookUrl: pick(payload.wecomWebhookUrl, before.wecomWebhookUrl),
     dingtalkWebhookUrl: pick(payload.dingtalkWebhookUrl, before.dingtalkWebhookUrl),
     dingtalkSecret: pick(payload.dingtalkSecret, before.dingtalkSecret),
-    smtpPassword: smtpGiven === null ? null : pick(smtpGiven?.password, before.smtpPassword),
+    smtpPassword: smtpGiven === null ? null : pick(smtpGiven.password, before.smtpPassword),
   };
   let smtp: NotifyChannels['smtp'];
-  if (smtpGiven === undefined) smtp = stored.channels?.smtp ? { ...stored.channels.smtp, passwordSet: secrets.smtpPassword !== null } : null;
-  else if (smtpGiven === null) smtp = null;
+  if (smtpGiven === null) smtp = null;
   else {
     const { password: _password, ...server } = smtpGiven;
     smtp = { ...server, passwordSet: secrets.smtpPassword !== null };

@@ -25,6 +25,7 @@ describe('delivery settings on the team server', () => {
       wecomWebhookUrl: `${robots.url}/wecom?key=secret-key`,
       dingtalkWebhookUrl: `${robots.url}/dingtalk?access_token=secret-token`,
       dingtalkSecret: SECRET,
+      smtp: null,
     });
     expect(saved.status).toBe(200);
     expect(JSON.stringify(saved.body)).not.toMatch(/secret-key|secret-token|SEC-http/);
@@ -55,7 +56,7 @@ describe('delivery settings on the team server', () => {
   }, 60_000);
 
   it('staff may neither save channels, read the log, nor send a test', async () => {
-    expect((await staff.command('notify.setChannels', { wecomWebhookUrl: null })).status).toBe(403);
+    expect((await staff.command('notify.setChannels', { wecomWebhookUrl: null, smtp: null })).status).toBe(403);
     expect((await staff.request('GET', '/api/admin/deliveries')).status).toBe(403);
     expect((await staff.request('POST', '/api/admin/notify/test', { channel: 'wecom' })).status).toBe(403);
     expect((await admin.request('POST', '/api/admin/notify/test', { channel: 'email', to: 'nobody' })).status).toBe(400);

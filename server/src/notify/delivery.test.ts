@@ -55,6 +55,8 @@ describe('delivery to 企业微信, 钉钉 and e-mail on loopback', () => {
     await Promise.all([database.close(), robots.close(), smtp.close()]);
   });
 
+  const smtpSettings = () => ({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'bot', from: 'Clearway <noreply@bureau.test>' });
+
   beforeEach(() => {
     robots.requests.length = 0;
     smtp.mails.length = 0;
@@ -70,7 +72,7 @@ describe('delivery to 企业微信, 钉钉 and e-mail on loopback', () => {
       wecomWebhookUrl: `${robots.url}/wecom?key=k1`,
       dingtalkWebhookUrl: `${robots.url}/dingtalk?access_token=t1`,
       dingtalkSecret: DING_SECRET,
-      smtp: { host: '127.0.0.1', port: smtp.port, secure: false, user: 'bot', from: 'Clearway <noreply@bureau.test>', password: 'smtp-pass' },
+      smtp: { ...smtpSettings(), password: 'smtp-pass' },
     });
     // The meeting, 2026-03-10 10:00 Shanghai: staff record a decision for 工商银行, due in a fortnight.
     const projectId = await createProject(database.store, '城南污水处理厂');
@@ -153,7 +155,7 @@ describe('delivery to 企业微信, 钉钉 and e-mail on loopback', () => {
     expect(waits).toEqual([100, 200]);
 
     // 钉钉 is down (its signing secret went wrong: the robot refuses every message, no retry helps).
-    await saveChannels(database.store, { dingtalkSecret: 'SEC-wrong' });
+    await saveChannels(database.store, { dingtalkSecret: 'SEC-wrong', smtp: smtpSettings() });
     const laterProject = await createProject(database.store, '城西道路工程');
     clock = new Date('2026-04-02T03:00:00.000Z');
     // A blocker on 工商银行, already past its date when it is recorded: it is 红 at once.
@@ -171,7 +173,7 @@ describe('delivery to 企业微信, 钉钉 and e-mail on loopback', () => {
     expect(log.find((entry) => entry.channel === 'dingtalk')!.error).toContain('310000');
 
     // Fixed: the next check sends 钉钉 what it missed, and only that.
-    await saveChannels(database.store, { dingtalkSecret: DING_SECRET });
+    await saveChannels(database.store, { dingtalkSecret: DING_SECRET, smtp: smtpSettings() });
     robots.requests.length = 0;
     smtp.mails.length = 0;
     clock = new Date('2026-04-02T03:15:00.000Z');

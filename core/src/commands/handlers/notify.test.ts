@@ -27,7 +27,8 @@ describe('notify.setChannels', () => {
     }
 
     // A second save without the secrets keeps them; null turns a robot off.
-    await run(store, ADMIN, 'notify.setChannels', { dingtalkWebhookUrl: null, dingtalkSecret: null });
+    const { password: _password, ...smtpKept } = payload.smtp;
+    await run(store, ADMIN, 'notify.setChannels', { dingtalkWebhookUrl: null, dingtalkSecret: null, smtp: smtpKept });
     const after = await store.get<NotifySecrets>('settings', NOTIFY_SECRETS_DOC_ID);
     expect(after?.data).toEqual({ ...secrets?.data, dingtalkWebhookUrl: null, dingtalkSecret: null });
   });
@@ -35,7 +36,7 @@ describe('notify.setChannels', () => {
   it('is for admins only, and refuses a bad webhook; neither writes anything', async () => {
     const store = await workspace();
     expect((await refused(store, STAFF, 'notify.setChannels', payload)).code).toBe('permission-denied');
-    const bad = await refused(store, ADMIN, 'notify.setChannels', { wecomWebhookUrl: 'ftp://example.com/hook' });
+    const bad = await refused(store, ADMIN, 'notify.setChannels', { wecomWebhookUrl: 'ftp://example.com/hook', smtp: null });
     expect(bad.fieldErrors).toEqual([{ path: 'wecomWebhookUrl', messageKey: 'errors.notify.badWebhookUrl' }]);
   });
 });
