@@ -137,6 +137,9 @@ describe('AssignmentsTable', () => {
     doneAt: null,
     overdue: false,
     daysOverdue: 0,
+    state: 'assigned',
+    light: 'green',
+    reports: 0,
     ...overrides,
   });
 

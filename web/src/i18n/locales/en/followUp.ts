@@ -55,6 +55,7 @@ export default {
       what: 'Report',
       chased: 'Chased',
       chase: 'Chase the late banks ({count})',
+      lateOnAgenda: 'Late with the {month} report: {banks}',
       chasedDone: 'Chase recorded; the late banks will be reminded',
       state: { reported: 'Reported', late: 'Reported late', pending: 'Not yet', overdue: 'Late, not reported' },
     },

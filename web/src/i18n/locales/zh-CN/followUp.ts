@@ -55,6 +55,7 @@ export default {
       what: '报送内容',
       chased: '催报次数',
       chase: '催报逾期银行（{count} 家）',
+      lateOnAgenda: '{month} 月度报送逾期未报：{banks}',
       chasedDone: '已记录催报，提醒将发送给逾期银行',
       state: { reported: '已报', late: '逾期已报', pending: '未报', overdue: '逾期未报' },
     },
