@@ -12,7 +12,7 @@ const saved: NotifyChannels = {
 };
 
 function mountForm(channels: NotifyChannels | null, canSend = true) {
-  return mount(ChannelsForm, { props: { channels, canSend }, global: { plugins: testPlugins() } });
+  return mount(ChannelsForm, { props: { channels, canSend, demo: !canSend }, global: { plugins: testPlugins() } });
 }
 
 describe('ChannelsForm', () => {
