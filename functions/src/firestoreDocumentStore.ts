@@ -21,7 +21,10 @@ import type {
   StoredDoc,
   TransactionContext,
 } from '@clearway/core';
-import { ConflictError, DomainError } from '@clearway/core';
+import { ConflictError, DomainError, NOTIFY_SECRETS_DOC_ID } from '@clearway/core';
+
+/** Documents only the functions read (admin SDK); no rule matches them, so no client can. */
+export const SERVER_SECRETS_COLLECTION = 'serverSecrets';
 
 export const VERSION_FIELD = '_v';
 
@@ -83,6 +86,10 @@ export class FirestoreDocumentStore implements DocumentStore {
   ) {}
 
   ref(collection: CollectionName | DerivedCollectionName, id: string): DocumentReference {
+    // The delivery secrets live outside `settings`, which every member may list: the deny-all
+    // fallback of the rules keeps `serverSecrets` from every client (a rule on the document id
+    // would refuse members' queries of the whole settings collection instead).
+    if (collection === 'settings' && id === NOTIFY_SECRETS_DOC_ID) return this.db.collection(SERVER_SECRETS_COLLECTION).doc('notify');
     return this.db.collection(collection).doc(id);
   }
 
