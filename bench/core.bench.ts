@@ -5,7 +5,6 @@
  */
 import {
   MemoryDocumentStore,
-  SAMPLE_IDENTITIES,
   dayOf,
   computeClearance,
   deriveProject,
@@ -13,14 +12,13 @@ import {
   evaluateStall,
   executeCommand,
   rankBetween,
-  sampleActor,
-  seedStore,
   type Actor,
   type CommandEnvelope,
   type LoanLine,
   type Project,
   type StoredDoc,
 } from '@clearway/core';
+import { SAMPLE_IDENTITIES, sampleActor, seedStore } from '@clearway/core/sample';
 import { figure, median, progress, round, runSuite, under, type Figure } from './lib/figures';
 import { scaledWorkload, workspaceOf } from './lib/workload';
 

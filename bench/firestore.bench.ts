@@ -9,11 +9,8 @@
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import {
-  SAMPLE_IDENTITIES,
   dayOf,
   executeCommand,
-  sampleActor,
-  seedStore,
   type Actor,
   type CollectionName,
   type CommandEnvelope,
@@ -24,6 +21,7 @@ import {
   type StoredDoc,
   type TransactionContext,
 } from '@clearway/core';
+import { SAMPLE_IDENTITIES, sampleActor, seedStore } from '@clearway/core/sample';
 import { FirestoreDocumentStore } from '../functions/src/firestoreDocumentStore';
 import { withReadProjections } from '../functions/src/readProjections';
 import { runStallScan } from '../functions/src/handlers/stallScan';

@@ -7,7 +7,6 @@
 import {
   MemoryDocumentStore,
   applyLedgerImport,
-  createSampleWorkspace,
   executeCommand,
   importCommands,
   ledgerToday,
@@ -15,10 +14,10 @@ import {
   previewLedger,
   readLedgerFile,
   readLedgerWorkspace,
-  seedStore,
   type Actor,
 } from '@clearway/core';
-import { csvOf, fixtureBytes, largeLedgerRows, LEDGER_VOCABULARY } from '../core/src/ledger/testing';
+import { createSampleWorkspace, seedStore } from '@clearway/core/sample';
+import { csvOf, fixtureBytes, largeLedgerRows, LEDGER_VOCABULARY } from '@clearway/core/testing';
 import { figure, median, progress, round, runSuite, under } from './lib/figures';
 
 const PROJECTS = 2_000;

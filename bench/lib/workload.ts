@@ -3,7 +3,8 @@
  * 10,000 sample projects takes seconds, so large boards are clones of a few hundred sample
  * projects under new ids: the same mix of stages, lines, blockers and stalls, made in a blink.
  */
-import { createSampleWorkspace, ranksForAppend, type LoanLine, type Project, type SampleWorkspace } from '@clearway/core';
+import { ranksForAppend, type LoanLine, type Project } from '@clearway/core';
+import { createSampleWorkspace, type SampleWorkspace } from '@clearway/core/sample';
 
 export interface ScaledWorkload {
   projects: Project[];

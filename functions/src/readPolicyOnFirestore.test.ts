@@ -15,14 +15,10 @@ import {
   STALL_SCAN_ACTOR,
   addMonths,
   applyReadPolicy,
-  createSampleWorkspace,
   digestLine,
   executeCommand,
   monthOf,
   projectViewForBank,
-  sampleActor,
-  SAMPLE_IDENTITIES,
-  seedStore,
   type Actor,
   type CollectionName,
   type DocumentStore,
@@ -31,6 +27,7 @@ import {
   type Project,
   type StoredDoc,
 } from '@clearway/core';
+import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { readPolicyViolations, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { DERIVED_COLLECTIONS, FirestoreDocumentStore, VERSION_FIELD } from './firestoreDocumentStore';
 import { BANK_SNAPSHOTS, BOARD_VIEWS, backfillReadProjections, bankSnapshotId, withReadProjections } from './readProjections';

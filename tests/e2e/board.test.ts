@@ -5,7 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { STAGE_IDS, createSampleWorkspace } from '@clearway/core';
+import { STAGE_IDS } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { PATIENTLY, useBrowser } from './fixture';
 import { cardIdsIn, cardOf, dragCardTo, openBoard, stageOfCard } from './harness';
 

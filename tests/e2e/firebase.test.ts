@@ -7,7 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createSampleWorkspace, formatWan, type CollectionName, type LoanLine, type StoredDoc } from '@clearway/core';
+import { formatWan, type CollectionName, type LoanLine, type StoredDoc } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { readPolicyViolationsOfAll, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { PATIENTLY } from './fixture';
 import { cardIdsIn, cardOf, dragCardTo, reportFailure, stageOfCard } from './harness';

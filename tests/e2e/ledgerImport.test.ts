@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ledgerFileName, monthOf } from '@clearway/core';
-import { fixtureBytes, QUIRKY_ROW_NUMBERS, QUIRKY_ROWS, type FixtureCell } from '../../core/src/ledger/testing';
+import { fixtureBytes, QUIRKY_ROW_NUMBERS, QUIRKY_ROWS, type FixtureCell } from '@clearway/core/testing';
 import { PATIENTLY, useBrowser } from './fixture';
 import { columnList, openBoard, RESULTS_DIR } from './harness';
 

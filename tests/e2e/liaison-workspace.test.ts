@@ -4,7 +4,8 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createSampleWorkspace, formatWan, type LoanLine } from '@clearway/core';
+import { formatWan, type LoanLine } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { useBrowser } from './fixture';
 import { openBoard, switchIdentity } from './harness';
 

@@ -4,7 +4,8 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { createSampleWorkspace, formatWan, type LoanLine } from '@clearway/core';
+import { formatWan, type LoanLine } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { PATIENTLY, useBrowser } from './fixture';
 import { cardOf, openBoard, switchIdentity } from './harness';
 

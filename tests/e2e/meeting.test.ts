@@ -14,13 +14,13 @@ import {
   SHEET_NAMES,
   addMonths,
   asOfMonthText,
-  createSampleWorkspace,
   formatWan,
   monthEnd,
   monthOf,
   scheduleFileName,
   type LoanLine,
 } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { useBrowser } from './fixture';
 import { openBoard } from './harness';
 

@@ -10,7 +10,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { createSampleWorkspace, formatWan, type LoanLine } from '@clearway/core';
+import { formatWan, type LoanLine } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { PATIENTLY } from './fixture';
 import { CHROMIUM_ARGS, DESKTOP, cardIdsIn, cardOf, chromiumPath, dragCardTo, reportFailure, stageOfCard } from './harness';
 import { createTeamServer, postFromPage, signIn, signInField, type TeamServer } from './teamServerHarness';

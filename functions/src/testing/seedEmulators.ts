@@ -5,7 +5,7 @@
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
-import { createSampleWorkspace, SAMPLE_IDENTITIES, seedStore } from '@clearway/core';
+import { createSampleWorkspace, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import type { Member } from '@clearway/core';
 import { FirestoreDocumentStore } from '../firestoreDocumentStore';
 import { withReadProjections } from '../readProjections';

@@ -3,7 +3,8 @@
  * sign-in for each of its people, so someone trying the server can open it in two browsers as
  * staff and as a bank liaison at once. Later starts only list which demo sign-ins still exist.
  */
-import { createSampleWorkspace, firstNonEmptyCollection, SAMPLE_IDENTITIES, seedStore } from '@clearway/core';
+import { firstNonEmptyCollection } from '@clearway/core';
+import { createSampleWorkspace, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import type { DocumentStore, Role } from '@clearway/core';
 import type { AccountRepository } from './accounts';
 import { hashPassword } from './passwords';

@@ -118,7 +118,8 @@ describe('the SPA', () => {
 
 describe('import on a fresh server', () => {
   it('replaces a workspace that holds only the importing admin, who stays signed in', async () => {
-    const { MemoryDocumentStore, createSampleWorkspace, seedStore, exportWorkspace } = await import('@clearway/core');
+    const { MemoryDocumentStore, exportWorkspace } = await import('@clearway/core');
+    const { createSampleWorkspace, seedStore } = await import('@clearway/core/sample');
     const { createMemberWithAccount } = await import('./adminRoutes');
     const source = new MemoryDocumentStore();
     await seedStore(source, createSampleWorkspace({ projects: 6 }));

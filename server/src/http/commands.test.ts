@@ -4,7 +4,8 @@
  * that must get a clear error and write nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRun, SAMPLE_IDENTITIES } from '@clearway/core';
+import { canRun } from '@clearway/core';
+import { SAMPLE_IDENTITIES } from '@clearway/core/sample';
 import type { Activity, Bank, CommandName, LoanLine, Member, Project, StoredDoc } from '@clearway/core';
 import { startTestServer, TestClient, type TestServer } from '../testing/harness';
 

@@ -5,7 +5,8 @@
  * in the deltas that follow commands. Then sessions: disabling a member ends their socket at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyReadPolicy, applyReadPolicyToAll, COLLECTIONS, SAMPLE_IDENTITIES, scopeQueryForActor } from '@clearway/core';
+import { applyReadPolicy, applyReadPolicyToAll, COLLECTIONS, scopeQueryForActor } from '@clearway/core';
+import { SAMPLE_IDENTITIES } from '@clearway/core/sample';
 import type { Actor, CollectionName, LoanLine, Member, Project, StoredDoc } from '@clearway/core';
 import { readPolicyViolationsOfAll, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { startTestServer, TestClient, type RealtimeClient, type ServerMessage, type TestServer } from '../testing/harness';

@@ -5,7 +5,7 @@
 import { inject } from 'vitest';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { SAMPLE_IDENTITIES } from '@clearway/core';
+import { SAMPLE_IDENTITIES } from '@clearway/core/sample';
 import type { CommandName, CommandResult, Member, Role, StoredDoc } from '@clearway/core';
 import type { IntegrationEnv } from './env';
 

@@ -6,14 +6,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import {
   MemoryDocumentStore,
-  createSampleWorkspace,
   meetingTables,
   monthOf,
-  sampleActor,
-  SAMPLE_IDENTITIES,
-  seedStore,
   type Actor,
 } from '@clearway/core';
+import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { memoryBackend } from '@/test/projectFixtures';
 import { useBankStore } from './bank';
 import { useBoardStore } from './board';

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { DEFAULT_VOCABULARY, SAMPLE_BANKS, SAMPLE_DISTRICTS, type Actor, type Project } from '@clearway/core';
+import { DEFAULT_VOCABULARY, type Actor, type Project } from '@clearway/core';
+import { SAMPLE_BANKS, SAMPLE_DISTRICTS } from '@clearway/core/sample';
 import { MemoryDocumentStore } from '@clearway/core';
 import { memoryBackend } from '@/test/projectFixtures';
 import { useLedgerImportStore } from './ledgerImport';

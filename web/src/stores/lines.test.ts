@@ -1,7 +1,8 @@
 /** The lines store watches what the reader may read and records from a list at once, rolling back a refusal. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { MemoryDocumentStore, createSampleWorkspace, dayOf, sampleActor, SAMPLE_IDENTITIES, seedStore, type Actor } from '@clearway/core';
+import { MemoryDocumentStore, dayOf, type Actor } from '@clearway/core';
+import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { memoryBackend, WAN } from '@/test/projectFixtures';
 import { useLinesStore } from './lines';
 import { useSessionStore } from './session';

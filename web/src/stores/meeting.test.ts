@@ -8,14 +8,11 @@ import { createPinia, setActivePinia } from 'pinia';
 import {
   MemoryDocumentStore,
   addMonths,
-  createSampleWorkspace,
   executeCommand,
   monthOf,
-  sampleActor,
-  SAMPLE_IDENTITIES,
-  seedStore,
   type Actor,
 } from '@clearway/core';
+import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { memoryBackend } from '@/test/projectFixtures';
 import { useBoardStore } from './board';
 import { useMeetingStore } from './meeting';

@@ -2,7 +2,7 @@
 import ElementPlus from 'element-plus';
 import { emptyClearance, emptyStall, type ClearanceSummary, type Project, type StallSummary } from '@clearway/core';
 // Core's builders are not part of the package; web tests share them by path rather than keep a copy.
-import { makeProject as makeCoreProject } from '../../../core/src/testing/ruleFixtures';
+import { makeProject as makeCoreProject } from '@clearway/core/testing';
 import { createAppI18n, type Locale } from '@/i18n';
 import { messages } from '@/i18n/messages';
 

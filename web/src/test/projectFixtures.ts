@@ -13,7 +13,7 @@ import {
 } from '@clearway/core';
 import type { Backend } from '@/backend/types';
 // Core's builders are not part of the package; web tests share them by path rather than keep a copy.
-import { makeLine as makeCoreLine } from '../../../core/src/testing/ruleFixtures';
+import { makeLine as makeCoreLine } from '@clearway/core/testing';
 
 export const WAN = 10_000;
 export const T0 = '2026-03-02T02:00:00.000Z';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, applyReadPolicy, createSampleWorkspace, publicProjectView, type Project } from '@clearway/core';
+import { DomainError, applyReadPolicy, publicProjectView, type Project } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import { readFirebaseConfig } from './config';
 import { fromCallableError, fromListenerError, fromSignInError } from './errors';
 import { joinOwnLines } from './policyReads';

@@ -2,7 +2,8 @@
  * The identity switcher of the local backend: the sample people (admin, staff, bank liaisons,
  * viewer), and the choice remembered in localStorage across reloads.
  */
-import { SAMPLE_IDENTITIES, type Actor } from '@clearway/core';
+import { type Actor } from '@clearway/core';
+import { SAMPLE_IDENTITIES } from '@clearway/core/sample';
 import type { LocalIdentity } from '../types';
 
 export const IDENTITY_STORAGE_KEY = 'clearway.identity';

@@ -15,19 +15,17 @@ import {
   ConflictError,
   DomainError,
   MemoryDocumentStore,
-  createSampleWorkspace,
   executeCommand,
   exportWorkspace,
   importWorkspace,
   isDomainError,
-  seedStore,
   type Actor,
   type CommandEnvelope,
   type CommandResult,
   type DocumentChange,
-  type SampleWorkspace,
   type WorkspaceFile,
 } from '@clearway/core';
+import { createSampleWorkspace, seedStore, type SampleWorkspace } from '@clearway/core/sample';
 import type { Backend, LocalIdentity, LocalStorageNotice, Unsubscribe } from '../types';
 import {
   actorOfIdentity,

@@ -4,7 +4,7 @@
  * so the user's own workspace is never touched, and a reload keeps it. The Firebase backend
  * ignores the parameter.
  */
-import { createSampleWorkspace } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
 import type { LocalBackendOptions } from './index';
 
 export const MAX_SAMPLE_PROJECTS = 20_000;
