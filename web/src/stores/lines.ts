@@ -5,15 +5,14 @@
  * approval, a contract or a tranche from a list (not from the project drawer) goes through
  * `record`: the line changes at once and rolls back if the command is refused.
  */
-import { computed, ref, shallowRef, watch } from 'vue';
+import { computed } from 'vue';
 import { defineStore } from 'pinia';
-import type { CommandName, DomainErrorShape, IsoDate, LoanLine, QuerySpec, StoredDoc } from '@clearway/core';
-import type { Unsubscribe } from '@/backend/types';
-import { asDomainErrorShape } from '@/composables/useCommandFeedback';
+import type { CommandName, IsoDate, LoanLine, QuerySpec } from '@clearway/core';
+import { runCommand, type CommandOutcome } from '@/backend/commands';
 import type { LineRecordKind, LineRecordValues } from '@/components/project/formValues';
-import type { CommandOutcome } from './project';
 import { useOptimisticOverlays } from './optimisticOverlays';
 import { useSessionStore } from './session';
+import { readStateOf, useWatchedQuery } from './watched';
 
 export const RECORD_COMMANDS: Record<LineRecordKind, CommandName> = {
   approval: 'line.recordApproval',
@@ -37,44 +36,19 @@ export function recordPayload(kind: LineRecordKind, lineId: string, expectedVers
 
 export const useLinesStore = defineStore('lines', () => {
   const session = useSessionStore();
-  const lineDocs = shallowRef<StoredDoc<LoanLine>[]>([]);
-  const loaded = ref(false);
-  const watchError = shallowRef<unknown>(null);
   const overlays = useOptimisticOverlays((_collection, lineId) => versionOf(lineId));
-  let stop: Unsubscribe | null = null;
 
-  function query(): QuerySpec {
+  /** A liaison reads its own bank's lines (the query says so; the backends allow nothing else). */
+  function query(): QuerySpec | null {
     const actor = session.actor;
-    return actor?.role === 'liaison' ? { where: [{ field: 'bankId', op: '==', value: actor.bankId }] } : {};
+    if (!actor) return null;
+    return actor.role === 'liaison' ? { where: [{ field: 'bankId', op: '==', value: actor.bankId }] } : {};
   }
-
-  function restart(): void {
-    stop?.();
-    stop = null;
-    lineDocs.value = [];
-    loaded.value = false;
-    watchError.value = null;
-    const backend = session.backend;
-    if (!backend || !session.actor) return;
-    stop = backend.watchQuery<LoanLine>(
-      'loanLines',
-      query(),
-      (docs) => {
-        lineDocs.value = docs;
-        loaded.value = true;
-        overlays.prune();
-      },
-      (error) => {
-        watchError.value = error;
-        loaded.value = true;
-      },
-    );
-  }
-
-  // Created on first use; the watch lives as long as the store and follows backend and actor.
-  watch(() => [session.backend, session.actor?.uid, session.actor?.role, session.actor?.bankId] as const, restart, {
-    immediate: true,
-  });
+  const watched = useWatchedQuery<LoanLine>(() => session.backend, 'loanLines', query, { onValue: () => overlays.prune() });
+  const lineDocs = watched.data;
+  const read = readStateOf(watched);
+  const loaded = computed(() => session.backend !== null && session.actor !== null && !watched.pending.value);
+  const watchError = watched.error;
 
   function versionOf(lineId: string): number {
     return lineDocs.value.find((doc) => doc.id === lineId)?.version ?? 0;
@@ -84,25 +58,15 @@ export const useLinesStore = defineStore('lines', () => {
 
   const pendingLineIds = computed(() => overlays.pendingIds('loanLines'));
 
-  async function record(kind: LineRecordKind, lineId: string, values: LineRecordValues): Promise<CommandOutcome> {
-    const expectedVersion = versionOf(lineId);
-    const overlay = overlays.add({
+  function record(kind: LineRecordKind, lineId: string, values: LineRecordValues): Promise<CommandOutcome> {
+    const command = { name: RECORD_COMMANDS[kind], payload: recordPayload(kind, lineId, versionOf(lineId), values) };
+    const optimistic = overlays.begin({
       collection: 'loanLines',
       docId: lineId,
       apply: (line: LoanLine, seq: number) => applyRecord(line, kind, values, `pending-${seq}`),
     });
-    try {
-      const result = await session.execute({ name: RECORD_COMMANDS[kind], payload: recordPayload(kind, lineId, expectedVersion, values) });
-      overlays.settle(overlay, result);
-      return { ok: true, result };
-    } catch (caught) {
-      overlays.drop(overlay);
-      const shape = asDomainErrorShape(caught);
-      if (!shape) console.error(caught);
-      const error: DomainErrorShape = shape ?? { code: 'internal', messageKey: 'errors.internal' };
-      return { ok: false, error };
-    }
+    return runCommand(session.backend ? session.execute : null, command, optimistic);
   }
 
-  return { lines, lineDocs, loaded, watchError, pendingLineIds, record, versionOf };
+  return { lines, lineDocs, loaded, watchError, read, pendingLineIds, record, versionOf };
 });

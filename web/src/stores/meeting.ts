@@ -22,7 +22,6 @@ import {
   type Agenda,
   type AnnualTargets,
   type CommandName,
-  type DomainErrorShape,
   type IsoMonth,
   type MonthDiff,
   type MonthDoc,
@@ -33,13 +32,13 @@ import {
   type StoredDoc,
 } from '@clearway/core';
 import type { Backend, Unsubscribe } from '@/backend/types';
+import { refusalOf, runCommand, type CommandOutcome } from '@/backend/commands';
 import type { AssignmentValues, TargetValues } from '@/components/meeting/types';
-import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import { useBoardStore } from './board';
 import { useFollowUpStore } from './followUp';
 import { useLinesStore } from './lines';
-import type { CommandOutcome } from './project';
 import { useSessionStore } from './session';
+import { readStateOf, useWatchedDoc, useWatchedQuery, type ReadState } from './watched';
 
 
 type SnapshotEntry = { state: 'loading' } | { state: 'ready'; snapshot: MonthSnapshot } | { state: 'missing' } | { state: 'error'; error: unknown };
@@ -90,51 +89,23 @@ export const useMeetingStore = defineStore('meeting', () => {
   onScopeDispose(() => clearInterval(timer));
 
   const month = ref<IsoMonth | null>(null);
-  const monthDocs = shallowRef<StoredDoc<MonthDoc>[]>([]);
-  const monthsLoaded = ref(false);
-  const stallRulesDoc = shallowRef<StoredDoc<StallRules> | null>(null);
-  const targetsDoc = shallowRef<StoredDoc<AnnualTargets> | null>(null);
-  const targetsLoaded = ref(false);
   const snapshots = shallowRef<ReadonlyMap<IsoMonth, SnapshotEntry>>(new Map());
   const running = ref<CommandName | null>(null);
 
   const year = computed(() => Number((month.value ?? monthOf(clock.value)).slice(0, 4)));
 
-  let stops: Unsubscribe[] = [];
-  let stopTargets: Unsubscribe | null = null;
-  watch(
-    () => session.backend,
-    (backend) => {
-      stops.forEach((stop) => stop());
-      stops = [];
-      snapshots.value = new Map();
-      monthsLoaded.value = false;
-      if (!backend) return;
-      stops = [
-        backend.watchQuery<MonthDoc>('months', {}, (docs) => {
-          monthDocs.value = docs;
-          monthsLoaded.value = true;
-        }),
-        backend.watchDoc<StallRules>('settings', 'stallRules', (doc) => (stallRulesDoc.value = doc)),
-      ];
-    },
-    { immediate: true },
-  );
-  watch(
-    () => [session.backend, year.value] as const,
-    ([backend, forYear]) => {
-      stopTargets?.();
-      stopTargets = null;
-      targetsDoc.value = null;
-      targetsLoaded.value = false;
-      if (!backend) return;
-      stopTargets = backend.watchDoc<AnnualTargets>('settings', `targets-${forYear}`, (doc) => {
-        targetsDoc.value = doc;
-        targetsLoaded.value = true;
-      });
-    },
-    { immediate: true },
-  );
+  const backend = () => session.backend;
+  const monthsWatch = useWatchedQuery<MonthDoc>(backend, 'months');
+  const rulesWatch = useWatchedDoc<StallRules>(backend, 'settings', () => 'stallRules');
+  const targetsWatch = useWatchedDoc<AnnualTargets>(backend, 'settings', () => `targets-${year.value}`);
+  const monthDocs = monthsWatch.data;
+  const monthsLoaded = computed(() => session.backend !== null && !monthsWatch.pending.value && monthsWatch.error.value === null);
+  const stallRulesDoc = rulesWatch.data;
+  const targetsDoc = targetsWatch.data;
+  const targetsLoaded = computed(() => session.backend !== null && !targetsWatch.pending.value);
+  const ownRead = readStateOf(monthsWatch, rulesWatch, targetsWatch);
+  // Frozen snapshots belong to the backend they were read from.
+  watch(backend, () => (snapshots.value = new Map()));
 
   const closedMonths = computed<MonthDoc[]>(() =>
     monthDocs.value
@@ -216,7 +187,34 @@ export const useMeetingStore = defineStore('meeting', () => {
   const stallRules = computed<StallRules>(() => stallRulesDoc.value?.data ?? DEFAULT_STALL_RULES);
   const targets = computed<AnnualTargets | null>(() => targetsDoc.value?.data ?? null);
 
+  /** Reads a snapshot again after its read failed. */
+  function retrySnapshot(forMonth: IsoMonth): void {
+    const next = new Map(snapshots.value);
+    next.delete(forMonth);
+    snapshots.value = next;
+    void ensureSnapshot(forMonth);
+  }
+
+  /** The failed snapshot read the agenda waits for, if any. */
+  function failedSnapshot(): { month: IsoMonth; error: unknown } | null {
+    for (const forMonth of [previousClosedMonth.value, isClosed.value ? selectedMonth.value : null]) {
+      const entry = forMonth ? snapshotOf(forMonth) : undefined;
+      if (forMonth && entry?.state === 'error') return { month: forMonth, error: entry.error };
+    }
+    return null;
+  }
+
+  /** Whether the meeting's documents could be read: the first failure, with its retry. */
+  const read = computed<ReadState>(() => {
+    const failed = [board.read, linesStore.read, ownRead.value].find((state) => state.error !== null);
+    if (failed) return failed;
+    const snapshot = failedSnapshot();
+    if (snapshot) return { pending: false, error: refusalOf(snapshot.error), retry: () => retrySnapshot(snapshot.month) };
+    return { pending: false, error: null, retry: () => undefined };
+  });
+
   const loading = computed(() => {
+    if (read.value.error) return false;
     if (!board.loaded || !linesStore.loaded || !monthsLoaded.value) return true;
     const previous = previousClosedMonth.value;
     return previous !== null && snapshotOf(previous)?.state !== 'ready' && snapshotOf(previous)?.state !== 'missing';
@@ -263,14 +261,9 @@ export const useMeetingStore = defineStore('meeting', () => {
   async function run(name: CommandName, payload: Record<string, unknown>): Promise<CommandOutcome> {
     running.value = name;
     try {
-      const result = await session.execute({ name, payload });
-      clock.value = new Date();
-      return { ok: true, result };
-    } catch (caught) {
-      const shape = asDomainErrorShape(caught);
-      if (!shape) console.error(caught);
-      const error: DomainErrorShape = shape ?? { code: 'internal', messageKey: 'errors.internal' };
-      return { ok: false, error };
+      const outcome = await runCommand(session.backend ? session.execute : null, { name, payload });
+      if (outcome.ok) clock.value = new Date();
+      return outcome;
     } finally {
       if (running.value === name) running.value = null;
     }
@@ -334,6 +327,8 @@ export const useMeetingStore = defineStore('meeting', () => {
     targets,
     targetsLoaded,
     loading,
+    read,
+    retrySnapshot,
     agenda,
     changes,
     running,

@@ -6,6 +6,7 @@
  */
 import { shallowRef } from 'vue';
 import type { CommandResult, StoredDoc } from '@clearway/core';
+import type { OptimisticChange } from '@/backend/commands';
 
 export interface Overlay {
   seq: number;
@@ -69,5 +70,11 @@ export function useOptimisticOverlays(versionOf: (collection: string, docId: str
     return new Set(overlays.value.filter((o) => o.collection === collection && o.untilVersion === null).map((o) => o.docId));
   }
 
-  return { overlays, applyTo, add, drop, settle, prune, clear, pendingIds };
+  /** Shows `change` at once, as the command runner's optimistic change (kept or rolled back). */
+  function begin(change: OverlayChange): OptimisticChange {
+    const overlay = add(change);
+    return { accepted: (result) => settle(overlay, result), refused: () => drop(overlay) };
+  }
+
+  return { overlays, applyTo, add, begin, drop, settle, prune, clear, pendingIds };
 }

@@ -293,6 +293,8 @@ export const useProjectStore = defineStore('project', () => {
     running,
     lastError,
     watchError,
+    /** Reads the open project again after a watch of it failed. */
+    retry: startWatching,
     open,
     close,
     updateDetails,

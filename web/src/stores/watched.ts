@@ -125,6 +125,11 @@ export function useWatchedDoc<T>(
   );
 }
 
+/** The first of several read states that failed, or null while every read is fine. */
+export function failedRead(...reads: (() => ReadState)[]): Readonly<Ref<ReadState | null>> {
+  return computed(() => reads.map((read) => read()).find((read) => read.error !== null) ?? null);
+}
+
 /** Several watches read as one: pending while any is, the first error, a retry of the failed ones. */
 export function readStateOf(...watches: Pick<Watched<unknown>, 'pending' | 'error' | 'retry'>[]): Readonly<Ref<ReadState>> {
   const retry = () => watches.filter((item) => item.error.value !== null).forEach((item) => item.retry());
