@@ -83,7 +83,7 @@ export default {
     email: { invalid: 'Invalid email address' },
     flag: { reasonRequired: 'Give the reason for suspending, withdrawing or rejecting' },
     rules: { alarmBeforeWarn: 'The alarm threshold must not be below the warning threshold' },
-    notify: { badWebhookUrl: 'Enter the robot’s webhook URL (starting with https://)', badSender: 'The sender must include an e-mail address, e.g. Clearway <noreply@czj.gov.cn>' },
+    notify: { badWebhookUrl: 'Enter the robot’s webhook URL (starting with https://)', badSender: 'The sender must include an e-mail address' },
     project: {
       noChanges: 'There is nothing to save',
       needThisYearOverTotal: 'This year’s need ({needThisYear}) cannot exceed the total need ({needTotal})',

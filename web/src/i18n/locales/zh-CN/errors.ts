@@ -83,7 +83,7 @@ export default {
     email: { invalid: '邮箱格式不正确' },
     flag: { reasonRequired: '请说明暂缓、退出或被否的原因' },
     rules: { alarmBeforeWarn: '警戒天数必须不少于预警天数' },
-    notify: { badWebhookUrl: '请填写机器人的 Webhook 地址（以 https:// 开头）', badSender: '发件人须包含邮箱地址，如 Clearway <noreply@czj.gov.cn>' },
+    notify: { badWebhookUrl: '请填写机器人的 Webhook 地址（以 https:// 开头）', badSender: '发件人须包含邮箱地址' },
     project: {
       noChanges: '没有需要保存的修改',
       needThisYearOverTotal: '本年融资需求（{needThisYear}）不能超过融资需求总额（{needTotal}）',
