@@ -233,6 +233,13 @@ function template(name: CommandName, state: State, d: Draw): Record<string, unkn
       return { month, ...(d.flag ? { early: true } : {}) };
     case 'month.reopen':
       return { month, reason: '补录迟到的投放' };
+    case 'notify.setChannels':
+      return {
+        wecomWebhookUrl: d.flag ? 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fuzz' : null,
+        dingtalkWebhookUrl: null,
+        dingtalkSecret: null,
+        smtp: d.pick2 % 2 === 0 ? { host: 'smtp.czj.gov.cn', port: 465, secure: true, user: null, from: 'Clearway <noreply@czj.gov.cn>' } : null,
+      };
     default:
       // Commands without a template here (e.g. the ledger import) get arbitrary objects.
       return typeof d.anything === 'object' && d.anything !== null && !Array.isArray(d.anything) ? (d.anything as Record<string, unknown>) : {};
