@@ -35,7 +35,7 @@ describe('admin: members and passwords', () => {
     expect(temporaryPassword).toMatch(/^[A-Za-z0-9]{16}$/);
     expect((await server.db.store.get<Member>('members', uid))?.data).toMatchObject({ uid, name: '新同事', role: 'staff', email: 'new.person@czj.gov.cn', disabled: false });
     const person = new TestClient(server);
-    expect((await person.signIn('new.person@czj.gov.cn', temporaryPassword)).body).toEqual({ actor: { uid, name: '新同事', role: 'staff', bankId: null } });
+    expect((await person.signIn('new.person@czj.gov.cn', temporaryPassword)).body).toEqual({ actor: { uid, name: '新同事', role: 'staff', bankId: null, unit: null } });
 
     const again = await admin.request('POST', '/api/admin/members', { email: 'new.person@czj.gov.cn', name: '重复', role: 'viewer' });
     expect(again.status).toBe(409);

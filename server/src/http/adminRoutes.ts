@@ -4,7 +4,7 @@
  * may run `member.upsert` (admins), the same rule the Firebase invite callable applies.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { assertCanRun, COLLECTIONS, DomainError, executeCommand, exportWorkspace, importWorkspace, parseCommandPayload, readWorkspaceFile } from '@clearway/core';
+import { assertCanRun, COLLECTIONS, DomainError, executeCommand, exportWorkspace, importWorkspace, isSystemActor, parseCommandPayload, readWorkspaceFile } from '@clearway/core';
 import type { Activity, Actor, DocumentStore, Member, StoredDoc } from '@clearway/core';
 import type { ServerContext } from '../app';
 import { normaliseEmail } from '../auth/accounts';
@@ -62,7 +62,9 @@ export async function createMemberWithAccount(
     throw new DomainError('failed-precondition', 'errors.validation', {}, [{ path: 'email', messageKey: 'auth.error.emailTaken' }]);
   }
   try {
-    await executeCommand(ctx.store, { actor, now: ctx.now(), requireActiveMember: true }, { name: 'member.upsert', payload });
+    // A signed-in admin must still be an active member when the command commits; the command line
+    // and the first start act as the system, which has no membership to check.
+    await executeCommand(ctx.store, { actor, now: ctx.now(), requireActiveMember: !isSystemActor(actor) }, { name: 'member.upsert', payload });
   } catch (error) {
     await ctx.accounts.deleteAccount(uid);
     throw error;

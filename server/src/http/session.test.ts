@@ -25,7 +25,7 @@ describe('sign-in', () => {
       body: JSON.stringify({ email: 'STAFF@clearway.local ', password: 'clearway-demo' }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ actor: { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null } });
+    expect(await response.json()).toEqual({ actor: { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null, unit: null } });
     const cookie = response.headers.getSetCookie().find((value) => value.startsWith('clearway_session='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -38,7 +38,7 @@ describe('sign-in', () => {
     await client.signIn('icbc@clearway.local');
     expect(await client.request('GET', '/api/session')).toEqual({
       status: 200,
-      body: { actor: { uid: 'u-liaison-icbc', name: '陈志强', role: 'liaison', bankId: 'icbc' } },
+      body: { actor: { uid: 'u-liaison-icbc', name: '陈志强', role: 'liaison', bankId: 'icbc', unit: null } },
     });
   });
 
