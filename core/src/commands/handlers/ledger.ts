@@ -6,7 +6,6 @@
  * that `ledger.undoImport` can take the whole import back while nothing after it touched them.
  */
 import { todayIso } from '../../dates';
-import { emptyClearance, emptyPrerequisites, emptyStall } from '../../defaults';
 import { deriveProject } from '../../derive';
 import { DomainError } from '../../errors';
 import { lineDisbursed } from '../../lineDigest';
@@ -15,7 +14,7 @@ import { rankBetween } from '../../rank';
 import { checkStageGate } from '../../stages';
 import type { StoredDoc } from '../../store/documentStore';
 import type { Activity, Blocker, LoanLine, Project, StageId } from '../../types';
-import { assertBankExists, assertVersion, diffFields, fieldRefusal, lineStatusOf, readLinesOf, readProject, readStallRules } from './shared';
+import { assertBankExists, assertVersion, diffFields, fieldRefusal, lineStatusOf, newProject, readLinesOf, readProject, readStallRules } from './shared';
 import type { CommandHandler, HandlerContext } from './types';
 import { normalizeText } from '../schemas';
 import type { LedgerImportPayload } from '../../ledger/payload';
@@ -111,40 +110,14 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
   const id = existing?.id ?? ctx.newId('projects');
   const base: Project = existing
     ? structuredClone(existing.data)
-    : {
-        id,
+    : newProject(id, ctx.at, ctx.actor.uid, {
         name: input.fields.name!,
         owner: input.fields.owner!,
         district: input.fields.district!,
         sector: input.fields.sector!,
         source: input.fields.source ?? 'self',
         buildStatus: input.fields.buildStatus ?? 'preparation',
-        totalInvestment: 0,
-        equityRequired: 0,
-        equityPaid: 0,
-        needTotal: 0,
-        needThisYear: 0,
-        leadBankId: null,
-        responsibleUnit: '',
-        responsiblePerson: '',
-        stage: 'pipeline',
-        rank: '',
-        stageEnteredAt: ctx.at,
-        flag: null,
-        expectedMonth: null,
-        prerequisites: emptyPrerequisites(),
-        blockers: [],
-        actionPlan: '',
-        assignments: [],
-        bankIds: [],
-        lastBankUpdateAt: null,
-        lines: [],
-        clearance: emptyClearance(),
-        stall: emptyStall(ctx.at),
-        createdAt: ctx.at,
-        updatedAt: ctx.at,
-        updatedBy: ctx.actor.uid,
-      };
+      });
   const draft: Project = { ...base, ...input.fields, updatedAt: ctx.at, updatedBy: ctx.actor.uid };
   if (draft.needThisYear > draft.needTotal) {
     throw fieldRefusal('invalid-argument', 'fields.needThisYear', 'errors.project.needThisYearOverTotal', {

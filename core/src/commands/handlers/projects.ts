@@ -2,13 +2,12 @@
  * Projects on the board: create, edit, move (stage + rank, through the stage gates), flag off the
  * main flow, reschedule the expected month, and the action plan 一项一策.
  */
-import { emptyClearance, emptyPrerequisites, emptyStall } from '../../defaults';
 import { deriveProject } from '../../derive';
 import { rankBetween } from '../../rank';
 import { checkStageGate } from '../../stages';
 import type { Project } from '../../types';
 import type { CommandPayloads } from '../schemas';
-import { assertBankExists, deriveInWorkspace, editProject, fieldRefusal, projectDiff, readStallRules } from './shared';
+import { assertBankExists, deriveInWorkspace, editProject, fieldRefusal, newProject, projectDiff, readStallRules } from './shared';
 import type { CommandHandler } from './types';
 
 type ProjectFigures = Pick<Project, 'totalInvestment' | 'equityRequired' | 'equityPaid' | 'needTotal' | 'needThisYear'>;
@@ -68,8 +67,7 @@ export const projectCreate: CommandHandler<'project.create'> = async (ctx) => {
   const rules = await readStallRules(ctx.tx);
 
   const id = ctx.newId('projects');
-  const base: Project = {
-    id,
+  const base: Project = newProject(id, ctx.at, ctx.actor.uid, {
     name: input.name,
     owner: input.owner,
     district: input.district,
@@ -84,24 +82,11 @@ export const projectCreate: CommandHandler<'project.create'> = async (ctx) => {
     leadBankId: input.leadBankId,
     responsibleUnit: input.responsibleUnit,
     responsiblePerson: input.responsiblePerson,
-    stage: 'pipeline',
     rank: rankBetween(last?.data.rank ?? null, null),
-    stageEnteredAt: ctx.at,
-    flag: null,
     expectedMonth: input.expectedMonth,
-    prerequisites: emptyPrerequisites(),
-    blockers: [],
     actionPlan: input.actionPlan,
-    assignments: [],
-    bankIds: [],
-    lastBankUpdateAt: null,
-    lines: [],
-    clearance: emptyClearance(),
-    stall: emptyStall(ctx.at),
-    createdAt: ctx.at,
-    updatedAt: ctx.at,
-    updatedBy: ctx.actor.uid,
-  };
+  });
+
   // A new project starts in 储备谋划; placing it further on must pass the same gates as a move.
   const refusal = checkStageGate(deriveProject(base, [], rules, ctx.now), input.stage);
   if (refusal) throw refusal;

@@ -4,7 +4,7 @@
  * writing it: from its loan lines when the command changes one, else from the line digest the
  * project carries, so a command on the project alone reads two documents (project, stall rules).
  */
-import { defaultStallRules } from '../../defaults';
+import { defaultStallRules, emptyClearance, emptyPrerequisites, emptyStall } from '../../defaults';
 import { deriveProject, lacksLineDigest } from '../../derive';
 import { lineDisbursed } from '../../lineDigest';
 import { ConflictError, DomainError } from '../../errors';
@@ -225,4 +225,45 @@ export async function editProject(
   const project = writeDerivedProject(ctx, workspace, draft);
   const change = audit(workspace.doc.data, project);
   return { project, activity: { projectId, lineId: null, before: change.before, after: change.after } };
+}
+
+/** The fields a new project must be given; everything else starts empty. */
+export type NewProjectFields = Pick<Project, 'name' | 'owner' | 'district' | 'sector'> & Partial<Project>;
+
+/**
+ * A project as it is first written, in 储备谋划 with nothing recorded yet: the one shape that
+ * `project.create` and the ledger import both start from.
+ */
+export function newProject(id: string, at: string, by: string, fields: NewProjectFields): Project {
+  return {
+    id,
+    source: 'self',
+    buildStatus: 'preparation',
+    totalInvestment: 0,
+    equityRequired: 0,
+    equityPaid: 0,
+    needTotal: 0,
+    needThisYear: 0,
+    leadBankId: null,
+    responsibleUnit: '',
+    responsiblePerson: '',
+    stage: 'pipeline',
+    rank: '',
+    stageEnteredAt: at,
+    flag: null,
+    expectedMonth: null,
+    prerequisites: emptyPrerequisites(),
+    blockers: [],
+    actionPlan: '',
+    assignments: [],
+    bankIds: [],
+    lastBankUpdateAt: null,
+    lines: [],
+    clearance: emptyClearance(),
+    stall: emptyStall(at),
+    createdAt: at,
+    updatedAt: at,
+    updatedBy: by,
+    ...fields,
+  };
 }
