@@ -68,7 +68,7 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
     } catch {
       parsed = null;
     }
-    if (!response.ok) throw fromHttpError(response.status, parsed);
+    if (!response.ok) throw fromHttpError(response.status, parsed, response.headers.get('retry-after'));
     return parsed as T;
   }
 

@@ -190,7 +190,7 @@ describe('team server backend: commands and errors', () => {
   });
 
   it('gives statuses without a message, and a dead network, messages of their own', () => {
-    expect(fromHttpError(429, null).toJSON()).toMatchObject({ code: 'unauthenticated', messageKey: 'auth.error.tooManyAttempts' });
+    expect(fromHttpError(429, null).toJSON()).toMatchObject({ code: 'resource-exhausted', messageKey: 'auth.error.tooManyAttempts' });
     const tooLarge = fromHttpError(413, { error: { code: 'resource-exhausted', messageKey: 'errors.request.tooLarge' } });
     expect(tooLarge.messageKey).toBe('errors.request.tooLarge');
     expect(ERROR_CODES).toContain(tooLarge.code);

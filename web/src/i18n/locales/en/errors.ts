@@ -17,6 +17,8 @@ export default {
       malformed: 'The request is not in the expected format',
       tooDeep: 'What was sent is nested too deep (at most {max} levels)',
       tooMany: 'Too many requests; try again shortly',
+      retryInSeconds: 'Too many attempts; try again in {seconds} s',
+      retryInMinutes: 'Too many attempts; try again in {minutes} min',
       notFound: 'No such endpoint: {path}',
       badQuery: 'This query cannot be run',
     },

@@ -17,6 +17,8 @@ export default {
       malformed: '请求格式不正确',
       tooDeep: '提交的内容层级过深（最多 {max} 层）',
       tooMany: '请求过于频繁，请稍后再试',
+      retryInSeconds: '尝试次数过多，请 {seconds} 秒后再试',
+      retryInMinutes: '尝试次数过多，请 {minutes} 分钟后再试',
       notFound: '接口不存在：{path}',
       badQuery: '无法执行此查询',
     },
