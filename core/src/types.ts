@@ -118,6 +118,11 @@ export interface AssignmentStep {
   by: string;
   byName: string;
   text: string;
+  /**
+   * 代为登记: the party named on the assignment has no member, so bureau staff recorded this step
+   * for it (by/byName are the staff member). Absent when the party acted itself.
+   */
+  onBehalfOf?: string;
 }
 
 /** A decision of the monthly meeting 交办事项, followed through the 督办 loop (core/src/followUp/loop.ts). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Assignment, AssignmentStep, Member } from '../types';
-import { assignmentLight, assignmentState, behindPaceReason, blockerLight, LOOP_STEPS, namesActor, stepRefusal } from './loop';
+import { assignmentLight, assignmentState, behindPaceReason, blockerLight, LOOP_STEPS, namesActor, onBehalfOf, onBehalfSteps, stepRefusal } from './loop';
 
 const step = (at: string, text = '进展'): AssignmentStep => ({ at, by: 'u', byName: '某人', text });
 // 2026-03-01 10:00 Shanghai; due 2026-03-31.
@@ -110,6 +110,50 @@ describe('who may take each step of the loop', () => {
         };
         const allowed = { acknowledge: ['assigned'], report: ['acknowledged'], requestClose: ['acknowledged'], close: ['closeRequested'], return: ['closeRequested'] }[s];
         expect(stepRefusal(staff, s, a, { members: [], banks }) === null).toBe(allowed.includes(state));
+      }),
+    );
+  });
+});
+
+describe('代为登记: staff record the steps of a party with no member', () => {
+  const staff = { name: '王科长', role: 'staff' as const, bankId: null };
+  const admin = { name: '李处长', role: 'admin' as const, bankId: null };
+  const liaison = { name: '赵经理', role: 'liaison' as const, bankId: 'icbc' };
+  const unit = { name: '刘明', role: 'unit' as const, bankId: null, unit: '市自然资源局' };
+  const acked = { ...base, acknowledged: step('2026-03-02T02:00:00.000Z') };
+  it('names the party for a bureau member on a party step, nobody on the bureau steps or the party itself', () => {
+    expect(onBehalfOf(staff, 'acknowledge', base, banks)).toBe('市自然资源局');
+    expect(onBehalfOf(admin, 'report', base, banks)).toBe('市自然资源局');
+    expect(onBehalfOf(staff, 'close', base, banks)).toBeNull();
+    expect(onBehalfOf(staff, 'return', base, banks)).toBeNull();
+    expect(onBehalfOf(unit, 'acknowledge', base, banks)).toBeNull();
+    expect(onBehalfOf(liaison, 'acknowledge', { who: '工商银行' }, banks)).toBeNull();
+    // Staff named by their own name act for themselves.
+    expect(onBehalfOf(staff, 'acknowledge', { who: '王科长' }, banks)).toBeNull();
+  });
+  it('offers staff the party steps of the current state, none when a member speaks for the party', () => {
+    expect(onBehalfSteps(staff, base, banks, false)).toEqual(['acknowledge']);
+    expect(onBehalfSteps(staff, acked, banks, null)).toEqual(['report', 'requestClose']);
+    expect(onBehalfSteps(staff, acked, banks, true)).toEqual([]);
+    expect(onBehalfSteps(staff, { ...acked, closeRequest: step('2026-03-03T02:00:00.000Z') }, banks, false)).toEqual([]);
+    expect(onBehalfSteps(staff, { ...acked, doneAt: '2026-03-04T02:00:00.000Z' }, banks, false)).toEqual([]);
+    expect(onBehalfSteps(liaison, base, banks, false)).toEqual([]);
+    expect(onBehalfSteps(unit, base, banks, false)).toEqual([]);
+    expect(onBehalfSteps({ ...staff, role: 'viewer' as const }, base, banks, false)).toEqual([]);
+  });
+  it('property: every step offered is one stepRefusal allows when no member speaks for the party', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(staff, admin), fc.boolean(), fc.boolean(), fc.boolean(), (actor, ack, req, done) => {
+        const a: Assignment = {
+          ...base,
+          acknowledged: ack ? step('2026-03-02T02:00:00.000Z') : null,
+          closeRequest: ack && req ? step('2026-03-03T02:00:00.000Z') : null,
+          doneAt: ack && req && done ? '2026-03-04T02:00:00.000Z' : null,
+        };
+        const offered = onBehalfSteps(actor, a, banks, false);
+        for (const s of ['acknowledge', 'report', 'requestClose'] as const) {
+          expect(offered.includes(s)).toBe(stepRefusal(actor, s, a, { members: [], banks }) === null);
+        }
       }),
     );
   });

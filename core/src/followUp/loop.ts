@@ -171,3 +171,36 @@ export function stepRefusal(
   }
   return null;
 }
+
+/**
+ * The party a bureau member records a party step for 代为登记 (the assignment's 责任方 text), or null
+ * when the actor is the party itself or the step is the bureau's own (销号, 退回). Only meaningful
+ * once `stepRefusal` allowed the step: staff never reach here for a party that has a member.
+ */
+export function onBehalfOf(
+  actor: Pick<Actor, 'name' | 'role' | 'bankId'> & { unit?: string | null },
+  step: LoopStep,
+  assignment: Pick<Assignment, 'who'>,
+  banks: readonly Pick<Bank, 'id' | 'name'>[],
+): string | null {
+  if (!PARTY_STEPS.includes(step)) return null;
+  if (actor.role !== 'admin' && actor.role !== 'staff') return null;
+  return namesActor(assignment.who, actor, banks) ? null : assignment.who;
+}
+
+/**
+ * The party steps a bureau member may record for an assignment now 代为登记, for the buttons
+ * staff see. `partyHasMember` is whether a member speaks for the party (null: not known to the
+ * caller, e.g. staff cannot read the members list; the command still refuses if one does).
+ */
+export function onBehalfSteps(
+  actor: Pick<Actor, 'name' | 'role' | 'bankId'> & { unit?: string | null },
+  assignment: Assignment,
+  banks: readonly Pick<Bank, 'id' | 'name'>[],
+  partyHasMember: boolean | null,
+): LoopStep[] {
+  if (actor.role !== 'admin' && actor.role !== 'staff') return [];
+  if (partyHasMember === true || namesActor(assignment.who, actor, banks)) return [];
+  const state = assignmentState(assignment);
+  return PARTY_STEPS.filter((step) => STEP_FROM[step].includes(state));
+}

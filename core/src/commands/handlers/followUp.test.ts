@@ -63,6 +63,35 @@ describe('the 督办 loop commands', () => {
     expect((await project(store, id)).data.assignments.map((a) => a.acknowledged?.byName)).toEqual([UNIT.name, STAFF.name]);
   });
 
+  it('代为登记: a step staff record for a party with no member names the party on the step and in the history', async () => {
+    const { store, id } = await withAssignment('工商银行');
+    const added = await run(store, STAFF, 'assignment.add', { projectId: id, expectedVersion: 2, month: '2026-03', what: '出具意见', who: '市发改委', dueDate: '2026-03-31' });
+    const assignmentId = added.createdId!;
+    await run(store, STAFF, 'assignment.acknowledge', { projectId: id, expectedVersion: 3, assignmentId });
+    await run(store, STAFF, 'assignment.report', { projectId: id, expectedVersion: 4, assignmentId, text: '电话反馈：已上会研究' });
+    await run(store, STAFF, 'assignment.requestClose', { projectId: id, expectedVersion: 5, assignmentId, text: '已出具意见' });
+    const a = (await project(store, id)).data.assignments.find((x) => x.id === assignmentId)!;
+    expect([a.acknowledged, a.reports?.[0], a.closeRequest].map((s) => [s?.onBehalfOf, s?.by])).toEqual([
+      ['市发改委', STAFF.uid], ['市发改委', STAFF.uid], ['市发改委', STAFF.uid],
+    ]);
+    await run(store, STAFF, 'assignment.close', { projectId: id, expectedVersion: 6, assignmentId });
+    const steps = (await activities(store)).filter((r) => r.command.startsWith('assignment.') && r.command !== 'assignment.add');
+    expect(steps.map((r) => [r.command, r.actor.uid, r.after?.onBehalfOf ?? null])).toEqual([
+      ['assignment.acknowledge', STAFF.uid, '市发改委'],
+      ['assignment.report', STAFF.uid, '市发改委'],
+      ['assignment.requestClose', STAFF.uid, '市发改委'],
+      ['assignment.close', STAFF.uid, null],
+    ]);
+  });
+
+  it('a party acting itself records no 代为登记', async () => {
+    const { store, id, assignmentId } = await withAssignment('工商银行');
+    await run(store, ICBC_LIAISON, 'assignment.acknowledge', { projectId: id, expectedVersion: 2, assignmentId });
+    expect((await project(store, id)).data.assignments[0]!.acknowledged).not.toHaveProperty('onBehalfOf');
+    const last = (await activities(store)).at(-1)!;
+    expect(last.after).not.toHaveProperty('onBehalfOf');
+  });
+
   it('property: any sequence of steps by anyone either advances the loop or writes nothing', async () => {
     const actors = [STAFF, ICBC_LIAISON, CEB_LIAISON, VIEWER, UNIT];
     const steps = ['assignment.acknowledge', 'assignment.report', 'assignment.requestClose', 'assignment.close', 'assignment.return'] as const;

@@ -4,7 +4,7 @@
  * a refusal throws before anything is written.
  */
 import { DomainError } from '../../errors';
-import { assignmentState, stepRefusal } from '../../followUp/loop';
+import { assignmentState, onBehalfOf, stepRefusal } from '../../followUp/loop';
 import type { LoopStep } from '../../followUp/loop';
 import { defaultReportingDeadline, lateBanks, reportingRoundDocId } from '../../followUp/reporting';
 import type { ReportingRound } from '../../followUp/reporting';
@@ -46,6 +46,8 @@ function stepHandler<N extends AssignmentCommand>(
           const params = 'params' in refusal ? refusal.params : { id: assignmentId };
           throw new DomainError(refusal.code, refusal.messageKey, params);
         }
+        const party = onBehalfOf({ ...ctx.actor, unit: parties.unit }, step, assignment, parties.banks);
+        if (party !== null) record.onBehalfOf = party;
         draft.assignments = draft.assignments.map((a) => (a.id === assignmentId ? apply(a, record, ctx.at) : a));
       },
       (was, now) => {
@@ -53,7 +55,8 @@ function stepHandler<N extends AssignmentCommand>(
         const before = was.assignments.find((a) => a.id === assignmentId);
         return {
           before: { ...diff.before, assignmentId, state: before ? assignmentState(before) : null },
-          after: { ...diff.after, assignmentId, step, text: record.text },
+          // 代为登记: the history says for whom; the activity's actor says who recorded it.
+          after: { ...diff.after, assignmentId, step, text: record.text, ...(record.onBehalfOf ? { onBehalfOf: record.onBehalfOf } : {}) },
         };
       },
     );
