@@ -45,7 +45,7 @@ export function isReportingRoundDocId(id: string): boolean {
 }
 
 /** Monday to Friday. Public holidays (春节, 国庆 and their make-up working days) are not modelled. */
-function isWorkingDay(day: IsoDate): boolean {
+export function isWorkingDay(day: IsoDate): boolean {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   return weekday !== 0 && weekday !== 6;
 }
