@@ -12,6 +12,7 @@ import websocket from '@fastify/websocket';
 import type { DocumentChange, DocumentStore } from '@clearway/core';
 import type { ServerConfig } from './config';
 import { AccountRepository } from './auth/accounts';
+import { LoginThrottle } from './auth/loginThrottle';
 import { requireSession, type SignedIn } from './auth/sessionGuard';
 import { ApiError, sendApiError, toApiError } from './http/errors';
 import { registerJsonParser } from './http/jsonBody';
@@ -58,6 +59,8 @@ export interface ServerContext {
   db: AppDatabase;
   store: ChangeFeedStore;
   accounts: AccountRepository;
+  /** Failed sign-ins per account and address, in the database (shared by every process on it). */
+  loginThrottle: LoginThrottle;
   hub: RealtimeHub;
   now: () => Date;
   version: string;
@@ -106,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     db,
     store: db.store,
     accounts,
+    loginThrottle: new LoginThrottle((text, params) => db.sql(text, params), config.loginWindowMs),
     hub,
     now,
     version: deps.version ?? SERVER_VERSION,

@@ -49,9 +49,10 @@ async function main(): Promise<void> {
   const { app, context } = await buildApp({ config, db, logger });
   const first = await prepareFirstStart(db.store, context.accounts, { seedDemo: config.seedDemo, now: new Date(), sampleProjects: config.sampleProjects ?? undefined });
   await context.accounts.deleteExpiredSessions(new Date());
-  // Expired sessions are refused anyway; this only keeps the table small.
+  // Expired sessions and ended sign-in throttle windows count for nothing; this only keeps the tables small.
   const sessionCleanup = setInterval(() => {
     context.accounts.deleteExpiredSessions(new Date()).catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+    context.loginThrottle.prune(new Date()).catch((error: unknown) => logger.warn({ err: error }, 'sign-in throttle cleanup failed'));
   }, 3600_000);
   sessionCleanup.unref();
   const scheduler = startStallScanScheduler({ store: db.store, client: db.client, logger });

@@ -18,6 +18,7 @@
  */
 import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
+import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
 import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
@@ -130,6 +131,8 @@ export const MIGRATIONS: Migration[] = [
   },
   // The schema version of the stored documents and their quarantine (storedDocuments.ts).
   DOCUMENT_SCHEMA_MIGRATION,
+  // Failed sign-ins counted in the database, so every process on it counts the same (auth/loginThrottle.ts).
+  LOGIN_THROTTLE_MIGRATION,
 ];
 
 export class MigrationError extends Error {

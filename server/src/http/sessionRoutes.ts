@@ -1,8 +1,8 @@
 /**
  * Signing in and out, and changing one's own password. Failed sign-ins are counted per account and
- * per address (@fastify/rate-limit's limiter, read before and bumped after a failure), so guessing
+ * per address in the database (auth/loginThrottle.ts, shared by every process on it), so guessing
  * one person's password and trying one password on everybody are both throttled, while a
- * successful sign-in costs nothing.
+ * successful sign-in costs nothing. A throttled attempt is told how long to wait (Retry-After).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../app';
@@ -29,20 +29,14 @@ function credentialsOf(body: unknown): Credentials {
   return { email: normaliseEmail(raw.email as string), password: raw.password as string };
 }
 
-const tooManyAttempts = () => new ApiError('resource-exhausted', 'auth.error.tooManyAttempts');
+const tooManyAttempts = (retryAfterSeconds: number) => new ApiError('resource-exhausted', 'auth.error.tooManyAttempts', { seconds: retryAfterSeconds });
 
 export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { accounts, config } = ctx;
-  const emailKey = (request: FastifyRequest) => `account:${normaliseEmail(String((request.body as { email?: unknown } | null)?.email ?? ''))}`;
-  const perAccount = app.createRateLimit({ keyGenerator: emailKey, max: config.loginMaxFailuresPerAccount, timeWindow: config.loginWindowMs });
-  const perAddress = app.createRateLimit({ keyGenerator: (request) => `address:${request.ip}`, max: config.loginMaxFailuresPerAddress, timeWindow: config.loginWindowMs });
-  const blocked = async (request: FastifyRequest) => {
-    for (const limiter of [perAccount, perAddress]) {
-      const state = await limiter(request, { increment: false });
-      if (!state.isAllowed && state.remaining <= 0) return true;
-    }
-    return false;
-  };
+  const { accounts, config, loginThrottle } = ctx;
+  const throttleKeys = (request: FastifyRequest, email: string) => [
+    { key: `account:${email}`, max: config.loginMaxFailuresPerAccount },
+    { key: `address:${request.ip}`, max: config.loginMaxFailuresPerAddress },
+  ];
 
   app.get('/api/session', async (request) => {
     const { actor } = await ctx.authenticate(request);
@@ -51,15 +45,20 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post('/api/session', async (request, reply) => {
     const { email, password } = credentialsOf(request.body);
-    if (await blocked(request)) throw tooManyAttempts();
+    const attempt = await loginThrottle.attempt(throttleKeys(request, email), ctx.now());
+    if (!attempt.allowed) {
+      reply.header('retry-after', String(attempt.retryAfterSeconds));
+      request.log.info({ email }, 'sign-in refused: too many failed attempts');
+      throw tooManyAttempts(attempt.retryAfterSeconds);
+    }
     const account = await accounts.findByEmail(email);
     const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyPassword(await decoyPasswordHash(), password);
     if (!account || !valid) {
-      await perAccount(request);
-      await perAddress(request);
       request.log.info({ email }, 'sign-in refused: bad credentials');
       throw new ApiError('unauthenticated', 'auth.error.badCredentials');
     }
+    // The right password: the attempt does not count against the account or the address.
+    await loginThrottle.release(attempt.slots);
     const actor = await memberActor(ctx.store, account.uid);
     if (actor instanceof ApiError) throw actor;
     if (account.disabled) throw new ApiError('permission-denied', 'auth.error.disabled');
