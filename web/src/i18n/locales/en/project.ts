@@ -185,6 +185,7 @@ export default {
         tranche: 'Tranche',
         disbursed: 'Disbursed',
         assignment: 'Assignment',
+        onBehalfOf: 'Recorded by staff for',
         doneAt: 'Done at',
         stageEnteredAt: 'Entered stage',
         bankIds: 'Banks',
