@@ -33,6 +33,8 @@ export { assignmentLight, assignmentState, defaultReportingDeadline, dueItemsFor
 export type { BankReportRow, DueItem, LetterExpectation, Light, ReminderLetter, ReminderLetterItem, ReportingRound } from './followUp';
 export { activeChannels, applyChannelSettings, digestRecipients, EMPTY_NOTIFY_CHANNELS, EMPTY_NOTIFY_SECRETS, NOTIFY_CHANNEL_KINDS, NOTIFY_CHANNELS_DOC_ID, NOTIFY_SECRETS_DOC_ID, notifySetChannelsSchema, planDailyDigests, planRedAlerts } from './notify';
 export type { DeliveryLogEntry, NotifyChannelKind, NotifyChannels, NotifySecrets, NotifySetChannelsPayload, OutgoingMessage } from './notify';
+export { addQuarters, bankScorecard, bankScorecardForBank, buildScorecardWorkbook, DEFAULT_SCORECARD_WEIGHTS, isIsoQuarter, quarterMonths, quarterOf, quarterText, SCORECARD_CRITERIA, SCORECARD_WEIGHTS_DOC_ID, scorecardFileName, scorecardWeightsOf } from './views/bankScorecardIndex';
+export type { BankScorecard, IsoQuarter, ScorecardCriterion, ScorecardFigures, ScorecardRow, ScorecardTotal, ScorecardWeights, Tally } from './views/bankScorecardIndex';
 export { bankWorkspace, cardFigures, historicBoard, meetingTables, monthChangeTotals, monthPlanColumns, prerequisiteGroups, projectNeed, walkQueue } from './views';
 export type { BankBlockerView, BankLineView, BankTableTotal, BankWorkspace, BankWorkspaceTotals, CardFigures, FunnelTableRow, FunnelTableTotal, GroupTableRow, GroupTableTotal, ListSummary, PlanCardView, PlanColumnKey, PlanColumnView, WaitingTableTotal } from './views';
 export { applyLedgerImport, buildLedgerWorkbook, cellDisplayText, DEFAULT_VOCABULARY, detectedMapping, importCommands, LEDGER_FIELDS, ledgerFileName, ledgerToday, pickLedgerGrid, previewLedger, readLedgerFile, readLedgerWorkspace } from './ledger';

@@ -11,7 +11,7 @@ const icbcLiaison: Actor = { uid: 'l', name: '工行联络员', role: 'liaison',
 const bankless: Actor = { uid: 'l2', name: '未绑定', role: 'liaison', bankId: null };
 const viewer: Actor = { uid: 'v', name: '领导', role: 'viewer', bankId: null };
 
-const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan', 'month.reopen', 'notify.setChannels'];
+const ADMIN_ONLY: CommandName[] = ['rules.setStageLimits', 'targets.set', 'bank.upsert', 'member.upsert', 'stall.scan', 'month.reopen', 'notify.setChannels', 'scorecard.setWeights'];
 const PARTY_STEPS: CommandName[] = ['assignment.acknowledge', 'assignment.report', 'assignment.requestClose'];
 const LIAISON: CommandName[] = ['line.recordApproval', 'line.recordContract', 'line.addTranche', 'line.setNote', ...PARTY_STEPS, 'reporting.submit'];
 const unitContact: Actor = { uid: 'c', name: '自然资源局联系人', role: 'unit', bankId: null, unit: '市自然资源局' };

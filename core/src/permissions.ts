@@ -51,6 +51,7 @@ export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'reporting.submit': BUREAU_AND_BANKS,
   'reporting.chase': BUREAU,
   'notify.setChannels': ADMIN_ONLY,
+  'scorecard.setWeights': ADMIN_ONLY,
 };
 
 /** Commands that act on one loan line, where a liaison is limited to their own bank. */

@@ -51,6 +51,8 @@ export const COMMAND_NAMES = [
   'reporting.chase',
   // delivery channels 通知渠道 (core/src/notify)
   'notify.setChannels',
+  // the quarterly bank scorecard 银行季度考核 (core/src/views/bankScorecard.ts)
+  'scorecard.setWeights',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

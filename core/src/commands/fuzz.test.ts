@@ -75,6 +75,7 @@ interface State {
   banks: { data: Bank; version: number }[];
   rulesVersion: number | null;
   targetsVersion: number | null;
+  weightsVersion: number | null;
 }
 
 /** The store's live documents, read without copies (the fuzz only reads them; speed matters at 26,000 runs). */
@@ -108,6 +109,7 @@ function readState(store: MemoryDocumentStore): State {
     banks: live<Bank>(store, 'banks').map((d) => ({ data: d.data, version: d.version })),
     rulesVersion: settings.find((d) => d.id === 'stallRules')?.version ?? null,
     targetsVersion: settings.find((d) => d.id === targetsDocId(2026))?.version ?? null,
+    weightsVersion: settings.find((d) => d.id === 'bankScorecardWeights')?.version ?? null,
   };
 }
 
@@ -240,6 +242,14 @@ function template(name: CommandName, state: State, d: Draw): Record<string, unkn
         dingtalkSecret: null,
         smtp: d.pick2 % 2 === 0 ? { host: 'smtp.czj.gov.cn', port: 465, secure: true, user: null, from: 'Clearway <noreply@czj.gov.cn>' } : null,
       };
+    case 'scorecard.setWeights': {
+      // Weights that add up to 100 (d.flag: the first two criteria trade d.pick2 points).
+      const shift = d.flag ? d.pick2 % 25 : 0;
+      return {
+        expectedVersion: state.weightsVersion,
+        weights: { approvals: 25 - shift, disbursements: 30 + shift, fulfilment: 20, reporting: 15, followUp: 10 },
+      };
+    }
     default:
       // Commands without a template here (e.g. the ledger import) get arbitrary objects.
       return typeof d.anything === 'object' && d.anything !== null && !Array.isArray(d.anything) ? (d.anything as Record<string, unknown>) : {};

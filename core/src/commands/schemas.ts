@@ -11,6 +11,7 @@ import type { FieldError } from '../errors';
 import { MAX_YUAN } from '../money';
 import { isValidCreditCode } from '../creditCode';
 import { notifySetChannelsSchema } from '../notify/channels';
+import { scorecardSetWeightsSchema } from '../views/bankScorecard';
 import {
   BANK_CATEGORIES,
   BLOCKER_TAGS,
@@ -81,6 +82,7 @@ export const VALIDATION_MESSAGE_KEYS = [
   'errors.rules.alarmBeforeWarn',
   'errors.notify.badWebhookUrl',
   'errors.notify.badSender',
+  'errors.scorecard.weightsSum',
   'errors.project.noChanges',
   'errors.field.invisibleOnly',
   'errors.id.invalid',
@@ -469,6 +471,7 @@ export const COMMAND_SCHEMAS = {
   'reporting.submit': reportingSubmitSchema,
   'reporting.chase': reportingChaseSchema,
   'notify.setChannels': notifySetChannelsSchema,
+  'scorecard.setWeights': scorecardSetWeightsSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 /** The validated payload of each command (after trimming and defaults). */

@@ -27,6 +27,7 @@ import {
   projectUpdate,
 } from './projects';
 import { notifySetChannels } from './notify';
+import { scorecardSetWeights } from './scorecard';
 import { stallScan } from './stallScan';
 import type { CommandHandler } from './types';
 
@@ -67,6 +68,7 @@ const handlers: HandlerMap = {
   'reporting.submit': reportingSubmit,
   'reporting.chase': reportingChase,
   'notify.setChannels': notifySetChannels,
+  'scorecard.setWeights': scorecardSetWeights,
 };
 
 /** Installs (or replaces) the handler of a command, e.g. `month.close` from the meeting module. */

@@ -85,6 +85,7 @@ export default {
     email: { invalid: 'Invalid email address' },
     flag: { reasonRequired: 'Give the reason for suspending, withdrawing or rejecting' },
     rules: { alarmBeforeWarn: 'The alarm threshold must not be below the warning threshold' },
+    scorecard: { weightsSum: 'The weights must add up to 100' },
     notify: { badWebhookUrl: 'Enter the robot’s webhook URL (starting with https://)', badSender: 'The sender must include an e-mail address' },
     project: {
       noChanges: 'There is nothing to save',

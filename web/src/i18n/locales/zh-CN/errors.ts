@@ -85,6 +85,7 @@ export default {
     email: { invalid: '邮箱格式不正确' },
     flag: { reasonRequired: '请说明暂缓、退出或被否的原因' },
     rules: { alarmBeforeWarn: '警戒天数必须不少于预警天数' },
+    scorecard: { weightsSum: '各项权重合计须为 100' },
     notify: { badWebhookUrl: '请填写机器人的 Webhook 地址（以 https:// 开头）', badSender: '发件人须包含邮箱地址' },
     project: {
       noChanges: '没有需要保存的修改',
