@@ -5,7 +5,7 @@
  */
 import { ref } from 'vue';
 import type { FieldError } from '@clearway/core';
-import type { CommandOutcome } from '@/stores/project';
+import type { CommandOutcome } from '@/backend/commands';
 import { useCommandFeedback } from './useCommandFeedback';
 
 export function useFormSubmit() {

@@ -5,7 +5,8 @@
  */
 import { ref } from 'vue';
 import type { FieldError, PrereqKey, Prerequisite } from '@clearway/core';
-import { useProjectStore, type CommandOutcome } from '@/stores/project';
+import type { CommandOutcome } from '@/backend/commands';
+import { useProjectStore } from '@/stores/project';
 import { useCommandFeedback } from './useCommandFeedback';
 
 type Params = Record<string, string | number>;

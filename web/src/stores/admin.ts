@@ -9,7 +9,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import {
   DEFAULT_STALL_RULES,
-  dayOf,
+  INTERNAL_ERROR_KEY,
   NOTIFY_CHANNELS_DOC_ID,
   type AnnualTargets,
   type Bank,
@@ -22,21 +22,24 @@ import {
   type StallRules,
   type StoredDoc,
 } from '@clearway/core';
-import type { Backend, Unsubscribe } from '@/backend/types';
+import type { Backend } from '@/backend/types';
+import { refusalOf, runCommand, SIGNED_OUT_REFUSAL, type CommandOutcome } from '@/backend/commands';
 import type { BankValues, ChannelValues, CreatedMemberNotice, MemberRow, MemberValues, RuleValues, TargetValues } from '@/components/admin/types';
-import { asDomainErrorShape } from '@/composables/useCommandFeedback';
-import type { CommandOutcome } from './project';
+import { useClockStore } from './clock';
 import { useSessionStore } from './session';
+import { readStateOf, useWatchedDoc, useWatchedQuery } from './watched';
 
 export type AdminOutcome<T = undefined> = { ok: true; value: T } | { ok: false; error: DomainErrorShape };
 
 const ROLE_ORDER = { admin: 0, staff: 1, liaison: 2, unit: 3, viewer: 4 } as const;
 
+/** A refused account or delivery call (not a command), in the runner's words. */
 function failure(caught: unknown): { ok: false; error: DomainErrorShape } {
-  const shape = asDomainErrorShape(caught);
-  if (!shape) console.error(caught);
-  return { ok: false, error: shape ?? { code: 'internal', messageKey: 'errors.internal' } };
+  return { ok: false, error: refusalOf(caught) };
 }
+
+/** The backend has no such capability (the page does not offer it then). */
+const UNAVAILABLE: { ok: false; error: DomainErrorShape } = { ok: false, error: { code: 'internal', messageKey: INTERNAL_ERROR_KEY } };
 
 function newMemberUid(): string {
   const random = globalThis.crypto?.randomUUID?.().replace(/-/g, '').slice(0, 16) ?? Math.random().toString(36).slice(2, 18);
@@ -45,20 +48,26 @@ function newMemberUid(): string {
 
 export const useAdminStore = defineStore('admin', () => {
   const session = useSessionStore();
+  const clock = useClockStore();
 
-  const memberDocs = shallowRef<StoredDoc<Member>[]>([]);
-  const bankDocs = shallowRef<StoredDoc<Bank>[]>([]);
-  const rulesDoc = shallowRef<StoredDoc<StallRules> | null>(null);
-  const channelsDoc = shallowRef<StoredDoc<NotifyChannels> | null>(null);
+  const targetsYear = ref(Number(clock.month.slice(0, 4)));
   const deliveries = shallowRef<DeliveryLogEntry[]>([]);
-  const targetsDoc = shallowRef<StoredDoc<AnnualTargets> | null>(null);
-  const targetsYear = ref(Number(dayOf(new Date()).slice(0, 4)));
-  const loaded = ref(false);
-  const watchError = shallowRef<unknown>(null);
 
-  let watched: Backend | null = null;
-  let unsubscribes: Unsubscribe[] = [];
-  let stopTargets: Unsubscribe | null = null;
+  // The page starts the watches for an admin (others may not read members) and stops them on leaving.
+  const watching = shallowRef<Backend | null>(null);
+  const backend = () => watching.value;
+  const membersWatch = useWatchedQuery<Member>(backend, 'members');
+  const banksWatch = useWatchedQuery<Bank>(backend, 'banks');
+  const rulesWatch = useWatchedDoc<StallRules>(backend, 'settings', () => 'stallRules');
+  const channelsWatch = useWatchedDoc<NotifyChannels>(backend, 'settings', () => NOTIFY_CHANNELS_DOC_ID);
+  const targetsWatch = useWatchedDoc<AnnualTargets>(backend, 'settings', () => `targets-${targetsYear.value}`);
+  const memberDocs = membersWatch.data;
+  const bankDocs = banksWatch.data;
+  const rulesDoc = rulesWatch.data;
+  const targetsDoc = targetsWatch.data;
+  /** Whether the admin's documents could be read: pending, the first failure, and its retry. */
+  const read = readStateOf(membersWatch, banksWatch, rulesWatch, channelsWatch, targetsWatch);
+  const loaded = computed(() => watching.value !== null && !membersWatch.pending.value);
 
   const isAdmin = computed(() => session.actor?.role === 'admin');
   /** Accounts with passwords: the team server can hand out a new one. */
@@ -66,52 +75,17 @@ export const useAdminStore = defineStore('admin', () => {
   /** Team server: the admin may choose a new member's first password. */
   const choosesPassword = computed(() => session.backend?.kind === 'server');
 
-  function onError(error: unknown): void {
-    watchError.value = error;
-  }
-
-  function watchTargets(backend: Backend): void {
-    stopTargets?.();
-    targetsDoc.value = null;
-    stopTargets = backend.watchDoc<AnnualTargets>('settings', `targets-${targetsYear.value}`, (doc) => (targetsDoc.value = doc), onError);
-  }
-
-  /** Starts the watches on the session's backend (idempotent). */
+  /** Starts the watches on the session's backend (idempotent; a new backend restarts them). */
   function start(): void {
-    const backend = session.backend;
-    if (!backend || backend === watched) return;
-    stop();
-    watched = backend;
-    unsubscribes = [
-      backend.watchQuery<Member>(
-        'members',
-        {},
-        (docs) => {
-          memberDocs.value = docs;
-          loaded.value = true;
-        },
-        onError,
-      ),
-      backend.watchQuery<Bank>('banks', {}, (docs) => (bankDocs.value = docs), onError),
-      backend.watchDoc<StallRules>('settings', 'stallRules', (doc) => (rulesDoc.value = doc), onError),
-      backend.watchDoc<NotifyChannels>('settings', NOTIFY_CHANNELS_DOC_ID, (doc) => (channelsDoc.value = doc), onError),
-    ];
-    watchTargets(backend);
+    watching.value = session.backend;
   }
 
   function stop(): void {
-    unsubscribes.forEach((unsubscribe) => unsubscribe());
-    unsubscribes = [];
-    stopTargets?.();
-    stopTargets = null;
-    watched = null;
-    loaded.value = false;
+    watching.value = null;
   }
 
   function chooseTargetsYear(year: number): void {
-    if (year === targetsYear.value) return;
     targetsYear.value = year;
-    if (watched) watchTargets(watched);
   }
 
   const banks = computed<Bank[]>(() => bankDocs.value.map((doc) => doc.data).sort((a, b) => a.name.localeCompare(b.name, 'zh-Hans-CN')));
@@ -135,14 +109,8 @@ export const useAdminStore = defineStore('admin', () => {
   const rules = computed<StallRules>(() => rulesDoc.value?.data ?? DEFAULT_STALL_RULES);
   const targets = computed<AnnualTargets | null>(() => targetsDoc.value?.data ?? null);
 
-  async function run(name: CommandName, payload: Record<string, unknown>): Promise<CommandOutcome> {
-    const backend = session.backend;
-    if (!backend) return { ok: false, error: { code: 'unauthenticated', messageKey: 'errors.internal' } };
-    try {
-      return { ok: true, result: await backend.execute({ name, payload }) };
-    } catch (caught) {
-      return failure(caught);
-    }
+  function run(name: CommandName, payload: Record<string, unknown>): Promise<CommandOutcome> {
+    return runCommand(session.backend ? session.execute : null, { name, payload });
   }
 
   function versionOf<T>(docs: StoredDoc<T>[], id: string): number | null {
@@ -151,7 +119,7 @@ export const useAdminStore = defineStore('admin', () => {
 
   async function createMember(values: MemberValues): Promise<AdminOutcome<CreatedMemberNotice>> {
     const backend = session.backend;
-    if (!backend) return failure(null);
+    if (!backend) return { ok: false, error: SIGNED_OUT_REFUSAL };
     const email = values.email.trim().toLowerCase();
     const input = { email, name: values.name.trim(), role: values.role, bankId: values.role === 'liaison' ? values.bankId : null };
     try {
@@ -184,7 +152,7 @@ export const useAdminStore = defineStore('admin', () => {
 
   async function resetPassword(uid: string): Promise<AdminOutcome<string>> {
     const reset = session.backend?.admin?.resetPassword;
-    if (!reset) return failure(null);
+    if (!reset) return UNAVAILABLE;
     try {
       return { ok: true, value: (await reset(uid)).temporaryPassword };
     } catch (caught) {
@@ -221,7 +189,7 @@ export const useAdminStore = defineStore('admin', () => {
 
   async function sendTest(channel: NotifyChannelKind, to: string | null): Promise<AdminOutcome<{ status: 'sent' | 'failed'; error: string | null }>> {
     const notify = session.backend?.notify;
-    if (!notify) return failure(null);
+    if (!notify) return UNAVAILABLE;
     try {
       const outcome = await notify.sendTest(channel, to);
       await loadDeliveries();
@@ -241,7 +209,7 @@ export const useAdminStore = defineStore('admin', () => {
     canResetPassword,
     choosesPassword,
     loaded,
-    watchError,
+    read,
     banks,
     memberRows,
     rules,
@@ -256,7 +224,7 @@ export const useAdminStore = defineStore('admin', () => {
     saveBank,
     saveRules,
     saveTargets,
-    channels: computed<NotifyChannels | null>(() => channelsDoc.value?.data ?? null),
+    channels: computed<NotifyChannels | null>(() => channelsWatch.data.value?.data ?? null),
     canSendNotifications: computed(() => Boolean(session.backend?.notify)),
     deliveries,
     saveChannels,

@@ -6,11 +6,12 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import { bankWorkspace, type Bank, type BankWorkspace } from '@clearway/core';
+import type { CommandOutcome } from '@/backend/commands';
 import type { LineRecordKind, LineRecordValues } from '@/components/project/formValues';
 import { useBoardStore } from './board';
+import { useClockStore } from './clock';
 import { useLinesStore } from './lines';
 import { useMeetingStore } from './meeting';
-import type { CommandOutcome } from './project';
 import { useSessionStore } from './session';
 
 export const useBankStore = defineStore('bank', () => {
@@ -18,6 +19,7 @@ export const useBankStore = defineStore('bank', () => {
   const board = useBoardStore();
   const linesStore = useLinesStore();
   const meeting = useMeetingStore();
+  const clock = useClockStore();
 
   const chosenBankId = ref<string | null>(null);
   const isLiaison = computed(() => session.actor?.role === 'liaison');
@@ -37,7 +39,7 @@ export const useBankStore = defineStore('bank', () => {
       bank: bank.value,
       lines: linesStore.lines,
       projects: board.projects,
-      now: meeting.clock,
+      now: clock.now,
       rules: meeting.stallRules,
     }),
   );

@@ -1,9 +1,9 @@
 /**
  * What needs me 待我处理 and the monthly reporting round 月度报送: core's `dueItemsFor` over the
  * board's projects and the open rounds, the loop's steps on an assignment and the round's commands.
- * The clock ticks each minute so a light turns when its day comes.
+ * The lights read the one clock (stores/clock.ts), which ticks each minute so a light turns when its day comes.
  */
-import { computed, onScopeDispose, ref, shallowRef } from 'vue';
+import { computed, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import {
   addMonths,
@@ -21,10 +21,9 @@ import {
 import type { Backend } from '@/backend/types';
 import { runCommand, type CommandOutcome } from '@/backend/commands';
 import { useBoardStore } from './board';
+import { useClockStore } from './clock';
 import { useSessionStore } from './session';
 import { useWatchedQuery } from './watched';
-
-const CLOCK_TICK_MS = 60_000;
 
 export const ASSIGNMENT_STEP_COMMANDS = {
   acknowledge: 'assignment.acknowledge',
@@ -39,9 +38,7 @@ export const useFollowUpStore = defineStore('followUp', () => {
   const session = useSessionStore();
   const board = useBoardStore();
 
-  const clock = ref(new Date());
-  const timer = setInterval(() => (clock.value = new Date()), CLOCK_TICK_MS);
-  onScopeDispose(() => clearInterval(timer));
+  const clock = useClockStore();
 
   const watching = shallowRef<Backend | null>(null);
   // Settings are a handful of documents; the rounds are the ones named reportingRound-YYYY-MM.
@@ -58,17 +55,17 @@ export const useFollowUpStore = defineStore('followUp', () => {
       .sort((a, b) => (a.month < b.month ? 1 : -1)),
   );
   const latestRound = computed<ReportingRound | null>(() => rounds.value[0] ?? null);
-  const roundTable = computed<BankReportRow[]>(() => (latestRound.value ? reportingRoundTable(latestRound.value, board.banks, clock.value) : []));
+  const roundTable = computed<BankReportRow[]>(() => (latestRound.value ? reportingRoundTable(latestRound.value, board.banks, clock.now) : []));
 
   const items = computed<DueItem[]>(() => {
     const actor = session.actor;
     if (!actor) return [];
-    return dueItemsFor(actor, { projects: board.projects, banks: board.banks, reportingRounds: rounds.value }, clock.value);
+    return dueItemsFor(actor, { projects: board.projects, banks: board.banks, reportingRounds: rounds.value }, clock.now);
   });
   const count = computed(() => items.value.length);
 
   /** The month a new round is for: the month that ended last. */
-  const defaultRoundMonth = computed<IsoMonth>(() => addMonths(monthOf(clock.value), -1));
+  const defaultRoundMonth = computed<IsoMonth>(() => addMonths(monthOf(clock.now), -1));
 
   function execute(name: CommandName, payload: unknown): Promise<CommandOutcome> {
     return runCommand(session.backend ? session.execute : null, { name, payload });
@@ -84,5 +81,5 @@ export const useFollowUpStore = defineStore('followUp', () => {
     execute('reporting.submit', { month, bankId, noChange, note });
   const chaseLate = (month: IsoMonth) => execute('reporting.chase', { month });
 
-  return { clock, start, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
+  return { start, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
 });

@@ -7,32 +7,13 @@
  */
 import { computed } from 'vue';
 import { defineStore } from 'pinia';
-import type { CommandName, IsoDate, LoanLine, QuerySpec } from '@clearway/core';
+import type { LoanLine, QuerySpec } from '@clearway/core';
 import { runCommand, type CommandOutcome } from '@/backend/commands';
 import type { LineRecordKind, LineRecordValues } from '@/components/project/formValues';
+import { lineRecord } from './lineRecords';
 import { useOptimisticOverlays } from './optimisticOverlays';
 import { useSessionStore } from './session';
 import { readStateOf, useWatchedQuery } from './watched';
-
-export const RECORD_COMMANDS: Record<LineRecordKind, CommandName> = {
-  approval: 'line.recordApproval',
-  contract: 'line.recordContract',
-  tranche: 'line.addTranche',
-};
-
-export function applyRecord(line: LoanLine, kind: LineRecordKind, values: LineRecordValues, pendingId: string): LoanLine {
-  if (kind === 'approval') return { ...line, approved: values.amount, approvedDate: values.date };
-  if (kind === 'contract') return { ...line, contracted: values.amount, contractDate: values.date };
-  const tranche = { id: pendingId, date: values.date as IsoDate, amount: values.amount, recordedAt: '', recordedBy: '' };
-  return { ...line, tranches: [...line.tranches, tranche] };
-}
-
-export function recordPayload(kind: LineRecordKind, lineId: string, expectedVersion: number, values: LineRecordValues) {
-  const base = { lineId, expectedVersion };
-  if (kind === 'approval') return { ...base, approved: values.amount, approvedDate: values.date };
-  if (kind === 'contract') return { ...base, contracted: values.amount, contractDate: values.date };
-  return { ...base, amount: values.amount, date: values.date };
-}
 
 export const useLinesStore = defineStore('lines', () => {
   const session = useSessionStore();
@@ -59,13 +40,8 @@ export const useLinesStore = defineStore('lines', () => {
   const pendingLineIds = computed(() => overlays.pendingIds('loanLines'));
 
   function record(kind: LineRecordKind, lineId: string, values: LineRecordValues): Promise<CommandOutcome> {
-    const command = { name: RECORD_COMMANDS[kind], payload: recordPayload(kind, lineId, versionOf(lineId), values) };
-    const optimistic = overlays.begin({
-      collection: 'loanLines',
-      docId: lineId,
-      apply: (line: LoanLine, seq: number) => applyRecord(line, kind, values, `pending-${seq}`),
-    });
-    return runCommand(session.backend ? session.execute : null, command, optimistic);
+    const { command, change } = lineRecord(kind, lineId, versionOf(lineId), values);
+    return runCommand(session.backend ? session.execute : null, command, overlays.begin(change));
   }
 
   return { lines, lineDocs, loaded, watchError, read, pendingLineIds, record, versionOf };

@@ -7,7 +7,7 @@
  * "what changed" compares the frozen snapshots; for an open month it compares the live workspace
  * with the last closed one, as core's agenda does.
  */
-import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import { defineStore } from 'pinia';
 import {
   DEFAULT_STALL_RULES,
@@ -35,6 +35,7 @@ import type { Backend, Unsubscribe } from '@/backend/types';
 import { refusalOf, runCommand, type CommandOutcome } from '@/backend/commands';
 import type { AssignmentValues, TargetValues } from '@/components/meeting/types';
 import { useBoardStore } from './board';
+import { useClockStore } from './clock';
 import { useFollowUpStore } from './followUp';
 import { useLinesStore } from './lines';
 import { useSessionStore } from './session';
@@ -42,8 +43,6 @@ import { readStateOf, useWatchedDoc, useWatchedQuery, type ReadState } from './w
 
 
 type SnapshotEntry = { state: 'loading' } | { state: 'ready'; snapshot: MonthSnapshot } | { state: 'missing' } | { state: 'error'; error: unknown };
-
-const CLOCK_TICK_MS = 60_000;
 
 /** The first value of a document watch, then the watch is stopped. */
 function readOnce<T>(backend: Backend, collection: 'snapshots', id: string): Promise<StoredDoc<T> | null> {
@@ -84,15 +83,13 @@ export const useMeetingStore = defineStore('meeting', () => {
   const followUp = useFollowUpStore();
   const linesStore = useLinesStore();
 
-  const clock = ref(new Date());
-  const timer = setInterval(() => (clock.value = new Date()), CLOCK_TICK_MS);
-  onScopeDispose(() => clearInterval(timer));
+  const clock = useClockStore();
 
   const month = ref<IsoMonth | null>(null);
   const snapshots = shallowRef<ReadonlyMap<IsoMonth, SnapshotEntry>>(new Map());
   const running = ref<CommandName | null>(null);
 
-  const year = computed(() => Number((month.value ?? monthOf(clock.value)).slice(0, 4)));
+  const year = computed(() => Number((month.value ?? monthOf(clock.now)).slice(0, 4)));
 
   const backend = () => session.backend;
   const monthsWatch = useWatchedQuery<MonthDoc>(backend, 'months');
@@ -114,18 +111,18 @@ export const useMeetingStore = defineStore('meeting', () => {
       .sort((a, b) => (a.month < b.month ? 1 : -1)),
   );
   const closedSet = computed(() => new Set(closedMonths.value.map((doc) => doc.month)));
-  const currentMonth = computed(() => monthOf(clock.value));
+  const currentMonth = computed(() => monthOf(clock.now));
 
   // Pick the default month once the closed months are known.
   watch(
     monthsLoaded,
     (loaded) => {
-      if (loaded && month.value === null) month.value = defaultMeetingMonth(clock.value, closedSet.value);
+      if (loaded && month.value === null) month.value = defaultMeetingMonth(clock.now, closedSet.value);
     },
     { immediate: true },
   );
 
-  const selectedMonth = computed<IsoMonth>(() => month.value ?? defaultMeetingMonth(clock.value, closedSet.value));
+  const selectedMonth = computed<IsoMonth>(() => month.value ?? defaultMeetingMonth(clock.now, closedSet.value));
   const monthDoc = computed<MonthDoc | null>(() => monthDocs.value.find((doc) => doc.id === selectedMonth.value)?.data ?? null);
   const isClosed = computed(() => monthDoc.value?.status === 'closed');
   const previousClosedMonth = computed<IsoMonth | null>(
@@ -241,7 +238,7 @@ export const useMeetingStore = defineStore('meeting', () => {
       banks: board.banks,
       targets: targets.value,
       previousSnapshot,
-      now: clock.value,
+      now: clock.now,
       rules: stallRules.value,
       reportingRound: followUp.latestRound,
     });
@@ -255,14 +252,14 @@ export const useMeetingStore = defineStore('meeting', () => {
 
   function setMonth(next: IsoMonth): void {
     month.value = next;
-    clock.value = new Date();
+    clock.tick();
   }
 
   async function run(name: CommandName, payload: Record<string, unknown>): Promise<CommandOutcome> {
     running.value = name;
     try {
       const outcome = await runCommand(session.backend ? session.execute : null, { name, payload });
-      if (outcome.ok) clock.value = new Date();
+      if (outcome.ok) clock.tick();
       return outcome;
     } finally {
       if (running.value === name) running.value = null;
@@ -313,7 +310,6 @@ export const useMeetingStore = defineStore('meeting', () => {
   }
 
   return {
-    clock,
     month: selectedMonth,
     currentMonth,
     monthDoc,

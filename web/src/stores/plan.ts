@@ -4,11 +4,10 @@
  * Moving a card to another month is one `project.reschedule` command (its history is the activity
  * record); the card moves at once and goes back if the command is refused.
  */
-import { computed, onScopeDispose, ref, shallowRef } from 'vue';
+import { computed, watch } from 'vue';
 import { defineStore } from 'pinia';
 import {
   addMonths,
-  monthOf,
   monthPlanColumns,
   plannedVsActual,
   planMonths,
@@ -16,67 +15,46 @@ import {
   type PlannedVsActualRow,
   type Project,
 } from '@clearway/core';
+import { runCommand, type CommandOutcome } from '@/backend/commands';
 import type { PlanColumnView } from '@/components/plan/types';
-import { asDomainErrorShape } from '@/composables/useCommandFeedback';
 import { useBoardStore } from './board';
+import { useClockStore } from './clock';
 import { useLinesStore } from './lines';
 import { useMeetingStore } from './meeting';
-import type { CommandOutcome } from './project';
+import { useOptimisticOverlays } from './optimisticOverlays';
 import { useSessionStore } from './session';
-
-
-interface RescheduleOverlay {
-  expectedMonth: IsoMonth | null;
-  token: number;
-  /** null while the command is in flight; then the version it wrote. */
-  untilVersion: number | null;
-}
-
-const CLOCK_TICK_MS = 60_000;
 
 export const usePlanStore = defineStore('plan', () => {
   const session = useSessionStore();
   const board = useBoardStore();
   const linesStore = useLinesStore();
   const meeting = useMeetingStore();
+  const clock = useClockStore();
 
-  const clock = ref(new Date());
-  const timer = setInterval(() => (clock.value = new Date()), CLOCK_TICK_MS);
-  onScopeDispose(() => clearInterval(timer));
+  const overlays = useOptimisticOverlays((_collection, projectId) => board.projectDocs.get(projectId)?.version ?? 0);
+  watch(() => board.projectDocs, () => overlays.prune());
 
-  const overlays = shallowRef<ReadonlyMap<string, RescheduleOverlay>>(new Map());
-  let nextToken = 0;
+  /** The board's projects with the moves in flight (or not yet seen back) applied. */
+  const projects = computed<Project[]>(() => {
+    if (overlays.overlays.value.length === 0) return board.projects;
+    return board.projects.map((project) => {
+      const doc = board.projectDocs.get(project.id);
+      return doc ? overlays.applyTo('projects', { ...doc, data: project }).data : project;
+    });
+  });
 
-  function setOverlay(projectId: string, overlay: RescheduleOverlay | null): void {
-    const next = new Map(overlays.value);
-    if (overlay) next.set(projectId, overlay);
-    else next.delete(projectId);
-    overlays.value = next;
-  }
-
-  const projects = computed<Project[]>(() =>
-    board.projects.map((project) => {
-      const overlay = overlays.value.get(project.id);
-      const version = board.projectDocs.get(project.id)?.version ?? 0;
-      const applies = overlay && (overlay.untilVersion === null || version < overlay.untilVersion);
-      return applies ? { ...project, expectedMonth: overlay.expectedMonth } : project;
-    }),
-  );
-
-  const pendingIds = computed(
-    () => new Set([...overlays.value].filter(([, overlay]) => overlay.untilVersion === null).map(([id]) => id)),
-  );
+  const pendingIds = computed(() => overlays.pendingIds('projects'));
 
   const months = computed<IsoMonth[]>(() =>
-    planMonths(clock.value).flatMap((column) => (column.kind === 'month' ? [column.month] : [])),
+    planMonths(clock.now).flatMap((column) => (column.kind === 'month' ? [column.month] : [])),
   );
 
   /** The plan's columns, cards and planned totals of core's read model, with moves in flight applied. */
-  const columns = computed<PlanColumnView[]>(() => monthPlanColumns(projects.value, clock.value));
+  const columns = computed<PlanColumnView[]>(() => monthPlanColumns(projects.value, clock.now));
 
   /** Planned vs actual disbursement per plan month (the plan frozen at the month before's close, when closed). */
   const plannedActual = computed<PlannedVsActualRow[]>(() => {
-    const previous = addMonths(monthOf(clock.value), -1);
+    const previous = addMonths(clock.month, -1);
     const frozen = meeting.readySnapshot(previous);
     return plannedVsActual({
       months: months.value,
@@ -87,34 +65,17 @@ export const usePlanStore = defineStore('plan', () => {
   });
 
   /** Months offered by the keyboard menu: this month and the next eleven. */
-  const menuMonths = computed<IsoMonth[]>(() => Array.from({ length: 12 }, (_, i) => addMonths(monthOf(clock.value), i)));
+  const menuMonths = computed<IsoMonth[]>(() => Array.from({ length: 12 }, (_, i) => addMonths(clock.month, i)));
 
-  /** Reschedules a project; the card moves at once. Resolves with the command's outcome. */
+  /** Reschedules a project; the card moves at once and goes back if refused. Resolves with the command's outcome. */
   async function reschedule(projectId: string, expectedMonth: IsoMonth | null): Promise<CommandOutcome | null> {
     const project = projects.value.find((candidate) => candidate.id === projectId);
     const doc = board.projectDocs.get(projectId);
     if (!project || !doc || project.expectedMonth === expectedMonth) return null;
-    const token = ++nextToken;
-    setOverlay(projectId, { expectedMonth, token, untilVersion: null });
-    try {
-      const result = await session.execute({
-        name: 'project.reschedule',
-        payload: { projectId, expectedVersion: doc.version, expectedMonth },
-      });
-      const written = result.written.find((entry) => entry.collection === 'projects' && entry.id === projectId);
-      if (overlays.value.get(projectId)?.token === token) {
-        const version = board.projectDocs.get(projectId)?.version ?? 0;
-        if (written && version < written.version) setOverlay(projectId, { expectedMonth, token, untilVersion: written.version });
-        else setOverlay(projectId, null);
-      }
-      return { ok: true, result };
-    } catch (caught) {
-      if (overlays.value.get(projectId)?.token === token) setOverlay(projectId, null);
-      const shape = asDomainErrorShape(caught);
-      if (!shape) console.error(caught);
-      return { ok: false, error: shape ?? { code: 'internal', messageKey: 'errors.internal' } };
-    }
+    const optimistic = overlays.begin({ collection: 'projects', docId: projectId, apply: (data: Project) => ({ ...data, expectedMonth }) });
+    const command = { name: 'project.reschedule' as const, payload: { projectId, expectedVersion: doc.version, expectedMonth } };
+    return runCommand(session.backend ? session.execute : null, command, optimistic);
   }
 
-  return { clock, columns, months, menuMonths, plannedActual, pendingIds, reschedule, projects };
+  return { columns, months, menuMonths, plannedActual, pendingIds, reschedule, projects };
 });

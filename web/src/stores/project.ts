@@ -5,13 +5,12 @@
  * once as optimistic overlays on the watched documents; a refused command drops its overlay, so
  * the view rolls back, and the refusal is kept (code, messageKey, fieldErrors) for the form.
  */
-import { computed, ref, shallowRef, watch } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type {
   Activity,
   BlockerTag,
   CommandName,
-  CommandResult,
   DomainErrorShape,
   IsoMonth,
   LoanLine,
@@ -20,40 +19,88 @@ import type {
   Prerequisite,
   Project,
   QuerySpec,
-  StoredDoc,
 } from '@clearway/core';
-import type { Unsubscribe } from '@/backend/types';
-import { asDomainErrorShape } from '@/composables/useCommandFeedback';
+import { runCommand, type CommandOutcome } from '@/backend/commands';
 import type { ProjectDetailsChanges, ProjectFieldPatch } from '@/components/project/detailsModel';
 import type { LineRecordKind, LineRecordValues, NewBlockerValues, NewLineValues } from '@/components/project/formValues';
-import { applyRecord, RECORD_COMMANDS, recordPayload } from './lines';
+import { useClockStore } from './clock';
+import { lineRecord } from './lineRecords';
 import { useOptimisticOverlays, type OverlayChange } from './optimisticOverlays';
 import { useSessionStore } from './session';
-
-export type CommandOutcome = { ok: true; result: CommandResult } | { ok: false; error: DomainErrorShape };
+import { readStateOf, useWatchedDoc, useWatchedQuery } from './watched';
 
 const ACTIVITY_LIMIT = 200;
 
+/** History newest first (two pieces of a liaison's history merged). */
+function newestFirst(records: Activity[]): Activity[] {
+  return records.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : -1));
+}
+
 export const useProjectStore = defineStore('project', () => {
   const session = useSessionStore();
+  const clock = useClockStore();
 
   const projectId = ref<string | null>(null);
-  const projectDoc = shallowRef<StoredDoc<Project> | null>(null);
-  /** False until the first snapshot of the open project arrived (null then means "not found"). */
-  const loaded = ref(false);
-  const lineDocs = shallowRef<StoredDoc<LoanLine>[]>([]);
-  const activity = shallowRef<Activity[]>([]);
-  const activityUnavailable = ref(false);
-  const overlays = useOptimisticOverlays((collection, docId) =>
-    collection === 'projects'
-      ? projectDoc.value?.id === docId
-        ? projectDoc.value.version
-        : 0
-      : (lineDocs.value.find((doc) => doc.id === docId)?.version ?? 0),
-  );
   const running = ref<CommandName | null>(null);
   const lastError = shallowRef<DomainErrorShape | null>(null);
-  const watchError = shallowRef<unknown>(null);
+
+  // Nothing is read before someone is signed in (the backends would refuse it anyway).
+  const backend = () => (session.actor ? session.backend : null);
+  const openId = () => projectId.value;
+
+  function linesQuery(): QuerySpec | null {
+    const id = projectId.value;
+    if (!id) return null;
+    const where: QuerySpec['where'] = [{ field: 'projectId', op: '==', value: id }];
+    const actor = session.actor;
+    if (actor?.role === 'liaison') where.push({ field: 'bankId', op: '==', value: actor.bankId });
+    return { where };
+  }
+
+  /**
+   * The project's history as the actor may read it (core's read policy): everything for the bureau;
+   * for a liaison, the project-level records and, in a query of their own, their own bank's line
+   * records (Firestore rules are not filters, and one query cannot ask for both).
+   */
+  function activityQuery(ownBank: boolean): QuerySpec | null {
+    const id = projectId.value;
+    if (!id) return null;
+    const base: QuerySpec = { where: [{ field: 'projectId', op: '==', value: id }], orderBy: [{ field: 'at', direction: 'desc' }], limit: ACTIVITY_LIMIT };
+    if (!ownBank) return base;
+    const actor = session.actor;
+    if (actor?.role !== 'liaison' || !actor.bankId) return null;
+    return { ...base, where: [...base.where!, { field: 'bankId', op: '==', value: actor.bankId }] };
+  }
+
+  const overlays = useOptimisticOverlays((collection, docId) =>
+    collection === 'projects'
+      ? projectWatch.data.value?.id === docId
+        ? projectWatch.data.value.version
+        : 0
+      : (linesWatch.data.value.find((doc) => doc.id === docId)?.version ?? 0),
+  );
+
+  const prune = () => overlays.prune();
+  const projectWatch = useWatchedDoc<Project>(backend, 'projects', openId, { onValue: prune });
+  const linesWatch = useWatchedQuery<LoanLine>(backend, 'loanLines', linesQuery, { onValue: prune });
+  const activityWatch = useWatchedQuery<Activity>(backend, 'activity', () => activityQuery(false));
+  const ownBankActivityWatch = useWatchedQuery<Activity>(backend, 'activity', () => activityQuery(true));
+  const projectDoc = projectWatch.data;
+  const lineDocs = linesWatch.data;
+
+  /** False until the first snapshot of the open project arrived (null then means "not found"). */
+  const loaded = computed(() => backend() !== null && projectId.value !== null && !projectWatch.pending.value);
+  /** The project and its lines: a failure of either is said in the drawer, with a retry. */
+  const read = readStateOf(projectWatch, linesWatch);
+  const watchError = computed(() => read.value.error);
+  // The history is an extra: when it cannot be read the drawer says so in its tab, nothing more.
+  const activityUnavailable = computed(() => activityWatch.error.value !== null || ownBankActivityWatch.error.value !== null);
+  const activity = computed<Activity[]>(() => {
+    const own = ownBankActivityWatch.data.value;
+    const all = activityWatch.data.value.map((doc) => doc.data);
+    if (activityQuery(true) === null) return all;
+    return newestFirst([...all, ...own.map((doc) => doc.data)]).slice(0, ACTIVITY_LIMIT);
+  });
 
   const project = computed<Project | null>(() => {
     const doc = projectDoc.value;
@@ -67,91 +114,6 @@ export const useProjectStore = defineStore('project', () => {
     return (project.value?.bankIds ?? []).filter((bankId) => !visible.has(bankId));
   });
 
-  let stops: Unsubscribe[] = [];
-  function stopWatching(): void {
-    for (const stop of stops) stop();
-    stops = [];
-  }
-
-  function linesQuery(id: string): QuerySpec {
-    const where: QuerySpec['where'] = [{ field: 'projectId', op: '==', value: id }];
-    const actor = session.actor;
-    if (actor?.role === 'liaison') where.push({ field: 'bankId', op: '==', value: actor.bankId });
-    return { where };
-  }
-
-  function startWatching(): void {
-    stopWatching();
-    const backend = session.backend;
-    const id = projectId.value;
-    projectDoc.value = null;
-    lineDocs.value = [];
-    activity.value = [];
-    loaded.value = false;
-    activityUnavailable.value = false;
-    watchError.value = null;
-    if (!backend || !id || !session.actor) return;
-    const onError = (error: unknown) => {
-      watchError.value = error;
-    };
-    stops.push(
-      backend.watchDoc<Project>(
-        'projects',
-        id,
-        (doc) => {
-          projectDoc.value = doc;
-          loaded.value = true;
-          overlays.prune();
-        },
-        (error) => {
-          loaded.value = true;
-          onError(error);
-        },
-      ),
-      backend.watchQuery<LoanLine>('loanLines', linesQuery(id), (docs) => {
-        lineDocs.value = docs;
-        overlays.prune();
-      }, onError),
-      ...activityQueries(id).map((spec, index, specs) =>
-        backend.watchQuery<Activity>(
-          'activity',
-          spec,
-          (docs) => {
-            activityParts[index] = docs.map((doc) => doc.data);
-            activity.value = specs.length === 1 ? activityParts[0]! : newestFirst(activityParts.flat()).slice(0, ACTIVITY_LIMIT);
-          },
-          () => {
-            activityUnavailable.value = true;
-          },
-        ),
-      ),
-    );
-  }
-
-  /** History pieces by query, merged newest first when there are two. */
-  let activityParts: Activity[][] = [];
-  function newestFirst(records: Activity[]): Activity[] {
-    return records.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : -1));
-  }
-
-  /**
-   * The project's history as the actor may read it (core's read policy): everything for the bureau;
-   * for a liaison, the project-level records and, in a query of their own, their own bank's line
-   * records (Firestore rules are not filters, and one query cannot ask for both).
-   */
-  function activityQueries(id: string): QuerySpec[] {
-    const base: QuerySpec = { where: [{ field: 'projectId', op: '==', value: id }], orderBy: [{ field: 'at', direction: 'desc' }], limit: ACTIVITY_LIMIT };
-    const actor = session.actor;
-    activityParts = [];
-    if (actor?.role !== 'liaison' || !actor.bankId) return [base];
-    return [base, { ...base, where: [...base.where!, { field: 'bankId', op: '==', value: actor.bankId }] }];
-  }
-
-  watch(
-    () => [projectId.value, session.backend, session.actor?.uid, session.actor?.role, session.actor?.bankId] as const,
-    startWatching,
-  );
-
   /** Opens a project (or switches to another); `null` closes it. */
   function open(id: string | null): void {
     if (id === projectId.value) return;
@@ -163,30 +125,14 @@ export const useProjectStore = defineStore('project', () => {
     open(null);
   }
 
-  async function run(
-    name: CommandName,
-    payload: Record<string, unknown>,
-    optimistic?: OverlayChange,
-  ): Promise<CommandOutcome> {
+  /** Runs a command through the shared runner; the refusal is also kept for the form that asked. */
+  async function run(name: CommandName, payload: Record<string, unknown>, optimistic?: OverlayChange): Promise<CommandOutcome> {
     lastError.value = null;
-    const backend = session.backend;
-    if (!backend) {
-      const error: DomainErrorShape = { code: 'unauthenticated', messageKey: 'errors.internal' };
-      lastError.value = error;
-      return { ok: false, error };
-    }
-    const overlay = optimistic ? overlays.add(optimistic) : null;
     running.value = name;
     try {
-      const result = await backend.execute({ name, payload });
-      if (overlay) overlays.settle(overlay, result);
-      return { ok: true, result };
-    } catch (caught) {
-      if (overlay) overlays.drop(overlay);
-      const error = asDomainErrorShape(caught) ?? { code: 'internal', messageKey: 'errors.internal' };
-      if (!asDomainErrorShape(caught)) console.error(caught);
-      lastError.value = error;
-      return { ok: false, error };
+      const outcome = await runCommand(session.backend ? session.execute : null, { name, payload }, optimistic ? overlays.begin(optimistic) : undefined);
+      if (!outcome.ok) lastError.value = outcome.error;
+      return outcome;
     } finally {
       if (running.value === name) running.value = null;
     }
@@ -253,7 +199,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   function resolveBlocker(blockerId: string, resolution: string): Promise<CommandOutcome> {
-    const now = new Date().toISOString();
+    const now = clock.current().toISOString();
     return run(
       'blocker.resolve',
       { ...projectBase(), blockerId, resolution },
@@ -273,12 +219,8 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   function recordOnLine(kind: LineRecordKind, lineId: string, values: LineRecordValues): Promise<CommandOutcome> {
-    const apply = (line: LoanLine, seq: number): LoanLine => applyRecord(line, kind, values, `pending-${seq}`);
-    return run(RECORD_COMMANDS[kind], recordPayload(kind, lineId, lineVersion(lineId), values), {
-      collection: 'loanLines',
-      docId: lineId,
-      apply,
-    });
+    const { command, change } = lineRecord(kind, lineId, lineVersion(lineId), values);
+    return run(command.name, command.payload, change);
   }
 
   return {
@@ -293,8 +235,9 @@ export const useProjectStore = defineStore('project', () => {
     running,
     lastError,
     watchError,
+    read,
     /** Reads the open project again after a watch of it failed. */
-    retry: startWatching,
+    retry: () => read.value.retry(),
     open,
     close,
     updateDetails,
