@@ -65,9 +65,11 @@ describe('parseWanInput', () => {
   });
 
   it('rejects amounts above the ceiling', () => {
-    expect(errorOf(() => parseWanInput('100000000001')).messageKey).toBe('errors.money.tooLarge');
+    // 1万亿元 = 100,000,000万元.
+    expect(errorOf(() => parseWanInput('100000001')).messageKey).toBe('errors.money.tooLarge');
+    expect(errorOf(() => parseWanInput('100000000.0001')).messageKey).toBe('errors.money.tooLarge');
     expect(errorOf(() => parseWanInput('99999999999999999999')).messageKey).toBe('errors.money.tooLarge');
-    expect(parseWanInput('100000000000')).toBe(MAX_YUAN);
+    expect(parseWanInput('100000000')).toBe(MAX_YUAN);
   });
 
   it('never returns NaN whatever the text', () => {

@@ -8,8 +8,14 @@ import type { Yuan } from './types';
 
 export const YUAN_PER_WAN = 10_000;
 export const YUAN_PER_YI = 100_000_000;
-/** 1,000万亿元: far above any project, and safely below Number.MAX_SAFE_INTEGER. */
-export const MAX_YUAN = 1_000_000_000_000_000;
+/**
+ * 1万亿元 (10^12 yuan), the cap of every amount and of each project's totals over its lines. The
+ * largest single projects in the country (a dam, a cross-sea bridge, a metro network phase) are a
+ * few thousand 亿元, so no real figure of a city's key project comes near it; a typo of a few extra
+ * digits does. It also leaves room to add them up: with at most MAX_PROJECTS projects
+ * (workspace/capacity.ts) every workspace-wide sum stays within Number.MAX_SAFE_INTEGER.
+ */
+export const MAX_YUAN = 1_000_000_000_000;
 /** 万元 amounts may carry up to 6 decimals (i.e. down to a cent); the result is rounded to the yuan. */
 export const MAX_WAN_DECIMALS = 6;
 

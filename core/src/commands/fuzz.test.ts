@@ -16,6 +16,7 @@ import { digestLine, lineDisbursed } from '../lineDigest';
 import type { MonthDoc, SnapshotHeaderDoc } from '../meeting/snapshotStorage';
 import { dayOf } from '../dates';
 import { MAX_YUAN } from '../money';
+import { MAX_PROJECTS } from '../workspace/capacity';
 import { rankBetween } from '../rank';
 import { COLLECTIONS } from '../store/documentStore';
 import type { CollectionName, StoredDoc } from '../store/documentStore';
@@ -45,6 +46,7 @@ const HOSTILE: unknown[] = [
   Number.NaN,
   Number.POSITIVE_INFINITY,
   Number.MAX_SAFE_INTEGER + 2,
+  MAX_YUAN + 1,
   '',
   ' \u200b\u200d ',
   '\u202e\u2066',
@@ -309,6 +311,19 @@ function brokenInvariant(store: MemoryDocumentStore): string | null {
     }
     // A cheap upper bound of the stored size (3 bytes per UTF-16 unit); the exact measure is in inputLimits.test.ts.
     if (JSON.stringify(data).length * 3 > PROJECT_DOCUMENT_BUDGET_BYTES) return `project ${id} over budget`;
+  }
+  // Every city-wide sum the read model shows stays exact (workspace/capacity.ts).
+  if (projects.length > MAX_PROJECTS) return `${projects.length} projects, more than ${MAX_PROJECTS}`;
+  const city = { need: 0, requested: 0, approved: 0, contracted: 0, disbursed: 0 };
+  for (const { id, data } of projects) {
+    for (const key of Object.keys(city) as (keyof typeof city)[]) {
+      if (data.clearance[key] > MAX_YUAN) return `project ${id} ${key} ${data.clearance[key]} over the cap`;
+      city[key] += data.clearance[key];
+    }
+  }
+  const agreed = live<Bank>(store, 'banks').reduce((total, bank) => total + bank.data.agreementAmount, 0);
+  for (const [key, value] of [...Object.entries(city), ['agreements', agreed] as const]) {
+    if (!Number.isSafeInteger(value)) return `city ${key} ${value} is not an exact integer`;
   }
   // Ranks in a column sort strictly (ties only between different ids, which sort by id).
   for (const stage of STAGE_IDS) {

@@ -65,6 +65,8 @@ export const COMMAND_MESSAGE_KEYS = [
   'errors.month.notLatestClosed', // {month, latest}
   // input limits
   'errors.money.totalTooLarge', // {maxAmount: yuan}
+  'errors.workspace.tooManyProjects', // {max, count}: workspace/capacity.ts
+  'errors.workspace.tooManyBanks', // {max}
   'errors.line.approvalAfterContract', // {approvedDate, contractDate}
   'errors.blocker.tooMany', // {max}
   'errors.assignment.tooMany', // {max}

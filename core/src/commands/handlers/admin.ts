@@ -6,6 +6,7 @@ import { ConflictError } from '../../errors';
 import type { CollectionName, StoredDoc } from '../../store/documentStore';
 import type { AnnualTargets, Bank, Member, StallRules } from '../../types';
 import { assertBankExists, assertVersion, diffFields, fieldRefusal, notFound, STALL_RULES_DOC_ID, targetsDocId } from './shared';
+import { assertRoomForBank } from '../../workspace/capacity';
 import type { CommandHandler, HandlerContext } from './types';
 
 /** Creates (client saw nothing) or replaces (client saw `expectedVersion`) one document. */
@@ -58,6 +59,7 @@ export const bankUpsert: CommandHandler<'bank.upsert'> = async (ctx) => {
   const id = givenId ?? ctx.newId('banks');
   const current = givenId === undefined ? null : await ctx.tx.get<Bank>('banks', id);
   if (current === null && expectedVersion !== null) throw notFound('bank', id);
+  if (current === null) await assertRoomForBank(ctx.tx);
   const sameName = await ctx.tx.query<Bank>('banks', { where: [{ field: 'name', op: '==', value: name }] });
   if (sameName.some((doc) => doc.id !== id)) throw fieldRefusal('failed-precondition', 'name', 'errors.bank.duplicateName', { name });
   const data: Bank = { id, name, category, agreementAmount };

@@ -17,6 +17,7 @@ import type { Activity, Blocker, LoanLine, Project, StageId } from '../../types'
 import { assertBankExists, assertVersion, diffFields, fieldRefusal, lineStatusOf, newProject, readLinesOf, readProject, readStallRules } from './shared';
 import type { CommandHandler, HandlerContext } from './types';
 import { normalizeText } from '../schemas';
+import { assertLineTotalsWithin, assertRoomForProjects, readProjectCount, writeProjectCount } from '../../workspace/capacity';
 import type { LedgerImportPayload } from '../../ledger/payload';
 
 /** An activity of `ledger.importProject`: the history record plus what the undo needs. */
@@ -102,6 +103,8 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
     const named = await ctx.tx.query<Project>('projects', { where: [{ field: 'name', op: '==', value: input.fields.name }], limit: 1 });
     if (named.length > 0) throw fieldRefusal('failed-precondition', 'fields.name', 'errors.ledger.projectExists', { name: input.fields.name! });
   }
+  const count = existing ? null : await readProjectCount(ctx.tx);
+  if (count) assertRoomForProjects(count, 1);
   const fromStage: StageId = existing?.data.stage ?? 'pipeline';
   const targetStage = input.stage ?? fromStage;
   const rankAbove = targetStage !== existing?.data.stage ? await lastRankIn(ctx, targetStage) : null;
@@ -207,6 +210,7 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
 
   // ---- stage and flag, through the gates, on the figures the new lines give ----
   const allLines = [...lines.values()];
+  assertLineTotalsWithin(allLines, 'lines');
   let project = deriveProject(draft, allLines, rules, ctx.now);
   if (targetStage !== fromStage) {
     const refusal = checkStageGate({ ...project, stage: fromStage, flag: null }, targetStage);
@@ -223,6 +227,7 @@ export const ledgerImportProject: CommandHandler<'ledger.importProject'> = async
   // ---- writes ----
   if (existing) ctx.writer.update('projects', id, project, existing.version);
   else ctx.writer.create('projects', id, project);
+  if (count) writeProjectCount(ctx.writer, count, 1);
   for (const { line, doc } of changedLines) {
     if (doc) ctx.writer.update('loanLines', line.id, line, doc.version);
     else ctx.writer.create('loanLines', line.id, line);
@@ -291,6 +296,9 @@ export const ledgerUndoImport: CommandHandler<'ledger.undoImport'> = async (ctx)
   }
 
   const batch = limit === undefined ? plans : plans.slice(0, limit);
+  const removed = batch.filter(({ record }) => !record.restore.project).length;
+  const count = removed > 0 ? await readProjectCount(ctx.tx) : null;
+  if (count) writeProjectCount(ctx.writer, count, -removed);
   for (const { record, project, lines } of batch) {
     record.restore.lines.forEach((restore, i) => {
       const line = lines[i]!;

@@ -6,6 +6,7 @@ import { deriveProject } from '../../derive';
 import { rankBetween } from '../../rank';
 import { checkStageGate } from '../../stages';
 import type { Project } from '../../types';
+import { assertRoomForProjects, readProjectCount, writeProjectCount } from '../../workspace/capacity';
 import type { CommandPayloads } from '../schemas';
 import { assertBankExists, deriveInWorkspace, editProject, fieldRefusal, newProject, projectDiff, readStallRules } from './shared';
 import type { CommandHandler } from './types';
@@ -65,6 +66,8 @@ export const projectCreate: CommandHandler<'project.create'> = async (ctx) => {
     limit: 1,
   });
   const rules = await readStallRules(ctx.tx);
+  const count = await readProjectCount(ctx.tx);
+  assertRoomForProjects(count, 1);
 
   const id = ctx.newId('projects');
   const base: Project = newProject(id, ctx.at, ctx.actor.uid, {
@@ -92,6 +95,7 @@ export const projectCreate: CommandHandler<'project.create'> = async (ctx) => {
   if (refusal) throw refusal;
   const project = deriveProject({ ...base, stage: input.stage }, [], rules, ctx.now);
   ctx.writer.create('projects', id, project);
+  writeProjectCount(ctx.writer, count, 1);
 
   const after: Record<string, unknown> = Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, project[field]]));
   Object.assign(after, { stage: project.stage, expectedMonth: project.expectedMonth, actionPlan: project.actionPlan });

@@ -61,6 +61,10 @@ export default {
       zero: 'The amount must be greater than 0',
       totalTooLarge: 'The total over this project’s loan lines is too large (at most {maxAmount})',
     },
+    workspace: {
+      tooManyProjects: 'This workspace holds at most {max} projects and has {count}: city-wide totals must stay exact, so no more can be added',
+      tooManyBanks: 'This workspace holds at most {max} banks; no more can be added',
+    },
     date: {
       invalid: 'Enter a date as YYYY-MM-DD',
       future: 'The date {date} is after today ({today})',

@@ -61,6 +61,10 @@ export default {
       zero: '金额必须大于 0',
       totalTooLarge: '该项目各融资事项的合计金额过大（上限 {maxAmount}）',
     },
+    workspace: {
+      tooManyProjects: '本工作区最多容纳 {max} 个项目，已有 {count} 个：全市合计须保持精确，不能再新增',
+      tooManyBanks: '本工作区最多容纳 {max} 家银行，不能再新增',
+    },
     date: {
       invalid: '请输入正确的日期（YYYY-MM-DD）',
       future: '日期 {date} 晚于今天（{today}）',
