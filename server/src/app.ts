@@ -31,6 +31,8 @@ export type SqlRunner = <T = Record<string, unknown>>(text: string, params?: unk
 /** A DocumentStore that tells about every committed change (server-db's PostgresDocumentStore). */
 export interface ChangeFeedStore extends DocumentStore {
   onChange(listener: (changes: DocumentChange[]) => void): () => void;
+  /** Changes may have been missed (the change feed was away past the change log's retention): reload. */
+  onResync?(listener: () => void): () => void;
 }
 
 /** What the app needs of the database (server-db's Database fits). */
@@ -102,7 +104,12 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     log: app.log,
     sweepMs: deps.sessionSweepMs ?? 60_000,
   });
-  const unsubscribe = db.store.onChange((changes) => hub.onChanges(changes));
+  const unsubscribeChanges = db.store.onChange((changes) => hub.onChanges(changes));
+  const unsubscribeResync = db.store.onResync?.(() => hub.resyncAll()) ?? (() => {});
+  const unsubscribe = () => {
+    unsubscribeChanges();
+    unsubscribeResync();
+  };
 
   const context: ServerContext = {
     config,

@@ -11,6 +11,7 @@ import { openDatabase } from './db';
 import { prepareFirstStart, type FirstStartResult } from './auth/firstStart';
 import { startStallScanScheduler } from './scheduler';
 import { startNotifyScheduler } from './notify/job';
+import { startChangeLogPruning } from './db/changeLog';
 
 const ROLE_LABEL: Record<string, string> = { admin: '管理员 admin', staff: '工作人员 staff', liaison: '银行联络员 liaison', viewer: '领导 viewer' };
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   sessionCleanup.unref();
   const scheduler = startStallScanScheduler({ store: db.store, client: db.client, logger });
   const notifier = startNotifyScheduler({ store: db.store, client: db.client, logger, appUrl: config.publicUrl });
+  const changeLogPruning = startChangeLogPruning({ client: db.client, retentionMs: config.changeLogRetentionMs, logger });
 
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
         await app.close();
         await scheduler.stop();
         await notifier.stop();
+        await changeLogPruning.stop();
         await db.close();
         logger.info('stopped cleanly');
         process.exit(0);

@@ -10,6 +10,10 @@
  * committed is skipped or read twice, and a dropped connection misses nothing: on reconnect the
  * feed reads again from its cursor. Commits of this process were already told to the listeners by
  * the store; their transaction ids are skipped.
+ *
+ * The log is pruned after a retention (changeLog.ts). A feed away longer than that (a connection
+ * lost for days) finds the prune's horizon outside its cursor: rows it never read are gone, so it
+ * asks for a full resync (every watch answered again from the documents) instead of a delta.
  */
 import type { CollectionName, DocumentChange } from '@clearway/core';
 import pg from 'pg';
@@ -29,6 +33,8 @@ interface ChangeRow {
 export interface ChangeFeedOptions {
   connectionString: string;
   emit: (changes: DocumentChange[]) => void;
+  /** Changes were pruned before this feed read them: whoever follows the documents must reload them. */
+  resync?: () => void;
   onError?: (error: Error) => void;
 }
 
@@ -131,8 +137,9 @@ export class PgChangeFeed {
     const client = this.client;
     if (!client || this.stopped || this.cursor === null) return;
     // One statement: its snapshot is both what the rows are read in and the next cursor.
-    const { rows } = await client.query<{ snapshot: string; changes: ChangeRow[] }>(
+    const { rows } = await client.query<{ snapshot: string; missed: boolean; changes: ChangeRow[] }>(
       `SELECT pg_current_snapshot()::text AS snapshot,
+              coalesce((SELECT NOT pg_visible_in_snapshot(h.pruned_txid, $1::pg_snapshot) FROM change_log_horizon h WHERE h.id = 1), false) AS missed,
               coalesce((
                 SELECT json_agg(json_build_object('txid', c.txid::text, 'collection', c.collection, 'id', c.id,
                                                   'version', d.version, 'data', d.data) ORDER BY c.seq, c.collection, c.id)
@@ -145,6 +152,13 @@ export class PgChangeFeed {
     );
     const [row] = rows;
     if (!row) return;
+    if (row.missed) {
+      // Some of what committed since the cursor was pruned unread: deltas would leave gaps.
+      this.cursor = row.snapshot;
+      this.localTxids.clear();
+      this.options.resync?.();
+      return;
+    }
     const changes: DocumentChange[] = [];
     const txids = new Set<string>();
     for (const change of row.changes) {

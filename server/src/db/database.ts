@@ -37,10 +37,6 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
-/** The change log is for listeners that reconnect; a day is far longer than any reconnect. */
-const CHANGE_RETENTION = '1 day';
-const PRUNE_EVERY_MS = 3600_000;
-
 export const PGLITE_FOLDER = 'pglite';
 export const PGLITE_LOCK_FILE = 'pglite.lock';
 
@@ -135,7 +131,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     onLocalCommit: (txid) => feed?.markLocal(txid),
   });
   if (options.databaseUrl) {
-    feed = new PgChangeFeed({ connectionString: options.databaseUrl, emit: (changes) => store.emit(changes), onError });
+    feed = new PgChangeFeed({ connectionString: options.databaseUrl, emit: (changes) => store.emit(changes), resync: () => store.resync(), onError });
     try {
       await feed.start();
     } catch (error) {
@@ -145,12 +141,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       throw error;
     }
   }
-
-  const prune = () =>
-    client.query(`DELETE FROM document_changes WHERE at < now() - interval '${CHANGE_RETENTION}'`).catch((error: Error) => onError(error));
-  await prune();
-  const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
-  pruneTimer.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -162,7 +152,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     sql: (text, params) => client.query(text, params),
     close() {
       closing ??= (async () => {
-        clearInterval(pruneTimer);
         await store.drain();
         await feed?.stop();
         await client.close();

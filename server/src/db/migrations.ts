@@ -19,6 +19,7 @@
 import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
+import { CHANGE_LOG_HORIZON_MIGRATION } from './changeLog';
 import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
@@ -133,6 +134,8 @@ export const MIGRATIONS: Migration[] = [
   DOCUMENT_SCHEMA_MIGRATION,
   // Failed sign-ins counted in the database, so every process on it counts the same (auth/loginThrottle.ts).
   LOGIN_THROTTLE_MIGRATION,
+  // What the change log's pruning removed, so a feed away past the retention resyncs (changeLog.ts).
+  CHANGE_LOG_HORIZON_MIGRATION,
 ];
 
 export class MigrationError extends Error {

@@ -109,6 +109,7 @@ export interface PostgresDocumentStoreOptions {
 
 export class PostgresDocumentStore implements DocumentStore {
   private readonly listeners = new Set<ChangeListener>();
+  private readonly resyncListeners = new Set<() => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -139,6 +140,25 @@ export class PostgresDocumentStore implements DocumentStore {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /** Calls `listener` when changes may have been missed (the change feed was away past the log's retention). */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => {
+      this.resyncListeners.delete(listener);
+    };
+  }
+
+  /** @internal the change feed asks for a full reload through this. */
+  resync(): void {
+    for (const listener of [...this.resyncListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        console.error('PostgresDocumentStore resync listener failed', error);
+      }
+    }
   }
 
   /** @internal the change feed hands other processes' commits to the listeners through this. */

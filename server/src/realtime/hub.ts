@@ -350,6 +350,12 @@ export class RealtimeHub {
     }
   }
 
+  /** Changes may have been missed (the change feed lost rows to pruning): every watch answers again from the store. */
+  resyncAll(): void {
+    this.deps.log.warn({ connections: this.connections.size }, 'change log pruned past the feed: resyncing every watch');
+    for (const connection of this.connections) void connection.enqueue(() => connection.resnapshot());
+  }
+
   /** The connection's own members document changed: disabled or removed ends it; a new role re-answers every watch. */
   private async followMember(connection: Connection, doc: StoredDoc<Member> | null): Promise<void> {
     if (!doc || doc.data.disabled) {
