@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, monthOf } from './dates';
 import { executeCommand } from './commands/execute';
+import { PROJECT_INPUT } from './commands/testing';
 import { digestLine } from './lineDigest';
 import { assembleSnapshot, buildMonthSnapshot, diffMonths, isDiffEmpty, snapshotPartId } from './meeting';
 import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting';
@@ -21,7 +22,7 @@ import type { StoredDoc } from './store/documentStore';
 import { MemoryDocumentStore } from './store/memoryDocumentStore';
 import { makeLine, makeProject, T0 } from './testing/ruleFixtures';
 import { readPolicyViolations, readPolicyViolationsOfAll, readPolicyWorld } from './testing/readPolicyChecks';
-import type { Actor, Bank, LoanLine, Project } from './types';
+import type { Activity, Actor, Bank, LoanLine, Project } from './types';
 import { deriveProject } from './derive';
 import { DEFAULT_STALL_RULES } from './defaults';
 
@@ -223,5 +224,65 @@ describe('the read policy of a unit contact 责任单位联系人', () => {
     expect(applyReadPolicy(unitActor, 'settings', doc({}, 'stallRules'))).not.toBeNull();
     expect(applyReadPolicy(unitActor, 'members', doc({}, 'u-unit'))).not.toBeNull();
     expect(applyReadPolicy(unitActor, 'members', doc({}, 'someone'))).toBeNull();
+  });
+});
+
+describe('history records judge the status they state on what their readers see', () => {
+  const T_CREATE = new Date('2026-03-10T02:00:00.000Z');
+  // 41 days after the 光大银行 line's last update: its silence alarm (30 days) fires.
+  const T_LATER = new Date('2026-04-20T02:00:00.000Z');
+  const STAFF_ACTOR: Actor = { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null };
+  const ADMIN_ACTOR: Actor = { uid: 'u-admin', name: '李建华', role: 'admin', bankId: null };
+  const ICBC: Actor = { uid: 'u-icbc', name: '陈志强', role: 'liaison', bankId: 'icbc' };
+  const exec = (actor: Actor, now: Date, name: string, payload: unknown) =>
+    executeCommand(store, { actor, now }, { name, payload } as never);
+  let store: MemoryDocumentStore;
+
+  async function twoBankProject() {
+    store = new MemoryDocumentStore();
+    for (const [id, name] of [['icbc', '工商银行'], ['ceb', '光大银行']] as const) {
+      await exec(ADMIN_ACTOR, T_CREATE, 'bank.upsert', { id, name, category: 'stateLarge', agreementAmount: 0 });
+    }
+    const projectId = (
+      await exec(STAFF_ACTOR, T_CREATE, 'project.create', PROJECT_INPUT)
+    ).createdId!;
+    const lineIds: Record<string, string> = {};
+    for (const bankId of ['icbc', 'ceb']) {
+      lineIds[bankId] = (await exec(STAFF_ACTOR, T_CREATE, 'line.add', { projectId, bankId, product: 'projectLoan', requested: 10_000_0000 })).createdId!;
+    }
+    await exec(STAFF_ACTOR, T_CREATE, 'line.recordApproval', { lineId: lineIds.ceb, expectedVersion: 1, approved: 10_000_0000, approvedDate: '2026-03-01' });
+    return { projectId, lineIds };
+  }
+
+  async function recordsAsRead(reader: Actor, command: string) {
+    const docs = (await store.query<Activity>('activity')).filter((doc) => doc.data.command === command);
+    return applyReadPolicyToAll(reader, 'activity', docs).map((doc) => doc.data as Activity);
+  }
+
+  it('a project-level record does not say the card went to stalled because another bank went silent', async () => {
+    const { projectId } = await twoBankProject();
+    const before = (await store.get<Project>('projects', projectId))!;
+    expect(before.data.stall.stalled).toBe(false);
+    await exec(STAFF_ACTOR, T_LATER, 'project.setActionPlan', { projectId, expectedVersion: before.version, actionPlan: '月底前召开银企对接会' });
+    // The bureau's card is stalled by 光大银行's silence…
+    const after = (await store.get<Project>('projects', projectId))!;
+    expect(after.data.stall.stalled).toBe(true);
+    expect(after.data.stall.flags.map((flag) => flag.rule)).toContain('bankSilent');
+    // …but the record every liaison reads says only what changed on the project itself.
+    const [record] = await recordsAsRead(ICBC, 'project.setActionPlan');
+    expect(record).toBeDefined();
+    expect(record!.after).toEqual({ actionPlan: '月底前召开银企对接会' });
+    expect(record!.before).not.toHaveProperty(['stall.stalled']);
+    expect(record!.before).not.toHaveProperty(['clearance.status']);
+  });
+
+  it('a record of a bank’s own line judges the card on that bank’s lines alone', async () => {
+    const { lineIds } = await twoBankProject();
+    await exec(ICBC, T_LATER, 'line.recordApproval', { lineId: lineIds.icbc, expectedVersion: 1, approved: 10_000_0000, approvedDate: '2026-04-20' });
+    const [record] = await recordsAsRead(ICBC, 'line.recordApproval');
+    expect(record).toBeDefined();
+    // On 工商银行's own view nothing is stalled (its line was just updated); the bureau's card is.
+    expect(record!.after?.['stall.stalled']).not.toBe(true);
+    expect(record!.after?.['clearance.status']).not.toBe('stalled');
   });
 });

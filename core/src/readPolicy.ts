@@ -22,7 +22,10 @@
  * - loan lines: only bank B's.
  * - history: records of a project that concern the project itself (no loan line, so no other
  *   bank's line and no member administration), and records of bank B's own lines (they carry the
- *   line's `bankId`; older records without it stay hidden).
+ *   line's `bankId`; older records without it stay hidden). The status change a record states
+ *   ("went to stalled") is judged when it is written on what its readers see
+ *   (`projectAsRecordReadersSee`), so the stored record itself is fit for every reader (Firestore
+ *   hands it over as stored).
  * - months and snapshots: a closed month's city totals and by-bank table are published, as the
  *   bureau's monthly 通报 publishes them (`months/*` documents and the `banks`/`totals` of a
  *   snapshot header). The projects of a snapshot are projected like the board, so a liaison's
@@ -130,8 +133,18 @@ export function projectViewForBank(view: Project, ownLines: readonly LineDigest[
 export function projectForBank(project: Project, bankId: string | null): Project {
   return projectViewForBank(
     publicProjectView(project),
-    project.lines.filter((line) => bankId !== null && line.bankId === bankId),
+    (project.lines ?? []).filter((line) => bankId !== null && line.bankId === bankId),
   );
+}
+
+/**
+ * A project as everyone who may read a history record about it sees it: the derived status a
+ * record states ('clearance.status', 'stall.stalled') is judged on this, not on all banks' lines.
+ * A project-level record (every liaison reads it) judges on the public view; a record of bank B's
+ * line (B's liaison reads it) on B's view. The bureau's full judgement stays on the card itself.
+ */
+export function projectAsRecordReadersSee(project: Project, lineBankId: string | null): Project {
+  return lineBankId === null ? publicProjectView(project) : projectForBank(project, lineBankId);
 }
 
 function daysFrom(fromDay: string, toDay: string): number {

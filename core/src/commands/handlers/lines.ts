@@ -83,7 +83,7 @@ function writeLineChange(
   ctx.writer.update('loanLines', line.id, line, lineDoc.version);
   const project = writeDerivedProject(ctx, workspace, workspace.doc.data, line);
   const lineChange = diffFields(lineDoc.data, line, LINE_AUDIT_FIELDS);
-  const projectChange = projectDiff(workspace.doc.data, project, []);
+  const projectChange = projectDiff(workspace.doc.data, project, [], line.bankId);
   return {
     projectId: line.projectId,
     lineId: line.id,
@@ -124,7 +124,7 @@ export const lineAdd: CommandHandler<'line.add'> = async (ctx) => {
   assertProjectTotalWithin(workspace, line, 'requested', 'requested');
   ctx.writer.create('loanLines', line.id, line);
   const project = writeDerivedProject(ctx, workspace, workspace.doc.data, line);
-  const projectChange = projectDiff(workspace.doc.data, project, ['bankIds']);
+  const projectChange = projectDiff(workspace.doc.data, project, ['bankIds'], line.bankId);
   return {
     createdId: line.id,
     activity: {

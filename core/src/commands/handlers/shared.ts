@@ -9,6 +9,7 @@ import { deriveProject, lacksLineDigest } from '../../derive';
 import { lineDisbursed } from '../../lineDigest';
 import { ConflictError, DomainError } from '../../errors';
 import { storedSize } from '../../meeting/snapshotStorage';
+import { projectAsRecordReadersSee } from '../../readPolicy';
 import { deepEqual } from '../../store/query';
 import type { CollectionName, StoredDoc, TransactionContext } from '../../store/documentStore';
 import type { LineStatus, LoanLine, Project, StallRules } from '../../types';
@@ -168,9 +169,20 @@ export function diffFields(
   return { before: was, after: now };
 }
 
-/** Before/after of the changed `fields` of a project plus its derived status changes. */
-export function projectDiff(before: Project, after: Project, fields: readonly string[]) {
-  return diffFields(before, after, [...fields, ...DERIVED_AUDIT_FIELDS]);
+/**
+ * Before/after of the changed `fields` of a project plus its derived status changes, the latter
+ * judged as the record's readers see the project (readPolicy.ts `projectAsRecordReadersSee`): a
+ * project-level record without any bank's lines, a record of a line of `lineBankId` with that
+ * bank's lines only. So no history record tells a liaison what other banks' lines made of a card.
+ */
+export function projectDiff(before: Project, after: Project, fields: readonly string[], lineBankId: string | null = null) {
+  const own = diffFields(before, after, fields);
+  const derived = diffFields(
+    projectAsRecordReadersSee(before, lineBankId),
+    projectAsRecordReadersSee(after, lineBankId),
+    DERIVED_AUDIT_FIELDS,
+  );
+  return { before: { ...own.before, ...derived.before }, after: { ...own.after, ...derived.after } };
 }
 
 /**
