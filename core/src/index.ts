@@ -35,8 +35,8 @@ export { activeChannels, applyChannelSettings, digestRecipients, EMPTY_NOTIFY_CH
 export type { DeliveryLogEntry, NotifyChannelKind, NotifyChannels, NotifySecrets, NotifySetChannelsPayload, OutgoingMessage } from './notify';
 export { addQuarters, bankScorecard, bankScorecardForBank, buildScorecardWorkbook, DEFAULT_SCORECARD_WEIGHTS, isIsoQuarter, quarterMonths, quarterOf, quarterText, SCORECARD_CRITERIA, SCORECARD_WEIGHTS_DOC_ID, scorecardFileName, scorecardWeightsOf } from './views/bankScorecardIndex';
 export type { BankScorecard, IsoQuarter, ScorecardCriterion, ScorecardFigures, ScorecardRow, ScorecardTotal, ScorecardWeights, Tally } from './views/bankScorecardIndex';
-export { bankWorkspace, cardFigures, historicBoard, meetingTables, monthChangeTotals, monthPlanColumns, prerequisiteGroups, projectNeed, walkQueue } from './views';
-export type { BankBlockerView, BankLineView, BankTableTotal, BankWorkspace, BankWorkspaceTotals, CardFigures, FunnelTableRow, FunnelTableTotal, GroupTableRow, GroupTableTotal, ListSummary, PlanCardView, PlanColumnKey, PlanColumnView, WaitingTableTotal } from './views';
+export { bankWorkspace, boardCardDoc, boardCardOf, cardFigures, historicBoard, meetingTables, monthChangeTotals, monthPlanColumns, prerequisiteGroups, projectNeed, walkQueue } from './views';
+export type { BankBlockerView, BankLineView, BankTableTotal, BankWorkspace, BankWorkspaceTotals, BoardCard, CardFigures, FunnelTableRow, FunnelTableTotal, GroupTableRow, GroupTableTotal, ListSummary, PlanCardView, PlanColumnKey, PlanColumnView, WaitingTableTotal } from './views';
 export { applyLedgerImport, buildLedgerWorkbook, cellDisplayText, DEFAULT_VOCABULARY, detectedMapping, importCommands, LEDGER_FIELDS, ledgerFileName, ledgerToday, pickLedgerGrid, previewLedger, readLedgerFile, readLedgerWorkspace } from './ledger';
 export type { AppliedProject, CellGrid, ColumnMapping, FieldChange, LedgerField, LedgerHeader, LedgerPreview, LedgerUnit, LedgerVocabulary, LedgerWorkspace, PreviewProject, RowIssue, RowOutcome, SkipReason, StageWord, TotalsComparison } from './ledger';
 export { COMMAND_MESSAGE_KEYS } from './commands/messages';

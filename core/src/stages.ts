@@ -7,7 +7,12 @@
  */
 import { DomainError } from './errors';
 import { STAGE_IDS } from './types';
-import type { PrereqKey, Project, StageId } from './types';
+import type { ClearanceSummary, PrereqKey, Project, StageId } from './types';
+
+/** What the stage gates read of a project: a board card carries exactly this much. */
+export type StageGateSubject = Pick<Project, 'stage' | 'flag' | 'needTotal' | 'leadBankId'> & {
+  clearance: Pick<ClearanceSummary, 'matched' | 'approved' | 'disbursed'>;
+};
 
 export const STAGES: readonly { id: StageId; index: number }[] = STAGE_IDS.map((id, index) => ({ id, index }));
 
@@ -73,7 +78,7 @@ function gate(messageKey: string, toStage: StageId, params: Record<string, strin
 }
 
 /** What entering `stage` requires, read from the project's denormalised clearance and lead bank. */
-function entryGate(project: Project, stage: StageId): DomainError | null {
+function entryGate(project: StageGateSubject, stage: StageId): DomainError | null {
   const money = project.clearance;
   switch (stage) {
     case 'matched':
@@ -103,7 +108,7 @@ function entryGate(project: Project, stage: StageId): DomainError | null {
  * the column to reorder) is always allowed; moving forwards checks every stage it enters, so
  * skipping columns cannot skip their gates. Flagged (off-flow) projects cannot change column.
  */
-export function checkStageGate(project: Project, toStage: StageId): DomainError | null {
+export function checkStageGate(project: StageGateSubject, toStage: StageId): DomainError | null {
   if (!isStageId(toStage)) return new DomainError('invalid-argument', 'errors.stage.unknown', { stage: String(toStage) });
   const from = stageIndex(project.stage);
   const to = stageIndex(toStage);

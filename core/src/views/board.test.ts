@@ -3,7 +3,8 @@ import { buildAgenda } from '../meeting/agenda';
 import { buildMonthSnapshot } from '../meeting/snapshot';
 import { createSampleWorkspace } from '../sample';
 import { STAGE_IDS } from '../types';
-import { cardFigures, historicBoard, snapshotCardFigures } from './board';
+import { checkStageGate } from '../stages';
+import { boardCardDoc, boardCardOf, cardFigures, historicBoard, snapshotCardFigures } from './board';
 import { isInPipeline, projectNeed } from './definitions';
 import { meetingTables } from './meetingTables';
 import { monthChangeTotals } from './monthChanges';
@@ -14,6 +15,24 @@ import { walkQueue } from './walk';
 const NOW = new Date('2026-05-29T02:00:00.000Z');
 
 describe('the board read model', () => {
+  it('makes a card of what the board paints, filters and gates on, a fraction of the project', () => {
+    const projects = createSampleWorkspace({ now: NOW, projects: 60 }).projects;
+    let cardBytes = 0;
+    let projectBytes = 0;
+    for (const project of projects) {
+      const card = boardCardOf(project);
+      cardBytes += JSON.stringify(card).length;
+      projectBytes += JSON.stringify(project).length;
+      expect(card.lineCount).toBe(project.lines.length);
+      expect(cardFigures([card])).toEqual(cardFigures([project]));
+      for (const stage of STAGE_IDS) expect(checkStageGate(card, stage)?.messageKey).toBe(checkStageGate(project, stage)?.messageKey);
+    }
+    expect(cardBytes / projectBytes).toBeLessThan(0.4);
+    const doc = boardCardDoc({ id: projects[0]!.id, version: 7, data: projects[0]! });
+    expect(doc).toEqual({ id: projects[0]!.id, version: 7, data: boardCardOf(projects[0]!) });
+    expect(Object.keys(doc.data)).not.toContain('assignments');
+  });
+
   it("counts a column's need from the declared need when the summary has none", () => {
     const [project] = createSampleWorkspace({ now: NOW, projects: 1 }).projects;
     const bare = { ...project!, clearance: { ...project!.clearance, need: 0 } };

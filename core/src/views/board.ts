@@ -6,7 +6,8 @@
  */
 import { boardOfSnapshot } from '../meeting/snapshot';
 import type { MonthSnapshot, SnapshotProject } from '../meeting/snapshot';
-import type { Project, StageId, Yuan } from '../types';
+import type { StoredDoc } from '../store/documentStore';
+import type { ClearanceSummary, Project, StageId, StallSummary, Yuan } from '../types';
 import { projectNeed } from './definitions';
 
 /** What a column header (or the filter bar) says about its cards. */
@@ -17,7 +18,9 @@ export interface CardFigures {
   disbursed: Yuan;
 }
 
-export function cardFigures(projects: Iterable<Pick<Project, 'needTotal' | 'clearance'>>): CardFigures {
+export function cardFigures(
+  projects: Iterable<Pick<Project, 'needTotal'> & { clearance: Pick<ClearanceSummary, 'need' | 'approved' | 'disbursed'> }>,
+): CardFigures {
   const figures: CardFigures = { count: 0, need: 0, approved: 0, disbursed: 0 };
   for (const project of projects) {
     figures.count += 1;
@@ -64,4 +67,69 @@ export function historicBoard(snapshot: MonthSnapshot, matches: (project: Snapsh
   });
   const offFlow = board.offFlow.filter(matches);
   return { columns, offFlow, offFlowFigures: snapshotCardFigures(offFlow) };
+}
+
+/**
+ * What a board card paints, filters on and moves by 看板卡片: the project document without its
+ * checklist, plans, assignments, line digests and the clearance details only the drawer shows.
+ * The board reads these (about a fifth of a project's bytes) and the drawer reads the whole
+ * project when it opens. Computed from a project the read policy has already projected, so a
+ * liaison's card carries its own bank's figures only.
+ */
+export interface BoardCard {
+  id: string;
+  name: string;
+  owner: Pick<Project['owner'], 'name'>;
+  district: string;
+  sector: string;
+  responsibleUnit: string;
+  responsiblePerson: string;
+  needTotal: Yuan;
+  leadBankId: string | null;
+  bankIds: string[];
+  stage: StageId;
+  rank: string;
+  flag: Project['flag'];
+  /** How many loan lines the reader sees (a liaison's card says when its bank has none). */
+  lineCount: number;
+  clearance: Pick<
+    ClearanceSummary,
+    'need' | 'matched' | 'approved' | 'disbursed' | 'disbursementRate' | 'openBlockers' | 'status'
+  >;
+  stall: Pick<StallSummary, 'stalled' | 'flags'>;
+}
+
+export function boardCardOf(project: Project): BoardCard {
+  const { clearance, stall } = project;
+  return {
+    id: project.id,
+    name: project.name,
+    owner: { name: project.owner.name },
+    district: project.district,
+    sector: project.sector,
+    responsibleUnit: project.responsibleUnit,
+    responsiblePerson: project.responsiblePerson,
+    needTotal: project.needTotal,
+    leadBankId: project.leadBankId,
+    bankIds: project.bankIds,
+    stage: project.stage,
+    rank: project.rank,
+    flag: project.flag,
+    lineCount: project.lines.length,
+    clearance: {
+      need: clearance.need,
+      matched: clearance.matched,
+      approved: clearance.approved,
+      disbursed: clearance.disbursed,
+      disbursementRate: clearance.disbursementRate,
+      openBlockers: clearance.openBlockers,
+      status: clearance.status,
+    },
+    stall: { stalled: stall.stalled, flags: stall.flags },
+  };
+}
+
+/** A stored project as the board reads it: same id and version, the card as its data. */
+export function boardCardDoc(doc: StoredDoc<Project>): StoredDoc<BoardCard> {
+  return { id: doc.id, version: doc.version, data: boardCardOf(doc.data) };
 }

@@ -11,8 +11,8 @@ export {
   projectNeed,
   rateOf,
 } from './definitions';
-export { cardFigures, historicBoard, snapshotCardFigures } from './board';
-export type { CardFigures, HistoricBoard, HistoricColumn } from './board';
+export { boardCardDoc, boardCardOf, cardFigures, historicBoard, snapshotCardFigures } from './board';
+export type { BoardCard, CardFigures, HistoricBoard, HistoricColumn } from './board';
 export { bankWorkspace, blockerWaitsOnBank } from './bankWorkspace';
 export type { BankBlockerView, BankLineView, BankWorkspace, BankWorkspaceInput, BankWorkspaceTotals } from './bankWorkspace';
 export { inBoardOrder, meetingTables } from './meetingTables';

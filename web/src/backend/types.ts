@@ -6,6 +6,7 @@
  */
 import type {
   Actor,
+  BoardCard,
   CollectionName,
   Role,
   CommandEnvelope,
@@ -79,6 +80,13 @@ export interface Backend {
     onNext: (doc: StoredDoc<T> | null) => void,
     onError?: (error: unknown) => void,
   ): Unsubscribe;
+
+  /**
+   * The board's cards: core's `boardCardOf` of every project the reader may see, after the read
+   * policy — what the board paints first, a fraction of the projects' bytes. A backend without it
+   * is read through `watchQuery('projects')` and projected in the tab.
+   */
+  watchBoard?(onNext: (docs: StoredDoc<BoardCard>[]) => void, onError?: (error: unknown) => void): Unsubscribe;
 
   /** The signed-in actor (null when signed out); fires on every change. */
   watchActor(onNext: (actor: Actor | null) => void): Unsubscribe;

@@ -5,7 +5,7 @@
  */
 import { computed } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
-import type { Project } from '@clearway/core';
+import type { BoardCard } from '@clearway/core';
 
 export interface BoardFilterState {
   district: string | null;
@@ -59,8 +59,11 @@ export function hasActiveFilters(filters: BoardFilterState): boolean {
   );
 }
 
+/** What the filters read of a project: a board card, or a whole project. */
+export type FilterableProject = Omit<BoardCard, 'lineCount'>;
+
 /** A predicate for one filter state; the text matches name, owner, district, sector and responsible unit. */
-export function projectMatcher(filters: BoardFilterState): (project: Project) => boolean {
+export function projectMatcher(filters: BoardFilterState): (project: FilterableProject) => boolean {
   const text = filters.text.trim().toLowerCase();
   return (project) => {
     if (filters.district && project.district !== filters.district) return false;

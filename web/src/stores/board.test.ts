@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { DomainError, type CommandEnvelope, type CommandResult, type Project, type StoredDoc } from '@clearway/core';
+import { DomainError, boardCardDoc, type CommandEnvelope, type CommandResult, type Project, type StoredDoc } from '@clearway/core';
 import type { Backend } from '@/backend/types';
 import { makeProject } from '@/test/boardFixtures';
 import { useBoardStore } from './board';
@@ -8,7 +8,8 @@ import { useSessionStore } from './session';
 
 /** A backend whose watches the test feeds and whose commands the test settles. */
 function fakeBackend() {
-  let projectsListener: ((docs: StoredDoc<Project>[]) => void) | null = null;
+  const projectsListeners = new Set<(docs: StoredDoc<Project>[]) => void>();
+  let lastProjects: StoredDoc<Project>[] | null = null;
   const pending: { command: CommandEnvelope; resolve: (r: CommandResult) => void; reject: (e: unknown) => void }[] = [];
   const backend: Backend = {
     kind: 'local',
@@ -20,9 +21,14 @@ function fakeBackend() {
         }),
     ),
     watchQuery: ((collection: string, _spec: unknown, onNext: (docs: StoredDoc[]) => void) => {
-      if (collection === 'projects') projectsListener = onNext as (docs: StoredDoc<Project>[]) => void;
-      else onNext([]);
-      return () => undefined;
+      if (collection !== 'projects') {
+        onNext([]);
+        return () => undefined;
+      }
+      const listener = onNext as (docs: StoredDoc<Project>[]) => void;
+      projectsListeners.add(listener);
+      if (lastProjects) listener(lastProjects);
+      return () => projectsListeners.delete(listener);
     }) as Backend['watchQuery'],
     watchDoc: (() => () => undefined) as Backend['watchDoc'],
     watchActor(onNext) {
@@ -33,8 +39,13 @@ function fakeBackend() {
   return {
     backend,
     pending,
+    /** How many live watches of the projects the store holds. */
+    get projectWatches() {
+      return projectsListeners.size;
+    },
     publish(docs: StoredDoc<Project>[]) {
-      projectsListener?.(docs);
+      lastProjects = docs;
+      for (const listener of projectsListeners) listener(docs);
     },
   };
 }
@@ -114,9 +125,51 @@ describe('board store', () => {
     expect(fake.backend.execute).not.toHaveBeenCalled();
   });
 
-  it('filters the columns', () => {
+  it('filters the columns', async () => {
     board.setFilters({ district: null, bankId: null, sector: null, stalledOnly: false, blockedOnly: false, text: 'nothing like this' });
     expect(board.columns.every((c) => c.projects.length === 0)).toBe(true);
+    expect(board.visibleTotals).toMatchObject({ count: 0, total: 4 });
+    expect(board.projects).toHaveLength(0);
+    await Promise.resolve();
     expect(board.projects).toHaveLength(4);
+  });
+
+  it('paints from the cards alone and reads the whole projects only when asked for them', async () => {
+    expect(fake.projectWatches).toBe(1);
+    expect(board.cardsLoaded).toBe(true);
+    const card = board.cardById('p3')!;
+    expect(card.lineCount).toBe(0);
+    expect(card).not.toHaveProperty('prerequisites');
+    expect(card).not.toHaveProperty('assignments');
+    expect(board.projectById('p3')).toBeNull();
+    expect(board.loaded).toBe(true);
+    await Promise.resolve();
+    expect(fake.projectWatches).toBe(2);
+    expect(board.loaded).toBe(true);
+    expect(board.projectById('p3')?.prerequisites).toBeDefined();
+    expect(board.projectDocs.get('p3')?.version).toBe(4);
+  });
+
+  it('shows a move in flight on the whole projects too', async () => {
+    void board.projects;
+    await Promise.resolve();
+    void board.move('p3', 'approval', 1);
+    expect(board.projectById('p3')?.stage).toBe('approval');
+    expect(board.projects.find((p) => p.id === 'p3')?.stage).toBe('approval');
+  });
+
+  it("reads the backend's own card watch when it has one", () => {
+    setActivePinia(createPinia());
+    const other = fakeBackend();
+    const cards = docs.map((doc) => boardCardDoc(doc));
+    other.backend.watchBoard = (onNext) => {
+      onNext(cards);
+      return () => undefined;
+    };
+    useSessionStore().attach(other.backend);
+    const store = useBoardStore();
+    store.start();
+    expect(other.projectWatches).toBe(0);
+    expect(store.columns.find((c) => c.stage === 'approval')!.projects).toEqual([cards[0]!.data, cards[1]!.data, cards[2]!.data]);
   });
 });

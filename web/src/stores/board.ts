@@ -1,29 +1,34 @@
 /**
- * The board's state: every project watched live (one document per card), the banks, the filters,
- * and optimistic moves. A move shows in the same tick (an overlay of stage + rank on the watched
- * document), is sent as one `project.move` command with the ranks of its new neighbours, and is
- * rolled back if the command is refused. Overlays are dropped once the watched document reaches
- * the version the command wrote, so a slow listener never makes a confirmed card jump back.
+ * The board's state: the cards of every project watched live (core's `boardCardOf`, a fraction
+ * of a project's bytes: what the board paints first), the banks, the filters, and optimistic
+ * moves. The whole projects are read only when something asks for them (`projects`,
+ * `projectDocs`, `projectById`: the meeting, plan, bank and follow-up pages), never before the
+ * board's first paint. A move shows in the same tick (an overlay of stage + rank on the watched
+ * card), is sent as one `project.move` command with the ranks of its new neighbours, and is
+ * rolled back if the command is refused. Overlays are dropped once the watched card reaches the
+ * version the command wrote, so a slow listener never makes a confirmed card jump back.
  */
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import {
   STAGE_IDS,
+  boardCardDoc,
   cardFigures,
   checkStageGate,
   compareByRank,
   neighbourRanks,
   rankBetween,
   type Bank,
+  type BoardCard,
   type CommandResult,
   type Project,
   type StageId,
   type StoredDoc,
 } from '@clearway/core';
-import type { Backend } from '@/backend/types';
+import type { Backend, Unsubscribe } from '@/backend/types';
 import { emptyFilters, projectMatcher, type BoardFilterState } from '@/composables/useBoardFilters';
 import { useSessionStore } from './session';
-import { readStateOf, useWatchedQuery } from './watched';
+import { readStateOf, useWatched, useWatchedQuery } from './watched';
 
 interface MoveOverlay {
   stage: StageId;
@@ -37,7 +42,7 @@ export type MoveOutcome = { ok: true; changed: boolean } | { ok: false; error: u
 
 export interface BoardColumn {
   stage: StageId;
-  projects: Project[];
+  projects: BoardCard[];
   /** Cards of this column whose move is still being saved. */
   pendingIds: ReadonlySet<string>;
 }
@@ -50,21 +55,71 @@ function byChineseName(a: string, b: string): number {
   return a.localeCompare(b, 'zh-Hans-CN');
 }
 
+/**
+ * The backend's card watch, or (a backend without one) its projects projected in the tab, each
+ * card kept while its document is the same object so that unchanged cards never re-render.
+ */
+function watchCards(backend: Backend, next: (docs: StoredDoc<BoardCard>[]) => void, fail: (error: unknown) => void): Unsubscribe {
+  if (backend.watchBoard) return backend.watchBoard(next, fail);
+  const cards = new WeakMap<StoredDoc<Project>, StoredDoc<BoardCard>>();
+  const cardOf = (doc: StoredDoc<Project>): StoredDoc<BoardCard> => {
+    let card = cards.get(doc);
+    if (!card) cards.set(doc, (card = boardCardDoc(doc)));
+    return card;
+  };
+  return backend.watchQuery<Project>('projects', {}, (docs) => next(docs.map(cardOf)), fail);
+}
+
+/** One placed item (card or project) shown at an overlay's stage and rank, kept while nothing changes. */
+interface Placed<T> {
+  data: T;
+  stage: StageId;
+  rank: string;
+  shown: T;
+}
+
 export const useBoardStore = defineStore('board', () => {
   const session = useSessionStore();
 
   /** The backend the board reads from once started (the watches follow it). */
   const watching = shallowRef<Backend | null>(null);
-  const projectsWatch = useWatchedQuery<Project>(() => watching.value, 'projects', () => ({}), { onValue: () => pruneConfirmedOverlays() });
+  const cardsWatch = useWatched<StoredDoc<BoardCard>[]>(
+    () => {
+      const backend = watching.value;
+      return backend ? (next, fail) => watchCards(backend, next, fail) : null;
+    },
+    [],
+    { onValue: () => pruneConfirmedOverlays() },
+  );
   const banksWatch = useWatchedQuery<Bank>(() => watching.value, 'banks');
+  /** Set by the first read of the whole projects; until then they are not watched at all. */
+  const fullWanted = shallowRef(false);
+  const fullWatch = useWatchedQuery<Project>(() => (fullWanted.value ? watching.value : null), 'projects');
   /** Whether the board's documents could be read, with a retry when they could not. */
-  const read = readStateOf(projectsWatch, banksWatch);
-  const projectDocs = computed<ReadonlyMap<string, StoredDoc<Project>>>(() => new Map(projectsWatch.data.value.map((doc) => [doc.id, doc])));
+  const read = readStateOf(cardsWatch, banksWatch, fullWatch);
+  const cardDocs = computed<ReadonlyMap<string, StoredDoc<BoardCard>>>(() => new Map(cardsWatch.data.value.map((doc) => [doc.id, doc])));
   const bankDocs = banksWatch.data;
   const overlays = shallowRef<ReadonlyMap<string, MoveOverlay>>(new Map());
   const filters = ref<BoardFilterState>(emptyFilters());
-  const loaded = computed(() => watching.value !== null && !projectsWatch.pending.value && projectsWatch.error.value === null);
+  /** The cards are there (what the board page waits for). */
+  const cardsLoaded = computed(() => watching.value !== null && !cardsWatch.pending.value && cardsWatch.error.value === null);
+  /** The cards, and the whole projects too once something has asked for them. */
+  const loaded = computed(() => cardsLoaded.value && !fullWatch.pending.value && fullWatch.error.value === null);
   const watchError = computed(() => read.value.error);
+
+  /**
+   * Asks for the whole projects. Called from the getters that hand them out, so it never runs
+   * the watch inside the render that asked: the flag flips a microtask later.
+   */
+  function wantFull(): void {
+    if (!fullWanted.value) queueMicrotask(() => (fullWanted.value = true));
+  }
+  const fullDocs = computed<ReadonlyMap<string, StoredDoc<Project>>>(() => new Map(fullWatch.data.value.map((doc) => [doc.id, doc])));
+  /** The whole projects by id (the version for a command's `expectedVersion`): read on demand. */
+  const projectDocs = computed<ReadonlyMap<string, StoredDoc<Project>>>(() => {
+    wantFull();
+    return fullDocs.value;
+  });
 
   let nextToken = 0;
   const inFlight = new Map<string, Promise<unknown>>();
@@ -73,32 +128,35 @@ export const useBoardStore = defineStore('board', () => {
     const next = new Map(overlays.value);
     mutate(next);
     overlays.value = next;
-    for (const id of overlaidProjects.keys()) if (!next.has(id)) overlaidProjects.delete(id);
+    for (const id of placedCards.keys()) if (!next.has(id)) placedCards.delete(id);
+    for (const id of placedProjects.keys()) if (!next.has(id)) placedProjects.delete(id);
   }
 
   /** The overlay that still decides where `doc` shows, if any. */
-  function overlayOf(doc: StoredDoc<Project>): MoveOverlay | null {
+  function overlayOf(doc: StoredDoc<unknown>): MoveOverlay | null {
     const overlay = overlays.value.get(doc.id);
     return overlay && (overlay.awaitVersion === null || doc.version < overlay.awaitVersion) ? overlay : null;
   }
 
   /**
-   * A moved card's project (the document's data at the overlay's stage and rank), kept while the
-   * data and the place stay the same: the command's answer then changes no card and no column.
+   * A moved card (or project) at the overlay's stage and rank, kept while the data and the place
+   * stay the same: the command's answer then changes no card and no column.
    */
-  const overlaidProjects = new Map<string, { data: Project; stage: StageId; rank: string; project: Project }>();
-  function shownProject(doc: StoredDoc<Project>, overlay: MoveOverlay | null): Project {
+  const placedCards = new Map<string, Placed<BoardCard>>();
+  const placedProjects = new Map<string, Placed<Project>>();
+  function placed<T extends { stage: StageId; rank: string }>(cache: Map<string, Placed<T>>, doc: StoredDoc<T>, overlay: MoveOverlay | null): T {
     if (!overlay) return doc.data;
-    const kept = overlaidProjects.get(doc.id);
-    if (kept && kept.data === doc.data && kept.stage === overlay.stage && kept.rank === overlay.rank) return kept.project;
-    const project = { ...doc.data, stage: overlay.stage, rank: overlay.rank };
-    overlaidProjects.set(doc.id, { data: doc.data, stage: overlay.stage, rank: overlay.rank, project });
-    return project;
+    const kept = cache.get(doc.id);
+    if (kept && kept.data === doc.data && kept.stage === overlay.stage && kept.rank === overlay.rank) return kept.shown;
+    const shown = { ...doc.data, stage: overlay.stage, rank: overlay.rank };
+    cache.set(doc.id, { data: doc.data, stage: overlay.stage, rank: overlay.rank, shown });
+    return shown;
   }
+  const shownCard = (doc: StoredDoc<BoardCard>, overlay: MoveOverlay | null) => placed(placedCards, doc, overlay);
 
   function pruneConfirmedOverlays(): void {
     const stale = [...overlays.value].filter(([id, overlay]) => {
-      const doc = projectDocs.value.get(id);
+      const doc = cardDocs.value.get(id);
       return overlay.awaitVersion !== null && (!doc || doc.version >= overlay.awaitVersion);
     });
     if (stale.length) setOverlays((next) => stale.forEach(([id]) => next.delete(id)));
@@ -113,9 +171,10 @@ export const useBoardStore = defineStore('board', () => {
     watching.value = null;
   }
 
+  /** The whole projects, moves in flight applied: read on demand (see `projectDocs`). */
   const projects = computed<Project[]>(() => {
     const list: Project[] = [];
-    for (const doc of projectDocs.value.values()) list.push(shownProject(doc, overlayOf(doc)));
+    for (const doc of projectDocs.value.values()) list.push(placed(placedProjects, doc, overlayOf(doc)));
     return list;
   });
 
@@ -127,17 +186,17 @@ export const useBoardStore = defineStore('board', () => {
 
   const matcher = computed(() => projectMatcher(filters.value));
   /** The documents the filters let through, rebuilt when the documents or the filters change, not for a move. */
-  const visibleDocs = computed<StoredDoc<Project>[]>(() => {
+  const visibleDocs = computed<StoredDoc<BoardCard>[]>(() => {
     const matches = matcher.value;
-    const list: StoredDoc<Project>[] = [];
-    for (const doc of projectDocs.value.values()) if (matches(doc.data)) list.push(doc);
+    const list: StoredDoc<BoardCard>[] = [];
+    for (const doc of cardDocs.value.values()) if (matches(doc.data)) list.push(doc);
     return list;
   });
-  const visibleProjects = computed(() => visibleDocs.value.map((doc) => shownProject(doc, overlayOf(doc))));
+  const visibleProjects = computed(() => visibleDocs.value.map((doc) => shownCard(doc, overlayOf(doc))));
   /** How many cards the filters show and their money: a move changes neither, so it does not recount them. */
   const visibleTotals = computed(() => ({
     ...cardFigures(visibleDocs.value.map((doc) => doc.data)),
-    total: projectDocs.value.size,
+    total: cardDocs.value.size,
   }));
 
   const pendingIds = computed<ReadonlySet<string>>(
@@ -149,20 +208,20 @@ export const useBoardStore = defineStore('board', () => {
    * rebuilt when the documents or the filters change, not for a move. (Filters never read the
    * stage or rank a move changes.)
    */
-  const documentColumns = computed<ReadonlyMap<StageId, Project[]>>(() => {
-    const byStage = new Map<StageId, Project[]>(STAGE_IDS.map((stage) => [stage, []]));
+  const documentColumns = computed<ReadonlyMap<StageId, BoardCard[]>>(() => {
+    const byStage = new Map<StageId, BoardCard[]>(STAGE_IDS.map((stage) => [stage, []]));
     for (const doc of visibleDocs.value) byStage.get(doc.data.stage)?.push(doc.data);
     for (const list of byStage.values()) list.sort(compareByRank);
     return byStage;
   });
 
   /** Index at which `project` goes in the rank-ordered `list`. */
-  function rankedIndex(list: readonly Project[], project: Project): number {
+  function rankedIndex(list: readonly BoardCard[], project: BoardCard): number {
     let low = 0;
     let high = list.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareByRank(list[middle] as Project, project) < 0) low = middle + 1;
+      if (compareByRank(list[middle] as BoardCard, project) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
@@ -183,7 +242,7 @@ export const useBoardStore = defineStore('board', () => {
   const columns = computed<BoardColumn[]>(() => {
     const lists = new Map(documentColumns.value);
     const copied = new Set<StageId>();
-    const writable = (stage: StageId): Project[] | null => {
+    const writable = (stage: StageId): BoardCard[] | null => {
       const list = lists.get(stage);
       if (!list) return null;
       if (copied.has(stage)) return list;
@@ -195,14 +254,14 @@ export const useBoardStore = defineStore('board', () => {
     const pendingByStage = new Map<StageId, Set<string>>();
     const matches = matcher.value;
     for (const [id, overlay] of overlays.value) {
-      const doc = projectDocs.value.get(id);
+      const doc = cardDocs.value.get(id);
       if (!doc || !matches(doc.data)) continue;
       const applied = overlayOf(doc);
       if (applied) {
         const from = writable(doc.data.stage);
         const at = from ? from.indexOf(doc.data) : -1;
         if (from && at >= 0) from.splice(at, 1);
-        const project = shownProject(doc, applied);
+        const project = shownCard(doc, applied);
         const to = writable(project.stage);
         to?.splice(rankedIndex(to, project), 0, project);
       }
@@ -231,7 +290,7 @@ export const useBoardStore = defineStore('board', () => {
     const districts = new Set<string>();
     const sectors = new Set<string>();
     // From the documents: a move changes neither districts nor sectors, so it leaves the options be.
-    for (const { data: project } of projectDocs.value.values()) {
+    for (const { data: project } of cardDocs.value.values()) {
       if (project.district) districts.add(project.district);
       if (project.sector) sectors.add(project.sector);
     }
@@ -246,9 +305,16 @@ export const useBoardStore = defineStore('board', () => {
     filters.value = next;
   }
 
+  /** A whole project (read on demand, see `projectDocs`), moves in flight applied. */
   function projectById(projectId: string): Project | null {
     const doc = projectDocs.value.get(projectId);
-    return doc ? shownProject(doc, overlayOf(doc)) : null;
+    return doc ? placed(placedProjects, doc, overlayOf(doc)) : null;
+  }
+
+  /** A project's card as the board shows it (a move in flight applied). */
+  function cardById(projectId: string): BoardCard | null {
+    const doc = cardDocs.value.get(projectId);
+    return doc ? shownCard(doc, overlayOf(doc)) : null;
   }
 
   function writtenVersion(result: CommandResult, projectId: string): number | null {
@@ -259,7 +325,7 @@ export const useBoardStore = defineStore('board', () => {
   const confirmedVersions = new Map<string, number>();
   function confirmedVersion(projectId: string): number {
     const written = confirmedVersions.get(projectId) ?? 0;
-    const seen = projectDocs.value.get(projectId)?.version ?? 0;
+    const seen = cardDocs.value.get(projectId)?.version ?? 0;
     return written > seen ? written : seen;
   }
 
@@ -268,8 +334,8 @@ export const useBoardStore = defineStore('board', () => {
    * The card moves at once; the returned promise settles when the command is accepted or refused.
    */
   function move(projectId: string, toStage: StageId, index: number): Promise<MoveOutcome> {
-    const doc = projectDocs.value.get(projectId);
-    const current = projectById(projectId);
+    const doc = cardDocs.value.get(projectId);
+    const current = cardById(projectId);
     if (!doc || !current) return Promise.resolve({ ok: true, changed: false });
 
     // The same rule the command enforces: refuse at once instead of showing a move that will snap back.
@@ -295,7 +361,7 @@ export const useBoardStore = defineStore('board', () => {
     const previous = inFlight.get(projectId);
     const run = (async (): Promise<MoveOutcome> => {
       if (previous) await previous.catch(() => undefined);
-      const latest = projectDocs.value.get(projectId) ?? doc;
+      const latest = cardDocs.value.get(projectId) ?? doc;
       try {
         const result = await session.execute({
           name: 'project.move',
@@ -322,10 +388,12 @@ export const useBoardStore = defineStore('board', () => {
 
   return {
     projectDocs,
+    cardDocs,
     bankDocs,
     overlays,
     filters,
     loaded,
+    cardsLoaded,
     watchError,
     read,
     projects,
@@ -340,6 +408,7 @@ export const useBoardStore = defineStore('board', () => {
     setFilters,
     bankName,
     projectById,
+    cardById,
     move,
   };
 });

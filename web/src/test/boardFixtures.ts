@@ -1,6 +1,6 @@
 /** Builders and mounting helpers for the board's component and store tests. */
 import ElementPlus from 'element-plus';
-import { emptyClearance, emptyStall, type ClearanceSummary, type Project, type StallSummary } from '@clearway/core';
+import { boardCardOf, emptyClearance, emptyStall, type BoardCard, type ClearanceSummary, type Project, type StallSummary } from '@clearway/core';
 // Core's builders are not part of the package; web tests share them by path rather than keep a copy.
 import { makeProject as makeCoreProject } from '@clearway/core/testing';
 import { createAppI18n, type Locale } from '@/i18n';
@@ -31,4 +31,9 @@ export function makeProject(overrides: ProjectOverrides = {}): Project {
 /** The plugins a leaf component needs: messages and Element Plus (the app resolves it per component). */
 export function testPlugins(locale: Locale = 'zh-CN') {
   return [createAppI18n(locale, messages), ElementPlus];
+}
+
+/** A project's board card (what the board's components take), from the same overrides. */
+export function makeCard(overrides: ProjectOverrides = {}): BoardCard {
+  return boardCardOf(makeProject(overrides));
 }

@@ -3,11 +3,11 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { ElDropdown } from 'element-plus';
 import ProjectCard from './ProjectCard.vue';
 import { loadCardMenuDropdown } from '@/components/common/LazyCardMenu.vue';
-import { makeProject, testPlugins } from '@/test/boardFixtures';
+import { makeCard, testPlugins } from '@/test/boardFixtures';
 
 const WAN = 10_000;
 
-const stalledApproved = makeProject({
+const stalledApproved = makeCard({
   id: 'p-42',
   name: '昭阳区城市更新项目',
   district: '昭阳区',
@@ -74,7 +74,7 @@ describe('ProjectCard', () => {
   });
 
   it('shows a warning, not a stall, for an approved-not-disbursed warning flag', () => {
-    const project = makeProject({
+    const project = makeCard({
       stage: 'approved',
       clearance: { approved: 1000 * WAN, status: 'cleared' },
       stall: {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import vuedraggable from 'vuedraggable';
 import StageColumn from './StageColumn.vue';
-import { makeProject, testPlugins } from '@/test/boardFixtures';
+import { makeCard, testPlugins } from '@/test/boardFixtures';
 
 const WAN = 10_000;
 
 function column(n: number) {
   return Array.from({ length: n }, (_, i) =>
-    makeProject({
+    makeCard({
       id: `p${i}`,
       name: `项目${i}`,
       stage: 'approval',
