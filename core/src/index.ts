@@ -42,4 +42,7 @@ export type { AppliedProject, CellGrid, ColumnMapping, FieldChange, LedgerField,
 export { COMMAND_MESSAGE_KEYS } from './commands/messages';
 export { exportWorkspace, firstNonEmptyCollection, importWorkspace, migrateStoredDoc, readWorkspaceFile, SCHEMA_VERSION, WORKSPACE_MESSAGE_KEYS } from './workspace';
 export type { VersionedStoredDoc, WorkspaceFile } from './workspace';
+// A unit contact's parties, for the Firestore projection the rules read (functions/src/readProjections.ts).
+export { compactName } from './followUp/loop';
+export { projectConcernsUnit } from './readPolicy';
 export { agendaForBank, applyReadPolicy, applyReadPolicyToAll, projectViewForBank, publicProjectView, scopeQueryForActor, snapshotForBank, snapshotHeaderForBank, snapshotPartForBank } from './readPolicy';

@@ -18,6 +18,7 @@
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import {
+  compactName,
   publicProjectView,
   snapshotHeaderForBank,
   snapshotPartForBank,
@@ -41,6 +42,33 @@ export const BANK_SNAPSHOTS = 'bankSnapshots' satisfies DerivedCollectionName;
 export const FIRESTORE_MAX_WRITES_PER_TRANSACTION = 500;
 /** Projects per daily-scan transaction: each written project also writes its board view, plus one activity. */
 export const STALL_SCAN_BATCH_WITH_PROJECTIONS = Math.floor((FIRESTORE_MAX_WRITES_PER_TRANSACTION - 1) / 2);
+
+/**
+ * The field of a board view that lets the rules find the projects of a unit contact 责任单位联系人:
+ * the parties the project names (its responsible unit, its assignments' and blockers' parties),
+ * each without spaces as core's `compactName` writes it, and each split at the list marks
+ * (、，,；;／/|), so "市住建局、区政府" names 市住建局 and 区政府. The rules grant a unit contact
+ * the views whose list holds its unit exactly; core's policy (`projectConcernsUnit`) matches a unit
+ * anywhere in a party text, so on Firestore a unit reads the same or fewer projects, never more
+ * (e.g. not "市住建局牵头" for 市住建局). The web app drops the field (it is not a Project's).
+ */
+export const UNIT_PARTIES_FIELD = 'unitParties';
+
+export function unitPartiesOf(project: Pick<Project, 'responsibleUnit' | 'assignments' | 'blockers'>): string[] {
+  const texts = [project.responsibleUnit, ...project.assignments.map((a) => a.who), ...project.blockers.map((b) => b.party)];
+  const parties = new Set<string>();
+  for (const text of texts) {
+    const compact = compactName(text);
+    if (compact) parties.add(compact);
+    for (const piece of compact.split(/[、，,；;／/|]+/)) if (piece) parties.add(piece);
+  }
+  return [...parties].sort();
+}
+
+/** `boardViews/{projectId}`: what every liaison has in common, and the parties for the unit contacts. */
+export function boardViewOf(project: Project): Record<string, unknown> {
+  return { ...(publicProjectView(project) as unknown as Record<string, unknown>), [UNIT_PARTIES_FIELD]: unitPartiesOf(project) };
+}
 
 export function bankSnapshotId(bankId: string, snapshotId: string): string {
   return `${bankId}~${snapshotId}`;
@@ -91,7 +119,7 @@ export function readProjectionWrites(
       out.push({
         collection: BOARD_VIEWS,
         id: write.id,
-        data: write.kind === 'delete' ? null : (publicProjectView(write.data as Project) as unknown as Record<string, unknown>),
+        data: write.kind === 'delete' ? null : boardViewOf(write.data as Project),
       });
     } else if (write.collection === 'snapshots' && write.kind === 'delete') {
       const previous = write.previous as SnapshotHeaderDoc | SnapshotPartDoc | undefined;
