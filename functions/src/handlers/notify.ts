@@ -94,8 +94,14 @@ function senders(channels: NotifyChannels, secrets: NotifySecrets, now: () => Da
   };
 }
 
-const ATTEMPTS = 4;
-const FIRST_DELAY_MS = 2_000;
+/** How a failed send is tried again: `attempts` in all, waiting `firstDelayMs`, then twice as long each time. */
+export interface RetryPolicy {
+  attempts: number;
+  firstDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, firstDelayMs: 2_000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 export interface NotifySummary {
   sent: number;
@@ -103,7 +109,13 @@ export interface NotifySummary {
 }
 
 /** One check; `db` holds the delivery log and keys, `store` the workspace. */
-export async function runNotifications(db: Firestore, store: DocumentStore, now: () => Date, appUrl: string | null): Promise<NotifySummary> {
+export async function runNotifications(
+  db: Firestore,
+  store: DocumentStore,
+  now: () => Date,
+  appUrl: string | null,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<NotifySummary> {
   const [channelsDoc, secretsDoc] = await Promise.all([store.get<NotifyChannels>('settings', NOTIFY_CHANNELS_DOC_ID), store.get<NotifySecrets>('settings', NOTIFY_SECRETS_DOC_ID)]);
   const channels = channelsDoc?.data ?? EMPTY_NOTIFY_CHANNELS;
   const secrets = secretsDoc?.data ?? EMPTY_NOTIFY_SECRETS;
@@ -140,8 +152,8 @@ export async function runNotifications(db: Firestore, store: DocumentStore, now:
               break;
             } catch (caught) {
               error = (caught as Error).message.slice(0, 500);
-              if ((caught instanceof DeliveryError && !caught.retryable) || attempts >= ATTEMPTS) break;
-              await new Promise((resolve) => setTimeout(resolve, FIRST_DELAY_MS * 2 ** (attempts - 1)));
+              if ((caught instanceof DeliveryError && !caught.retryable) || attempts >= retry.attempts) break;
+              await retry.sleep(retry.firstDelayMs * 2 ** (attempts - 1));
             }
           }
           const batch = db.batch();
