@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,24 +23,56 @@ const LAZY_VENDOR_GROUPS: { name: string; test: RegExp }[] = [
 ];
 
 /**
- * vue-i18n looks up `currentInstance` with `key in Vue` on `import * as Vue from 'vue'` (a guard for
- * a future Vue). That dynamic use keeps the whole namespace, every export of Vue, in the first load
- * (about 11 KB gzip). Vue 3.5 has no such export, so the lookup always ends in `getCurrentInstance()`:
- * call it directly. A vue-i18n whose code differs gets a build warning and is left as it is.
+ * vue-i18n reads `currentInstance` with `key in Vue` on `import * as Vue from 'vue'` (a guard for a
+ * future Vue). A namespace read with a computed key keeps every export of Vue in the first load
+ * (about 11 KB gzip). Here vue-i18n's `vue` is a module that re-exports only the names its code
+ * names (its named imports and `Vue.x` reads, found in its syntax tree): Vue 3.5 has no
+ * `currentInstance`, so the guard answers as before and reaches `getCurrentInstance()`. A name
+ * vue-i18n starts to use is found the same way; nothing is listed by hand.
  */
-function vueI18nWithoutVueNamespace(): Plugin {
-  const LOOKUP = /if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/;
-  return {
-    name: 'clearway:vue-i18n-without-vue-namespace',
-    transform: {
-      filter: { id: /[\\/]vue-i18n[\\/]dist[\\/]vue-i18n\.runtime\.mjs$/ },
-      handler(code) {
-        if (!LOOKUP.test(code)) {
-          this.warn('vue-i18n no longer reads `currentInstance` as expected: every export of Vue may be bundled (see vite.config.ts)');
-          return null;
+function vueI18nWithNamedVueImports(): Plugin {
+  const SHIM = '\0vue-for-vue-i18n:';
+  type Node = { type?: string; [key: string]: unknown };
+  const namesOfVue = (program: Node): string[] => {
+    const names = new Set<string>();
+    const namespaces = new Set<string>();
+    const members: { object: string; property: string }[] = [];
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(visit);
+      const n = node as Node;
+      if (n.type === 'ImportDeclaration' && (n.source as { value: string }).value === 'vue') {
+        for (const spec of n.specifiers as Node[]) {
+          if (spec.type === 'ImportSpecifier') names.add((spec.imported as { name: string }).name);
+          if (spec.type === 'ImportNamespaceSpecifier') namespaces.add((spec.local as { name: string }).name);
         }
-        return { code: code.replace(LOOKUP, 'return Vue.getCurrentInstance();'), map: null };
+      }
+      if (n.type === 'MemberExpression' && !n.computed && (n.object as Node).type === 'Identifier') {
+        members.push({ object: (n.object as { name: string }).name, property: (n.property as { name: string }).name });
+      }
+      for (const value of Object.values(n)) visit(value);
+    };
+    visit(program);
+    for (const { object, property } of members) if (namespaces.has(object)) names.add(property);
+    return [...names].sort();
+  };
+  return {
+    name: 'clearway:vue-i18n-named-vue-imports',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: {
+      // `vue` as written, or as the alias below has already rewritten it.
+      filter: { id: /^vue(?:\/dist\/vue\.runtime\.esm-bundler\.js)?$/ },
+      handler(source, importer) {
+        if (importer && !importer.startsWith(SHIM) && /[\\/]vue-i18n[\\/]dist[\\/][^\\/]+\.mjs$/.test(importer)) return SHIM + importer;
+        return null;
       },
+    },
+    load(id) {
+      if (!id.startsWith(SHIM)) return null;
+      const importer = id.slice(SHIM.length);
+      const names = namesOfVue(this.parse(readFileSync(importer, 'utf8')) as unknown as Node);
+      return `export { ${names.join(', ')} } from 'vue';`;
     },
   };
 }
@@ -62,8 +95,14 @@ function elementPlusStylesInTemplates(): string[] {
 
 export default defineConfig({
   plugins: [
-    vueI18nWithoutVueNamespace(),
+    vueI18nWithNamedVueImports(),
     vue(),
+    VueI18nPlugin({
+      include: [fileURLToPath(new URL('./src/i18n/locales/**', import.meta.url))],
+      compositionOnly: true,
+      fullInstall: false,
+      dropMessageCompiler: true,
+    }),
     Components({
       dirs: [],
       resolvers: [ElementPlusResolver({ importStyle: 'css' })],
@@ -78,15 +117,9 @@ export default defineConfig({
       { find: /^vue$/, replacement: 'vue/dist/vue.runtime.esm-bundler.js' },
       // Its ES source instead of the UMD bundle, which carries core-js polyfills (~100 KB before minifying).
       { find: /^vuedraggable$/, replacement: 'vuedraggable/src/vuedraggable.js' },
-      // The build without vue-i18n's message compiler: src/i18n/compileMessage.ts compiles our messages.
-      { find: /^vue-i18n$/, replacement: 'vue-i18n/dist/vue-i18n.runtime.esm-bundler.js' },
     ],
   },
   define: {
-    // vue-i18n's feature flags: no compiler (see above), no legacy API, no global <i18n-t>/v-t, no devtools.
-    __INTLIFY_DROP_MESSAGE_COMPILER__: true,
-    __VUE_I18N_LEGACY_API__: false,
-    __VUE_I18N_FULL_INSTALL__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
   server: { port: 5173, strictPort: false },

@@ -5,10 +5,11 @@
  * `loadLocale` when it is chosen. Every file exports `default` an object; the top-level keys of all
  * files of a locale must not clash. Tests that need every locale at once import ./messages.
  *
- * Messages are compiled by ./compileMessage (the build drops vue-i18n's own compiler).
+ * The build precompiles the message files (@intlify/unplugin-vue-i18n, see vite.config.ts), so the
+ * app ships vue-i18n's runtime-only build: no message compiler, nothing evaluated from a string.
+ * Tests import the files as they are and vue-i18n's full build compiles them.
  */
 import { createI18n, type Composer } from 'vue-i18n';
-import { compileMessage } from './compileMessage';
 import type { MessageTree } from './messageTree';
 import * as zhCN from './zh-CN';
 
@@ -74,7 +75,6 @@ export function createAppI18n(locale: Locale = initialLocale(), preloaded: Parti
     locale,
     fallbackLocale: 'zh-CN',
     messages: { ...preloaded, 'zh-CN': zhCN.messages },
-    messageCompiler: compileMessage,
     missingWarn: false,
     fallbackWarn: false,
   });
