@@ -3,7 +3,10 @@
  * on first use), the column mapping with the person's corrections (saved per header, offered next
  * time), the synonym tables (kept on this computer), the preview core computes against the
  * workspace as it is now, and applying it as one `ledger.importProject` command per project, with
- * progress, a stop, and the undo of the last import.
+ * progress, a stop, and the undo of the last import. The workspace is read once per file (and again
+ * after an apply or an undo), not watched: a preview that changed under the person's eyes while
+ * they correct the mapping would be harder to check. A failed read of it is the page's ReadFailed,
+ * with a retry that keeps the file.
  */
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
@@ -26,6 +29,8 @@ import type {
   Bank,
   CellGrid,
   CollectionName,
+  DomainErrorShape,
+  IsoDate,
   IsoMonth,
   ColumnMapping,
   LedgerField,
@@ -38,9 +43,11 @@ import type {
   StoredDoc,
 } from '@clearway/core';
 import type { Backend } from '@/backend/types';
-import { asDomainErrorShape } from '@/composables/useCommandFeedback';
+import { asDomainErrorShape, refusalOf, runCommand, SIGNED_OUT_REFUSAL } from '@/backend/commands';
 import { saveBytes } from '@/composables/useWorkbookExport';
+import { useClockStore } from './clock';
 import { useSessionStore } from './session';
+import { firstValue, type ReadState } from './watched';
 
 const VOCABULARY_KEY = 'clearway.ledger.vocabulary';
 const MAPPINGS_KEY = 'clearway.ledger.mappings';
@@ -82,25 +89,7 @@ function saveJson(key: string, value: unknown): void {
 
 /** The documents of one collection as the backend has them now (the first snapshot of a watch). */
 function readOnce<T>(backend: Backend, collection: CollectionName): Promise<StoredDoc<T>[]> {
-  return new Promise((resolve, reject) => {
-    let stop: (() => void) | null = null;
-    let done = false;
-    stop = backend.watchQuery<T>(
-      collection,
-      {},
-      (docs) => {
-        if (done) return;
-        done = true;
-        resolve(docs);
-        queueMicrotask(() => stop?.());
-      },
-      (error) => {
-        done = true;
-        reject(error);
-      },
-    );
-    if (done) stop();
-  });
+  return firstValue<StoredDoc<T>[]>((next, fail) => backend.watchQuery<T>(collection, {}, next, fail));
 }
 
 function readFileBytes(file: File, onProgress: (fraction: number) => void): Promise<Uint8Array> {
@@ -115,8 +104,8 @@ function readFileBytes(file: File, onProgress: (fraction: number) => void): Prom
   });
 }
 
-function newImportId(): string {
-  return `imp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+function newImportId(at: Date): string {
+  return `imp-${at.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** A repaint between the steps of reading, so the progress bar moves. */
@@ -124,6 +113,7 @@ const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export const useLedgerImportStore = defineStore('ledgerImport', () => {
   const session = useSessionStore();
+  const clock = useClockStore();
   const phase = ref<LedgerPhase>('idle');
   const fileName = ref('');
   const readProgress = ref(0);
@@ -135,7 +125,11 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
   const unitOverride = ref<LedgerUnit | null>(null);
   const vocabulary = ref<LedgerVocabulary>(loadJson(VOCABULARY_KEY, DEFAULT_VOCABULARY));
   const workspace = shallowRef<LedgerWorkspace | null>(null);
-  const importId = ref(newImportId());
+  const workspaceReading = ref(false);
+  const workspaceError = shallowRef<DomainErrorShape | null>(null);
+  /** The day the preview dates against: the day the file was read. */
+  const today = ref<IsoDate>(clock.today);
+  const importId = ref(newImportId(clock.current()));
   const applyProgress = ref({ done: 0, total: 0 });
   const applied = shallowRef<AppliedProject[]>([]);
   const lastImport = ref<LastImport | null>(loadJson<LastImport | null>(LAST_IMPORT_KEY, null));
@@ -147,7 +141,7 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     return previewLedger(grid.value, header.value, workspace.value, {
       mapping: mapping.value,
       vocabulary: vocabulary.value,
-      today: ledgerToday(new Date()),
+      today: today.value,
       importId: importId.value,
       ...(unitOverride.value ? { unit: unitOverride.value } : {}),
     });
@@ -156,22 +150,42 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
 
   function requireBackend(): Backend {
     const backend = session.backend;
-    if (!backend) throw new Error('no backend');
+    if (!backend) throw SIGNED_OUT_REFUSAL;
     return backend;
   }
 
-  async function loadWorkspace(): Promise<void> {
-    const backend = requireBackend();
-    const [projects, lines, banks, months] = await Promise.all([
-      readOnce<Project>(backend, 'projects'),
-      readOnce<LoanLine>(backend, 'loanLines'),
-      readOnce<Bank>(backend, 'banks'),
-      readOnce<{ month: IsoMonth; status: string }>(backend, 'months'),
-    ]);
-    // The latest closed month, as core's latestClosedMonth reads it: the preview refuses dates in it.
-    const closed = months.filter((doc) => doc.data.status === 'closed').map((doc) => doc.data.month).sort();
-    workspace.value = { projects, lines, banks: banks.map((doc) => doc.data), closedThrough: closed[closed.length - 1] ?? null };
+  /** Reads the workspace the preview compares with; false (and `read` says why) when it could not. */
+  async function loadWorkspace(): Promise<boolean> {
+    workspaceReading.value = true;
+    workspaceError.value = null;
+    try {
+      const backend = requireBackend();
+      const [projects, lines, banks, months] = await Promise.all([
+        readOnce<Project>(backend, 'projects'),
+        readOnce<LoanLine>(backend, 'loanLines'),
+        readOnce<Bank>(backend, 'banks'),
+        readOnce<{ month: IsoMonth; status: string }>(backend, 'months'),
+      ]);
+      // The latest closed month, as core's latestClosedMonth reads it: the preview refuses dates in it.
+      const closed = months.filter((doc) => doc.data.status === 'closed').map((doc) => doc.data.month).sort();
+      workspace.value = { projects, lines, banks: banks.map((doc) => doc.data), closedThrough: closed[closed.length - 1] ?? null };
+      return true;
+    } catch (caught) {
+      // No preview against a workspace that may be stale: the page says the read failed instead.
+      workspace.value = null;
+      workspaceError.value = refusalOf(caught);
+      return false;
+    } finally {
+      workspaceReading.value = false;
+    }
   }
+
+  /** The workspace read as the page shows it: a failure with a retry that keeps the file. */
+  const read = computed<ReadState>(() => ({
+    pending: workspaceReading.value,
+    error: workspaceError.value,
+    retry: () => void loadWorkspace(),
+  }));
 
   function reset(): void {
     phase.value = 'idle';
@@ -185,12 +199,13 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     unitOverride.value = null;
     applied.value = [];
     applyProgress.value = { done: 0, total: 0 };
-    importId.value = newImportId();
+    importId.value = newImportId(clock.current());
   }
 
   async function readFile(file: File): Promise<void> {
     reset();
     fileName.value = file.name;
+    today.value = ledgerToday(clock.current());
     phase.value = 'reading';
     try {
       const bytes = await readFileBytes(file, (fraction) => {
@@ -254,7 +269,7 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     applied.value = results.map((result) => ({ ...result, name: result.name || (names.get(result.rowNumbers.join(',')) ?? '') }));
     const ok = results.filter((r) => r.error === null).length;
     if (ok > 0) {
-      lastImport.value = { importId: importId.value, fileName: fileName.value, at: new Date().toISOString(), projects: ok };
+      lastImport.value = { importId: importId.value, fileName: fileName.value, at: clock.current().toISOString(), projects: ok };
       saveJson(LAST_IMPORT_KEY, lastImport.value);
     }
     await loadWorkspace();
@@ -276,14 +291,15 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
       // of which checks the whole import; the other backends take it back in one transaction.
       const limit = backend.kind === 'firebase' ? FIREBASE_UNDO_BATCH : undefined;
       for (;;) {
-        const result = await backend.execute({ name: 'ledger.undoImport', payload: { importId: last.importId, ...(limit ? { limit } : {}) } });
-        if (!result.stats?.remaining) break;
+        const outcome = await runCommand(session.execute, { name: 'ledger.undoImport', payload: { importId: last.importId, ...(limit ? { limit } : {}) } });
+        if (!outcome.ok) throw outcome.error;
+        if (!outcome.result.stats?.remaining) break;
       }
       lastImport.value = null;
       saveJson(LAST_IMPORT_KEY, null);
       if (grid.value) {
         await loadWorkspace();
-        importId.value = newImportId();
+        importId.value = newImportId(clock.current());
         applied.value = [];
       }
       return last;
@@ -292,13 +308,13 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     }
   }
 
-  /** Downloads the workspace in the ledger layout (exceljs loads on this first use). */
-  async function exportWorkbook(): Promise<string> {
+  /** Downloads the workspace in the ledger layout (exceljs loads on this first use); null when it could not be read (`read` says why). */
+  async function exportWorkbook(): Promise<string | null> {
     working.value = true;
     try {
-      await loadWorkspace();
+      if (!(await loadWorkspace())) return null;
       const ws = workspace.value!;
-      const month = monthOf(new Date());
+      const month = monthOf(clock.current());
       const workbook = await buildLedgerWorkbook({ projects: ws.projects.map((d) => d.data), lines: ws.lines.map((d) => d.data), banks: ws.banks, month });
       const name = ledgerFileName(month);
       saveBytes(await workbookToBuffer(workbook), name);
@@ -325,6 +341,7 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     applied,
     lastImport,
     working,
+    read,
     readFile,
     setMapping,
     setUnit,

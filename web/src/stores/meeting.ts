@@ -31,7 +31,7 @@ import {
   type StallRules,
   type StoredDoc,
 } from '@clearway/core';
-import type { Backend, Unsubscribe } from '@/backend/types';
+import type { Backend } from '@/backend/types';
 import { refusalOf, runCommand, type CommandOutcome } from '@/backend/commands';
 import type { AssignmentValues, TargetValues } from '@/components/meeting/types';
 import { useBoardStore } from './board';
@@ -39,36 +39,14 @@ import { useClockStore } from './clock';
 import { useFollowUpStore } from './followUp';
 import { useLinesStore } from './lines';
 import { useSessionStore } from './session';
-import { readStateOf, useWatchedDoc, useWatchedQuery, type ReadState } from './watched';
+import { firstValue, readStateOf, useWatchedDoc, useWatchedQuery, type ReadState } from './watched';
 
 
 type SnapshotEntry = { state: 'loading' } | { state: 'ready'; snapshot: MonthSnapshot } | { state: 'missing' } | { state: 'error'; error: unknown };
 
-/** The first value of a document watch, then the watch is stopped. */
-function readOnce<T>(backend: Backend, collection: 'snapshots', id: string): Promise<StoredDoc<T> | null> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    let stop: Unsubscribe | null = null;
-    const finish = () => {
-      done = true;
-      stop?.();
-    };
-    stop = backend.watchDoc<T>(
-      collection,
-      id,
-      (doc) => {
-        if (done) return;
-        finish();
-        resolve(doc);
-      },
-      (error) => {
-        if (done) return;
-        finish();
-        reject(error);
-      },
-    );
-    if (done) stop();
-  });
+/** A closed month's snapshot document, read once (it never changes). */
+function readSnapshotDoc<T>(backend: Backend, id: string): Promise<StoredDoc<T> | null> {
+  return firstValue<StoredDoc<T> | null>((next, fail) => backend.watchDoc<T>('snapshots', id, next, fail));
 }
 
 /** The meeting is usually held early in a month about the month before, until that one is closed. */
@@ -146,14 +124,14 @@ export const useMeetingStore = defineStore('meeting', () => {
     if (!backend) return null;
     setSnapshot(forMonth, { state: 'loading' });
     try {
-      const header = await readOnce<SnapshotHeaderDoc>(backend, 'snapshots', forMonth);
+      const header = await readSnapshotDoc<SnapshotHeaderDoc>(backend, forMonth);
       if (!header) {
         setSnapshot(forMonth, { state: 'missing' });
         return null;
       }
       const parts: SnapshotPartDoc[] = [];
       for (let part = 0; part < header.data.parts; part++) {
-        const doc = await readOnce<SnapshotPartDoc>(backend, 'snapshots', snapshotPartId(forMonth, part));
+        const doc = await readSnapshotDoc<SnapshotPartDoc>(backend, snapshotPartId(forMonth, part));
         if (doc) parts.push(doc.data);
       }
       const snapshot = assembleSnapshot(header.data, parts);

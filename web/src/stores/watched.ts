@@ -125,6 +125,36 @@ export function useWatchedDoc<T>(
   );
 }
 
+/**
+ * The first value of a watch, then the watch is stopped: for what is read once (a closed month's
+ * frozen snapshot, the workspace a ledger preview compares with). Rejects with the watch's error.
+ */
+export function firstValue<T>(subscribe: Subscribe<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let stop: Unsubscribe | null = null;
+    const finish = () => {
+      done = true;
+      // Stopped after the listener returns: some backends are still delivering this value.
+      if (stop) queueMicrotask(stop);
+    };
+    stop = subscribe(
+      (value) => {
+        if (done) return;
+        finish();
+        resolve(value);
+      },
+      (error) => {
+        if (done) return;
+        finish();
+        reject(error);
+      },
+    );
+    // A watch that answered at once has not handed out its stop yet.
+    if (done) stop();
+  });
+}
+
 /** The first of several read states that failed, or null while every read is fine. */
 export function failedRead(...reads: (() => ReadState)[]): Readonly<Ref<ReadState | null>> {
   return computed(() => reads.map((read) => read()).find((read) => read.error !== null) ?? null);
