@@ -86,17 +86,22 @@ export function scalarOfExcelValue(value: CellValue): CellScalar {
 function sheetGrid(fileName: string, sheet: Worksheet): CellGrid {
   const rows: GridCell[][] = [];
   const width = sheet.columnCount;
+  // findRow/findCell, not getRow/getCell: those create (and address) every empty cell they are asked for.
   for (let r = 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
+    const row = sheet.findRow(r);
     const cells: GridCell[] = [];
-    if (row.hasValues || row.cellCount > 0) {
+    if (row && (row.hasValues || row.cellCount > 0)) {
       for (let c = 1; c <= width; c++) {
-        const cell = row.getCell(c);
+        const cell = row.findCell(c);
+        if (!cell) {
+          cells.push({ value: null });
+          continue;
+        }
         const grid: GridCell = { value: scalarOfExcelValue(cell.value) };
         if (cell.isMerged) {
           if (cell.master !== cell) grid.continuation = true;
-          const right = row.getCell(c + 1);
-          if (c < width && right.isMerged && right.master === cell.master) grid.spansRight = true;
+          const right = c < width ? row.findCell(c + 1) : undefined;
+          if (right?.isMerged && right.master === cell.master) grid.spansRight = true;
         }
         if (typeof grid.value === 'string' && grid.value.trim() === '') grid.value = null;
         cells.push(grid);
