@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createI18n } from 'vue-i18n';
 import { DomainError, type Actor } from '@clearway/core';
 import { createServerBackendWith, type ServerBackend } from './adapter';
 import { fromHttpError, retryAfterSeconds } from './errors';
@@ -58,6 +59,15 @@ describe('a 429 from the team server', () => {
   it.each(['zh-CN', 'en'] as const)('has %s texts naming the wait', (locale) => {
     expect(lookup(messages[locale], 'errors.request.retryInSeconds')).toEqual(expect.stringContaining('{seconds}'));
     expect(lookup(messages[locale], 'errors.request.retryInMinutes')).toEqual(expect.stringContaining('{minutes}'));
+  });
+
+  it('reads as people see it in both languages', () => {
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: messages as never });
+    const say = (error: DomainError) => i18n.global.t(error.messageKey, error.params);
+    expect(say(fromHttpError(429, THROTTLED, '900'))).toBe('尝试次数过多，请 15 分钟后再试');
+    expect(say(fromHttpError(429, THROTTLED, '20'))).toBe('尝试次数过多，请 20 秒后再试');
+    i18n.global.locale.value = 'en';
+    expect(say(fromHttpError(429, THROTTLED, '900'))).toBe('Too many attempts; try again in 15 min');
   });
 
   it('a throttled command keeps the tab signed in and carries the wait from the header', async () => {
