@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { describeDocumentStoreContract } from '@clearway/core/store/documentStoreContract';
-import { FirestoreDocumentStore, VERSION_FIELD } from './firestoreDocumentStore';
+import { SCHEMA_VERSION } from '@clearway/core';
+import { FirestoreDocumentStore, SCHEMA_FIELD, VERSION_FIELD } from './firestoreDocumentStore';
 import { startFirestoreProtocolServer, type RunningFirestoreServer } from './testing/firestoreProtocolServer';
 
 let server: RunningFirestoreServer;
@@ -24,22 +25,22 @@ afterAll(async () => {
 
 // The protocol server does not isolate transactions (DESIGN.md): interleaving is tested on the
 // in-memory store; here the contract covers everything a client's stale version can cause.
-describeDocumentStoreContract('FirestoreDocumentStore on the Firestore protocol server', async () => new FirestoreDocumentStore(db), {
+describeDocumentStoreContract('FirestoreDocumentStore on the Firestore protocol server', async () => new FirestoreDocumentStore(db, undefined, { migrateOnRead: false }), {
   serializableTransactions: false,
 });
 
 describe('FirestoreDocumentStore storage and cost counting', () => {
-  it('stores the version as a numeric field beside the data, and strips it on read', async () => {
-    const store = new FirestoreDocumentStore(db);
+  it('stores the version and the schema stamp as fields beside the data, and strips them on read', async () => {
+    const store = new FirestoreDocumentStore(db, undefined, { migrateOnRead: false });
     const id = store.newId('banks');
     await store.runTransaction(async (tx) => tx.create('banks', id, { name: '工商银行', agreementAmount: 5_000_000_000 }));
     const raw = (await db.collection('banks').doc(id).get()).data();
-    expect(raw).toEqual({ name: '工商银行', agreementAmount: 5_000_000_000, [VERSION_FIELD]: 1 });
+    expect(raw).toEqual({ name: '工商银行', agreementAmount: 5_000_000_000, [VERSION_FIELD]: 1, [SCHEMA_FIELD]: SCHEMA_VERSION });
     expect(await store.get('banks', id)).toEqual({ id, version: 1, data: { name: '工商银行', agreementAmount: 5_000_000_000 } });
   });
 
   it('counts one read per document read, one per empty query, and one write per write', async () => {
-    const store = new FirestoreDocumentStore(db);
+    const store = new FirestoreDocumentStore(db, undefined, { migrateOnRead: false });
     const tag = store.newId('banks');
     const ids = [store.newId('banks'), store.newId('banks')];
     await store.runTransaction(async (tx) => {
@@ -58,7 +59,7 @@ describe('FirestoreDocumentStore storage and cost counting', () => {
   });
 
   it('drops undefined fields instead of failing, as JSON would', async () => {
-    const store = new FirestoreDocumentStore(db);
+    const store = new FirestoreDocumentStore(db, undefined, { migrateOnRead: false });
     const id = store.newId('banks');
     await store.runTransaction(async (tx) => tx.create('banks', id, { name: 'x', note: undefined, list: [{ a: 1, b: undefined }] }));
     expect((await store.get('banks', id))?.data).toEqual({ name: 'x', list: [{ a: 1 }] });
@@ -67,7 +68,7 @@ describe('FirestoreDocumentStore storage and cost counting', () => {
 
 describe('queries on null, as the app runs them', () => {
   it('filters == null and != null, alone and with other filters', async () => {
-    const store = new FirestoreDocumentStore(db);
+    const store = new FirestoreDocumentStore(db, undefined, { migrateOnRead: false });
     const tag = store.newId('activity');
     const [a, b] = [store.newId('activity'), store.newId('activity')];
     await store.runTransaction(async (tx) => {

@@ -12,6 +12,15 @@
  * that is never retried, because the client's view is stale. Creates carry Firestore's
  * exists=false precondition. Contention between concurrent transactions is Firestore's job: the
  * admin SDK retries aborted transactions and we map a final abort to a conflict.
+ *
+ * Schema versions: every document read goes through core's `migrateStoredDoc`, so a document
+ * stored by an older release is read in the current shape (and written back in it by the next
+ * command that changes it); every write stamps `_schema` with the current SCHEMA_VERSION. A
+ * document without the stamp is at the database's schema (`_meta/schema`, which
+ * functions/scripts/migrate.mjs advances once every document is current; read once per store).
+ * That is safe even while the script runs: what it rewrites it stamps, and what it leaves
+ * unstamped the migration steps leave as it is. A document that cannot be brought up is read as
+ * absent (queries leave it out, a create over it still conflicts) until the script quarantines it.
  */
 import type { DocumentReference, Firestore, Query, Transaction } from 'firebase-admin/firestore';
 import type {
@@ -21,12 +30,17 @@ import type {
   StoredDoc,
   TransactionContext,
 } from '@clearway/core';
-import { ConflictError, DomainError, NOTIFY_SECRETS_DOC_ID } from '@clearway/core';
+import { ConflictError, DomainError, migrateStoredDoc, NOTIFY_SECRETS_DOC_ID, SCHEMA_VERSION } from '@clearway/core';
 
 /** Documents only the functions read (admin SDK); no rule matches them, so no client can. */
 export const SERVER_SECRETS_COLLECTION = 'serverSecrets';
 
 export const VERSION_FIELD = '_v';
+/** The schema version the document was written in (see the header). */
+export const SCHEMA_FIELD = '_schema';
+/** `_meta/schema` ({ version }): the schema every unstamped document is at; absent means 1. */
+export const SCHEMA_META_COLLECTION = '_meta';
+export const SCHEMA_META_DOC = 'schema';
 
 /**
  * Collections no command handler writes: documents derived in the same transaction from what the
@@ -70,8 +84,21 @@ function toPlain(value: unknown): unknown {
 
 function toStored<T>(id: string, raw: Record<string, unknown> | undefined): StoredDoc<T> | null {
   if (!raw) return null;
-  const { [VERSION_FIELD]: version, ...data } = raw;
+  const { [VERSION_FIELD]: version, [SCHEMA_FIELD]: _schema, ...data } = raw;
   return { id, version: typeof version === 'number' ? version : 0, data: data as T };
+}
+
+/** A stored document in the current shape; null when it cannot be read (see the header). */
+function toCurrent<T>(collection: CollectionName, id: string, raw: Record<string, unknown>, unstampedSchema: number): StoredDoc<T> | null {
+  const stored = toStored<T>(id, raw)!;
+  const stamped = raw[SCHEMA_FIELD];
+  const schemaVersion = typeof stamped === 'number' ? stamped : unstampedSchema;
+  const result = migrateStoredDoc(collection, { ...stored, schemaVersion } as StoredDoc);
+  return 'doc' in result ? (result.doc as StoredDoc<T>) : null;
+}
+
+function stamped(data: Record<string, unknown> | undefined, version: number): Record<string, unknown> {
+  return { ...data, [VERSION_FIELD]: version, [SCHEMA_FIELD]: SCHEMA_VERSION };
 }
 
 function grpcCode(error: unknown): number | undefined {
@@ -79,11 +106,49 @@ function grpcCode(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+export interface FirestoreStoreOptions {
+  /**
+   * Reads through `migrateStoredDoc` (default). Off only for tests of the storage mechanics,
+   * whose documents are not the domain's shapes.
+   */
+  migrateOnRead?: boolean;
+}
+
 export class FirestoreDocumentStore implements DocumentStore {
+  private unstampedSchema: Promise<number> | null = null;
+  private readonly migrateOnRead: boolean;
+
   constructor(
     private readonly db: Firestore,
     readonly usage: FirestoreUsageCounter = createUsageCounter(),
-  ) {}
+    options: FirestoreStoreOptions = {},
+  ) {
+    this.migrateOnRead = options.migrateOnRead ?? true;
+  }
+
+  /** The stored document `raw` as the handlers read it (migrated, or null when unreadable). */
+  async reading<T>(collection: CollectionName, id: string, raw: Record<string, unknown>): Promise<StoredDoc<T> | null> {
+    if (!this.migrateOnRead) return toStored<T>(id, raw);
+    return toCurrent<T>(collection, id, raw, await this.schemaOfUnstamped());
+  }
+
+  /** The schema of documents without a `_schema` stamp: the database's, read once. */
+  schemaOfUnstamped(): Promise<number> {
+    this.unstampedSchema ??= this.db
+      .collection(SCHEMA_META_COLLECTION)
+      .doc(SCHEMA_META_DOC)
+      .get()
+      .then((snap) => {
+        this.usage.reads += 1;
+        const version = snap.data()?.version;
+        return typeof version === 'number' && Number.isInteger(version) && version >= 1 ? version : 1;
+      })
+      .catch((error: unknown) => {
+        this.unstampedSchema = null;
+        throw error;
+      });
+    return this.unstampedSchema;
+  }
 
   ref(collection: CollectionName | DerivedCollectionName, id: string): DocumentReference {
     // The delivery secrets live outside `settings`, which every member may list: the deny-all
@@ -105,13 +170,19 @@ export class FirestoreDocumentStore implements DocumentStore {
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
     const snap = await this.ref(collection, id).get();
     this.usage.reads += 1;
-    return toStored<T>(id, snap.data());
+    const raw = snap.data();
+    return raw ? this.reading<T>(collection, id, raw) : null;
   }
 
   async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
     const snap = await this.buildQuery(collection, spec).get();
     this.usage.reads += Math.max(1, snap.size);
-    return snap.docs.map((d) => toStored<T>(d.id, d.data())!);
+    const out: StoredDoc<T>[] = [];
+    for (const d of snap.docs) {
+      const doc = await this.reading<T>(collection, d.id, d.data());
+      if (doc) out.push(doc);
+    }
+    return out;
   }
 
   newId(collection: CollectionName): string {
@@ -175,20 +246,24 @@ export class FirestoreTransaction implements TransactionContext {
     this.assertNoWritesYet();
     const snap = await this.transaction.get(this.store.ref(collection, id));
     this.store.usage.reads += 1;
-    const doc = toStored<T>(id, snap.data());
-    this.versionsRead.set(this.key(collection, id), doc?.version ?? 0);
-    return doc;
+    const raw = snap.data();
+    // The version as stored, even for a document that cannot be read: a create over it conflicts.
+    this.versionsRead.set(this.key(collection, id), raw ? (toStored(id, raw)?.version ?? 0) : 0);
+    return raw ? this.store.reading<T>(collection, id, raw) : null;
   }
 
   async query<T>(collection: CollectionName, spec?: QuerySpec): Promise<StoredDoc<T>[]> {
     this.assertNoWritesYet();
     const snap = await this.transaction.get(this.store.buildQuery(collection, spec));
     this.store.usage.reads += Math.max(1, snap.size);
-    return snap.docs.map((d) => {
-      const doc = toStored<T>(d.id, d.data())!;
-      this.versionsRead.set(this.key(collection, d.id), doc.version);
-      return doc;
-    });
+    const out: StoredDoc<T>[] = [];
+    for (const d of snap.docs) {
+      const raw = d.data();
+      this.versionsRead.set(this.key(collection, d.id), toStored(d.id, raw)!.version);
+      const doc = await this.store.reading<T>(collection, d.id, raw);
+      if (doc) out.push(doc);
+    }
+    return out;
   }
 
   create<T>(collection: CollectionName, id: string, data: T): void {
@@ -247,9 +322,9 @@ export class FirestoreTransaction implements TransactionContext {
         if (write.data) this.transaction.set(ref, write.data);
         else this.transaction.delete(ref);
       } else if (write.kind === 'create') {
-        this.transaction.create(ref, { ...write.data, [VERSION_FIELD]: 1 });
+        this.transaction.create(ref, stamped(write.data, 1));
       } else if (write.kind === 'update') {
-        this.transaction.set(ref, { ...write.data, [VERSION_FIELD]: write.expectedVersion! + 1 });
+        this.transaction.set(ref, stamped(write.data, write.expectedVersion! + 1));
       } else {
         this.transaction.delete(ref);
       }

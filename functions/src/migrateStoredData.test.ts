@@ -57,7 +57,7 @@ describe('the Firestore migration', () => {
     expect(report.quarantined).toEqual([{ collection: 'projects', id: 'broken', reason: expect.stringContaining('name') }]);
 
     expect((await db.collection('members').doc('u1').get()).data()).toEqual({
-      uid: 'u1', name: '李建华', role: 'admin', bankId: null, email: null, disabled: false, _v: 4,
+      uid: 'u1', name: '李建华', role: 'admin', bankId: null, email: null, disabled: false, _v: 4, _schema: SCHEMA_VERSION,
     });
     expect((await db.collection('loanLines').doc('l1').get()).data()).toMatchObject({ tranches: [], note: '', _v: 2 });
     expect((await db.collection('projects').doc('broken').get()).exists).toBe(false);

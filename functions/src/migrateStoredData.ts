@@ -18,10 +18,9 @@
 import type { Firestore, QueryDocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { FieldPath } from 'firebase-admin/firestore';
 import { COLLECTIONS, SCHEMA_VERSION, migrateStoredDoc, type CollectionName, type VersionedStoredDoc } from '@clearway/core';
-import { VERSION_FIELD } from './firestoreDocumentStore';
+import { SCHEMA_FIELD, SCHEMA_META_COLLECTION, SCHEMA_META_DOC, VERSION_FIELD } from './firestoreDocumentStore';
 
-export const SCHEMA_META_COLLECTION = '_meta';
-export const SCHEMA_META_DOC = 'schema';
+export { SCHEMA_META_COLLECTION, SCHEMA_META_DOC };
 export const QUARANTINE_COLLECTION = '_quarantine';
 const PAGE_SIZE = 300;
 
@@ -105,8 +104,10 @@ export async function migrateFirestore(db: Firestore, options: MigrationOptions 
     for await (const docs of pages(db, collection)) {
       for (const snap of docs) {
         report.read[collection]++;
-        const { [VERSION_FIELD]: version, ...data } = snap.data();
-        const stored: VersionedStoredDoc = { id: snap.id, version: typeof version === 'number' ? version : 0, data, schemaVersion: from };
+        const { [VERSION_FIELD]: version, [SCHEMA_FIELD]: stamp, ...data } = snap.data();
+        // A document the functions wrote carries its schema; an older one is at the database's.
+        const schemaVersion = typeof stamp === 'number' ? stamp : from;
+        const stored: VersionedStoredDoc = { id: snap.id, version: typeof version === 'number' ? version : 0, data, schemaVersion };
         const result = migrateStoredDoc(collection, stored);
         if ('quarantined' in result) {
           report.quarantined.push({ collection, id: snap.id, reason: result.quarantined });
@@ -125,11 +126,12 @@ export async function migrateFirestore(db: Firestore, options: MigrationOptions 
           if (!moved) report.skippedConcurrent++;
           continue;
         }
+        // Unchanged: whatever its stamp says, the steps leave it as it is.
         if (sameJson(result.doc.data, data)) continue;
         report.migrated[collection]++;
         if (report.dryRun) continue;
         const written = await replaceIfUnchanged(db, snap, (tx) => {
-          tx.set(snap.ref, { ...(result.doc.data as Record<string, unknown>), [VERSION_FIELD]: version });
+          tx.set(snap.ref, { ...(result.doc.data as Record<string, unknown>), [VERSION_FIELD]: version, [SCHEMA_FIELD]: SCHEMA_VERSION });
         });
         if (!written) {
           report.skippedConcurrent++;

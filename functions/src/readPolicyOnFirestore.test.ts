@@ -29,7 +29,7 @@ import {
 } from '@clearway/core';
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { readPolicyViolations, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
-import { DERIVED_COLLECTIONS, FirestoreDocumentStore, VERSION_FIELD } from './firestoreDocumentStore';
+import { DERIVED_COLLECTIONS, FirestoreDocumentStore, SCHEMA_FIELD, VERSION_FIELD } from './firestoreDocumentStore';
 import { BANK_SNAPSHOTS, BOARD_VIEWS, UNIT_PARTIES_FIELD, backfillReadProjections, bankSnapshotId, withReadProjections } from './readProjections';
 import { startFirestoreProtocolServer, type RunningFirestoreServer } from './testing/firestoreProtocolServer';
 import { FirestoreRules, type RulesAuth } from './testing/rulesEvaluator';
@@ -56,7 +56,7 @@ async function readEverything(): Promise<Stored[]> {
   return out;
 }
 
-function stripVersion({ [VERSION_FIELD]: version, [UNIT_PARTIES_FIELD]: _unitParties, ...data }: Record<string, unknown>): { version: number; data: Record<string, unknown> } {
+function stripVersion({ [VERSION_FIELD]: version, [SCHEMA_FIELD]: _schema, [UNIT_PARTIES_FIELD]: _unitParties, ...data }: Record<string, unknown>): { version: number; data: Record<string, unknown> } {
   return { version: typeof version === 'number' ? version : 0, data };
 }
 

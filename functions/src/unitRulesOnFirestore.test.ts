@@ -13,7 +13,7 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { addMonths, applyReadPolicy, COLLECTIONS, monthOf, executeCommand, projectConcernsUnit, type Actor, type CollectionName, type Project } from '@clearway/core';
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
-import { DERIVED_COLLECTIONS, FirestoreDocumentStore, VERSION_FIELD } from './firestoreDocumentStore';
+import { DERIVED_COLLECTIONS, FirestoreDocumentStore, SCHEMA_FIELD, VERSION_FIELD } from './firestoreDocumentStore';
 import { BOARD_VIEWS, UNIT_PARTIES_FIELD, unitPartiesOf, withReadProjections } from './readProjections';
 import { startFirestoreProtocolServer, type RunningFirestoreServer } from './testing/firestoreProtocolServer';
 import { FirestoreRules, type RulesAuth } from './testing/rulesEvaluator';
@@ -44,7 +44,7 @@ function readable(auth: RulesAuth | null): Stored[] {
 
 const authOf = (uid: string, role = 'unit'): RulesAuth => ({ uid, token: { role, bankId: null } });
 const projects = () => everything.filter((d) => d.collection === 'projects');
-const plain = ({ [VERSION_FIELD]: _v, [UNIT_PARTIES_FIELD]: _p, ...data }: Record<string, unknown>) => data;
+const plain = ({ [VERSION_FIELD]: _v, [SCHEMA_FIELD]: _s, [UNIT_PARTIES_FIELD]: _p, ...data }: Record<string, unknown>) => data;
 
 beforeAll(async () => {
   process.env.METADATA_SERVER_DETECTION = 'none';
@@ -100,7 +100,7 @@ describe('firestore.rules for a unit contact', () => {
     for (const doc of readable(authOf(unitActor.uid))) {
       const collection = (doc.collection === BOARD_VIEWS ? 'projects' : doc.collection) as CollectionName;
       const source = everything.find((d) => d.collection === collection && d.id === doc.id)!;
-      const { [VERSION_FIELD]: version, ...data } = source.data;
+      const { [VERSION_FIELD]: version, [SCHEMA_FIELD]: _schema, ...data } = source.data;
       const allowed = applyReadPolicy(unitActor, collection, { id: doc.id, version: Number(version ?? 0), data });
       expect(allowed, `${doc.collection}/${doc.id}`).not.toBeNull();
       expect(plain(doc.data), `${doc.collection}/${doc.id}`).toEqual(plain(allowed!.data as Record<string, unknown>));

@@ -24,7 +24,7 @@ async function firstDoc<T>(collection: string, where: [string, '==' | '!=', unkn
   const snap = await query.limit(1).get();
   const doc = snap.docs[0];
   if (!doc) throw new Error(`no ${collection} matching ${JSON.stringify(where)}`);
-  const { _v, ...data } = doc.data();
+  const { _v, _schema, ...data } = doc.data();
   return { id: doc.id, version: _v as number, data: data as T };
 }
 

@@ -74,7 +74,7 @@ export async function readDoc<T>(collection: string, id: string): Promise<Stored
   const snap = await adminDb().collection(collection).doc(id).get();
   const raw = snap.data();
   if (!raw) return null;
-  const { _v: version, ...data } = raw;
+  const { _v: version, _schema, ...data } = raw;
   return { id, version: version as number, data: data as T };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The store's QuerySpec and StoredDoc on the Firestore web SDK. Documents hold their data plus
- * the version field `_v` (see functions/src/firestoreDocumentStore.ts).
+ * the version field `_v` and the schema stamp `_schema` (see functions/src/firestoreDocumentStore.ts).
  */
 import { collection, doc, limit, orderBy, query, where } from 'firebase/firestore';
 import type { DocumentReference, DocumentSnapshot, Firestore, Query, QueryConstraint } from 'firebase/firestore';
@@ -8,6 +8,8 @@ import { scopeQueryForActor } from '@clearway/core';
 import type { Actor, CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
 
 export const VERSION_FIELD = '_v';
+/** The schema version the functions stamp on every write: storage bookkeeping, not data. */
+export const SCHEMA_FIELD = '_schema';
 
 /** The liaisons' read projections the command function writes (functions/src/readProjections.ts). */
 export const BOARD_VIEWS = 'boardViews';
@@ -21,7 +23,7 @@ export function bankSnapshotId(bankId: string, snapshotId: string): string {
 export function toStoredDoc<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null {
   const raw = snapshot.data();
   if (!raw) return null;
-  const { [VERSION_FIELD]: version, ...data } = raw;
+  const { [VERSION_FIELD]: version, [SCHEMA_FIELD]: _schema, ...data } = raw;
   return { id: snapshot.id, version: typeof version === 'number' ? version : 0, data: data as T };
 }
 
