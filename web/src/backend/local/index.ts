@@ -15,6 +15,7 @@ import {
   ConflictError,
   DomainError,
   MemoryDocumentStore,
+  boardCardDoc,
   executeCommand,
   exportWorkspace,
   importWorkspace,
@@ -23,6 +24,8 @@ import {
   type CommandEnvelope,
   type CommandResult,
   type DocumentChange,
+  type Project,
+  type StoredDoc,
   type WorkspaceFile,
 } from '@clearway/core';
 import { createSampleWorkspace, seedStore, type SampleWorkspace } from '@clearway/core/sample';
@@ -49,6 +52,8 @@ import { StoreWatchers } from './watchers';
 import { webWriterLock, type WriterLock } from './writerLock';
 
 export const STALL_SCAN_INTERVAL_MS = 10 * 60 * 1000;
+/** localStorage key (per database) of the last stall scan: `{ epoch, at }`. */
+export const SCAN_MEMO_PREFIX = 'clearway.stallScan.';
 
 export interface LocalBackendOptions {
   /** IndexedDB database name (tests use one per case). */
@@ -298,21 +303,49 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     }
   }
 
+  /**
+   * When this workspace (its epoch: a reset or a new sample starts another) was last scanned, by
+   * any tab of this browser: a reload soon after a scan has nothing new to flag, so it skips the
+   * scan on load and leaves the next one to the timer.
+   */
+  const scanMemoKey = `${SCAN_MEMO_PREFIX}${options.dbName ?? DEFAULT_DB_NAME}`;
+  const scanMemo = storage === undefined ? (typeof localStorage === 'undefined' ? null : localStorage) : storage;
+  function rememberScan(): void {
+    if (!head) return;
+    try {
+      scanMemo?.setItem(scanMemoKey, JSON.stringify({ epoch: head.epoch, at: now().toISOString() }));
+    } catch {
+      // storage full or disabled: the next load scans again, which is only slower
+    }
+  }
+  function scannedRecently(withinMs: number): boolean {
+    try {
+      const memo = JSON.parse(scanMemo?.getItem(scanMemoKey) ?? 'null') as { epoch?: unknown; at?: unknown } | null;
+      if (!memo || !head || memo.epoch !== head.epoch || typeof memo.at !== 'string') return false;
+      const ago = now().getTime() - Date.parse(memo.at);
+      return ago >= 0 && ago < withinMs;
+    } catch {
+      return false;
+    }
+  }
+
   async function runStallScan(): Promise<CommandResult | null> {
     try {
-      return await execute({ name: 'stall.scan', payload: {} }, { ...STALL_SCAN_ACTOR });
+      const result = await execute({ name: 'stall.scan', payload: {} }, { ...STALL_SCAN_ACTOR });
+      rememberScan();
+      return result;
     } catch (error) {
       console.error('[clearway] stall scan failed', error);
       return null;
     }
   }
 
-  const scanTimer =
-    options.stallScanIntervalMs === null
-      ? null
-      : setInterval(() => void runStallScan(), options.stallScanIntervalMs ?? STALL_SCAN_INTERVAL_MS);
+  const scanIntervalMs = options.stallScanIntervalMs === null ? null : (options.stallScanIntervalMs ?? STALL_SCAN_INTERVAL_MS);
+  const scanTimer = scanIntervalMs === null ? null : setInterval(() => void runStallScan(), scanIntervalMs);
   // Projects keep the stall flags the last scan stored, so the board is right before this one runs.
-  const firstScan = options.firstScanAfter ? options.firstScanAfter.then(runStallScan) : runStallScan();
+  const scanOnLoad = (): Promise<CommandResult | null> =>
+    scannedRecently(scanIntervalMs ?? STALL_SCAN_INTERVAL_MS) ? Promise.resolve(null) : runStallScan();
+  const firstScan = options.firstScanAfter ? options.firstScanAfter.then(scanOnLoad) : scanOnLoad();
 
   function setActor(next: Actor): void {
     actor = next;
@@ -334,6 +367,8 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     execute: (command) => execute(command),
     watchQuery: (collection, spec, onNext, onError) => watchers.watchQuery(collection, spec, onNext, onError),
     watchDoc: (collection, id, onNext, onError) => watchers.watchDoc(collection, id, onNext, onError),
+    // The cards alone: a move re-projects the one project it wrote, the others keep their card.
+    watchBoard: (onNext, onError) => watchers.watchQuery('projects', {}, onNext, onError, (doc) => boardCardDoc(doc as StoredDoc<Project>)),
     watchActor(onNext) {
       actorListeners.add(onNext);
       onNext(actor);

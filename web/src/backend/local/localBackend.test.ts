@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDomainError, type Project, type StoredDoc } from '@clearway/core';
-import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from './index';
+import { boardCardOf, isDomainError, type BoardCard, type Project, type StoredDoc } from '@clearway/core';
+import { createLocalBackend, SCAN_MEMO_PREFIX, STALL_SCAN_INTERVAL_MS, type LocalBackend, type LocalBackendOptions } from './index';
 import { createChannelHub } from './syncChannel';
 import { IDENTITY_STORAGE_KEY } from './identity';
 
@@ -149,5 +149,47 @@ describe('local backend', () => {
     expect(result).not.toBeNull();
     // Idempotent: the start already scanned, so a second scan changes nothing.
     expect(result!.written.filter((write) => write.collection === 'projects')).toEqual([]);
+  });
+
+  it('skips the scan on load when this workspace was scanned within the interval, and scans again after it', async () => {
+    const dbName = `clearway-test-${++dbCounter}`;
+    const storage = memoryStorage();
+    const scannedAt = () => (JSON.parse(storage.getItem(`${SCAN_MEMO_PREFIX}${dbName}`) ?? '{}') as { at?: string }).at;
+    await open({ dbName, storage });
+    expect(scannedAt()).toBe(NOW.toISOString());
+
+    const soon = new Date(NOW.getTime() + 60_000);
+    await open({ dbName, storage, now: () => soon });
+    expect(scannedAt()).toBe(NOW.toISOString());
+
+    const later = new Date(NOW.getTime() + STALL_SCAN_INTERVAL_MS + 60_000);
+    await open({ dbName, storage, now: () => later });
+    expect(scannedAt()).toBe(later.toISOString());
+
+    // Another workspace in the same database (a reset) is scanned on its first load.
+    const tab = await open({ dbName, storage, now: () => later });
+    await tab.local.resetSampleData();
+    const afterReset = new Date(later.getTime() + 60_000);
+    storage.setItem(`${SCAN_MEMO_PREFIX}${dbName}`, JSON.stringify({ epoch: 'an-older-epoch', at: later.toISOString() }));
+    await open({ dbName, storage, now: () => afterReset });
+    expect(scannedAt()).toBe(afterReset.toISOString());
+  });
+
+  it("watches the board's cards: each project's card, and a move re-projects only the card it wrote", async () => {
+    const backend = await open({ dbName: `clearway-test-${++dbCounter}` });
+    const results: StoredDoc<BoardCard>[][] = [];
+    const stop = backend.watchBoard!((docs) => results.push(docs));
+    await settle();
+    const all = await projects(backend);
+    expect(results.at(-1)).toEqual(all.map((doc) => ({ id: doc.id, version: doc.version, data: boardCardOf(doc.data) })));
+    const before = results.at(-1)!;
+    const doc = await movableProject(backend);
+    await backend.execute(moveBack(doc));
+    await settle();
+    const after = results.at(-1)!;
+    expect(after.find((card) => card.id === doc.id)?.data.stage).toBe('diligence');
+    const untouched = after.filter((card) => card.id !== doc.id);
+    expect(untouched.every((card) => before.includes(card))).toBe(true);
+    stop();
   });
 });

@@ -27,6 +27,8 @@ interface QueryWatch {
   spec: QuerySpec;
   onNext: (docs: StoredDoc[]) => void;
   onError?: (error: unknown) => void;
+  /** What the watch hands out of each visible document (the board's cards), after the read policy. */
+  view: ((doc: StoredDoc) => StoredDoc) | null;
   /** Live result of an unfiltered watch, by id; null for a filtered one. */
   docs: Map<string, StoredDoc> | null;
   /** Bumped on every refresh so that a slow query cannot overwrite a newer result. */
@@ -76,6 +78,7 @@ export class StoreWatchers {
     spec: QuerySpec,
     onNext: (docs: StoredDoc<T>[]) => void,
     onError?: (error: unknown) => void,
+    view: ((doc: StoredDoc) => StoredDoc<T>) | null = null,
   ): Unsubscribe {
     const watch: QueryWatch = {
       kind: 'query',
@@ -83,6 +86,7 @@ export class StoreWatchers {
       spec,
       onNext: onNext as (docs: StoredDoc[]) => void,
       onError,
+      view,
       docs: isUnfiltered(spec) ? new Map() : null,
       generation: 0,
       loaded: false,
@@ -146,7 +150,8 @@ export class StoreWatchers {
         // Applies the change to the live result; a refresh still in flight is superseded.
         watch.generation += 1;
         for (const change of relevant) {
-          const doc = this.visible(watch.collection, change.doc);
+          const shown = this.visible(watch.collection, change.doc);
+          const doc = shown && watch.view ? watch.view(shown) : shown;
           if (doc) watch.docs.set(change.id, doc);
           else watch.docs.delete(change.id);
         }
@@ -165,7 +170,8 @@ export class StoreWatchers {
       const reader = this.reader();
       const found = reader ? await this.store.query(watch.collection, scopeQueryForActor(reader, watch.collection, watch.spec)) : [];
       if (!watch.active || generation !== watch.generation) return;
-      const docs = applyReadPolicyToAll(reader, watch.collection, found);
+      const visible = applyReadPolicyToAll(reader, watch.collection, found);
+      const docs = watch.view ? visible.map(watch.view) : visible;
       if (watch.docs) watch.docs = new Map(docs.map((doc) => [doc.id, doc]));
       watch.loaded = true;
       this.deliver(watch, () => watch.onNext(docs));
