@@ -10,7 +10,12 @@ import { creditCodeCheck, orgCodeCheck } from '../creditCode';
 import { SAMPLE_BANKS, SAMPLE_DISTRICTS } from '../sample';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import type { Bank } from '../types';
-import { loadExcelJs } from './readFile';
+import type { DocumentReader } from '../store/documentStore';
+import type { IsoDate } from '../types';
+import { readLedgerWorkspace } from './apply';
+import type { LedgerPreview } from './preview';
+import { pickLedgerGrid, previewLedger } from './preview';
+import { loadExcelJs, readLedgerFile } from './readFile';
 import type { LedgerVocabulary } from './vocabulary';
 import { DEFAULT_VOCABULARY } from './vocabulary';
 
@@ -170,4 +175,47 @@ export function largeLedgerRows(projects: number): FixtureCell[][] {
   rows.push([null, '合计']);
   rows.push(['填表人：刘洋　联系电话：0870-2123456']);
   return rows;
+}
+
+/**
+ * The quirky ledger with every project's name marked, for a workspace (the seeded sample of a
+ * team server or of the emulators) whose own projects must not be matched.
+ */
+export function markedQuirkyRows(mark: string): FixtureCell[][] {
+  return QUIRKY_ROWS.map((row, r) =>
+    QUIRKY_ROW_NUMBERS.data.includes(r + 1) && typeof row[1] === 'string' ? row.map((value, c) => (c === 1 ? `${String(value)}${mark}` : value)) : row,
+  );
+}
+
+const WAN = 10_000;
+
+/** What importing the quirky ledger writes, by project name: the project's fields, its difficulties, its lines' approvals. */
+export const QUIRKY_IMPORTED: Record<string, { project: Record<string, unknown>; blockers: string[]; approvedByBank: Record<string, number | null> }> = {
+  昭阳区城市更新项目: {
+    project: { stage: 'disbursing', district: '昭阳区', leadBankId: 'icbc', bankIds: ['icbc'], totalInvestment: 26_000 * WAN, needTotal: 20_000 * WAN, needThisYear: 5_000 * WAN, clearance: { approved: 15_000 * WAN, disbursed: 5_000 * WAN } },
+    blockers: ['征拆进度滞后', '资本金未到位'],
+    approvedByBank: { icbc: 15_000 * WAN },
+  },
+  昭阳区污水处理厂提标改造: {
+    project: { stage: 'approved', district: '昭阳区', leadBankId: 'cdb', bankIds: ['adbc', 'cdb'], totalInvestment: 3_000 * WAN, needTotal: 2_400 * WAN, clearance: { approved: 2_200 * WAN, disbursed: 0 } },
+    blockers: [],
+    approvedByBank: { adbc: 1_000 * WAN, cdb: 1_200 * WAN },
+  },
+  鲁甸县文旅康养项目: {
+    project: { stage: 'diligence', district: '鲁甸县', leadBankId: 'psbc', bankIds: ['psbc'], totalInvestment: 0, needTotal: 8_000 * WAN, clearance: { approved: 0, disbursed: 0 } },
+    blockers: ['用地手续未办结'],
+    approvedByBank: { psbc: null },
+  },
+  鲁甸县农村供水保障工程: {
+    project: { stage: 'approved', district: '鲁甸县', leadBankId: 'abc', bankIds: ['abc'], totalInvestment: 12_000 * WAN, needTotal: 5_000 * WAN, needThisYear: 3_000 * WAN, clearance: { approved: 4_000 * WAN, disbursed: 0 } },
+    blockers: [],
+    approvedByBank: { abc: 4_000 * WAN },
+  },
+};
+
+/** The preview a person gets of the marked quirky ledger (.xlsx) against what `reader` holds. */
+export async function previewMarkedQuirky(reader: DocumentReader, options: { mark: string; importId: string; fileName: string; today: IsoDate }): Promise<LedgerPreview> {
+  const picked = pickLedgerGrid(await readLedgerFile(options.fileName, await fixtureBytes(markedQuirkyRows(options.mark))));
+  if (!picked) throw new Error('no ledger found in the fixture');
+  return previewLedger(picked.grid, picked.header, await readLedgerWorkspace(reader), { today: options.today, importId: options.importId, vocabulary: LEDGER_VOCABULARY });
 }
