@@ -1,7 +1,8 @@
 /**
  * Administration that needs more than a core command: creating a member together with their
- * account, resetting a password, and the whole-workspace export/import. Each checks the caller
- * may run `member.upsert` (admins), the same rule the Firebase invite callable applies.
+ * account, resetting a password, the whole-workspace export/import, and the documents quarantined
+ * at start. Each checks the caller may run `member.upsert` (admins), the same rule the Firebase
+ * invite callable applies.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertCanRun, COLLECTIONS, DomainError, executeCommand, exportWorkspace, importWorkspace, isSystemActor, parseCommandPayload, readWorkspaceFile } from '@clearway/core';
@@ -12,6 +13,7 @@ import { assertAcceptablePassword, generatePassword, hashPassword } from '../aut
 import { ApiError } from './errors';
 import { IMPORT_JSON_LIMITS } from './jsonBody';
 import { followMembership } from './commandRoutes';
+import { listQuarantined, readQuarantined } from '../db/quarantine';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -162,6 +164,22 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     ctx.hub.endSessionsOf(uid);
     request.log.info({ by: actor.uid, uid }, 'password reset');
     return { temporaryPassword };
+  });
+
+  // The documents put aside at start as unreadable (db/quarantine.ts): the list for the banner, and
+  // the download of them as stored. Admins only, like the export: they hold any bank's figures.
+  app.get('/api/admin/quarantine', async (request) => {
+    await requireAdmin(request);
+    return { documents: await listQuarantined(ctx.db) };
+  });
+
+  app.get('/api/admin/quarantine/download', async (request, reply) => {
+    const { actor } = await requireAdmin(request);
+    const documents = await readQuarantined(ctx.db);
+    request.log.info({ by: actor.uid, count: documents.length }, 'quarantined documents downloaded');
+    return reply
+      .header('content-disposition', 'attachment; filename="clearway-quarantined-records.json"')
+      .send({ quarantined: documents });
   });
 
   app.get('/api/admin/export', async (request, reply) => {
