@@ -35,7 +35,12 @@ export function configuredBackend(env: ImportMetaEnv = import.meta.env, injected
   return 'local';
 }
 
-export async function createBackend(): Promise<Backend> {
+export interface BackendOptions {
+  /** The web's one clock: the demo stamps commands and scans stalls by it (the others use the server's time). */
+  now?: () => Date;
+}
+
+export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
   const kind = configuredBackend();
   if (kind === 'firebase') {
     const { createFirebaseBackend } = await import('./firebase');
@@ -51,5 +56,9 @@ export async function createBackend(): Promise<Backend> {
     import('@/composables/useBoardPaintMarks'),
   ]);
   // The stall scan on load waits for the board's first paint (the stored flags show until then).
-  return createLocalBackend({ ...sampleOptionsOf(globalThis.location?.search ?? ''), firstScanAfter: afterFirstBoardPaint() });
+  return createLocalBackend({
+    ...sampleOptionsOf(globalThis.location?.search ?? ''),
+    firstScanAfter: afterFirstBoardPaint(),
+    ...(options.now ? { now: options.now } : {}),
+  });
 }

@@ -3,8 +3,6 @@
  * an ElMessage in the current language. Domain ids in the params (stages, prerequisites, flags,
  * blocker tags, roles) are shown by their labels, so `errors.gate.…` texts read naturally.
  */
-import { ElMessage } from 'element-plus';
-import 'element-plus/es/components/message/style/css';
 import { useI18n } from 'vue-i18n';
 import {
   BLOCKER_TAGS,
@@ -14,25 +12,15 @@ import {
   PREREQ_KEYS,
   ROLES,
   STAGE_IDS,
-  type DomainErrorShape,
   type FieldError,
 } from '@clearway/core';
+import { asDomainErrorShape } from '@/backend/commands';
+import { toast } from './toasts';
 
 type Params = Record<string, string | number>;
 
-export function asDomainErrorShape(error: unknown): DomainErrorShape | null {
-  if (error === null || typeof error !== 'object') return null;
-  const candidate = error as Partial<DomainErrorShape> & { details?: Partial<DomainErrorShape> };
-  if (typeof candidate.messageKey === 'string' && typeof candidate.code === 'string') {
-    return candidate as DomainErrorShape;
-  }
-  // Firebase HttpsError carries the shape in `details`.
-  const details = candidate.details;
-  if (details && typeof details.messageKey === 'string') {
-    return { code: details.code ?? 'internal', ...details } as DomainErrorShape;
-  }
-  return null;
-}
+// One reading of a thrown refusal, the command runner's (re-exported for the pages that read field errors).
+export { asDomainErrorShape };
 
 const LABEL_PREFIXES: [readonly string[], string][] = [
   [STAGE_IDS, 'domain.stage'],
@@ -112,16 +100,16 @@ export function useCommandFeedback(options: CommandFeedbackOptions = {}) {
 
   function showError(error: unknown): void {
     if (!asDomainErrorShape(error)) console.error(error);
-    ElMessage({ type: 'error', message: describe(error), showClose: true, grouping: true, duration: 6000 });
+    toast({ type: 'error', message: describe(error), showClose: true, grouping: true, duration: 6000 });
   }
 
   /** An error message already put into words (e.g. "could not move X: reason"). */
   function showMessage(message: string): void {
-    ElMessage({ type: 'error', message, showClose: true, grouping: true, duration: 6000 });
+    toast({ type: 'error', message, showClose: true, grouping: true, duration: 6000 });
   }
 
   function showSuccess(messageKey: string, params?: Params): void {
-    ElMessage({ type: 'success', message: t(messageKey, localizeParams(params)), grouping: true, duration: 2500 });
+    toast({ type: 'success', message: t(messageKey, localizeParams(params)), grouping: true, duration: 2500 });
   }
 
   return { describe, showError, showMessage, showSuccess, fieldMessage, localizeParams };

@@ -8,6 +8,7 @@ import type { Actor, CommandEnvelope, CommandName, CommandResult } from '@clearw
 import { canRun } from '@clearway/core';
 import type { Backend, LocalIdentity, Unsubscribe } from '@/backend/types';
 import { initialLocale, rememberLocale, type Locale } from '@/i18n';
+import { useClockStore } from './clock';
 
 export type SessionStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -27,7 +28,8 @@ export const useSessionStore = defineStore('session', () => {
     status.value = 'loading';
     loadError.value = null;
     try {
-      const create = factory ?? (await import('@/backend')).createBackend;
+      const { current } = useClockStore();
+      const create = factory ?? (async () => (await import('@/backend')).createBackend({ now: current }));
       const created = await create();
       await created.ready();
       attach(created);
