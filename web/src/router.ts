@@ -73,6 +73,8 @@ export const routes: RouteRecordRaw[] = [
     meta: { navKey: 'workspace.nav', navOrder: 95, roles: ['admin'] },
   },
   { path: '/history/:month?', name: 'history', component: () => import('./pages/HistoricBoardPage.vue') },
+  // 工作提醒函 (staff): reached from the meeting and 待我处理, not from the navigation.
+  { path: '/letters', name: 'reminderLetters', component: () => import('./pages/ReminderLettersPage.vue') },
   { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
