@@ -55,6 +55,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { navKey: 'app.nav.myBank', navOrder: 40 },
   },
   {
+    path: '/scorecard',
+    name: 'scorecard',
+    component: () => import('./pages/BankScorecardPage.vue'),
+    meta: { navKey: 'scorecard.nav', navOrder: 45, roles: ['admin', 'staff', 'viewer', 'liaison'] },
+  },
+  {
     path: '/import',
     name: 'ledgerImport',
     component: () => import('./pages/LedgerImportPage.vue'),
