@@ -29,6 +29,15 @@ export type BackendKind = 'local' | 'firebase' | 'server';
 
 export type ConnectionState = 'online' | 'reconnecting';
 
+/** One document the team server put aside as unreadable (server/src/db/quarantine.ts). */
+export interface QuarantinedDocumentSummary {
+  collection: string;
+  id: string;
+  reason: string;
+  /** ISO instant. */
+  quarantinedAt: string;
+}
+
 /** What the local backend found in the browser's storage at start, for the banner. */
 export interface LocalStorageNotice {
   /** Stored records that could not be read (corrupt, or from a newer release), kept aside. */
@@ -105,6 +114,15 @@ export interface Backend {
     storageNotice?(): LocalStorageNotice;
     /** The quarantined records exactly as they were stored, for the person to download. */
     quarantinedRecords?(): Promise<unknown[]>;
+  };
+  /**
+   * Team server, for admins: the stored documents the server could not read when it opened its
+   * database and put aside (the demo says the same of its browser records through `local`).
+   */
+  quarantine?: {
+    list(): Promise<QuarantinedDocumentSummary[]>;
+    /** Every quarantined document exactly as it was stored, for the person to download. */
+    download(): Promise<unknown>;
   };
   /** Firebase and team server: email and password sign-in. */
   auth?: {

@@ -46,6 +46,19 @@ describe('team server backend: realtime', () => {
     expect(docs.map((d) => d?.version)).toEqual([3]);
   });
 
+  it("asks for the board's cards as one watch of the projects in the board view, then follows its deltas", async () => {
+    const server = fakeServer(staff);
+    const backend = await start(server);
+    const seen: string[][] = [];
+    backend.watchBoard!((cards) => seen.push(cards.map((card) => `${card.id}@${card.version}`)));
+    server.socket().open();
+    const [watch] = server.socket().sent;
+    expect(watch).toEqual({ type: 'watchQuery', id: watch!.id, collection: 'projects', spec: {}, view: 'board' });
+    server.socket().receive({ type: 'snapshot', id: watch!.id, docs: [doc('p1', 1), doc('p2', 1)] });
+    server.socket().receive({ type: 'delta', id: watch!.id, upserts: [doc('p2', 2)], removed: ['p1'] });
+    expect(seen).toEqual([['p1@1', 'p2@1'], ['p2@2']]);
+  });
+
   it('a watch the server refuses reaches its onError as a DomainError; other watches go on', async () => {
     const server = fakeServer(liaison);
     const backend = await start(server);
@@ -209,6 +222,16 @@ describe('team server backend: commands and errors', () => {
     await expect(backend.admin.createMember({ email: 'a@b.cn', name: '甲', role: 'viewer', bankId: null })).resolves.toEqual({ uid: 'u-new', temporaryPassword: 'tmp-1' });
     await expect(backend.admin.resetPassword('u x')).resolves.toEqual({ temporaryPassword: 'tmp-2' });
     await expect(backend.workspace.exportAll()).resolves.toEqual({ schemaVersion: 1 });
+  });
+
+  it('lists and downloads the quarantined documents from their admin routes', async () => {
+    const server = fakeServer(staff);
+    const summary = { collection: 'loanLines', id: 'l1', reason: 'tranches: expected a list', quarantinedAt: '2026-12-01T16:30:00.000Z' };
+    server.routes.set('GET /api/admin/quarantine', () => ({ status: 200, body: { documents: [summary] } }));
+    server.routes.set('GET /api/admin/quarantine/download', () => ({ status: 200, body: { quarantined: [{ ...summary, version: 2, schemaVersion: 1, data: {} }] } }));
+    const backend = await start(server);
+    await expect(backend.quarantine.list()).resolves.toEqual([summary]);
+    await expect(backend.quarantine.download()).resolves.toEqual({ quarantined: [{ ...summary, version: 2, schemaVersion: 1, data: {} }] });
   });
 });
 

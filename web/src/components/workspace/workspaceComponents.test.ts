@@ -18,6 +18,35 @@ describe('StorageNoticeBanner', () => {
     expect(wrapper.find('[data-test="download-quarantined"]').exists()).toBe(false);
   });
 
+  it('lists the documents the team server put aside, with why and when, and offers them for download', async () => {
+    const records = Array.from({ length: 7 }, (_, i) => ({
+      collection: 'loanLines',
+      id: `line-${i}`,
+      reason: 'tranches: expected a list',
+      quarantinedAt: '2026-12-01T16:30:00.000Z',
+    }));
+    const wrapper = mount(StorageNoticeBanner, {
+      props: { quarantined: records.length, inMemoryOnly: false, source: 'server', records },
+      global: { plugins: testPlugins() },
+    });
+    expect(wrapper.text()).toContain('服务器打开数据库时有 7 份存储的文档无法读取');
+    expect(wrapper.text()).not.toContain('本地存储');
+    const lines = wrapper.get('[data-test="quarantined-records"]').findAll('li');
+    // Five listed, then how many more the download holds; times in Beijing time.
+    expect(lines).toHaveLength(6);
+    expect(lines[0]!.text()).toContain('loanLines/line-0：tranches: expected a list');
+    expect(lines[0]!.text()).toContain('2026/12/2 00:30:00');
+    expect(lines[5]!.text()).toBe('另有 2 份，见下载文件');
+    await wrapper.get('[data-test="download-quarantined"]').trigger('click');
+    expect(wrapper.emitted('download')).toHaveLength(1);
+
+    const english = mount(StorageNoticeBanner, {
+      props: { quarantined: 1, inMemoryOnly: false, source: 'server', records: records.slice(0, 1) },
+      global: { plugins: testPlugins('en') },
+    });
+    expect(english.text()).toContain('When the server opened its database, 1 stored document(s) could not be read');
+  });
+
   it('shows nothing when storage is fine', () => {
     const wrapper = mount(StorageNoticeBanner, { props: { quarantined: 0, inMemoryOnly: false }, global: { plugins: testPlugins() } });
     expect(wrapper.find('[data-test="storage-notice"]').exists()).toBe(false);

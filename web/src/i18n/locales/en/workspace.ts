@@ -31,6 +31,9 @@ export default {
     },
     notice: {
       quarantined: '{count} stored record(s) could not be read (corrupt, or from a newer release). They are kept aside, not deleted; everything else works.',
+      quarantinedOnServer: 'When the server opened its database, {count} stored document(s) could not be read (corrupt, or from a newer release). They are kept aside, not deleted; everything else works.',
+      record: '{collection}/{id}: {reason} ({at})',
+      moreRecords: 'and {count} more, in the download',
       download: 'Download these records',
       inMemoryOnly: 'This browser offers no local storage (a private window?): the data lives in this tab only and is lost when it closes.',
       dismiss: 'Dismiss',

@@ -31,6 +31,9 @@ export default {
     },
     notice: {
       quarantined: '有 {count} 条本地存储的记录无法读取（已损坏或来自更新的版本），已单独保存，没有删除，其余数据正常可用。',
+      quarantinedOnServer: '服务器打开数据库时有 {count} 份存储的文档无法读取（已损坏或来自更新的版本），已隔离保存，没有删除，其余数据正常可用。',
+      record: '{collection}/{id}：{reason}（{at}）',
+      moreRecords: '另有 {count} 份，见下载文件',
       download: '下载这些记录',
       inMemoryOnly: '本浏览器无法使用本地存储（可能是隐私/无痕模式）：数据只保存在当前标签页中，关闭后将丢失。',
       dismiss: '知道了',
