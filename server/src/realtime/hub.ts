@@ -8,8 +8,8 @@
  * Hand-written because the protocol is ours (see web/src/backend/server/realtime.ts for the client);
  * the socket itself is @fastify/websocket's (ws).
  */
-import type { Actor, CollectionName, DocumentChange, DocumentReader, Member, QuerySpec, StoredDoc } from '@clearway/core';
-import { COLLECTIONS, runQuery } from '@clearway/core';
+import type { Actor, CollectionName, DocumentChange, DocumentReader, Member, Project, QuerySpec, StoredDoc } from '@clearway/core';
+import { boardCardDoc, COLLECTIONS, runQuery } from '@clearway/core';
 import type { ReadPolicy } from './policy';
 
 /** What the hub needs of a socket (ws's WebSocket, or a fake). */
@@ -32,11 +32,18 @@ export interface HubDeps {
   sweepMs?: number;
 }
 
+/**
+ * What a query watch hands out of each document the read policy lets through: the document, or
+ * (`board`, on projects) the board's card of it — core's `boardCardOf`, a fraction of the bytes.
+ */
+export type WatchView = 'board';
+
 interface QueryWatch {
   kind: 'query';
   id: number;
   collection: CollectionName;
   spec: QuerySpec;
+  view: WatchView | null;
   /** Versions of the documents the client holds for this watch. */
   known: Map<string, number>;
 }
@@ -53,7 +60,7 @@ interface DocWatch {
 type Watch = QueryWatch | DocWatch;
 
 type ClientMessage =
-  | { type: 'watchQuery'; id: number; collection: CollectionName; spec: QuerySpec }
+  | { type: 'watchQuery'; id: number; collection: CollectionName; spec: QuerySpec; view: WatchView | null }
   | { type: 'watchDoc'; id: number; collection: CollectionName; docId: string }
   | { type: 'unwatch'; id: number };
 
@@ -83,7 +90,9 @@ function parseClientMessage(raw: string): ClientMessage | { invalid: number | nu
   if (message.type === 'watchQuery') {
     const spec = (message.spec ?? {}) as QuerySpec;
     if (typeof spec !== 'object' || Array.isArray(spec)) return { invalid: id };
-    return { type: 'watchQuery', id, collection: message.collection, spec };
+    const view = message.view ?? null;
+    if (view !== null && !(view === 'board' && message.collection === 'projects')) return { invalid: id };
+    return { type: 'watchQuery', id, collection: message.collection, spec, view };
   }
   return { invalid: id };
 }
@@ -150,7 +159,7 @@ export class Connection {
       const watch: Watch =
         message.type === 'watchDoc'
           ? { kind: 'doc', id: message.id, collection: message.collection, docId: message.docId, known: undefined }
-          : { kind: 'query', id: message.id, collection: message.collection, spec: message.spec, known: new Map() };
+          : { kind: 'query', id: message.id, collection: message.collection, spec: message.spec, view: message.view, known: new Map() };
       this.watches.set(message.id, watch);
       await this.answerInFull(watch);
     });
@@ -191,8 +200,9 @@ export class Connection {
     const stored = await reader.query(watch.collection, scoped);
     const visible: StoredDoc[] = [];
     for (const doc of stored) {
+      // The policy first: a card is made of what this reader may see of the project.
       const shown = policy.apply(this.actor, watch.collection, doc);
-      if (shown) visible.push(shown);
+      if (shown) visible.push(watch.view === 'board' ? boardCardDoc(shown as StoredDoc<Project>) : shown);
     }
     return visible;
   }
@@ -226,7 +236,8 @@ export class Connection {
         const stored = change.doc;
         // An older version than the client holds is a late echo (changes from another process can arrive out of order).
         if (stored && known !== undefined && stored.version <= known) continue;
-        const shown = stored && matchesIgnoringLimit(stored, scoped) ? policyCache.apply(this.actor, change.collection, stored) : null;
+        const visible = stored && matchesIgnoringLimit(stored, scoped) ? policyCache.apply(this.actor, change.collection, stored) : null;
+        const shown = visible && watch.view === 'board' ? policyCache.card(visible) : visible;
         if (shown) {
           watch.known.set(change.id, shown.version);
           upserts.push(policyCache.json(shown));
@@ -280,6 +291,7 @@ export class Connection {
 export class PolicyCache {
   private readonly projected = new Map<string, StoredDoc | null>();
   private readonly texts = new WeakMap<StoredDoc, string>();
+  private readonly cards = new WeakMap<StoredDoc, StoredDoc>();
   private readonly scopes = new Map<string, QuerySpec>();
 
   constructor(private readonly policy: ReadPolicy) {}
@@ -299,6 +311,13 @@ export class PolicyCache {
       this.scopes.set(key, scoped);
     }
     return scoped;
+  }
+
+  /** The board's card of a projected project, made once per projection (and so its JSON too). */
+  card(doc: StoredDoc): StoredDoc {
+    let card = this.cards.get(doc);
+    if (!card) this.cards.set(doc, (card = boardCardDoc(doc as StoredDoc<Project>)));
+    return card;
   }
 
   json(doc: StoredDoc): string {

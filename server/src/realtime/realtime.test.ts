@@ -5,7 +5,7 @@
  * in the deltas that follow commands. Then sessions: disabling a member ends their socket at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyReadPolicy, applyReadPolicyToAll, COLLECTIONS, scopeQueryForActor } from '@clearway/core';
+import { applyReadPolicy, applyReadPolicyToAll, boardCardDoc, COLLECTIONS, scopeQueryForActor } from '@clearway/core';
 import { SAMPLE_IDENTITIES } from '@clearway/core/sample';
 import type { Actor, CollectionName, LoanLine, Member, Project, StoredDoc } from '@clearway/core';
 import { readPolicyViolationsOfAll, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
@@ -189,6 +189,54 @@ describe('deltas after commands follow the policy', () => {
       socket.send('not json');
       const { docs } = await socket.watchQuery('banks', {});
       expect(docs.length).toBeGreaterThan(0);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+describe('the board view: one compact snapshot of cards after the read policy, then card deltas', () => {
+  const byId = (docs: StoredDoc[]) => [...docs].sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  for (const uid of ['u-staff', 'u-liaison-icbc'] as const) {
+    it(`${member(uid).role}: core's card of what the policy shows, a fraction of the projects' bytes, then the changed card`, async () => {
+      const actor = actorOf(member(uid));
+      const socket = await clients.get(uid)!.realtime();
+      try {
+        const full = await socket.watchQuery('projects', {});
+        const id = 900;
+        const answer = socket.next((m) => m.id === id && (m.type === 'snapshot' || m.type === 'error'));
+        socket.send({ type: 'watchQuery', id, collection: 'projects', spec: {}, view: 'board' });
+        const snapshot = await answer;
+        expect(snapshot.type).toBe('snapshot');
+        const scoped = await store().query<Project>('projects', scopeQueryForActor(actor, 'projects', {}));
+        const expected = applyReadPolicyToAll(actor, 'projects', scoped).map((doc) => boardCardDoc(doc as StoredDoc<Project>));
+        expect(byId(snapshot.docs ?? [])).toEqual(byId(expected));
+        expect(JSON.stringify(snapshot.docs).length).toBeLessThan(JSON.stringify(full.docs).length * 0.4);
+
+        const mark = socket.mark();
+        const project = await firstProject();
+        const staff = clients.get('u-staff')!;
+        expect((await staff.command('project.setActionPlan', { projectId: project.id, expectedVersion: project.version, actionPlan: `看板 ${uid}` })).status).toBe(200);
+        const stored = (await store().get<Project>('projects', project.id))!;
+        const delta = await socket.next(
+          (m) => m.type === 'delta' && m.id === id && (m.upserts ?? []).some((d) => d.id === project.id && d.version === stored.version),
+          { from: mark },
+        );
+        const shown = applyReadPolicy(actor, 'projects', stored) as StoredDoc<Project>;
+        expect(delta.upserts!.find((d) => d.id === project.id)).toEqual(boardCardDoc(shown));
+      } finally {
+        socket.close();
+      }
+    });
+  }
+
+  it('a board view of anything but the projects is refused', async () => {
+    const socket = await clients.get('u-staff')!.realtime();
+    try {
+      const answer = socket.next((m) => m.id === 901);
+      socket.send({ type: 'watchQuery', id: 901, collection: 'loanLines', spec: {}, view: 'board' });
+      expect((await answer).type).toBe('error');
     } finally {
       socket.close();
     }

@@ -6,7 +6,8 @@
 import type { CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
 
 export type WatchMessage =
-  | { type: 'watchQuery'; id: number; collection: CollectionName; spec: QuerySpec }
+  /** `view: 'board'` (projects only): the server sends core's board card of each document, not the document. */
+  | { type: 'watchQuery'; id: number; collection: CollectionName; spec: QuerySpec; view?: 'board' }
   | { type: 'watchDoc'; id: number; collection: CollectionName; docId: string };
 
 export type ClientMessage = WatchMessage | { type: 'unwatch'; id: number };

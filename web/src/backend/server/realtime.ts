@@ -122,9 +122,11 @@ export class RealtimeChannel {
     spec: QuerySpec,
     onNext: (docs: StoredDoc<T>[]) => void,
     onError?: (error: unknown) => void,
+    view?: 'board',
   ): () => void {
     const result = new QueryResult(spec);
-    return this.add({ type: 'watchQuery', id: this.nextId++, collection, spec }, (message) => {
+    const message: WatchMessage = { type: 'watchQuery', id: this.nextId++, collection, spec, ...(view ? { view } : {}) };
+    return this.add(message, (message) => {
       if (message.type === 'snapshot') result.replace(message.docs);
       else if (message.type === 'delta') result.apply(message.upserts, message.removed);
       else if (message.type === 'error') return onError?.(fromRealtimeError(message.error));
