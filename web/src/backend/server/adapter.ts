@@ -6,7 +6,7 @@
  */
 import { DomainError } from '@clearway/core';
 import type { Actor, CommandEnvelope, CommandResult, DeliveryLogEntry, NotifyChannelKind } from '@clearway/core';
-import type { Backend, NewMemberInput, NewMemberResult, SignedOutReason, Unsubscribe } from '../types';
+import type { Backend, NewMemberInput, NewMemberResult, QuarantinedDocumentSummary, SignedOutReason, Unsubscribe } from '../types';
 import { fromHttpError, fromTransportError } from './errors';
 import { RealtimeChannel, type BackoffOptions, type SocketFactory, type SocketLike } from './realtime';
 
@@ -24,6 +24,7 @@ export interface ServerBackend extends Backend {
   watchConnection: NonNullable<Backend['watchConnection']>;
   auth: Required<NonNullable<Backend['auth']>>;
   admin: Required<NonNullable<Backend['admin']>>;
+  quarantine: NonNullable<Backend['quarantine']>;
   workspace: NonNullable<Backend['workspace']>;
   /** Closes the socket and forgets every listener (tests, hot reload). */
   dispose(): void;
@@ -169,6 +170,10 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
         asSignedIn(() => request<{ temporaryPassword: string }>('POST', `/api/admin/members/${encodeURIComponent(uid)}/password`)),
     },
 
+    quarantine: {
+      list: async () => (await asSignedIn(() => request<{ documents: QuarantinedDocumentSummary[] }>('GET', '/api/admin/quarantine'))).documents,
+      download: () => asSignedIn(() => request<unknown>('GET', '/api/admin/quarantine/download')),
+    },
     notify: {
       deliveries: async () => (await asSignedIn(() => request<{ entries: DeliveryLogEntry[] }>('GET', '/api/admin/deliveries'))).entries,
       sendTest: (channel: NotifyChannelKind, to: string | null) =>
