@@ -78,6 +78,25 @@ function vueI18nWithNamedVueImports(): Plugin {
 }
 
 /**
+ * SortableJS only moves cards, so it need not hold up their first paint: vuedraggable's
+ * `sortablejs` resolves to src/components/common/lazySortable.ts, which fetches the real one.
+ */
+function sortableOutOfFirstLoad(): Plugin {
+  const lazySortable = fileURLToPath(new URL('./src/components/common/lazySortable.ts', import.meta.url));
+  return {
+    name: 'clearway:sortable-out-of-first-load',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: {
+      filter: { id: /^sortablejs$/ },
+      handler(_source, importer) {
+        return importer && /[\\/]vuedraggable[\\/]/.test(importer) ? lazySortable : null;
+      },
+    },
+  };
+}
+
+/**
  * The style entry of every Element Plus component the templates use, read from the declarations
  * unplugin-vue-components writes (src/components.d.ts), so a component added to a template is
  * declared to the dependency optimiser without anyone listing it (Vite's globs do not expand here).
@@ -96,6 +115,7 @@ function elementPlusStylesInTemplates(): string[] {
 export default defineConfig({
   plugins: [
     vueI18nWithNamedVueImports(),
+    sortableOutOfFirstLoad(),
     vue(),
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/i18n/locales/**', import.meta.url))],

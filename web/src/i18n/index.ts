@@ -5,6 +5,11 @@
  * `loadLocale` when it is chosen. Every file exports `default` an object; the top-level keys of all
  * files of a locale must not clash. Tests that need every locale at once import ./messages.
  *
+ * The areas of PAGE_AREAS are shown only by pages other than the board (the meeting, the plan, my
+ * bank, the ledger import, administration): they are left out of the first load, in a chunk per
+ * language (./zh-CN.pages, ./en.pages), merged in by `installPageMessages` before such a page opens
+ * and after the board's first paint. The globs of those four files name the same areas.
+ *
  * The build precompiles the message files (@intlify/unplugin-vue-i18n, see vite.config.ts), so the
  * app ships vue-i18n's runtime-only build: no message compiler, nothing evaluated from a string.
  * Tests import the files as they are and vue-i18n's full build compiles them.
@@ -18,6 +23,9 @@ export type { MessageTree } from './messageTree';
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** Top-level message keys (one file each under locales/<locale>/) only pages other than the board show. */
+export const PAGE_AREAS = ['admin', 'bank', 'charts', 'ledger', 'meeting', 'plan'] as const;
+
 /** A locale's texts: the app's messages and Element Plus' own. */
 export interface LocaleBundle {
   messages: MessageTree;
@@ -25,32 +33,79 @@ export interface LocaleBundle {
   elementPlus: typeof zhCN.elementPlus;
 }
 
+type LocaleComposer = Pick<Composer, 'availableLocales' | 'setLocaleMessage' | 'mergeLocaleMessage'>;
+
 const LOADERS: Record<Locale, () => Promise<LocaleBundle>> = {
   'zh-CN': () => Promise.resolve(zhCN),
   en: () => import('./en'),
 };
-const loading = new Map<Locale, Promise<LocaleBundle>>();
+const PAGE_LOADERS: Record<Locale, () => Promise<{ messages: MessageTree }>> = {
+  'zh-CN': () => import('./zh-CN.pages'),
+  en: () => import('./en.pages'),
+};
+
+/** Fetches once per locale; a failed fetch is forgotten, so a later call tries again. */
+function fetchedOnce<T>(loaders: Record<Locale, () => Promise<T>>): (locale: Locale) => Promise<T> {
+  const loading = new Map<Locale, Promise<T>>();
+  return (locale) => {
+    let result = loading.get(locale);
+    if (!result) {
+      result = loaders[locale]().catch((error: unknown) => {
+        loading.delete(locale);
+        throw error;
+      });
+      loading.set(locale, result);
+    }
+    return result;
+  };
+}
 
 /** The texts of a locale, fetched once (English is a chunk of its own). */
-export function loadLocale(locale: Locale): Promise<LocaleBundle> {
-  let bundle = loading.get(locale);
-  if (!bundle) {
-    bundle = LOADERS[locale]().catch((error: unknown) => {
-      loading.delete(locale); // a later switch tries again
-      throw error;
-    });
-    loading.set(locale, bundle);
+export const loadLocale = fetchedOnce(LOADERS);
+const loadPageMessages = fetchedOnce(PAGE_LOADERS);
+
+/** Per composer that wants the pages' areas: the merge of each locale, done or under way. */
+const pageMerges = new WeakMap<LocaleComposer, Map<Locale, Promise<void>>>();
+
+function mergePageMessages(composer: LocaleComposer, locale: Locale): Promise<void> {
+  const merges = pageMerges.get(composer);
+  if (!merges) return Promise.resolve();
+  let merge = merges.get(locale);
+  if (!merge) {
+    merge = loadPageMessages(locale).then(
+      ({ messages }) => composer.mergeLocaleMessage(locale, messages),
+      (error: unknown) => {
+        merges.delete(locale);
+        throw error;
+      },
+    );
+    merges.set(locale, merge);
   }
-  return bundle;
+  return merge;
+}
+
+function isLocale(locale: string): locale is Locale {
+  return (LOCALES as readonly string[]).includes(locale);
+}
+
+/**
+ * Adds the pages' areas (PAGE_AREAS) to every locale loaded into vue-i18n, and from then on to each
+ * locale `installLocale` loads. Resolves once they are there; calling it again costs nothing.
+ */
+export async function installPageMessages(composer: LocaleComposer): Promise<void> {
+  if (!pageMerges.has(composer)) pageMerges.set(composer, new Map());
+  await Promise.all(composer.availableLocales.filter(isLocale).map((locale) => mergePageMessages(composer, locale)));
 }
 
 /**
  * Loads a locale's texts into vue-i18n (once) and returns them; switch `locale` only after it
- * resolves, or the page shows the fallback language for a moment.
+ * resolves, or the page shows the fallback language for a moment. Once the pages' areas are
+ * wanted (`installPageMessages`), it waits for the locale's share of them too.
  */
-export async function installLocale(composer: Pick<Composer, 'availableLocales' | 'setLocaleMessage'>, locale: Locale): Promise<LocaleBundle> {
+export async function installLocale(composer: LocaleComposer, locale: Locale): Promise<LocaleBundle> {
   const bundle = await loadLocale(locale);
   if (!composer.availableLocales.includes(locale)) composer.setLocaleMessage(locale, bundle.messages);
+  await mergePageMessages(composer, locale);
   return bundle;
 }
 
@@ -66,15 +121,16 @@ export function rememberLocale(locale: Locale): void {
 }
 
 /**
- * zh-CN's messages are always there; `preloaded` adds others (tests pass ./messages). Starting in
- * a locale not loaded yet shows zh-CN until `installLocale` has fetched it.
+ * zh-CN's first-load messages are always there; `preloaded` adds others or replaces them (tests
+ * pass ./messages, every area of both locales). Starting in a locale not loaded yet shows zh-CN
+ * until `installLocale` has fetched it.
  */
 export function createAppI18n(locale: Locale = initialLocale(), preloaded: Partial<Record<Locale, MessageTree>> = {}) {
   return createI18n({
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { ...preloaded, 'zh-CN': zhCN.messages },
+    messages: { 'zh-CN': zhCN.messages, ...preloaded },
     missingWarn: false,
     fallbackWarn: false,
   });
