@@ -29,3 +29,5 @@ export {
   ZHAOYANG_CODE,
 } from '../ledger/testing';
 export type { FixtureCell } from '../ledger/testing';
+export { describeLedgerImportEndToEnd } from '../ledger/importScenario';
+export type { LedgerImportBackend, ScenarioOutcome, ScenarioPerson } from '../ledger/importScenario';
