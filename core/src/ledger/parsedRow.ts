@@ -6,7 +6,7 @@
 import { normalizeText } from '../commands/schemas';
 import type { IsoDate, IsoMonth, Yuan } from '../types';
 import type { AmountField, ColumnMapping, LedgerField, LedgerHeader } from './columns';
-import { AMOUNT_FIELDS, columnsByField } from './columns';
+import { AMOUNT_FIELDS, columnsByField, isAmountField, LEDGER_FIELDS } from './columns';
 import type { RowIssue } from './previewTypes';
 import { rowError } from './previewTypes';
 import type { DataRow } from './rows';
@@ -25,20 +25,8 @@ export interface ParsedRow {
   bankId: string | null;
 }
 
-const TEXT_FIELDS: readonly LedgerField[] = [
-  'name',
-  'ownerName',
-  'creditCode',
-  'ownerType',
-  'district',
-  'sector',
-  'buildStatus',
-  'bank',
-  'stage',
-  'problems',
-  'responsibleUnit',
-  'responsiblePerson',
-];
+/** The fields read as text: all but 序号, the amounts and the dates. */
+const TEXT_FIELDS: readonly LedgerField[] = LEDGER_FIELDS.filter((field) => field !== 'index' && !isAmountField(field) && field !== 'approvedDate' && field !== 'expectedMonth');
 
 /** The unit a column's own header names (融资需求（亿元）), by amount field. */
 export function unitsOf(header: LedgerHeader, mapping: ColumnMapping): Partial<Record<AmountField, LedgerUnit>> {
