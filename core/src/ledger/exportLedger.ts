@@ -7,7 +7,8 @@
  */
 import type { Workbook, Worksheet } from 'exceljs';
 import { lineDisbursed } from '../lineDigest';
-import { asOfMonthText, MONEY_FORMAT, yuanToWanCell } from '../meeting/workbook';
+import { columnLetter as letter, styleBodyCell, styleHeaderCell, writeTitleRows } from '../excel/sheet';
+import { asOfMonthText, yuanToWanCell } from '../meeting/workbook';
 import { FLAG_ZH, STAGE_ZH } from '../meeting/labels.zh';
 import { STAGE_IDS } from '../types';
 import type { Bank, BuildStatus, IsoMonth, LoanLine, Project, Yuan } from '../types';
@@ -85,17 +86,6 @@ interface ExportRow {
   bankName: string;
 }
 
-function letter(index: number): string {
-  let n = index + 1;
-  let text = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    text = String.fromCharCode(65 + rem) + text;
-    n = Math.floor((n - 1) / 26);
-  }
-  return text;
-}
-
 /** One line per bank (the one not declined, else the latest), the lead bank first. */
 function exportLines(project: Project, lines: readonly LoanLine[]): LoanLine[] {
   const byBank = new Map<string, LoanLine>();
@@ -163,17 +153,11 @@ function lineCell(column: Column, row: ExportRow): string | number | Date | null
   }
 }
 
-const THIN = { style: 'thin' as const, color: { argb: 'FFBFBFBF' } };
-const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-
 function styleRow(sheet: Worksheet, rowNumber: number, bold = false): void {
   const row = sheet.getRow(rowNumber);
   COLUMNS.forEach((column, c) => {
     const cell = row.getCell(c + 1);
-    cell.border = BORDER;
-    if (column.kind === 'money') cell.numFmt = MONEY_FORMAT;
-    if (column.kind === 'date') cell.numFmt = 'yyyy-mm-dd';
-    if (column.kind === 'text') cell.alignment = { vertical: 'middle', wrapText: true };
+    styleBodyCell(cell, column.kind, 'middle');
     if (bold) cell.font = { bold: true };
   });
 }
@@ -194,13 +178,7 @@ export async function buildLedgerWorkbook(input: LedgerExportInput): Promise<Wor
   workbook.creator = 'Clearway';
   const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 4, xSplit: 0 }] });
   const last = letter(COLUMNS.length - 1);
-  sheet.mergeCells(`A1:${last}1`);
-  sheet.getCell('A1').value = ledgerTitle(input.month, input.cityName ?? '');
-  sheet.getCell('A1').font = { bold: true, size: 16 };
-  sheet.getCell('A1').alignment = { horizontal: 'center', vertical: 'middle' };
-  sheet.getRow(1).height = 30;
-  sheet.mergeCells(`A2:${last}2`);
-  sheet.getCell('A2').value = `填报单位：${input.reportingUnit ?? ''}\u3000\u3000单位：万元`;
+  writeTitleRows(sheet, COLUMNS.length, ledgerTitle(input.month, input.cityName ?? ''), `填报单位：${input.reportingUnit ?? ''}\u3000\u3000单位：万元`);
 
   COLUMNS.forEach((column, c) => {
     sheet.getColumn(c + 1).width = column.width;
@@ -215,11 +193,9 @@ export async function buildLedgerWorkbook(input: LedgerExportInput): Promise<Wor
     if (!column.child) sheet.mergeCells(`${letter(c)}3:${letter(c)}4`);
   });
   for (const r of [3, 4]) {
+    // Header cells keep their column's number format, as the body below them.
     styleRow(sheet, r, true);
-    sheet.getRow(r).eachCell((cell) => {
-      cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    });
+    sheet.getRow(r).eachCell((cell) => styleHeaderCell(cell));
   }
 
   const bankName = new Map(input.banks.map((bank) => [bank.id, bank.name]));

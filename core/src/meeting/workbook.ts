@@ -8,6 +8,7 @@
 import type * as ExcelJsModule from 'exceljs';
 import type { Workbook, Worksheet } from 'exceljs';
 import { dayOf } from '../dates';
+import { CELL_BORDER, columnLetter, MONEY_FORMAT, numberFormatOf, styleBodyCell, styleHeaderCell, writeTitleRows } from '../excel/sheet';
 import { meetingTables } from '../views/meetingTables';
 import type { FunnelTableRow, GroupTableRow, MeetingTables } from '../views/meetingTables';
 import type { IsoMonth, Yuan } from '../types';
@@ -27,13 +28,10 @@ export const SHEET_NAMES = {
   sectors: '分行业',
 } as const;
 
-export const MONEY_FORMAT = '#,##0.00';
-const RATE_FORMAT = '0.0%';
+export { MONEY_FORMAT };
 const YUAN_PER_WAN = 10_000;
 /** The rows written between two progress reports (and chances for the page to repaint). */
 const PROGRESS_STEP = 250;
-const TITLE_ROW = 1;
-const UNIT_ROW = 2;
 const HEADER_ROW = 3;
 const FIRST_DATA_ROW = 4;
 
@@ -91,26 +89,12 @@ function displayWidth(text: string): number {
   return width;
 }
 
-function columnLetter(index: number): string {
-  let n = index + 1;
-  let letters = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    letters = String.fromCharCode(65 + rem) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
-}
-
 function cellText(value: CellValue, kind: ColumnKind): string {
   if (value === null) return '';
   if (kind === 'money' && typeof value === 'number') return yuanToWanCell(value).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   if (kind === 'rate' && typeof value === 'number') return `${(value * 100).toFixed(1)}%`;
   return String(value);
 }
-
-const THIN = { style: 'thin' as const, color: { argb: 'FFBFBFBF' } };
-const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 class Progress {
   done = 0;
@@ -139,28 +123,13 @@ async function addTableSheet<T, Total>(workbook: Workbook, title: string, spec: 
     views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }],
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
-  const lastColumn = columnLetter(columns.length - 1);
-
-  sheet.mergeCells(`A${TITLE_ROW}:${lastColumn}${TITLE_ROW}`);
-  const titleCell = sheet.getCell(`A${TITLE_ROW}`);
-  titleCell.value = title;
-  titleCell.font = { bold: true, size: 16 };
-  titleCell.alignment = { horizontal: 'center', vertical: 'middle' };
-  sheet.getRow(TITLE_ROW).height = 30;
-
-  sheet.mergeCells(`A${UNIT_ROW}:${lastColumn}${UNIT_ROW}`);
-  const unitCell = sheet.getCell(`A${UNIT_ROW}`);
-  unitCell.value = `${spec.name}\u3000\u3000单位：万元`;
-  unitCell.alignment = { horizontal: 'right' };
+  writeTitleRows(sheet, columns.length, title, `${spec.name}\u3000\u3000单位：万元`, { horizontal: 'right' });
 
   const header = sheet.getRow(HEADER_ROW);
   columns.forEach((column, c) => {
     const cell = header.getCell(c + 1);
     cell.value = column.header;
-    cell.font = { bold: true };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    cell.border = BORDER;
+    styleHeaderCell(cell);
   });
   header.height = 30;
 
@@ -171,10 +140,7 @@ async function addTableSheet<T, Total>(workbook: Workbook, title: string, spec: 
       const value = column.value(rows[r]!, r);
       const cell = row.getCell(c + 1);
       cell.value = column.kind === 'money' && typeof value === 'number' ? yuanToWanCell(value) : value;
-      if (column.kind === 'money') cell.numFmt = MONEY_FORMAT;
-      if (column.kind === 'rate') cell.numFmt = RATE_FORMAT;
-      cell.border = BORDER;
-      if (column.kind === 'text') cell.alignment = { vertical: 'top', wrapText: true };
+      styleBodyCell(cell, column.kind, 'top');
       widths[c] = Math.max(widths[c]!, displayWidth(cellText(value, column.kind)));
     });
     await progress.advance();
@@ -186,10 +152,10 @@ async function addTableSheet<T, Total>(workbook: Workbook, title: string, spec: 
   columns.forEach((column, c) => {
     const cell = totalRow.getCell(c + 1);
     cell.font = { bold: true };
-    cell.border = BORDER;
+    cell.border = CELL_BORDER;
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-    if (column.kind === 'money') cell.numFmt = MONEY_FORMAT;
-    if (column.kind === 'rate') cell.numFmt = RATE_FORMAT;
+    const format = numberFormatOf(column.kind);
+    if (format) cell.numFmt = format;
     if (c === labelColumn) {
       cell.value = '合计';
       return;
