@@ -286,3 +286,23 @@ describe('history records judge the status they state on what their readers see'
     expect(record!.after?.['clearance.status']).not.toBe('stalled');
   });
 });
+
+describe('a bank added after a month close', () => {
+  it('reads the closed month’s published city totals and by-bank table (demo and team server: applyReadPolicy)', async () => {
+    const store = new MemoryDocumentStore();
+    await seedStore(store, createSampleWorkspace({ now: NOW, projects: 8 }));
+    const month = addMonths(monthOf(NOW), -1);
+    await executeCommand(store, { actor: actor('u-staff'), now: NOW }, { name: 'month.close', payload: { month } });
+    await executeCommand(store, { actor: actor('u-admin'), now: NOW }, {
+      name: 'bank.upsert',
+      payload: { id: 'cmbc', expectedVersion: null, name: '民生银行', category: 'jointStock', agreementAmount: 0 },
+    });
+    const header = (await store.get<SnapshotHeaderDoc>('snapshots', month))!;
+    expect(header.data.banks.some((row) => row.bankId === 'cmbc')).toBe(false);
+    const newLiaison: Actor = { uid: 'u-cmbc', name: '孙晓梅', role: 'liaison', bankId: 'cmbc' };
+    const read = applyReadPolicy(newLiaison, 'snapshots', header)!.data as SnapshotHeaderDoc;
+    expect(read.totals).toEqual(header.data.totals);
+    expect(read.banks).toEqual(header.data.banks);
+    expect(read.projects.every((project) => project.lines.length === 0)).toBe(true);
+  });
+});

@@ -11,7 +11,10 @@
  *   A move writes project + activity + view: 3 writes, and reads nothing more.
  * - `bankSnapshots/{bankId}~{snapshotId}`: each `snapshots/*` document (header or part) as
  *   `applyReadPolicy` gives it to that bank's liaison, plus `bankId` for the rules; written for every
- *   bank of the snapshot's by-bank table when month.close creates the snapshot.
+ *   bank of the snapshot's by-bank table when month.close creates the snapshot, and once more as
+ *   `*~{snapshotId}` for every other bank (`OTHER_BANKS`): a bank added after the close had no line
+ *   in the month, so its liaison's projection is that one — the published city totals and by-bank
+ *   table, every project without a line. Its liaison reads it when no projection of its own exists.
  *
  * `backfillReadProjections` writes them for data stored before this existed (a one-off migration:
  * `npm run firestore:backfill-projections`, functions/src/cli/backfillProjections.ts).
@@ -33,7 +36,7 @@ import type {
   StoredDoc,
   TransactionContext,
 } from '@clearway/core';
-import { VERSION_FIELD, type DerivedCollectionName } from './firestoreDocumentStore';
+import { SCHEMA_FIELD, VERSION_FIELD, type DerivedCollectionName } from './firestoreDocumentStore';
 
 export const BOARD_VIEWS = 'boardViews' satisfies DerivedCollectionName;
 export const BANK_SNAPSHOTS = 'bankSnapshots' satisfies DerivedCollectionName;
@@ -69,6 +72,12 @@ export function unitPartiesOf(project: Pick<Project, 'responsibleUnit' | 'assign
 export function boardViewOf(project: Project): Record<string, unknown> {
   return { ...(publicProjectView(project) as unknown as Record<string, unknown>), [UNIT_PARTIES_FIELD]: unitPartiesOf(project) };
 }
+
+/**
+ * The `bankId` of the projection for a bank not in the snapshot's table (added after the close).
+ * Bank ids are letters, digits, `-` and `_` (core's id pattern), so it names no bank.
+ */
+export const OTHER_BANKS = '*';
 
 export function bankSnapshotId(bankId: string, snapshotId: string): string {
   return `${bankId}~${snapshotId}`;
@@ -125,11 +134,11 @@ export function readProjectionWrites(
       const previous = write.previous as SnapshotHeaderDoc | SnapshotPartDoc | undefined;
       const month = previous?.month ?? write.id.slice(0, 7);
       const banks = headerBanks.get(month) ?? bankIdsOf(month) ?? (previous && isPart(previous) ? banksOfPart(previous) : []);
-      for (const bankId of banks) out.push({ collection: BANK_SNAPSHOTS, id: bankSnapshotId(bankId, write.id), data: null });
+      for (const bankId of [...banks, OTHER_BANKS]) out.push({ collection: BANK_SNAPSHOTS, id: bankSnapshotId(bankId, write.id), data: null });
     } else if (write.collection === 'snapshots') {
       const data = write.data as SnapshotHeaderDoc | SnapshotPartDoc;
       const banks = isPart(data) ? (headerBanks.get(data.month) ?? bankIdsOf(data.month) ?? banksOfPart(data)) : headerBanks.get(data.month)!;
-      for (const bankId of banks) {
+      for (const bankId of [...banks, OTHER_BANKS]) {
         const projected = isPart(data) ? snapshotPartForBank(data, bankId) : snapshotHeaderForBank(data, bankId);
         out.push({ collection: BANK_SNAPSHOTS, id: bankSnapshotId(bankId, write.id), data: { ...projected, bankId } });
       }
@@ -197,7 +206,7 @@ export function withReadProjections(store: DocumentStore): DocumentStore {
 /** Writes every projection from the stored documents (data stored before projections existed). */
 export async function backfillReadProjections(db: Firestore): Promise<{ boardViews: number; bankSnapshots: number }> {
   const plain = (raw: Record<string, unknown>) => {
-    const { [VERSION_FIELD]: _version, ...data } = raw;
+    const { [VERSION_FIELD]: _version, [SCHEMA_FIELD]: _schema, ...data } = raw;
     return data;
   };
   const projects = await db.collection('projects').get();

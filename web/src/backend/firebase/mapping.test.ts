@@ -3,7 +3,7 @@ import { DomainError, applyReadPolicy, publicProjectView, type Project } from '@
 import { createSampleWorkspace } from '@clearway/core/sample';
 import { readFirebaseConfig } from './config';
 import { fromCallableError, fromListenerError, fromSignInError } from './errors';
-import { joinOwnLines } from './policyReads';
+import { joinOwnLines, ownOrOtherBanks } from './policyReads';
 import { scopeForActor } from './queries';
 
 describe('Firebase web config', () => {
@@ -88,5 +88,15 @@ describe('a liaison’s board on Firestore', () => {
       expect(joined[i]!.data).toEqual(expected);
     }
     expect(joined.some((doc) => doc.data.lines.length > 0)).toBe(true);
+  });
+});
+
+describe('a liaison’s closed month on Firestore', () => {
+  it('reads its bank’s projection, or for a bank added after the close the one for every other bank', () => {
+    const own = { id: 'icbc~2026-10', version: 1, data: { month: '2026-10', bankId: 'icbc', totals: { approved: 5 } } };
+    const other = { id: '*~2026-10', version: 1, data: { month: '2026-10', bankId: '*', totals: { approved: 9 } } };
+    expect(ownOrOtherBanks(own, other, '2026-10')).toEqual({ id: '2026-10', version: 1, data: { month: '2026-10', totals: { approved: 5 } } });
+    expect(ownOrOtherBanks(null, other, '2026-10')).toEqual({ id: '2026-10', version: 1, data: { month: '2026-10', totals: { approved: 9 } } });
+    expect(ownOrOtherBanks(null, null, '2026-10')).toBeNull();
   });
 });

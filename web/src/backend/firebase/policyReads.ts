@@ -4,7 +4,8 @@
  * transaction (functions/src/readProjections.ts) instead of the bureau's:
  * - projects → `boardViews` (no loan line, no line money) joined with the liaison's own loan lines by
  *   core's `projectViewForBank`: the very card `applyReadPolicy` gives them in the other backends;
- * - snapshots → `bankSnapshots/{bankId}~{id}`, the snapshot as projected for their bank.
+ * - snapshots → `bankSnapshots/{bankId}~{id}`, the snapshot as projected for their bank (or, for a
+ *   bank added after the close, `bankSnapshots/*~{id}`, projected for a bank with no line in it).
  * Everyone else, and every other collection, reads the stored documents with queries scoped by
  * `scopeForActor` (rules are not filters).
  */
@@ -13,7 +14,7 @@ import { digestLine, projectViewForBank } from '@clearway/core';
 import type { Actor, CollectionName, LoanLine, Project, QuerySpec, StoredDoc } from '@clearway/core';
 import type { Unsubscribe } from '../types';
 import { fromListenerError } from './errors';
-import { BANK_SNAPSHOTS, BOARD_VIEWS, bankSnapshotId, buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
+import { BANK_SNAPSHOTS, BOARD_VIEWS, OTHER_BANKS, bankSnapshotId, buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
 
 type OnError = ((error: unknown) => void) | undefined;
 
@@ -31,6 +32,20 @@ export function joinOwnLines(views: readonly StoredDoc<Project>[], ownLines: rea
     else byProject.set(line.data.projectId, [digest]);
   }
   return views.map((view) => ({ ...view, data: projectViewForBank(view.data, byProject.get(view.id) ?? []) }));
+}
+
+/**
+ * A liaison's snapshot document: the bank's own projection, or, for a bank added after the month
+ * closed (none was written for it), the one for every other bank (`*~{id}`: published figures, no
+ * bank's lines; functions/src/readProjections.ts).
+ */
+export function ownOrOtherBanks<T>(
+  own: StoredDoc<T & { bankId?: unknown }> | null,
+  other: StoredDoc<T & { bankId?: unknown }> | null,
+  id: string,
+): StoredDoc<T> | null {
+  const doc = own ?? other;
+  return doc ? withoutBankId(doc, id) : null;
 }
 
 function withoutBankId<T>(doc: StoredDoc<T & { bankId?: unknown }>, id: string): StoredDoc<T> {
@@ -121,14 +136,9 @@ export function watchDocAs<T>(
     );
   }
   if (isLiaison(actor) && collectionName === 'snapshots') {
-    return onSnapshot(
-      docRef(db, BANK_SNAPSHOTS, bankSnapshotId(actor.bankId ?? '', id)),
-      (s) => {
-        const doc = toStoredDoc<T & { bankId?: unknown }>(s);
-        onNext(doc ? withoutBankId(doc, id) : null);
-      },
-      fail,
-    );
+    const listen = (bankId: string) => (next: (doc: StoredDoc<T & { bankId?: unknown }> | null) => void) =>
+      onSnapshot(docRef(db, BANK_SNAPSHOTS, bankSnapshotId(bankId, id)), (s) => next(toStoredDoc<T & { bankId?: unknown }>(s)), fail);
+    return joinListeners(listen(actor.bankId ?? ''), listen(OTHER_BANKS), (own, other) => ownOrOtherBanks(own, other, id), onNext);
   }
   return onSnapshot(docRef(db, collectionName, id), (s) => onNext(toStoredDoc<T>(s)), fail);
 }

@@ -16,6 +16,9 @@ export const BOARD_VIEWS = 'boardViews';
 export const BANK_SNAPSHOTS = 'bankSnapshots';
 export type FirestoreCollection = CollectionName | typeof BOARD_VIEWS | typeof BANK_SNAPSHOTS;
 
+/** The `bankId` of the snapshot projection for a bank added after the close (readProjections.ts). */
+export const OTHER_BANKS = '*';
+
 export function bankSnapshotId(bankId: string, snapshotId: string): string {
   return `${bankId}~${snapshotId}`;
 }
