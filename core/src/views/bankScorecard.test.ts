@@ -136,6 +136,12 @@ describe('bankScorecard', () => {
     });
   });
 
+  it('leaves out a bank with no line and no agreement', () => {
+    const withIdle = bankScorecard({ ...input, banks: [...banks, { id: 'picc', name: '人保财险', agreementAmount: 0 }] });
+    expect(withIdle.rows.map((r) => r.bankId)).toEqual(['ccb', 'icbc', 'ceb']);
+    expect(withIdle.total.bankCount).toBe(3);
+  });
+
   it('moves the ranks with the weights', () => {
     const moneyOnly = bankScorecard({ ...input, weights: { approvals: 50, disbursements: 50, fulfilment: 0, reporting: 0, followUp: 0 } });
     // icbc (100 + 50) / 2 = 75, ccb (50 + 100) / 2 = 75, ceb 10: a shared first place (by name), then third.

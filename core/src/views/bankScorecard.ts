@@ -15,7 +15,8 @@
  *   quarter, the share closed (销号) by the due date. One neither closed nor past due does not count
  *   yet. None: not scored.
  *
- * A criterion a bank is not scored on leaves the total: the total is the weighted mean of the
+ * A bank with no loan line and no agreement is left out (nothing to assess, as in the meeting's
+ * 分银行 table). A criterion a bank is not scored on leaves the total: the total is the weighted mean of the
  * criteria it is scored on (so a bank without an agreement is not marked down for it). Scores are
  * rounded to one decimal; ranks are by the rounded total (equal totals share a rank, 1, 1, 3),
  * banks with no score at all come last without a rank.
@@ -27,7 +28,7 @@ import { bankReportState } from '../followUp/reporting';
 import type { ReportingRound } from '../followUp/reporting';
 import type { Assignment, Bank, IsoDate, IsoMonth, LoanLine, Yuan } from '../types';
 import { versionOrNull } from '../commands/schemaParts';
-import { rateOf } from './definitions';
+import { isIdleBank, rateOf } from './definitions';
 
 /** A quarter `YYYY-Qn` of the Asia/Shanghai calendar. */
 export type IsoQuarter = string;
@@ -240,7 +241,10 @@ function addTally(a: Tally, b: Tally): Tally {
 }
 
 export function bankScorecard(input: ScorecardInput): BankScorecard {
-  const figures = input.banks.map((bank) => ({ bank, figures: bankQuarterFigures(bank, input) }));
+  // A bank with no line and no agreement has nothing to be assessed on, as in the meeting's 分银行 table.
+  const lending = new Set(input.lines.map((line) => line.bankId));
+  const assessed = input.banks.filter((bank) => !isIdleBank({ lineCount: lending.has(bank.id) ? 1 : 0, agreementAmount: bank.agreementAmount }));
+  const figures = assessed.map((bank) => ({ bank, figures: bankQuarterFigures(bank, input) }));
   const bestApprovals = Math.max(0, ...figures.map((f) => f.figures.approvals));
   const bestDisbursements = Math.max(0, ...figures.map((f) => f.figures.disbursements));
   const rows: ScorecardRow[] = figures.map(({ bank, figures: f }) => {
