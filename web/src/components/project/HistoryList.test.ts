@@ -44,3 +44,28 @@ describe('HistoryList', () => {
     expect(en).not.toContain('停滞扫描');
   });
 });
+
+describe('HistoryList 代为登记', () => {
+  it('says who recorded a step for a party with no member, and for whom', () => {
+    const wrapper = mount(HistoryList, {
+      props: {
+        activity: [{
+          id: 'a-ack',
+          at: '2026-03-02T02:00:00.000Z',
+          actor: { uid: 'u-staff', name: '李敏', role: 'staff' },
+          command: 'assignment.report',
+          projectId: 'p1',
+          lineId: null,
+          before: { assignmentId: 'a1', state: 'acknowledged' },
+          after: { assignmentId: 'a1', step: 'report', text: '电话反馈：已上会研究', onBehalfOf: '市发改委' },
+        }],
+        bankNames: {},
+        lineBanks: {},
+      },
+      global: { plugins: testPlugins('zh-CN') },
+    });
+    const items = wrapper.findAll('.history__changes li').map((li) => li.text().replace(/\s+/g, ''));
+    expect(wrapper.get('[data-test="history-entry"]').text()).toContain('李敏（局工作人员） 反馈了交办事项进展');
+    expect(items).toEqual(['说明：电话反馈：已上会研究', '代为登记（责任单位）：市发改委']);
+  });
+});

@@ -186,6 +186,7 @@ export default {
         disbursed: 'Disbursed',
         assignment: 'Assignment',
         onBehalfOf: 'Recorded by staff for',
+        text: 'Note',
         doneAt: 'Done at',
         stageEnteredAt: 'Entered stage',
         bankIds: 'Banks',

@@ -186,6 +186,7 @@ export default {
         disbursed: '已投放',
         assignment: '交办事项',
         onBehalfOf: '代为登记（责任单位）',
+        text: '说明',
         doneAt: '完成时间',
         stageEnteredAt: '进入阶段时间',
         bankIds: '参与银行',
