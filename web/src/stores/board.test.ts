@@ -134,6 +134,23 @@ describe('board store', () => {
     expect(board.projects).toHaveLength(4);
   });
 
+  it('re-derives only the columns a changed card leaves or enters, in rank order as a fresh sort would give', () => {
+    const before = new Map(board.columns.map((c) => [c.stage, c.projects]));
+    const moved = { id: 'p1', version: 2, data: makeProject({ id: 'p1', stage: 'matched', rank: 'a1' }) };
+    const added = { id: 'p4', version: 1, data: makeProject({ id: 'p4', stage: 'matched', rank: 'Zz' }) };
+    fake.publish([docs[0]!, moved, docs[2]!, docs[3]!, added]);
+    expect(column(board, 'approval')).toEqual(['p0', 'p2']);
+    expect(column(board, 'matched')).toEqual(['p4', 'p3', 'p1']);
+    for (const c of board.columns) {
+      if (c.stage !== 'approval' && c.stage !== 'matched') expect(c.projects, c.stage).toBe(before.get(c.stage));
+    }
+    const options = board.filterOptions.districts;
+    fake.publish([docs[0]!, docs[2]!, docs[3]!, added]);
+    expect(column(board, 'matched')).toEqual(['p4', 'p3']);
+    expect(board.filterOptions.districts).toBe(options);
+    expect(board.visibleTotals.total).toBe(4);
+  });
+
   it('paints from the cards alone and reads the whole projects only when asked for them', async () => {
     expect(fake.projectWatches).toBe(1);
     expect(board.cardsLoaded).toBe(true);
@@ -150,12 +167,13 @@ describe('board store', () => {
     expect(board.projectDocs.get('p3')?.version).toBe(4);
   });
 
-  it('shows a move in flight on the whole projects too', async () => {
+  it('shows a move in flight on a whole project looked up by id, and the list once it is saved', async () => {
     void board.projects;
     await Promise.resolve();
     void board.move('p3', 'approval', 1);
     expect(board.projectById('p3')?.stage).toBe('approval');
-    expect(board.projects.find((p) => p.id === 'p3')?.stage).toBe('approval');
+    // The list of whole projects follows the stored documents: it is not re-derived on the click.
+    expect(board.projects.find((p) => p.id === 'p3')?.stage).toBe('matched');
   });
 
   it("reads the backend's own card watch when it has one", () => {

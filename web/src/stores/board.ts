@@ -171,12 +171,12 @@ export const useBoardStore = defineStore('board', () => {
     watching.value = null;
   }
 
-  /** The whole projects, moves in flight applied: read on demand (see `projectDocs`). */
-  const projects = computed<Project[]>(() => {
-    const list: Project[] = [];
-    for (const doc of projectDocs.value.values()) list.push(placed(placedProjects, doc, overlayOf(doc)));
-    return list;
-  });
+  /**
+   * The whole projects as stored, read on demand (see `projectDocs`). A move in flight shows on the
+   * cards only: the pages reading these (the meeting, plan, follow-up counts) then re-derive once
+   * the move is saved, not on the click that the board must paint at once.
+   */
+  const projects = computed<Project[]>(() => [...projectDocs.value.values()].map((doc) => doc.data));
 
   const banks = computed<Bank[]>(() => bankDocs.value.map((doc) => doc.data).sort((a, b) => byChineseName(a.name, b.name)));
   const bankNames = computed(() => new Map(bankDocs.value.map((doc) => [doc.id, doc.data.name])));
@@ -208,12 +208,69 @@ export const useBoardStore = defineStore('board', () => {
    * rebuilt when the documents or the filters change, not for a move. (Filters never read the
    * stage or rank a move changes.)
    */
+  let columnsFrom: { docs: ReadonlyMap<string, StoredDoc<BoardCard>>; matches: unknown; byStage: ReadonlyMap<StageId, BoardCard[]> } | null = null;
   const documentColumns = computed<ReadonlyMap<StageId, BoardCard[]>>(() => {
-    const byStage = new Map<StageId, BoardCard[]>(STAGE_IDS.map((stage) => [stage, []]));
-    for (const doc of visibleDocs.value) byStage.get(doc.data.stage)?.push(doc.data);
-    for (const list of byStage.values()) list.sort(compareByRank);
+    const docs = cardDocs.value;
+    const matches = matcher.value;
+    const patched = columnsFrom && columnsFrom.matches === matches ? patchedColumns(columnsFrom.docs, columnsFrom.byStage, docs, matches) : null;
+    const byStage = patched ?? sortedColumns(visibleDocs.value);
+    columnsFrom = { docs, matches, byStage };
     return byStage;
   });
+
+  function sortedColumns(visible: readonly StoredDoc<BoardCard>[]): Map<StageId, BoardCard[]> {
+    const byStage = new Map<StageId, BoardCard[]>(STAGE_IDS.map((stage) => [stage, []]));
+    for (const doc of visible) byStage.get(doc.data.stage)?.push(doc.data);
+    for (const list of byStage.values()) list.sort(compareByRank);
+    return byStage;
+  }
+
+  /** Beyond this many changed cards the columns are sorted afresh. */
+  const PATCH_LIMIT = 64;
+  /**
+   * The columns after a few cards changed (a move, a line update, another tab's edit): only the
+   * columns those cards leave or enter are copied and spliced, the others keep their arrays, so
+   * one change neither re-sorts the board nor re-renders the columns it does not touch. Null when
+   * too much changed to patch.
+   */
+  function patchedColumns(
+    before: ReadonlyMap<string, StoredDoc<BoardCard>>,
+    columns: ReadonlyMap<StageId, BoardCard[]>,
+    after: ReadonlyMap<string, StoredDoc<BoardCard>>,
+    matches: (card: BoardCard) => boolean,
+  ): Map<StageId, BoardCard[]> | null {
+    const changed: [StoredDoc<BoardCard> | undefined, StoredDoc<BoardCard> | undefined][] = [];
+    for (const [id, doc] of after) {
+      const old = before.get(id);
+      if (old !== doc && changed.push([old, doc]) > PATCH_LIMIT) return null;
+    }
+    const added = changed.filter(([old]) => !old).length;
+    if (before.size !== after.size - added) {
+      for (const [id, old] of before) if (!after.has(id) && changed.push([old, undefined]) > PATCH_LIMIT) return null;
+    }
+    const lists = new Map(columns);
+    const copied = new Set<StageId>();
+    const writable = (stage: StageId): BoardCard[] | null => {
+      const list = lists.get(stage);
+      if (!list || copied.has(stage)) return list ?? null;
+      const copy = list.slice();
+      lists.set(stage, copy);
+      copied.add(stage);
+      return copy;
+    };
+    for (const [old, doc] of changed) {
+      if (old && matches(old.data)) {
+        const from = writable(old.data.stage);
+        const at = from ? from.indexOf(old.data) : -1;
+        if (from && at >= 0) from.splice(at, 1);
+      }
+      if (doc && matches(doc.data)) {
+        const to = writable(doc.data.stage);
+        to?.splice(rankedIndex(to, doc.data), 0, doc.data);
+      }
+    }
+    return lists;
+  }
 
   /** Index at which `project` goes in the rank-ordered `list`. */
   function rankedIndex(list: readonly BoardCard[], project: BoardCard): number {
@@ -286,6 +343,8 @@ export const useBoardStore = defineStore('board', () => {
     return next;
   });
 
+  let previousOptions: { districts: string[]; sectors: string[]; banks: { id: string; name: string }[] } | null = null;
+  /** The filter bar's choices; the same arrays while they say the same, so a change elsewhere leaves the bar be. */
   const filterOptions = computed(() => {
     const districts = new Set<string>();
     const sectors = new Set<string>();
@@ -294,11 +353,21 @@ export const useBoardStore = defineStore('board', () => {
       if (project.district) districts.add(project.district);
       if (project.sector) sectors.add(project.sector);
     }
-    return {
+    const next = {
       districts: [...districts].sort(byChineseName),
       sectors: [...sectors].sort(byChineseName),
       banks: banks.value.map((bank) => ({ id: bank.id, name: bank.name })),
     };
+    const kept = previousOptions;
+    previousOptions = {
+      districts: kept && sameItems(kept.districts, next.districts) ? kept.districts : next.districts,
+      sectors: kept && sameItems(kept.sectors, next.sectors) ? kept.sectors : next.sectors,
+      banks:
+        kept && kept.banks.length === next.banks.length && kept.banks.every((bank, i) => bank.id === next.banks[i]!.id && bank.name === next.banks[i]!.name)
+          ? kept.banks
+          : next.banks,
+    };
+    return previousOptions;
   });
 
   function setFilters(next: BoardFilterState): void {

@@ -149,13 +149,17 @@ export class StoreWatchers {
       } else if (watch.docs && watch.loaded) {
         // Applies the change to the live result; a refresh still in flight is superseded.
         watch.generation += 1;
+        let inserted = false;
         for (const change of relevant) {
           const shown = this.visible(watch.collection, change.doc);
           const doc = shown && watch.view ? watch.view(shown) : shown;
+          if (doc && !watch.docs.has(change.id)) inserted = true;
           if (doc) watch.docs.set(change.id, doc);
           else watch.docs.delete(change.id);
         }
-        const docs = [...watch.docs.values()].sort(byId);
+        // An update keeps its place in the map (in id order): only a new document needs a sort.
+        if (inserted) watch.docs = new Map([...watch.docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const docs = [...watch.docs.values()];
         this.deliver(watch, () => watch.onNext(docs));
       } else {
         void this.refreshQuery(watch);
@@ -172,7 +176,7 @@ export class StoreWatchers {
       if (!watch.active || generation !== watch.generation) return;
       const visible = applyReadPolicyToAll(reader, watch.collection, found);
       const docs = watch.view ? visible.map(watch.view) : visible;
-      if (watch.docs) watch.docs = new Map(docs.map((doc) => [doc.id, doc]));
+      if (watch.docs) watch.docs = new Map([...docs].sort(byId).map((doc) => [doc.id, doc]));
       watch.loaded = true;
       this.deliver(watch, () => watch.onNext(docs));
     } catch (error) {
