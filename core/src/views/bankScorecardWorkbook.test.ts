@@ -30,7 +30,10 @@ describe('the scorecard workbook', () => {
     expect(sheet.getCell('A1').value).toBe('昭通市银行机构支持重点项目融资季度考核表（2026年第三季度）');
     expect(scorecardTitle('2026-Q1')).toBe('银行机构支持重点项目融资季度考核表（2026年第一季度）');
     expect(scorecardFileName('2026-Q3', '昭通市')).toBe('昭通市银行季度考核-2026-Q3.xlsx');
+    expect(sheet.getCell('A2').value).toBe('银行季度考核\u3000\u3000单位：万元、分');
     expect(sheet.getCell('B3').value).toBe('银行');
+    expect(sheet.getCell('B3').font?.bold).toBe(true);
+    expect(sheet.getCell('B3').fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFDDEBF7' } });
     expect(sheet.getCell('L3').value).toBe('审批得分（25%）');
     expect(sheet.getCell('Q3').value).toBe('综合得分');
     const [first, second] = card.rows;

@@ -1,24 +1,20 @@
 /**
- * The quarterly bank scorecard as an Excel sheet, in the 调度表's style (core/src/meeting/workbook.ts):
+ * The quarterly bank scorecard as an Excel sheet, in the 调度表's layout (core/src/excel/sheet.ts):
  * a merged title, the unit line, a shaded frozen header, thin borders, a bold 合计 row, amounts in
  * 万元 with two decimals, rates as percentages. The figures are the read model's
  * (`bankScorecard`); the sheet only lays them out. exceljs is loaded on first use.
  */
 import type * as ExcelJsModule from 'exceljs';
 import type { Workbook } from 'exceljs';
-import { MONEY_FORMAT, yuanToWanCell } from '../meeting/workbook';
+import { CELL_BORDER, MONEY_FORMAT, RATE_FORMAT, styleHeaderCell, writeTitleRows } from '../excel/sheet';
+import { yuanToWanCell } from '../meeting/workbook';
 import type { BankScorecard, ScorecardRow, ScorecardTotal, Tally } from './bankScorecard';
 
 export const SCORECARD_SHEET_NAME = '银行季度考核';
 
-const TITLE_ROW = 1;
-const UNIT_ROW = 2;
 const HEADER_ROW = 3;
 const FIRST_DATA_ROW = 4;
-const RATE_FORMAT = '0.0%';
 const SCORE_FORMAT = '0.0';
-const THIN = { style: 'thin' as const, color: { argb: 'FFBFBFBF' } };
-const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 /** "2026年第三季度" */
 export function quarterText(quarter: string): string {
@@ -93,26 +89,13 @@ export async function buildScorecardWorkbook(card: BankScorecard, options: { cit
     views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 2 }],
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
-  const last = String.fromCharCode(64 + cols.length);
-  sheet.mergeCells(`A${TITLE_ROW}:${last}${TITLE_ROW}`);
-  const title = sheet.getCell(`A${TITLE_ROW}`);
-  title.value = scorecardTitle(card.quarter, options.cityName ?? '');
-  title.font = { bold: true, size: 16 };
-  title.alignment = { horizontal: 'center', vertical: 'middle' };
-  sheet.getRow(TITLE_ROW).height = 30;
-  sheet.mergeCells(`A${UNIT_ROW}:${last}${UNIT_ROW}`);
-  const unit = sheet.getCell(`A${UNIT_ROW}`);
-  unit.value = `${SCORECARD_SHEET_NAME}\u3000\u3000单位：万元、分`;
-  unit.alignment = { horizontal: 'right' };
+  writeTitleRows(sheet, cols.length, scorecardTitle(card.quarter, options.cityName ?? ''), `${SCORECARD_SHEET_NAME}\u3000\u3000单位：万元、分`, { horizontal: 'right' });
 
   const header = sheet.getRow(HEADER_ROW);
   cols.forEach((column, c) => {
     const cell = header.getCell(c + 1);
     cell.value = column.header;
-    cell.font = { bold: true };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    cell.border = BORDER;
+    styleHeaderCell(cell);
     sheet.getColumn(c + 1).width = column.width;
   });
   header.height = 30;
@@ -125,7 +108,7 @@ export async function buildScorecardWorkbook(card: BankScorecard, options: { cit
       cell.value = column.kind === 'money' && typeof v === 'number' ? yuanToWanCell(v) : v;
       const format = FORMATS[column.kind];
       if (format) cell.numFmt = format;
-      cell.border = BORDER;
+      cell.border = CELL_BORDER;
       if (column.kind === 'text' && c > 1) cell.alignment = { horizontal: 'center' };
       if (isTotal) {
         cell.font = { bold: true };
