@@ -63,6 +63,8 @@ export const useScorecardStore = defineStore('scorecard', () => {
   );
 
   const isLiaison = computed(() => session.actor?.role === 'liaison');
+  // Only the bureau reads every bank's lines; anyone else (a unit contact) would see a scorecard of nothing.
+  const isBureau = computed(() => ['admin', 'staff', 'viewer'].includes(session.actor?.role ?? ''));
   const input = computed(() => ({
     quarter: quarter.value,
     banks: board.banks,
@@ -72,7 +74,7 @@ export const useScorecardStore = defineStore('scorecard', () => {
     now: clock.now,
   }));
   /** Every bank, scored and ranked (the bureau's view). */
-  const card = computed<BankScorecard | null>(() => (isLiaison.value ? null : bankScorecard({ ...input.value, weights: weights.value })));
+  const card = computed<BankScorecard | null>(() => (isBureau.value ? bankScorecard({ ...input.value, weights: weights.value }) : null));
   /** A liaison's own bank's figures. */
   const ownRow = computed<(ScorecardFigures & { bankId: string; name: string }) | null>(() =>
     isLiaison.value ? bankScorecardForBank(input.value, session.actor?.bankId ?? null) : null,
