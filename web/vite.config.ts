@@ -159,6 +159,9 @@ export default defineConfig({
           groups: [
             ...LAZY_VENDOR_GROUPS.map((group) => ({ ...group, priority: 20, includeDependenciesRecursively: false })),
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 10 },
+            // Everything else the entry imports statically in one chunk: left to itself rolldown cuts
+            // the first load into a dozen small chunks that compress worse (about 4 KB gzip more).
+            { name: 'first-load', tags: ['$initial'], priority: 5 },
           ],
         },
       },
