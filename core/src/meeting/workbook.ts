@@ -82,6 +82,16 @@ interface SheetSpec<T, Total> {
   totalLabelColumn?: number;
 }
 
+/** 序号: the row's place in the list. */
+function indexColumn<T, Total>(): Column<T, Total> {
+  return { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 };
+}
+
+/** A sheet of one read-model table: its rows, its own total row, its columns (合计 in the first unless told). */
+function sheetOf<T, Total>(name: string, table: { rows: readonly T[]; total: Total }, columns: Column<T, Total>[], totalLabelColumn = 0): SheetSpec<T, Total> {
+  return { name, rows: table.rows, total: table.total, columns, totalLabelColumn };
+}
+
 /** Display width of a text: CJK and full-width characters count twice. */
 function displayWidth(text: string): number {
   let width = 0;
@@ -181,192 +191,144 @@ type TableOf<K extends keyof MeetingTables> = MeetingTables[K];
 
 function projectSheet(tables: MeetingTables): SheetSpec<SnapshotProject, TableOf<'projects'>['total']> {
   const bankName = new Map(tables.byBank.rows.map((b) => [b.bankId, b.name]));
-  return {
-    name: SHEET_NAMES.projects,
-    rows: tables.projects.rows,
-    total: tables.projects.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (p) => p.name, total: (t) => `${t.count}个项目` },
-      { header: '县区', kind: 'text', value: (p) => p.district },
-      { header: '行业', kind: 'text', value: (p) => p.sector },
-      { header: '项目业主', kind: 'text', value: (p) => p.ownerName },
-      { header: '牵头银行', kind: 'text', value: (p) => (p.leadBankId ? (bankName.get(p.leadBankId) ?? p.leadBankId) : '') },
-      { header: '所处阶段', kind: 'text', value: (p) => (p.flag ? `${STAGE_ZH[p.stage]}（${FLAG_ZH[p.flag]}）` : STAGE_ZH[p.stage]) },
-      { header: '状态', kind: 'text', value: (p) => CLEARANCE_STATUS_ZH[p.status] },
-      { header: '融资需求', kind: 'money', value: (p) => p.need, total: (t) => t.need },
-      { header: '已审批', kind: 'money', value: (p) => p.approved, total: (t) => t.approved },
-      { header: '已签约', kind: 'money', value: (p) => p.contracted, total: (t) => t.contracted },
-      { header: '累计投放', kind: 'money', value: (p) => p.disbursed, total: (t) => t.disbursed },
-      { header: '本月投放', kind: 'money', value: (p) => p.disbursedInMonth, total: (t) => t.disbursedInMonth },
-      { header: '已审批待投放', kind: 'money', value: (p) => p.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
-      { header: '预计投放月', kind: 'text', value: (p) => p.expectedMonth ?? '' },
-      { header: '停滞原因', kind: 'text', value: (p) => [...new Set(p.stallFlags.map((f) => STALL_RULE_ZH[f.rule]))].join('、') },
-      { header: '未解决问题', kind: 'count', value: (p) => p.openBlockers.length, total: (t) => t.openBlockerCount },
-      { header: '责任单位', kind: 'text', value: (p) => p.responsibleUnit },
-    ],
-    totalLabelColumn: 0,
-  };
+  return sheetOf(SHEET_NAMES.projects, tables.projects, [
+    indexColumn(),
+    { header: '项目名称', kind: 'text', value: (p) => p.name, total: (t) => `${t.count}个项目` },
+    { header: '县区', kind: 'text', value: (p) => p.district },
+    { header: '行业', kind: 'text', value: (p) => p.sector },
+    { header: '项目业主', kind: 'text', value: (p) => p.ownerName },
+    { header: '牵头银行', kind: 'text', value: (p) => (p.leadBankId ? (bankName.get(p.leadBankId) ?? p.leadBankId) : '') },
+    { header: '所处阶段', kind: 'text', value: (p) => (p.flag ? `${STAGE_ZH[p.stage]}（${FLAG_ZH[p.flag]}）` : STAGE_ZH[p.stage]) },
+    { header: '状态', kind: 'text', value: (p) => CLEARANCE_STATUS_ZH[p.status] },
+    { header: '融资需求', kind: 'money', value: (p) => p.need, total: (t) => t.need },
+    { header: '已审批', kind: 'money', value: (p) => p.approved, total: (t) => t.approved },
+    { header: '已签约', kind: 'money', value: (p) => p.contracted, total: (t) => t.contracted },
+    { header: '累计投放', kind: 'money', value: (p) => p.disbursed, total: (t) => t.disbursed },
+    { header: '本月投放', kind: 'money', value: (p) => p.disbursedInMonth, total: (t) => t.disbursedInMonth },
+    { header: '已审批待投放', kind: 'money', value: (p) => p.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
+    { header: '预计投放月', kind: 'text', value: (p) => p.expectedMonth ?? '' },
+    { header: '停滞原因', kind: 'text', value: (p) => [...new Set(p.stallFlags.map((f) => STALL_RULE_ZH[f.rule]))].join('、') },
+    { header: '未解决问题', kind: 'count', value: (p) => p.openBlockers.length, total: (t) => t.openBlockerCount },
+    { header: '责任单位', kind: 'text', value: (p) => p.responsibleUnit },
+  ]);
 }
 
 function funnelSheet(tables: MeetingTables): SheetSpec<FunnelTableRow, TableOf<'funnel'>['total']> {
-  return {
-    name: SHEET_NAMES.funnel,
-    rows: tables.funnel.rows,
-    total: tables.funnel.total,
-    columns: [
-      { header: '阶段', kind: 'text', value: (r) => ('stage' in r.key ? STAGE_ZH[r.key.stage] : `流程外（${FLAG_ZH[r.key.flag]}）`) },
-      { header: '项目数', kind: 'count', value: (r) => r.count, total: (t) => t.count },
-      { header: '融资需求', kind: 'money', value: (r) => r.need, total: (t) => t.need },
-      { header: '已审批', kind: 'money', value: (r) => r.approved, total: (t) => t.approved },
-      { header: '累计投放', kind: 'money', value: (r) => r.disbursed, total: (t) => t.disbursed },
-    ],
-    totalLabelColumn: 0,
-  };
+  return sheetOf(SHEET_NAMES.funnel, tables.funnel, [
+    { header: '阶段', kind: 'text', value: (r) => ('stage' in r.key ? STAGE_ZH[r.key.stage] : `流程外（${FLAG_ZH[r.key.flag]}）`) },
+    { header: '项目数', kind: 'count', value: (r) => r.count, total: (t) => t.count },
+    { header: '融资需求', kind: 'money', value: (r) => r.need, total: (t) => t.need },
+    { header: '已审批', kind: 'money', value: (r) => r.approved, total: (t) => t.approved },
+    { header: '累计投放', kind: 'money', value: (r) => r.disbursed, total: (t) => t.disbursed },
+  ]);
 }
 
 function waitingSheet(tables: MeetingTables): SheetSpec<WaitingRow, TableOf<'waiting'>['total']> {
   const { warnDays, alarmDays } = tables.waiting.thresholds;
   const levelText = { ok: '', warn: `超${warnDays}天`, alarm: `超${alarmDays}天` } as const;
-  return {
-    name: SHEET_NAMES.waiting,
-    rows: tables.waiting.rows,
-    total: tables.waiting.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (r) => r.name, total: (t) => `${t.count}个项目` },
-      { header: '县区', kind: 'text', value: (r) => r.district },
-      { header: '行业', kind: 'text', value: (r) => r.sector },
-      { header: '所处阶段', kind: 'text', value: (r) => STAGE_ZH[r.stage] },
-      { header: '审批银行', kind: 'text', value: (r) => r.bankNames.join('、') },
-      { header: '审批金额', kind: 'money', value: (r) => r.approved, total: (t) => t.approved },
-      { header: '已投放', kind: 'money', value: (r) => r.disbursed, total: (t) => t.disbursed },
-      { header: '待投放', kind: 'money', value: (r) => r.waiting, total: (t) => t.waiting },
-      { header: '等待天数', kind: 'count', value: (r) => r.days },
-      { header: '预警', kind: 'text', value: (r) => levelText[r.level], total: (t) => `${levelText.warn}${t.warnCount}个，${levelText.alarm}${t.alarmCount}个` },
-      { header: '预计投放月', kind: 'text', value: (r) => r.expectedMonth ?? '' },
-      { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
-    ],
-    totalLabelColumn: 0,
-  };
+  return sheetOf(SHEET_NAMES.waiting, tables.waiting, [
+    indexColumn(),
+    { header: '项目名称', kind: 'text', value: (r) => r.name, total: (t) => `${t.count}个项目` },
+    { header: '县区', kind: 'text', value: (r) => r.district },
+    { header: '行业', kind: 'text', value: (r) => r.sector },
+    { header: '所处阶段', kind: 'text', value: (r) => STAGE_ZH[r.stage] },
+    { header: '审批银行', kind: 'text', value: (r) => r.bankNames.join('、') },
+    { header: '审批金额', kind: 'money', value: (r) => r.approved, total: (t) => t.approved },
+    { header: '已投放', kind: 'money', value: (r) => r.disbursed, total: (t) => t.disbursed },
+    { header: '待投放', kind: 'money', value: (r) => r.waiting, total: (t) => t.waiting },
+    { header: '等待天数', kind: 'count', value: (r) => r.days },
+    { header: '预警', kind: 'text', value: (r) => levelText[r.level], total: (t) => `${levelText.warn}${t.warnCount}个，${levelText.alarm}${t.alarmCount}个` },
+    { header: '预计投放月', kind: 'text', value: (r) => r.expectedMonth ?? '' },
+    { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
+  ]);
 }
 
 function stalledSheet(tables: MeetingTables): SheetSpec<StalledRow, TableOf<'stalled'>['total']> {
-  return {
-    name: SHEET_NAMES.stalled,
-    rows: tables.stalled.rows,
-    total: tables.stalled.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (r) => r.name, total: (t) => `${t.count}个项目` },
-      { header: '县区', kind: 'text', value: (r) => r.district },
-      { header: '所处阶段', kind: 'text', value: (r) => STAGE_ZH[r.stage] },
-      { header: '牵头银行', kind: 'text', value: (r) => r.leadBankName ?? '' },
-      { header: '停滞原因', kind: 'text', value: (r) => [...new Set(r.flags.map((f) => STALL_RULE_ZH[f.rule]))].join('、'), width: 30 },
-      { header: '停滞起始', kind: 'text', value: (r) => (r.since ? dayOf(r.since) : '') },
-      { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
-    ],
-    totalLabelColumn: 0,
-  };
+  return sheetOf(SHEET_NAMES.stalled, tables.stalled, [
+    indexColumn(),
+    { header: '项目名称', kind: 'text', value: (r) => r.name, total: (t) => `${t.count}个项目` },
+    { header: '县区', kind: 'text', value: (r) => r.district },
+    { header: '所处阶段', kind: 'text', value: (r) => STAGE_ZH[r.stage] },
+    { header: '牵头银行', kind: 'text', value: (r) => r.leadBankName ?? '' },
+    { header: '停滞原因', kind: 'text', value: (r) => [...new Set(r.flags.map((f) => STALL_RULE_ZH[f.rule]))].join('、'), width: 30 },
+    { header: '停滞起始', kind: 'text', value: (r) => (r.since ? dayOf(r.since) : '') },
+    { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
+  ]);
 }
 
 function problemSheet(tables: MeetingTables): SheetSpec<ProblemRow, TableOf<'problems'>['total']> {
-  return {
-    name: SHEET_NAMES.problems,
-    rows: tables.problems.rows,
-    total: tables.problems.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (r) => r.projectName },
-      { header: '县区', kind: 'text', value: (r) => r.district },
-      { header: '问题分类', kind: 'text', value: (r) => BLOCKER_TAG_ZH[r.tag] },
-      {
-        header: '问题描述',
-        kind: 'text',
-        value: (r) => r.description,
-        total: (t) => `共${t.count}项：本月新增${t.new}项，推进中${t.inProgress}项，本月已解决${t.resolved}项，逾期${t.overdue}项`,
-        width: 40,
-      },
-      { header: '责任方', kind: 'text', value: (r) => r.party },
-      { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
-      { header: '提出日期', kind: 'text', value: (r) => r.openedAt.slice(0, 10) },
-      { header: '办结时限', kind: 'text', value: (r) => r.dueDate ?? '' },
-      { header: '状态', kind: 'text', value: (r) => PROBLEM_STATUS_ZH[r.status] },
-      { header: '逾期天数', kind: 'count', value: (r) => (r.overdue ? r.daysOverdue : null) },
-      { header: '解决情况', kind: 'text', value: (r) => r.resolution ?? '' },
-    ],
-    totalLabelColumn: 0,
-  };
+  return sheetOf(SHEET_NAMES.problems, tables.problems, [
+    indexColumn(),
+    { header: '项目名称', kind: 'text', value: (r) => r.projectName },
+    { header: '县区', kind: 'text', value: (r) => r.district },
+    { header: '问题分类', kind: 'text', value: (r) => BLOCKER_TAG_ZH[r.tag] },
+    {
+      header: '问题描述',
+      kind: 'text',
+      value: (r) => r.description,
+      total: (t) => `共${t.count}项：本月新增${t.new}项，推进中${t.inProgress}项，本月已解决${t.resolved}项，逾期${t.overdue}项`,
+      width: 40,
+    },
+    { header: '责任方', kind: 'text', value: (r) => r.party },
+    { header: '责任单位', kind: 'text', value: (r) => r.responsibleUnit },
+    { header: '提出日期', kind: 'text', value: (r) => r.openedAt.slice(0, 10) },
+    { header: '办结时限', kind: 'text', value: (r) => r.dueDate ?? '' },
+    { header: '状态', kind: 'text', value: (r) => PROBLEM_STATUS_ZH[r.status] },
+    { header: '逾期天数', kind: 'count', value: (r) => (r.overdue ? r.daysOverdue : null) },
+    { header: '解决情况', kind: 'text', value: (r) => r.resolution ?? '' },
+  ]);
 }
 
 function decisionSheet(tables: MeetingTables): SheetSpec<AssignmentRow, TableOf<'decisions'>['total']> {
-  return {
-    name: SHEET_NAMES.decisions,
-    rows: tables.decisions.rows,
-    total: tables.decisions.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '项目名称', kind: 'text', value: (r) => r.projectName },
-      { header: '交办事项', kind: 'text', value: (r) => r.what, total: (t) => `共${t.count}项：未办结${t.open}项，逾期${t.overdue}项`, width: 40 },
-      { header: '责任人', kind: 'text', value: (r) => r.who },
-      { header: '交办月份', kind: 'text', value: (r) => r.month },
-      { header: '办结时限', kind: 'text', value: (r) => r.dueDate },
-      { header: '办结日期', kind: 'text', value: (r) => (r.doneAt ? dayOf(r.doneAt) : '') },
-      { header: '逾期天数', kind: 'count', value: (r) => (r.overdue ? r.daysOverdue : null) },
-    ],
-    totalLabelColumn: 0,
-  };
+  return sheetOf(SHEET_NAMES.decisions, tables.decisions, [
+    indexColumn(),
+    { header: '项目名称', kind: 'text', value: (r) => r.projectName },
+    { header: '交办事项', kind: 'text', value: (r) => r.what, total: (t) => `共${t.count}项：未办结${t.open}项，逾期${t.overdue}项`, width: 40 },
+    { header: '责任人', kind: 'text', value: (r) => r.who },
+    { header: '交办月份', kind: 'text', value: (r) => r.month },
+    { header: '办结时限', kind: 'text', value: (r) => r.dueDate },
+    { header: '办结日期', kind: 'text', value: (r) => (r.doneAt ? dayOf(r.doneAt) : '') },
+    { header: '逾期天数', kind: 'count', value: (r) => (r.overdue ? r.daysOverdue : null) },
+  ]);
 }
 
 function bankSheet(tables: MeetingTables): SheetSpec<AgendaBankRow, TableOf<'byBank'>['total']> {
-  return {
-    name: SHEET_NAMES.banks,
-    rows: tables.byBank.rows,
-    total: tables.byBank.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: '金融机构', kind: 'text', value: (b) => b.name },
-      { header: '类别', kind: 'text', value: (b) => BANK_CATEGORY_ZH[b.category] },
-      { header: '战略合作协议金额', kind: 'money', value: (b) => b.agreementAmount, total: (t) => t.agreementAmount },
-      { header: '项目数', kind: 'count', value: (b) => b.projectCount },
-      { header: '融资事项数', kind: 'count', value: (b) => b.lineCount, total: (t) => t.lineCount },
-      { header: '申请金额', kind: 'money', value: (b) => b.requested, total: (t) => t.requested },
-      { header: '已审批', kind: 'money', value: (b) => b.approved, total: (t) => t.approved },
-      { header: '已签约', kind: 'money', value: (b) => b.contracted, total: (t) => t.contracted },
-      { header: '累计投放', kind: 'money', value: (b) => b.disbursed, total: (t) => t.disbursed },
-      { header: '本月投放', kind: 'money', value: (b) => b.disbursedInMonth, total: (t) => t.disbursedInMonth },
-      // Empty without a previous closed month to compare with.
-      { header: '较上月新增投放', kind: 'money', value: (b) => b.change?.disbursed ?? null, total: (t) => t.change?.disbursed ?? null },
-      { header: '较上月新增审批', kind: 'money', value: (b) => b.change?.approved ?? null, total: (t) => t.change?.approved ?? null },
-      { header: '已审批待投放', kind: 'money', value: (b) => b.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
-      { header: '协议履约率', kind: 'rate', value: (b) => b.agreementRate, total: (t) => t.agreementRate },
-    ],
-    totalLabelColumn: 1,
-  };
+  return sheetOf(SHEET_NAMES.banks, tables.byBank, [
+    indexColumn(),
+    { header: '金融机构', kind: 'text', value: (b) => b.name },
+    { header: '类别', kind: 'text', value: (b) => BANK_CATEGORY_ZH[b.category] },
+    { header: '战略合作协议金额', kind: 'money', value: (b) => b.agreementAmount, total: (t) => t.agreementAmount },
+    { header: '项目数', kind: 'count', value: (b) => b.projectCount },
+    { header: '融资事项数', kind: 'count', value: (b) => b.lineCount, total: (t) => t.lineCount },
+    { header: '申请金额', kind: 'money', value: (b) => b.requested, total: (t) => t.requested },
+    { header: '已审批', kind: 'money', value: (b) => b.approved, total: (t) => t.approved },
+    { header: '已签约', kind: 'money', value: (b) => b.contracted, total: (t) => t.contracted },
+    { header: '累计投放', kind: 'money', value: (b) => b.disbursed, total: (t) => t.disbursed },
+    { header: '本月投放', kind: 'money', value: (b) => b.disbursedInMonth, total: (t) => t.disbursedInMonth },
+    // Empty without a previous closed month to compare with.
+    { header: '较上月新增投放', kind: 'money', value: (b) => b.change?.disbursed ?? null, total: (t) => t.change?.disbursed ?? null },
+    { header: '较上月新增审批', kind: 'money', value: (b) => b.change?.approved ?? null, total: (t) => t.change?.approved ?? null },
+    { header: '已审批待投放', kind: 'money', value: (b) => b.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
+    { header: '协议履约率', kind: 'rate', value: (b) => b.agreementRate, total: (t) => t.agreementRate },
+  ], 1);
 }
 
 function groupSheet(name: string, keyHeader: string, table: TableOf<'byDistrict'>): SheetSpec<GroupTableRow, TableOf<'byDistrict'>['total']> {
-  return {
-    name,
-    rows: table.rows,
-    total: table.total,
-    columns: [
-      { header: '序号', kind: 'index', value: (_, i) => i + 1, width: 6 },
-      { header: keyHeader, kind: 'text', value: (g) => g.key },
-      { header: '项目数', kind: 'count', value: (g) => g.projectCount, total: (t) => t.projectCount },
-      { header: '融资需求', kind: 'money', value: (g) => g.need, total: (t) => t.need },
-      { header: '已审批', kind: 'money', value: (g) => g.approved, total: (t) => t.approved },
-      { header: '已签约', kind: 'money', value: (g) => g.contracted, total: (t) => t.contracted },
-      { header: '累计投放', kind: 'money', value: (g) => g.disbursed, total: (t) => t.disbursed },
-      { header: '本月投放', kind: 'money', value: (g) => g.disbursedInMonth, total: (t) => t.disbursedInMonth },
-      { header: '已审批待投放', kind: 'money', value: (g) => g.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
-      { header: '审批率', kind: 'rate', value: (g) => g.approvalRate, total: (t) => t.approvalRate },
-      { header: '落地率', kind: 'rate', value: (g) => g.landingRate, total: (t) => t.landingRate },
-      { header: '停滞项目', kind: 'count', value: (g) => g.stalledCount, total: (t) => t.stalledCount },
-      { header: '未解决问题', kind: 'count', value: (g) => g.openBlockerCount, total: (t) => t.openBlockerCount },
-    ],
-    totalLabelColumn: 1,
-  };
+  return sheetOf(name, table, [
+    indexColumn(),
+    { header: keyHeader, kind: 'text', value: (g) => g.key },
+    { header: '项目数', kind: 'count', value: (g) => g.projectCount, total: (t) => t.projectCount },
+    { header: '融资需求', kind: 'money', value: (g) => g.need, total: (t) => t.need },
+    { header: '已审批', kind: 'money', value: (g) => g.approved, total: (t) => t.approved },
+    { header: '已签约', kind: 'money', value: (g) => g.contracted, total: (t) => t.contracted },
+    { header: '累计投放', kind: 'money', value: (g) => g.disbursed, total: (t) => t.disbursed },
+    { header: '本月投放', kind: 'money', value: (g) => g.disbursedInMonth, total: (t) => t.disbursedInMonth },
+    { header: '已审批待投放', kind: 'money', value: (g) => g.approvedNotDisbursed, total: (t) => t.approvedNotDisbursed },
+    { header: '审批率', kind: 'rate', value: (g) => g.approvalRate, total: (t) => t.approvalRate },
+    { header: '落地率', kind: 'rate', value: (g) => g.landingRate, total: (t) => t.landingRate },
+    { header: '停滞项目', kind: 'count', value: (g) => g.stalledCount, total: (t) => t.stalledCount },
+    { header: '未解决问题', kind: 'count', value: (g) => g.openBlockerCount, total: (t) => t.openBlockerCount },
+  ], 1);
 }
 
 async function loadExcelJs(): Promise<typeof ExcelJsModule> {
