@@ -6,7 +6,7 @@
  * nothing of itself (all or nothing). Test code only (it imports vitest).
  */
 import { describe, expect, it } from 'vitest';
-import type { CommandResult } from '../commands/contract';
+import type { CommandEnvelope, CommandName, CommandResult } from '../commands/contract';
 import type { DocumentReader, StoredDoc } from '../store/documentStore';
 import type { LoanLine, Project } from '../types';
 import { applyLedgerImport } from './apply';
@@ -30,7 +30,7 @@ export interface LedgerImportBackend {
   /** What the backend holds, read as the page reads it for the preview. */
   reader(): DocumentReader;
   /** Runs one command as the person, over the backend's own transport. */
-  run(person: ScenarioPerson, name: 'ledger.importProject' | 'ledger.undoImport' | 'project.setActionPlan', payload: unknown): Promise<ScenarioOutcome>;
+  run(person: ScenarioPerson, name: CommandName, payload: unknown): Promise<ScenarioOutcome>;
   count(collection: 'projects' | 'loanLines' | 'activity'): Promise<number>;
   /** Marks the ledger's project names, apart from those of other tests on the same backend. */
   mark: string;
@@ -46,7 +46,7 @@ export function describeLedgerImportEndToEnd(label: string, backend: LedgerImpor
   const counts = async () => ({ projects: await backend.count('projects'), loanLines: await backend.count('loanLines'), activity: await backend.count('activity') });
   const preview = (id: string) => previewMarkedQuirky(backend.reader(), { mark, importId: id, fileName: FILE, today: ledgerToday(new Date()) });
   /** The page's executor: a refusal is thrown with its message key, as the web's command runner does. */
-  const executor = (person: ScenarioPerson) => async (command: { name: 'ledger.importProject'; payload: unknown }) => {
+  const executor = (person: ScenarioPerson) => async (command: CommandEnvelope) => {
     const outcome = await backend.run(person, command.name, command.payload);
     if (!outcome.ok) throw outcome;
     return outcome.result;
