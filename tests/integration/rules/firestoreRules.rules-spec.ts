@@ -46,6 +46,7 @@ beforeAll(async () => {
     await setDoc(doc(db, 'snapshots', '2026-01'), { month: '2026-01', parts: 0, projects: [], _v: 1 });
     await setDoc(doc(db, 'bankSnapshots', 'icbc~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: 'icbc' });
     await setDoc(doc(db, 'bankSnapshots', 'ceb~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: 'ceb' });
+    await setDoc(doc(db, 'bankSnapshots', '*~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: '*' });
     await setDoc(doc(db, 'activity', 'member-admin'), { projectId: null, lineId: null, command: 'member.upsert', at: '2026-01-03T00:00:00.000Z', _v: 1 });
     await setDoc(doc(db, 'banks', 'icbc'), { name: '工商银行', _v: 1 });
     await setDoc(doc(db, 'settings', 'stallRules'), { approvedWarnDays: 60, _v: 1 });
@@ -76,6 +77,8 @@ describe('reads by role', () => {
     await assertSucceeds(getDoc(doc(db, 'bankSnapshots', 'icbc~2026-01')));
     await assertSucceeds(getDoc(doc(db, 'bankSnapshots', 'icbc~2025-12')));
     await assertFails(getDoc(doc(db, 'bankSnapshots', 'ceb~2026-01')));
+    // The projection for a bank added after the close: published figures only, any liaison.
+    await assertSucceeds(getDoc(doc(db, 'bankSnapshots', '*~2026-01')));
   });
 
   it('member administration history is for admins only', async () => {
