@@ -11,5 +11,5 @@ export {
   SCORECARD_WEIGHTS_DOC_ID,
   scorecardWeightsOf,
 } from './bankScorecard';
-export type { BankScorecard, IsoQuarter, ScorecardCriterion, ScorecardFigures, ScorecardRow, ScorecardTotal, ScorecardWeights, Tally } from './bankScorecard';
+export type { BankScorecard, IsoQuarter, ScorecardCriterion, ScorecardFigures, ScorecardInput, ScorecardRow, ScorecardTotal, ScorecardWeights, Tally } from './bankScorecard';
 export { buildScorecardWorkbook, quarterText, scorecardFileName } from './bankScorecardWorkbook';
