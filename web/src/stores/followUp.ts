@@ -23,7 +23,7 @@ import { runCommand, type CommandOutcome } from '@/backend/commands';
 import { useBoardStore } from './board';
 import { useClockStore } from './clock';
 import { useSessionStore } from './session';
-import { useWatchedQuery } from './watched';
+import { readStateOf, useWatchedQuery } from './watched';
 
 export const ASSIGNMENT_STEP_COMMANDS = {
   acknowledge: 'assignment.acknowledge',
@@ -43,6 +43,8 @@ export const useFollowUpStore = defineStore('followUp', () => {
   const watching = shallowRef<Backend | null>(null);
   // Settings are a handful of documents; the rounds are the ones named reportingRound-YYYY-MM.
   const settingsWatch = useWatchedQuery<unknown>(() => watching.value, 'settings');
+  /** Whether the rounds could be read (a page shows it with ReadFailed, beside the board's read). */
+  const read = readStateOf(settingsWatch);
   function start(): void {
     board.start();
     if (session.backend) watching.value = session.backend;
@@ -81,5 +83,5 @@ export const useFollowUpStore = defineStore('followUp', () => {
     execute('reporting.submit', { month, bankId, noChange, note });
   const chaseLate = (month: IsoMonth) => execute('reporting.chase', { month });
 
-  return { start, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
+  return { read, start, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
 });
