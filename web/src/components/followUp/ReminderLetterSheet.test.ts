@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { h } from 'vue';
 import { mount } from '@vue/test-utils';
-import { onBehalfSteps, reminderLetters, type Assignment, type AssignmentStep } from '@clearway/core';
+import { onBehalfSteps, reminderLetters, type Project } from '@clearway/core';
 import { makeProject } from '@clearway/core/testing';
 import { testPlugins } from '@/test/boardFixtures';
 import OnBehalfSteps from './OnBehalfSteps.vue';
 import ReminderLetterSheet from './ReminderLetterSheet.vue';
+
+type Assignment = Project['assignments'][number];
+type AssignmentStep = NonNullable<Assignment['acknowledged']>;
 
 // Wednesday 2026-04-01, noon in Shanghai.
 const NOW = new Date('2026-04-01T04:00:00.000Z');
