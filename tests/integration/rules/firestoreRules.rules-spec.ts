@@ -25,6 +25,7 @@ const MEMBERS = {
   viewer: { uid: 'u-viewer', name: 'viewer', email: null, role: 'viewer', bankId: null, disabled: false },
   liaison: { uid: 'u-liaison', name: 'liaison', email: null, role: 'liaison', bankId: 'icbc', disabled: false },
   disabled: { uid: 'u-disabled', name: 'gone', email: null, role: 'staff', bankId: null, disabled: true },
+  unit: { uid: 'u-unit', name: 'unit', email: null, role: 'unit', bankId: null, unit: '市交通运输局', disabled: false },
 } as const;
 
 function as(who: keyof typeof MEMBERS | 'stranger') {
@@ -42,7 +43,9 @@ beforeAll(async () => {
     const db = context.firestore();
     for (const member of Object.values(MEMBERS)) await setDoc(doc(db, 'members', member.uid), { ...member, _v: 1 });
     await setDoc(doc(db, 'projects', 'p1'), { name: 'p1', stage: 'pipeline', _v: 1 });
-    await setDoc(doc(db, 'boardViews', 'p1'), { name: 'p1', stage: 'pipeline', lines: [], _v: 1 });
+    await setDoc(doc(db, 'boardViews', 'p1'), { name: 'p1', stage: 'pipeline', lines: [], unitParties: ['市水务局'], _v: 1 });
+    await setDoc(doc(db, 'boardViews', 'p-unit'), { name: 'p-unit', stage: 'pipeline', lines: [], unitParties: ['市交通运输局', '市自然资源局'], _v: 1 });
+    await setDoc(doc(db, 'months', '2026-01'), { month: '2026-01', closedAt: '2026-02-01T00:00:00.000Z', _v: 1 });
     await setDoc(doc(db, 'snapshots', '2026-01'), { month: '2026-01', parts: 0, projects: [], _v: 1 });
     await setDoc(doc(db, 'bankSnapshots', 'icbc~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: 'icbc' });
     await setDoc(doc(db, 'bankSnapshots', 'ceb~2026-01'), { month: '2026-01', parts: 0, projects: [], bankId: 'ceb' });
@@ -79,6 +82,24 @@ describe('reads by role', () => {
     await assertFails(getDoc(doc(db, 'bankSnapshots', 'ceb~2026-01')));
     // The projection for a bank added after the close: published figures only, any liaison.
     await assertSucceeds(getDoc(doc(db, 'bankSnapshots', '*~2026-01')));
+  });
+
+  it('a unit contact reads the board views naming its unit, banks, settings and its own member document, nothing else', async () => {
+    const db = as('unit');
+    await assertSucceeds(getDoc(doc(db, 'boardViews', 'p-unit')));
+    await assertSucceeds(getDocs(query(collection(db, 'boardViews'), where('unitParties', 'array-contains', '市交通运输局'))));
+    await assertFails(getDoc(doc(db, 'boardViews', 'p1')));
+    await assertFails(getDocs(collection(db, 'boardViews')));
+    await assertSucceeds(getDoc(doc(db, 'banks', 'icbc')));
+    await assertSucceeds(getDoc(doc(db, 'settings', 'stallRules')));
+    await assertSucceeds(getDoc(doc(db, 'members', 'u-unit')));
+    await assertFails(getDoc(doc(db, 'members', 'u-staff')));
+    await assertFails(getDoc(doc(db, 'months', '2026-01')));
+    await assertFails(getDoc(doc(db, 'projects', 'p1')));
+    await assertFails(getDoc(doc(db, 'loanLines', 'own')));
+    await assertFails(getDoc(doc(db, 'activity', 'project-level')));
+    await assertFails(getDoc(doc(db, 'bankSnapshots', '*~2026-01')));
+    await assertFails(setDoc(doc(db, 'boardViews', 'p-unit'), { name: 'changed' }));
   });
 
   it('member administration history is for admins only', async () => {
