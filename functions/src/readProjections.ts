@@ -75,7 +75,7 @@ export function boardViewOf(project: Project): Record<string, unknown> {
 
 /**
  * The `bankId` of the projection for a bank not in the snapshot's table (added after the close).
- * Bank ids are letters, digits, `-` and `_` (core's id pattern), so it names no bank.
+ * Bank ids match core's id pattern (letters, digits and `_.:-`), so it names no bank.
  */
 export const OTHER_BANKS = '*';
 
