@@ -95,4 +95,20 @@ describe('the 工作提醒函', () => {
     await page.goto(`/meeting?month=${month}`);
     await expect.poll(() => agendaRow().getAttribute('data-state'), PATIENTLY).toBe('acknowledged');
   });
+
+  it('staff acknowledge an overdue assignment for its party from 待我处理, labelled 代为签收', async () => {
+    await openBoard(page);
+    await switchIdentity(page, STAFF);
+    await page.getByRole('link', { name: /待我处理/ }).click();
+    await page.locator('.inbox-page__title').waitFor({ state: 'visible' });
+    const overdue = page.locator('[data-kind="overdueAssignment"]').filter({ has: page.getByRole('button', { name: '代为签收' }) }).first();
+    await overdue.waitFor({ state: 'visible', timeout: 30_000 });
+    const title = (await overdue.locator('.due-list__title').textContent())?.replace('逾期交办', '').trim() ?? '';
+    expect(title.length).toBeGreaterThan(0);
+    await overdue.getByRole('button', { name: '代为签收' }).click();
+    await page.locator('.el-message').filter({ hasText: '已签收' }).first().waitFor({ state: 'visible' });
+    const same = page.locator('[data-kind="overdueAssignment"]').filter({ hasText: title });
+    await expect.poll(async () => (await same.textContent()) ?? '', PATIENTLY).toContain('办理中');
+    expect(await same.getByRole('button', { name: '代为反馈' }).count()).toBe(1);
+  });
 });
