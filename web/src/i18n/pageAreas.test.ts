@@ -18,7 +18,7 @@ function areasOfFiles(locale: Locale): string[] {
 
 describe('the pages’ message areas (out of the first load)', () => {
   it.each(LOCALES)('%s: the first load has every area but PAGE_AREAS, the pages’ chunk exactly those', (locale) => {
-    const pageAreas = [...PAGE_AREAS].sort();
+    const pageAreas: string[] = [...PAGE_AREAS].sort();
     expect(Object.keys(PAGES[locale]).sort()).toEqual(pageAreas);
     expect(Object.keys(FIRST_LOAD[locale]).filter((area) => pageAreas.includes(area))).toEqual([]);
     expect([...Object.keys(FIRST_LOAD[locale]), ...pageAreas].sort()).toEqual(areasOfFiles(locale));
