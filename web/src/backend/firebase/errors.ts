@@ -61,7 +61,8 @@ export function fromSignInError(error: unknown): DomainError {
     case 'auth/user-disabled':
       return new DomainError('permission-denied', 'auth.error.disabled');
     case 'auth/too-many-requests':
-      return new DomainError('unauthenticated', 'auth.error.tooManyAttempts');
+      // Throttled, not signed out: a caller that treats `unauthenticated` as "session over" must not act on it.
+      return new DomainError('resource-exhausted', 'auth.error.tooManyAttempts');
     case 'auth/network-request-failed':
       return new DomainError('internal', 'auth.error.unavailable');
     default:

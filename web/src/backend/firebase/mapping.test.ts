@@ -50,6 +50,7 @@ describe('Firebase errors as DomainErrors', () => {
     expect(fromSignInError({ code: 'auth/invalid-credential' }).messageKey).toBe('auth.error.invalidCredentials');
     expect(fromSignInError({ code: 'auth/user-disabled' }).messageKey).toBe('auth.error.disabled');
     expect(fromSignInError({ code: 'auth/too-many-requests' }).messageKey).toBe('auth.error.tooManyAttempts');
+    expect(fromSignInError({ code: 'auth/too-many-requests' }).code).toBe('resource-exhausted');
   });
 });
 
