@@ -5,7 +5,6 @@ export default {
     subtitle: 'Members and roles, partner banks, time limits and stall rules, annual targets',
     onlyAdmins: 'Only administrators can use this page',
     loading: 'Loading…',
-    loadFailed: 'Could not load the data: {reason}',
     tabs: { members: 'Members', banks: 'Banks', rules: 'Limits and stall rules', targets: 'Annual targets', notify: 'Delivery' },
     notify: {
       intro: 'Each morning at 08:30 everyone gets one digest of what is due (nothing when nothing is), and an alert as soon as an item is overdue. Secrets are not shown again once saved.',

@@ -5,7 +5,6 @@ export default {
     subtitle: '人员与权限、合作银行、时限与停滞规则、年度目标',
     onlyAdmins: '仅管理员可以使用此页面',
     loading: '正在加载…',
-    loadFailed: '数据加载失败：{reason}',
     tabs: { members: '人员', banks: '银行', rules: '时限与停滞规则', targets: '年度目标', notify: '通知渠道' },
     notify: {
       intro: '每天 08:30 向每人发送一条待办摘要（当天无待办则不发），事项逾期时即时提醒。密钥保存后不再显示。',
