@@ -77,8 +77,9 @@ describe('board store', () => {
 
     expect(column(board, 'approval')).toEqual(['p1', 'p2', 'p0']);
     expect(board.pendingIds.has('p0')).toBe(true);
-    await Promise.resolve();
-    expect(fake.pending).toHaveLength(1);
+    // The command leaves once the frame showing the move is out.
+    expect(fake.pending).toHaveLength(0);
+    await vi.waitFor(() => expect(fake.pending).toHaveLength(1));
     expect(fake.pending[0]!.command).toEqual({
       name: 'project.move',
       payload: { projectId: 'p0', expectedVersion: 1, toStage: 'approval', before: 'a2', after: null },
@@ -97,7 +98,7 @@ describe('board store', () => {
     const outcome = board.move('p3', 'approval', 1);
     expect(column(board, 'approval')).toEqual(['p0', 'p3', 'p1', 'p2']);
     expect(column(board, 'matched')).toEqual([]);
-    await Promise.resolve();
+    await vi.waitFor(() => expect(fake.pending).toHaveLength(1));
     const { before, after } = fake.pending[0]!.command.payload as { before: string; after: string };
     expect([before, after]).toEqual(['a0', 'a1']);
 

@@ -70,6 +70,19 @@ function watchCards(backend: Backend, next: (docs: StoredDoc<BoardCard>[]) => vo
   return backend.watchQuery<Project>('projects', {}, (docs) => next(docs.map(cardOf)), fail);
 }
 
+/**
+ * Resolves once the frame showing a moved card is out (rAF runs just before the frame; a task
+ * queued from it runs after). The command then starts: its work (the writer lock, IndexedDB, the
+ * watches answering) never holds back the frame the person waits for. A hidden tab draws no
+ * frames, so it does not wait.
+ */
+function afterThisFrame(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.visibilityState === 'hidden') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** One placed item (card or project) shown at an overlay's stage and rank, kept while nothing changes. */
 interface Placed<T> {
   data: T;
@@ -430,6 +443,7 @@ export const useBoardStore = defineStore('board', () => {
     const previous = inFlight.get(projectId);
     const run = (async (): Promise<MoveOutcome> => {
       if (previous) await previous.catch(() => undefined);
+      await afterThisFrame();
       const latest = cardDocs.value.get(projectId) ?? doc;
       try {
         const result = await session.execute({
