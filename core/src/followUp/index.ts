@@ -3,3 +3,4 @@ export * from './loop';
 export * from './reporting';
 export * from './dueItems';
 export * from './reminderLetter';
+export * from './partyContacts';

@@ -1,3 +1,4 @@
+import { PARTY_CONTACTS_DOC_ID, partyContactsOf } from '../followUp/partyContacts';
 import type { CollectionName, DocumentStore } from '../store/documentStore';
 import type { SampleWorkspace } from './generate';
 
@@ -10,12 +11,14 @@ const WRITES_PER_TRANSACTION = 240;
 /**
  * Writes a workspace into an empty store (every document is a create, so seeding twice is a
  * conflict rather than a silent overwrite). Settings go to `settings/stallRules` and
- * `settings/targets-YYYY`.
+ * `settings/targets-YYYY`, and which parties have a member (`settings/partyContacts`, as the member
+ * commands keep it).
  */
 export async function seedStore(store: DocumentStore, ws: SampleWorkspace): Promise<void> {
   const docs: [CollectionName, string, unknown][] = [
     ['settings', 'stallRules', ws.settings.stallRules],
     ['settings', `targets-${ws.settings.targets.year}`, ws.settings.targets],
+    ['settings', PARTY_CONTACTS_DOC_ID, partyContactsOf(ws.members)],
     ...ws.banks.map((bank): [CollectionName, string, unknown] => ['banks', bank.id, bank]),
     ...ws.members.map((member): [CollectionName, string, unknown] => ['members', member.uid, member]),
     ...ws.projects.map((project): [CollectionName, string, unknown] => ['projects', project.id, project]),

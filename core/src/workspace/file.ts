@@ -16,6 +16,8 @@ import {
 } from '../store/documentStore';
 import { SCHEMA_VERSION, migrateStoredDoc } from './schema';
 import { NOTIFY_SECRETS_DOC_ID } from '../notify/channels';
+import { PARTY_CONTACTS_DOC_ID, partyContactsOf } from '../followUp/partyContacts';
+import type { Member } from '../types';
 
 export const WORKSPACE_FILE_FORMAT = 'clearway-workspace';
 
@@ -151,9 +153,16 @@ export async function importWorkspace(
   const occupied = await firstNonEmptyCollection(store);
   if (occupied) throw new DomainError('failed-precondition', 'workspace.error.notEmpty', { collection: occupied });
 
+  // Which parties have a member follows from the file's members, not from what the file says of it
+  // (a file from before the document existed has none). A file without members leaves it out, as
+  // a workspace without members has it: no contacts are known until a member is written.
+  const contacts: StoredDoc = { id: PARTY_CONTACTS_DOC_ID, version: 1, data: partyContactsOf(docs.members.map((doc) => doc.data as Member)) };
   const writes: [CollectionName, StoredDoc][] = COLLECTIONS.flatMap((name) =>
-    docs[name].map((doc): [CollectionName, StoredDoc] => [name, doc]),
+    docs[name]
+      .filter((doc) => name !== 'settings' || doc.id !== PARTY_CONTACTS_DOC_ID)
+      .map((doc): [CollectionName, StoredDoc] => [name, doc]),
   );
+  if (docs.members.length > 0) writes.push(['settings', contacts]);
   for (let start = 0; start < writes.length; start += WRITES_PER_TRANSACTION) {
     const batch = writes.slice(start, start + WRITES_PER_TRANSACTION);
     await store.runTransaction(async (tx) => {

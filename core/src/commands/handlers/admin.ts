@@ -4,6 +4,8 @@
  */
 import { ConflictError } from '../../errors';
 import type { CollectionName, StoredDoc } from '../../store/documentStore';
+import { PARTY_CONTACTS_DOC_ID, partyContactsOf, readPartyContacts, samePartyContacts } from '../../followUp/partyContacts';
+import type { PartyContacts } from '../../followUp/partyContacts';
 import type { AnnualTargets, Bank, Member, StallRules } from '../../types';
 import { assertBankExists, assertVersion, diffFields, fieldRefusal, notFound, STALL_RULES_DOC_ID, targetsDocId } from './shared';
 import { assertRoomForBank } from '../../workspace/capacity';
@@ -70,6 +72,16 @@ export const bankUpsert: CommandHandler<'bank.upsert'> = async (ctx) => {
   };
 };
 
+/** Keeps settings/partyContacts in step with the members list (written only when it changes). */
+function writePartyContacts(ctx: HandlerContext, stored: StoredDoc<PartyContacts> | null, contacts: PartyContacts): void {
+  if (!stored) {
+    ctx.writer.create('settings', PARTY_CONTACTS_DOC_ID, contacts);
+    return;
+  }
+  const was = readPartyContacts(stored.data);
+  if (was === null || !samePartyContacts(was, contacts)) ctx.writer.update('settings', PARTY_CONTACTS_DOC_ID, contacts, stored.version);
+}
+
 export const memberUpsert: CommandHandler<'member.upsert'> = async (ctx) => {
   const { uid, expectedVersion, name, email, role, disabled } = ctx.payload;
   // Only a liaison speaks for a bank; a bank left over from a previous role means nothing.
@@ -85,7 +97,11 @@ export const memberUpsert: CommandHandler<'member.upsert'> = async (ctx) => {
   const unit = role === 'unit' ? ctx.payload.unit : null;
   if (role === 'unit' && !unit) throw fieldRefusal('invalid-argument', 'unit', 'errors.member.unitRequired');
   const data: Member = { uid, name, email, role, bankId, ...(unit ? { unit } : {}), disabled };
+  // Read before any write (a Firestore transaction reads first): the other members and the contacts as stored.
+  const others = (await ctx.tx.query<Member>('members')).filter((doc) => doc.id !== uid).map((doc) => doc.data);
+  const contactsDoc = await ctx.tx.get<PartyContacts>('settings', PARTY_CONTACTS_DOC_ID);
   writeAtVersion(ctx, 'members', uid, current, expectedVersion, data);
+  writePartyContacts(ctx, contactsDoc, partyContactsOf([...others, data]));
   return {
     createdId: current ? undefined : uid,
     activity: { projectId: null, lineId: null, ...changedFields(current?.data ?? null, data) },
