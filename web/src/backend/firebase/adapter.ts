@@ -5,7 +5,7 @@
  *
  * Listeners follow the signed-in actor: while nobody is signed in they are parked (the rules
  * would refuse them), and when the actor changes they re-attach reading what core's read policy
- * lets that actor read (policyReads.ts: scoped queries, and a liaison's projections).
+ * lets that actor read (policyReads.ts: scoped queries, a liaison's projections, a unit's views).
  */
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import {
@@ -24,7 +24,7 @@ import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, 
 import type { Backend, NewMemberInput, NewMemberResult, SignedOutReason, Unsubscribe } from '../types';
 import type { FirebaseWebConfig } from './config';
 import { fromCallableError, fromSignInError } from './errors';
-import { watchDocAs, watchQueryAs } from './policyReads';
+import { ownUnit, watchDocAs, watchQueryAs } from './policyReads';
 
 export interface FirebaseBackend extends Backend {
   readonly kind: 'firebase';
@@ -39,21 +39,23 @@ interface Watcher {
 
 let appCounter = 0;
 
-export async function actorOf(user: User | null): Promise<Actor | null> {
+export async function actorOf(user: User | null, db: Firestore): Promise<Actor | null> {
   if (!user) return null;
   const { claims } = await user.getIdTokenResult();
   const role = claims.role;
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
-  return {
+  const actor: Actor = {
     uid: user.uid,
     name: user.displayName ?? user.email ?? user.uid,
     role: role as Role,
     bankId: typeof claims.bankId === 'string' ? claims.bankId : null,
   };
+  // A unit contact's reads and its 待我处理 need its unit, which only its member document holds.
+  return role === 'unit' ? { ...actor, unit: await ownUnit(db, user.uid) } : actor;
 }
 
 function actorKey(actor: Actor | null): string {
-  return actor ? `${actor.uid}|${actor.role}|${actor.bankId ?? ''}` : '';
+  return actor ? `${actor.uid}|${actor.role}|${actor.bankId ?? ''}|${actor.unit ?? ''}` : '';
 }
 
 export async function createFirebaseBackendWith(config: FirebaseWebConfig): Promise<FirebaseBackend> {
@@ -95,7 +97,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
     resolveReady = resolve;
   });
   const stopAuthWatch = onIdTokenChanged(auth, (user) => {
-    actorOf(user)
+    actorOf(user, db)
       .catch(() => null)
       .then((next) => {
         setActor(next);
@@ -121,7 +123,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       // The role changed since the token was minted: refresh it once and try again.
       if (!retried && refusal.messageKey === 'auth.error.sessionStale' && auth.currentUser) {
         await auth.currentUser.getIdToken(true);
-        setActor(await actorOf(auth.currentUser));
+        setActor(await actorOf(auth.currentUser, db));
         return execute(command, true);
       }
       // Disabled or removed since signing in: the session ends here, and sign-in says why.
@@ -184,7 +186,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
         } catch (error) {
           throw fromSignInError(error);
         }
-        const signedIn = await actorOf(user);
+        const signedIn = await actorOf(user, db);
         if (!signedIn) {
           await signOut(auth);
           throw new DomainError('permission-denied', 'auth.error.notMember');

@@ -6,20 +6,126 @@
  *   core's `projectViewForBank`: the very card `applyReadPolicy` gives them in the other backends;
  * - snapshots → `bankSnapshots/{bankId}~{id}`, the snapshot as projected for their bank (or, for a
  *   bank added after the close, `bankSnapshots/*~{id}`, projected for a bank with no line in it).
+ * A unit contact 责任单位联系人 reads the board views naming its unit (`unitParties` array-contains
+ * it, `unitRead`), banks, settings and its own member document; what else its pages ask for, the
+ * policy gives it nothing of, so it is answered empty without asking (the rules would refuse it).
  * Everyone else, and every other collection, reads the stored documents with queries scoped by
  * `scopeForActor` (rules are not filters).
  */
-import { onSnapshot, type Firestore } from 'firebase/firestore';
+import { getDoc, onSnapshot, type Firestore, type QuerySnapshot } from 'firebase/firestore';
 import { digestLine, projectViewForBank } from '@clearway/core';
 import type { Actor, CollectionName, LoanLine, Project, QuerySpec, StoredDoc } from '@clearway/core';
 import type { Unsubscribe } from '../types';
 import { fromListenerError } from './errors';
-import { BANK_SNAPSHOTS, BOARD_VIEWS, OTHER_BANKS, bankSnapshotId, buildQuery, docRef, scopeForActor, toStoredDoc } from './queries';
+import {
+  BANK_SNAPSHOTS,
+  BOARD_VIEWS,
+  OTHER_BANKS,
+  UNIT_PARTIES_FIELD,
+  bankSnapshotId,
+  buildQuery,
+  docRef,
+  scopeForActor,
+  toBoardView,
+  toStoredDoc,
+  type FirestoreCollection,
+} from './queries';
 
 type OnError = ((error: unknown) => void) | undefined;
 
 function isLiaison(actor: Actor): boolean {
   return actor.role === 'liaison';
+}
+
+function isUnit(actor: Actor): boolean {
+  return actor.role === 'unit';
+}
+
+/**
+ * The query a unit contact runs for `collectionName` on Firestore, or null when core's read policy
+ * gives it nothing there (loan lines, history, months, snapshots; the board without a unit): then
+ * nothing is asked. Its projects are the board views whose `unitParties` hold its unit, compared
+ * as the rules compare them (the unit of its member document, which `actorOf` reads).
+ */
+export function unitRead(
+  actor: Actor,
+  collectionName: CollectionName,
+  spec: QuerySpec,
+): { collection: FirestoreCollection; spec: QuerySpec } | null {
+  switch (collectionName) {
+    case 'projects':
+      if (!actor.unit) return null;
+      return {
+        collection: BOARD_VIEWS,
+        spec: { ...spec, where: [...(spec.where ?? []), { field: UNIT_PARTIES_FIELD, op: 'array-contains', value: actor.unit }] },
+      };
+    case 'banks':
+    case 'settings':
+    case 'members':
+      return { collection: collectionName, spec: scopeForActor(collectionName, spec, actor) };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The unit a unit contact speaks for, from its own member document (which it may read): the very
+ * value the rules compare with a view's `unitParties`. The token's claims carry no unit.
+ */
+export async function ownUnit(db: Firestore, uid: string): Promise<string | null> {
+  try {
+    const unit = (await getDoc(docRef(db, 'members', uid))).get('unit') as unknown;
+    return typeof unit === 'string' && unit !== '' ? unit : null;
+  } catch (error) {
+    throw fromListenerError(error);
+  }
+}
+
+/** Answers `value` once, as a listener would (never inside the call that attaches it). */
+function answerOnce<V>(value: V, onNext: (value: V) => void): Unsubscribe {
+  let live = true;
+  queueMicrotask(() => {
+    if (live) onNext(value);
+  });
+  return () => {
+    live = false;
+  };
+}
+
+function watchQueryAsUnit<T>(
+  db: Firestore,
+  actor: Actor,
+  collectionName: CollectionName,
+  spec: QuerySpec,
+  onNext: (docs: StoredDoc<T>[]) => void,
+  fail: (error: unknown) => void,
+): Unsubscribe {
+  const read = unitRead(actor, collectionName, spec);
+  if (!read) return answerOnce<StoredDoc<T>[]>([], onNext);
+  if (read.collection === BOARD_VIEWS) {
+    // A view with no bank's lines: the very card applyReadPolicy gives a unit (projectForBank(p, null)).
+    const cards = (s: QuerySnapshot) => joinOwnLines(s.docs.map((d) => toBoardView<Project>(d)!), []) as unknown as StoredDoc<T>[];
+    return onSnapshot(buildQuery(db, BOARD_VIEWS, read.spec), (s) => onNext(cards(s)), fail);
+  }
+  return onSnapshot(buildQuery(db, read.collection, read.spec), (s) => onNext(s.docs.map((d) => toStoredDoc<T>(d)!)), fail);
+}
+
+function watchDocAsUnit<T>(
+  db: Firestore,
+  actor: Actor,
+  collectionName: CollectionName,
+  id: string,
+  onNext: (doc: StoredDoc<T> | null) => void,
+  fail: (error: unknown) => void,
+): Unsubscribe {
+  // The rules refuse a view that does not name the unit (no probing by id), so one project is
+  // looked up in the unit's own query: a project it may not read is simply not there.
+  if (collectionName === 'projects') {
+    return watchQueryAsUnit<T>(db, actor, 'projects', {}, (docs) => onNext(docs.find((d) => d.id === id) ?? null), fail);
+  }
+  const readable = unitRead(actor, collectionName, {}) !== null && (collectionName !== 'members' || id === actor.uid);
+  if (!readable) return answerOnce<StoredDoc<T> | null>(null, onNext);
+  return onSnapshot(docRef(db, collectionName, id), (s) => onNext(toStoredDoc<T>(s)), fail);
 }
 
 /** Board views with the bank's own lines added; lines grouped by project once per change. */
@@ -88,9 +194,10 @@ export function watchQueryAs<T>(
   onError: OnError,
 ): Unsubscribe {
   const fail = (error: unknown) => onError?.(fromListenerError(error));
+  if (isUnit(actor)) return watchQueryAsUnit(db, actor, collectionName, spec, onNext, fail);
   if (isLiaison(actor) && collectionName === 'projects') {
     return joinListeners<StoredDoc<Project>[], StoredDoc<LoanLine>[], StoredDoc<Project>[]>(
-      (next) => onSnapshot(buildQuery(db, BOARD_VIEWS, spec), (s) => next(s.docs.map((d) => toStoredDoc<Project>(d)!)), fail),
+      (next) => onSnapshot(buildQuery(db, BOARD_VIEWS, spec), (s) => next(s.docs.map((d) => toBoardView<Project>(d)!)), fail),
       (next) =>
         onSnapshot(
           buildQuery(db, 'loanLines', scopeForActor('loanLines', {}, actor)),
@@ -126,10 +233,11 @@ export function watchDocAs<T>(
   onError: OnError,
 ): Unsubscribe {
   const fail = (error: unknown) => onError?.(fromListenerError(error));
+  if (isUnit(actor)) return watchDocAsUnit(db, actor, collectionName, id, onNext, fail);
   if (isLiaison(actor) && collectionName === 'projects') {
     const ownLinesOfProject = scopeForActor('loanLines', { where: [{ field: 'projectId', op: '==', value: id }] }, actor);
     return joinListeners<StoredDoc<Project> | null, StoredDoc<LoanLine>[], StoredDoc<Project> | null>(
-      (next) => onSnapshot(docRef(db, BOARD_VIEWS, id), (s) => next(toStoredDoc<Project>(s)), fail),
+      (next) => onSnapshot(docRef(db, BOARD_VIEWS, id), (s) => next(toBoardView<Project>(s)), fail),
       (next) => onSnapshot(buildQuery(db, 'loanLines', ownLinesOfProject), (s) => next(s.docs.map((d) => toStoredDoc<LoanLine>(d)!)), fail),
       (view, lines) => (view ? joinOwnLines([view], lines)[0]! : null),
       (doc) => onNext(doc as unknown as StoredDoc<T> | null),

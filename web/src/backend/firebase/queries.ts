@@ -14,6 +14,11 @@ export const SCHEMA_FIELD = '_schema';
 /** The liaisons' read projections the command function writes (functions/src/readProjections.ts). */
 export const BOARD_VIEWS = 'boardViews';
 export const BANK_SNAPSHOTS = 'bankSnapshots';
+/**
+ * The parties a board view names, written with it for the rules to find a unit contact's projects
+ * (functions/src/readProjections.ts): a rules helper, not a Project field, so no reader sees it.
+ */
+export const UNIT_PARTIES_FIELD = 'unitParties';
 export type FirestoreCollection = CollectionName | typeof BOARD_VIEWS | typeof BANK_SNAPSHOTS;
 
 /** The `bankId` of the snapshot projection for a bank added after the close (readProjections.ts). */
@@ -28,6 +33,14 @@ export function toStoredDoc<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null 
   if (!raw) return null;
   const { [VERSION_FIELD]: version, [SCHEMA_FIELD]: _schema, ...data } = raw;
   return { id: snapshot.id, version: typeof version === 'number' ? version : 0, data: data as T };
+}
+
+/** A `boardViews` document as the app reads it: the stored document without the rules' helper field. */
+export function toBoardView<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null {
+  const doc = toStoredDoc<T & { [UNIT_PARTIES_FIELD]?: unknown }>(snapshot);
+  if (!doc) return null;
+  const { [UNIT_PARTIES_FIELD]: _parties, ...data } = doc.data as Record<string, unknown>;
+  return { ...doc, data: data as T };
 }
 
 /**
