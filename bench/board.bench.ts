@@ -297,7 +297,8 @@ await runSuite('board', async () => {
   const server = await serveStatic(BENCH_WEB_DIST);
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
-    const navigation = await navigationSuite(browser, server.url);
+    // BENCH_SKIP_NAVIGATION=1: only the render, heap and move figures (a quick look at a change).
+    const navigation = process.env.BENCH_SKIP_NAVIGATION === '1' ? [] : await navigationSuite(browser, server.url);
     if (process.env.BENCH_NAVIGATION_ONLY === '1') return navigation;
     const runs = new Map<number, BoardRun>();
     for (const size of SIZES) runs.set(size, await measureBoard(browser, server.url, size));
