@@ -10,6 +10,9 @@ import {
   dueItemsFor,
   isReportingRoundDocId,
   monthOf,
+  partyHasContact,
+  PARTY_CONTACTS_DOC_ID,
+  readPartyContacts,
   reportingRoundTable,
   type BankReportRow,
   type CommandName,
@@ -56,6 +59,10 @@ export const useFollowUpStore = defineStore('followUp', () => {
       .map((doc) => doc.data as ReportingRound)
       .sort((a, b) => (a.month < b.month ? 1 : -1)),
   );
+  /** Which parties have a member (null until known): staff cannot read the members list itself. */
+  const partyContacts = computed(() => readPartyContacts(settingsWatch.data.value.find((doc) => doc.id === PARTY_CONTACTS_DOC_ID)?.data ?? null));
+  /** Whether a member speaks for a party text (null: not known), for core's `onBehalfSteps`. */
+  const partyHasMember = (party: string): boolean | null => partyHasContact(party, partyContacts.value, board.banks);
   const latestRound = computed<ReportingRound | null>(() => rounds.value[0] ?? null);
   const roundTable = computed<BankReportRow[]>(() => (latestRound.value ? reportingRoundTable(latestRound.value, board.banks, clock.now) : []));
 
@@ -83,5 +90,5 @@ export const useFollowUpStore = defineStore('followUp', () => {
     execute('reporting.submit', { month, bankId, noChange, note });
   const chaseLate = (month: IsoMonth) => execute('reporting.chase', { month });
 
-  return { read, start, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
+  return { read, start, partyHasMember, rounds, latestRound, roundTable, items, count, defaultRoundMonth, assignmentStep, openRound, submitReport, chaseLate };
 });
