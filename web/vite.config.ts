@@ -63,7 +63,7 @@ function vueI18nWithNamedVueImports(): Plugin {
     resolveId: {
       // `vue` as written, or as the alias below has already rewritten it.
       filter: { id: /^vue(?:\/dist\/vue\.runtime\.esm-bundler\.js)?$/ },
-      handler(source, importer) {
+      handler(_source, importer) {
         if (importer && !importer.startsWith(SHIM) && /[\\/]vue-i18n[\\/]dist[\\/][^\\/]+\.mjs$/.test(importer)) return SHIM + importer;
         return null;
       },
@@ -117,6 +117,9 @@ export default defineConfig({
     vueI18nWithNamedVueImports(),
     sortableOutOfFirstLoad(),
     vue(),
+    // The message files (src/i18n/locales/<locale>/*.ts, each `export default {…}`) are compiled at
+    // build time, so the app gets vue-i18n's runtime-only build: no message compiler, no eval. A
+    // message it cannot read (or with HTML) fails the build; messageSyntax.test.ts says so first.
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/i18n/locales/**', import.meta.url))],
       compositionOnly: true,
@@ -140,6 +143,7 @@ export default defineConfig({
     ],
   },
   define: {
+    // The plugin sets vue-i18n's other flags (legacy API, global components, message compiler).
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
   server: { port: 5173, strictPort: false },
