@@ -12,7 +12,9 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import {
   COLLECTIONS,
+  PARTY_CONTACTS_DOC_ID,
   STALL_SCAN_ACTOR,
+  partyContactsOf,
   addMonths,
   applyReadPolicy,
   digestLine,
@@ -178,6 +180,14 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
     expect(readable(null)).toEqual([]);
     // A stale role claim (the member was made a liaison, the token still says staff) reads nothing.
     expect(readable({ uid: 'u-liaison-ceb', token: { role: 'staff' } })).toEqual([]);
+  });
+
+  it('lets staff and viewers get which parties have a member (settings/partyContacts), as the members say', () => {
+    const members = everything.filter((d) => d.collection === 'members').map((d) => stripVersion(d.data).data as unknown as Member);
+    for (const uid of ['u-staff', 'u-viewer']) {
+      const got = readable(authOf(actorOf(uid))).find((d) => d.collection === 'settings' && d.id === PARTY_CONTACTS_DOC_ID);
+      expect(got && stripVersion(got.data).data, uid).toEqual(partyContactsOf(members));
+    }
   });
 
   it('keeps a move within 3 reads and 3 writes, the board view included', async () => {
