@@ -157,7 +157,7 @@ describe('a unit contact in Firebase mode', () => {
       return document ? [document] : [];
     });
     const paths = received.map((document) => document.name.split('/documents/')[1]!);
-    const collections = new Set(paths.map((path) => path.split('/')[0]));
+    const collections = new Set(paths.map((path) => path.split('/')[0]!));
     expect(collections.has('boardViews')).toBe(true);
     for (const path of paths) {
       const [collection, id] = path.split('/') as [string, string];
