@@ -51,7 +51,9 @@ async function columnTotals(stage: string): Promise<string> {
 }
 
 async function cardsIn(stage: string): Promise<string> {
-  return columnList(page, stage).innerText();
+  // textContent, not innerText: cards out of view skip layout (content-visibility: auto), and
+  // Chromium's innerText gives nothing for a column scrolled off to the right.
+  return (await columnList(page, stage).textContent()) ?? '';
 }
 
 describe('importing the bureau ledger', () => {
