@@ -129,6 +129,8 @@ describe('import on a fresh server', () => {
     try {
       const setupActor = { uid: 'system-cli', name: '服务器命令行', role: 'admin' as const, bankId: null };
       await createMemberWithAccount(fresh.context, setupActor, { email: 'chief@czj.gov.cn', name: '局长', role: 'admin', password: 'chief-password-1' });
+      // member.upsert keeps which parties have a member; that is member administration too, and gives way.
+      expect((await fresh.db.store.get('settings', 'partyContacts'))?.data).toEqual({ bankIds: [], units: [] });
       const chief = new TestClient(fresh);
       expect((await chief.signIn('chief@czj.gov.cn', 'chief-password-1')).status).toBe(200);
 
@@ -137,6 +139,7 @@ describe('import on a fresh server', () => {
       expect(imported.body.counts.projects).toBe(6);
       expect((await fresh.db.store.query('projects')).length).toBe(6);
       expect((await fresh.db.store.get('members', 'u-staff'))).not.toBeNull();
+      expect((await fresh.db.store.get('settings', 'partyContacts'))?.data).toEqual((await source.get('settings', 'partyContacts'))?.data);
       expect((await chief.request('GET', '/api/session')).status).toBe(200);
 
       const again = await chief.request('POST', '/api/admin/import', file);

@@ -5,7 +5,7 @@
  * invite callable applies.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { assertCanRun, COLLECTIONS, DomainError, executeCommand, exportWorkspace, importWorkspace, isSystemActor, parseCommandPayload, readWorkspaceFile } from '@clearway/core';
+import { assertCanRun, COLLECTIONS, DomainError, executeCommand, exportWorkspace, importWorkspace, isSystemActor, PARTY_CONTACTS_DOC_ID, parseCommandPayload, readWorkspaceFile } from '@clearway/core';
 import type { Activity, Actor, DocumentStore, Member, StoredDoc } from '@clearway/core';
 import type { ServerContext } from '../app';
 import { normaliseEmail } from '../auth/accounts';
@@ -78,11 +78,16 @@ export async function createMemberWithAccount(
  * On the server someone is always signed in, so a workspace is never quite empty: the admin who
  * imports has a members document (and its history record). A workspace that holds nothing but
  * member administration counts as empty for an import: those documents give way to the file's,
- * and the importing admin keeps their membership if the file does not name them.
+ * and the importing admin keeps their membership if the file does not name them. Which parties have
+ * a member (settings/partyContacts) is member administration too: member.upsert writes it.
  */
 async function onlyMemberAdministration(store: DocumentStore): Promise<boolean> {
   for (const name of COLLECTIONS) {
     if (name === 'members') continue;
+    if (name === 'settings') {
+      if ((await store.query('settings')).some((doc) => doc.id !== PARTY_CONTACTS_DOC_ID)) return false;
+      continue;
+    }
     if (name === 'activity') {
       const records = await store.query<Activity>('activity');
       if (records.some((record) => record.data.command !== 'member.upsert')) return false;
@@ -97,12 +102,14 @@ async function importOverSetup(ctx: ServerContext, actor: Actor, file: unknown) 
   readWorkspaceFile(file); // refuses a bad file before anything is removed
   const members: StoredDoc<Member>[] = await ctx.store.query<Member>('members');
   const records = await ctx.store.query('activity');
+  const contacts = await ctx.store.get('settings', PARTY_CONTACTS_DOC_ID);
   if (!(await onlyMemberAdministration(ctx.store)) || members.length + records.length === 0) {
     return importWorkspace(ctx.store, file);
   }
   await ctx.store.runTransaction(async (tx) => {
     for (const doc of members) tx.delete('members', doc.id, doc.version);
     for (const doc of records) tx.delete('activity', doc.id, doc.version);
+    if (contacts) tx.delete('settings', contacts.id, contacts.version);
   });
   try {
     const result = await importWorkspace(ctx.store, file);
@@ -119,6 +126,7 @@ async function importOverSetup(ctx: ServerContext, actor: Actor, file: unknown) 
       await ctx.store.runTransaction(async (tx) => {
         for (const doc of members) tx.create('members', doc.id, doc.data);
         for (const doc of records) tx.create('activity', doc.id, doc.data);
+        if (contacts) tx.create('settings', contacts.id, contacts.data);
       });
     }
     throw error;
