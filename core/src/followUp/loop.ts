@@ -190,8 +190,9 @@ export function onBehalfOf(
 
 /**
  * The party steps a bureau member may record for an assignment now 代为登记, for the buttons
- * staff see. `partyHasMember` is whether a member speaks for the party (null: not known to the
- * caller, e.g. staff cannot read the members list; the command still refuses if one does).
+ * staff see. `partyHasMember` is whether a member speaks for the party: staff cannot read the
+ * members list, so they ask `partyHasContact` (settings/partyContacts); null when not known. The
+ * command still refuses if one does.
  */
 export function onBehalfSteps(
   actor: Pick<Actor, 'name' | 'role' | 'bankId'> & { unit?: string | null },
