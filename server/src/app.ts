@@ -7,7 +7,6 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { DocumentChange, DocumentStore } from '@clearway/core';
 import type { ServerConfig } from './config';
@@ -148,7 +147,6 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     hsts: config.cookieSecure,
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   registerJsonParser(app);
