@@ -110,6 +110,8 @@ export const useBoardStore = defineStore('board', () => {
   const fullWatch = useWatchedQuery<Project>(() => (fullWanted.value ? watching.value : null), 'projects');
   /** Whether the board's documents could be read, with a retry when they could not. */
   const read = readStateOf(cardsWatch, banksWatch, fullWatch);
+  /** The board page's own reads (cards and banks): the whole projects it never waits for. */
+  const cardsRead = readStateOf(cardsWatch, banksWatch);
   const cardDocs = computed<ReadonlyMap<string, StoredDoc<BoardCard>>>(() => new Map(cardsWatch.data.value.map((doc) => [doc.id, doc])));
   const bankDocs = banksWatch.data;
   const overlays = shallowRef<ReadonlyMap<string, MoveOverlay>>(new Map());
@@ -479,6 +481,7 @@ export const useBoardStore = defineStore('board', () => {
     cardsLoaded,
     watchError,
     read,
+    cardsRead,
     projects,
     banks,
     visibleProjects,
