@@ -1,5 +1,5 @@
 /**
- * The admin, ledger import and backup pages, when a read is refused: the ReadFailed panel says why
+ * The admin, ledger import, backup and my bank pages, when a read is refused: the ReadFailed panel says why
  * in the user's language, and its retry reads again (and the page then shows what it read).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,12 +10,14 @@ import type { Component } from 'vue';
 import { DomainError, MemoryDocumentStore, executeCommand, type Actor, type CollectionName } from '@clearway/core';
 import type { Backend } from '@/backend/types';
 import LedgerUpload from '@/components/ledger/LedgerUpload.vue';
+import { useBoardStore } from '@/stores/board';
 import { useSessionStore } from '@/stores/session';
 import { testPlugins } from '@/test/boardFixtures';
 import { memoryBackend, WAN } from '@/test/projectFixtures';
 import AdminPage from './AdminPage.vue';
 import BackupPage from './BackupPage.vue';
 import LedgerImportPage from './LedgerImportPage.vue';
+import MyBankPage from './MyBankPage.vue';
 
 const ADMIN: Actor = { uid: 'u-admin', name: '李建华', role: 'admin', bankId: null };
 
@@ -68,7 +70,7 @@ function ledgerFile(): File {
   return new File([new TextEncoder().encode(csv)], '鲁甸台账.csv', { type: 'text/csv' });
 }
 
-describe('a refused read on the admin, ledger import and backup pages', { timeout: 30_000 }, () => {
+describe('a refused read on the admin, ledger import, backup and my bank pages', { timeout: 30_000 }, () => {
   beforeEach(() => {
     document.body.innerHTML = '';
     localStorage.clear();
@@ -114,6 +116,21 @@ describe('a refused read on the admin, ledger import and backup pages', { timeou
     await vi.waitFor(() => expect(wrapper.find('[data-test="backup-import"]').exists()).toBe(true));
     // The bank it could now read makes the workspace occupied: an import would clash.
     expect(wrapper.find('.backup-panel__warn').exists()).toBe(true);
+    expect(wrapper.find('.read-failed').exists()).toBe(false);
+  });
+
+  it('my bank: the stall rules cannot be read, so it says why instead of default thresholds; retry shows the bank', async () => {
+    const { backend, state } = refusing(await workspace(), 'settings');
+    const wrapper = await mountPage(MyBankPage, backend);
+    useBoardStore().start(); // the app shell starts the board for every page
+    await vi.waitFor(() => expect(wrapper.find('.read-failed').text()).toContain('You may not see this data'));
+    expect(wrapper.find('.bank-page__section').exists()).toBe(false);
+    const before = state.reads;
+
+    state.healed = true;
+    await wrapper.find('.read-failed__retry').trigger('click');
+    expect(state.reads).toBe(before + 1);
+    await vi.waitFor(() => expect(wrapper.findAll('.bank-page__section')).toHaveLength(2));
     expect(wrapper.find('.read-failed').exists()).toBe(false);
   });
 });

@@ -79,6 +79,8 @@ export const useMeetingStore = defineStore('meeting', () => {
   const targetsDoc = targetsWatch.data;
   const targetsLoaded = computed(() => session.backend !== null && !targetsWatch.pending.value);
   const ownRead = readStateOf(monthsWatch, rulesWatch, targetsWatch);
+  /** The stall rules' read alone, for a page that shows their thresholds (my bank) and not the rest. */
+  const rulesRead = readStateOf(rulesWatch);
   // Frozen snapshots belong to the backend they were read from.
   watch(backend, () => (snapshots.value = new Map()));
 
@@ -298,6 +300,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     ownBankId,
     previousClosedMonth,
     stallRules,
+    rulesRead,
     targets,
     targetsLoaded,
     loading,
