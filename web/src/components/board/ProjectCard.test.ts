@@ -102,7 +102,7 @@ describe('ProjectCard', () => {
 
   it('moves through the keyboard menu: open it, pick a stage, one move event', async () => {
     const card = mountCard();
-    await card.find('.card__menu-btn').trigger('click');
+    await card.find('.cw-card__menu-btn').trigger('click');
     await flushPromises();
     const items = [...document.body.querySelectorAll<HTMLElement>('.el-dropdown-menu__item')];
     const target = items.find((item) => item.textContent?.includes('移到「投放中」'));
@@ -130,6 +130,6 @@ describe('ProjectCard', () => {
 
   it('has no move menu for someone who may not move cards', () => {
     const card = mountCard({ canMove: false });
-    expect(card.find('.card__menu-btn').exists()).toBe(false);
+    expect(card.find('.cw-card__menu-btn').exists()).toBe(false);
   });
 });

@@ -43,7 +43,7 @@ function dropEvent(projectId: string, from: string, to: string, oldIndex: number
 describe('StageColumn', () => {
   it('heads the column with the stage name, the card count and the money totals', () => {
     const wrapper = mountColumn();
-    const head = wrapper.find('.column__head').text();
+    const head = wrapper.find('.cw-column__head').text();
     expect(head).toContain('审批中');
     expect(head).toContain('3 个');
     expect(head).toContain('3,000.00万元');
@@ -53,7 +53,7 @@ describe('StageColumn', () => {
 
   it('shows totals of 1亿 and more in 亿元', () => {
     const wrapper = mountColumn(column(12));
-    expect(wrapper.find('.column__head').text()).toContain('1.20亿元');
+    expect(wrapper.find('.cw-column__head').text()).toContain('1.20亿元');
   });
 
   it('emits exactly one move when a card is dropped into another column', () => {
@@ -73,7 +73,7 @@ describe('StageColumn', () => {
   it('renders a large column a page at a time', async () => {
     const wrapper = mountColumn(column(5000), 40);
     expect(wrapper.findAll('.column__item')).toHaveLength(40);
-    expect(wrapper.find('.column__count').text()).toBe('5000 个');
+    expect(wrapper.find('.cw-column__count').text()).toBe('5000 个');
     await wrapper.find('.column__more').trigger('click');
     expect(wrapper.findAll('.column__item')).toHaveLength(80);
     expect(wrapper.find('.column__more').text()).toContain('4920');

@@ -46,8 +46,8 @@ describe('planDropOf', () => {
 describe('PlanColumn', () => {
   it('heads the column with its month, card count and planned amount', () => {
     const wrapper = mountColumn();
-    expect(wrapper.find('.plan-column__title').text()).toContain('2026年5月（本月）');
-    expect(wrapper.find('.plan-column__count').text()).toBe('1');
+    expect(wrapper.find('.cw-column__title').text()).toContain('2026年5月（本月）');
+    expect(wrapper.find('.cw-column__count').text()).toBe('1');
     expect(wrapper.find('.plan-column__planned').text()).toBe('计划投放 800.00万元');
   });
 
