@@ -1,6 +1,7 @@
 /**
- * The admin, ledger import, backup and my bank pages, when a read is refused: the ReadFailed panel says why
- * in the user's language, and its retry reads again (and the page then shows what it read).
+ * The admin, ledger import, backup, my bank and month plan pages, when a read is refused: the
+ * ReadFailed panel says why in the user's language, and its retry reads again (and the page then
+ * shows what it read).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -17,6 +18,7 @@ import { memoryBackend, WAN } from '@/test/projectFixtures';
 import AdminPage from './AdminPage.vue';
 import BackupPage from './BackupPage.vue';
 import LedgerImportPage from './LedgerImportPage.vue';
+import MonthPlanPage from './MonthPlanPage.vue';
 import MyBankPage from './MyBankPage.vue';
 
 const ADMIN: Actor = { uid: 'u-admin', name: '李建华', role: 'admin', bankId: null };
@@ -70,7 +72,7 @@ function ledgerFile(): File {
   return new File([new TextEncoder().encode(csv)], '鲁甸台账.csv', { type: 'text/csv' });
 }
 
-describe('a refused read on the admin, ledger import, backup and my bank pages', { timeout: 30_000 }, () => {
+describe('a refused read on the admin, ledger import, backup, my bank and month plan pages', { timeout: 30_000 }, () => {
   beforeEach(() => {
     document.body.innerHTML = '';
     localStorage.clear();
@@ -131,6 +133,21 @@ describe('a refused read on the admin, ledger import, backup and my bank pages',
     await wrapper.find('.read-failed__retry').trigger('click');
     expect(state.reads).toBe(before + 1);
     await vi.waitFor(() => expect(wrapper.findAll('.bank-page__section')).toHaveLength(2));
+    expect(wrapper.find('.read-failed').exists()).toBe(false);
+  });
+
+  it('month plan: which months are closed cannot be read, so it says why instead of no planned figures; retry shows the plan', async () => {
+    const { backend, state } = refusing(await workspace(), 'months');
+    const wrapper = await mountPage(MonthPlanPage, backend);
+    useBoardStore().start();
+    await vi.waitFor(() => expect(wrapper.find('.read-failed').text()).toContain('You may not see this data'));
+    expect(wrapper.find('.plan-page__columns').exists()).toBe(false);
+    const before = state.reads;
+
+    state.healed = true;
+    await wrapper.find('.read-failed__retry').trigger('click');
+    expect(state.reads).toBe(before + 1);
+    await vi.waitFor(() => expect(wrapper.find('.plan-page__columns').exists()).toBe(true));
     expect(wrapper.find('.read-failed').exists()).toBe(false);
   });
 });

@@ -81,6 +81,8 @@ export const useMeetingStore = defineStore('meeting', () => {
   const ownRead = readStateOf(monthsWatch, rulesWatch, targetsWatch);
   /** The stall rules' read alone, for a page that shows their thresholds (my bank) and not the rest. */
   const rulesRead = readStateOf(rulesWatch);
+  /** The months' read alone (which months are closed), for the plan's frozen figures. */
+  const monthsRead = readStateOf(monthsWatch);
   // Frozen snapshots belong to the backend they were read from.
   watch(backend, () => (snapshots.value = new Map()));
 
@@ -301,6 +303,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     previousClosedMonth,
     stallRules,
     rulesRead,
+    monthsRead,
     targets,
     targetsLoaded,
     loading,

@@ -15,13 +15,14 @@ import {
   type PlannedVsActualRow,
   type Project,
 } from '@clearway/core';
-import { runCommand, type CommandOutcome } from '@/backend/commands';
+import { refusalOf, runCommand, type CommandOutcome } from '@/backend/commands';
 import type { PlanColumnView } from '@/components/plan/types';
 import { useBoardStore } from './board';
 import { useClockStore } from './clock';
 import { useLinesStore } from './lines';
 import { useMeetingStore } from './meeting';
 import { useOptimisticOverlays } from './optimisticOverlays';
+import type { ReadState } from './watched';
 import { useSessionStore } from './session';
 
 export const usePlanStore = defineStore('plan', () => {
@@ -64,6 +65,18 @@ export const usePlanStore = defineStore('plan', () => {
     });
   });
 
+  /**
+   * Whether the plan frozen at the month before's close could be read (which months are closed,
+   * then that month's snapshot): refused, the page says so instead of showing no planned figures.
+   */
+  const read = computed<ReadState>(() => {
+    if (meeting.monthsRead.error) return meeting.monthsRead;
+    const previous = addMonths(clock.month, -1);
+    const entry = meeting.snapshotOf(previous);
+    if (entry?.state === 'error') return { pending: false, error: refusalOf(entry.error), retry: () => meeting.retrySnapshot(previous) };
+    return { pending: false, error: null, retry: () => undefined };
+  });
+
   /** Months offered by the keyboard menu: this month and the next eleven. */
   const menuMonths = computed<IsoMonth[]>(() => Array.from({ length: 12 }, (_, i) => addMonths(clock.month, i)));
 
@@ -77,5 +90,5 @@ export const usePlanStore = defineStore('plan', () => {
     return runCommand(session.backend ? session.execute : null, command, optimistic);
   }
 
-  return { columns, months, menuMonths, plannedActual, pendingIds, reschedule, projects };
+  return { columns, months, menuMonths, plannedActual, read, pendingIds, reschedule, projects };
 });
