@@ -1,7 +1,7 @@
 /**
- * The admin, ledger import, backup, my bank and month plan pages, when a read is refused: the
- * ReadFailed panel says why in the user's language, and its retry reads again (and the page then
- * shows what it read).
+ * The admin, ledger import, backup, my bank, month plan, history and scorecard pages, when a read
+ * is refused: the ReadFailed panel says why in the user's language, and its retry reads again (and
+ * the page then shows what it read).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -17,6 +17,8 @@ import { testPlugins } from '@/test/boardFixtures';
 import { memoryBackend, WAN } from '@/test/projectFixtures';
 import AdminPage from './AdminPage.vue';
 import BackupPage from './BackupPage.vue';
+import BankScorecardPage from './BankScorecardPage.vue';
+import HistoricBoardPage from './HistoricBoardPage.vue';
 import LedgerImportPage from './LedgerImportPage.vue';
 import MonthPlanPage from './MonthPlanPage.vue';
 import MyBankPage from './MyBankPage.vue';
@@ -72,7 +74,7 @@ function ledgerFile(): File {
   return new File([new TextEncoder().encode(csv)], '鲁甸台账.csv', { type: 'text/csv' });
 }
 
-describe('a refused read on the admin, ledger import, backup, my bank and month plan pages', { timeout: 30_000 }, () => {
+describe('a refused read on the admin, ledger import, backup, my bank, month plan, history and scorecard pages', { timeout: 30_000 }, () => {
   beforeEach(() => {
     document.body.innerHTML = '';
     localStorage.clear();
@@ -149,5 +151,31 @@ describe('a refused read on the admin, ledger import, backup, my bank and month 
     expect(state.reads).toBe(before + 1);
     await vi.waitFor(() => expect(wrapper.find('.plan-page__columns').exists()).toBe(true));
     expect(wrapper.find('.read-failed').exists()).toBe(false);
+  });
+
+  it('history: the closed months cannot be read, so it says why instead of "no month closed"; retry reads them', async () => {
+    const { backend, state } = refusing(await workspace(), 'months');
+    const wrapper = await mountPage(HistoricBoardPage, backend);
+    useBoardStore().start();
+    await vi.waitFor(() => expect(wrapper.find('.read-failed').text()).toContain('You may not see this data'));
+    expect(wrapper.find('.history-page__state').exists()).toBe(false);
+
+    state.healed = true;
+    await wrapper.find('.read-failed__retry').trigger('click');
+    await vi.waitFor(() => expect(wrapper.find('.history-page__state').exists()).toBe(true));
+    expect(wrapper.find('.read-failed').exists()).toBe(false);
+  });
+
+  it('scorecard: the weights cannot be read, so it says why instead of default weights; retry shows the card', async () => {
+    const { backend, state } = refusing(await workspace(), 'settings');
+    const wrapper = await mountPage(BankScorecardPage, backend);
+    useBoardStore().start();
+    await vi.waitFor(() => expect(wrapper.find('.read-failed').text()).toContain('You may not see this data'));
+    expect(wrapper.find('.scorecard-page__state').exists()).toBe(false);
+
+    state.healed = true;
+    await wrapper.find('.read-failed__retry').trigger('click');
+    await vi.waitFor(() => expect(wrapper.find('.read-failed').exists()).toBe(false));
+    await vi.waitFor(() => expect(wrapper.text()).toContain('工商银行'));
   });
 });
