@@ -78,7 +78,7 @@ async function movableCard(page: Page, stage: string): Promise<string> {
  * while it swaps in may land nowhere: press again until the menu has the focus.
  */
 async function openMoveMenu(page: Page, projectId: string): Promise<void> {
-  const button = page.locator(`article[data-project-id="${projectId}"] .card__menu-btn`).first();
+  const button = page.locator(`article[data-project-id="${projectId}"] .cw-card__menu-btn`).first();
   await button.scrollIntoViewIfNeeded();
   for (let attempt = 1; ; attempt += 1) {
     await button.focus();
