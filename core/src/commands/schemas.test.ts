@@ -184,6 +184,12 @@ describe('command schemas', () => {
     expect(parseCommandPayload('member.upsert', { ...member, bankId: 'icbc' })).toMatchObject({ disabled: false, expectedVersion: null });
   });
 
+  it("stores a unit contact's unit without inner spaces, as parties are compared", () => {
+    const contact = { uid: 'u10', name: '赵六', role: 'unit', email: 'zhao@example.cn' };
+    expect(parseCommandPayload('member.upsert', { ...contact, unit: '市 住建局\u3000' })).toMatchObject({ unit: '市住建局' });
+    expect(parseCommandPayload('member.upsert', { ...contact, unit: '市住建局' })).toMatchObject({ unit: '市住建局' });
+  });
+
   it('refuses an empty payload for every command but the stall scan, naming required fields', () => {
     for (const name of COMMAND_NAMES) {
       if (name === 'stall.scan') continue;

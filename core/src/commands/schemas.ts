@@ -10,6 +10,7 @@ import { DomainError } from '../errors';
 import type { FieldError } from '../errors';
 import { MAX_YUAN } from '../money';
 import { isValidCreditCode } from '../creditCode';
+import { compactName } from '../followUp/loop';
 import { notifySetChannelsSchema } from '../notify/channels';
 import { scorecardSetWeightsSchema } from '../views/bankScorecard';
 import {
@@ -350,7 +351,9 @@ export const memberUpsertSchema = z
     role: oneOf(ROLES),
     bankId: id.nullable().optional().transform((value) => value ?? null),
     /** The unit a `unit` contact speaks for (ignored for other roles). */
-    unit: text(TEXT_LIMITS.party).nullable().optional().transform((value) => (value ? value : null)),
+    // Stored without inner spaces, as parties are compared (compactName): Firestore's rules match the
+    // stored unit against the board view's space-free unitParties, so 「市 住建局」 must be saved as 市住建局.
+    unit: text(TEXT_LIMITS.party).nullable().optional().transform((value) => (value ? compactName(value) || null : null)),
     disabled: z.boolean({ error: requiredOr('errors.field.invalid') }).default(false),
   })
   .superRefine((payload, ctx) => {
