@@ -29,7 +29,7 @@ export function useAssignmentSteps() {
   /** Which step is running, for the button's spinner. */
   const busy = ref<string | null>(null);
 
-  async function askText(step: AssignmentStepName, party: string | null): Promise<string | null> {
+  async function askText(step: AssignmentStepName, party: string | null, typed = ''): Promise<string | null> {
     if (!NEEDS_TEXT[step]) return '';
     const onBehalf = party !== null && (step === 'report' || step === 'requestClose');
     try {
@@ -39,6 +39,7 @@ export function useAssignmentSteps() {
         {
           confirmButtonText: t('followUp.prompt.confirm'),
           cancelButtonText: t('followUp.prompt.cancel'),
+          inputValue: typed,
           inputValidator: (value: string) => (value ?? '').trim().length > 0 || t('followUp.prompt.required'),
         },
       );
@@ -50,17 +51,25 @@ export function useAssignmentSteps() {
 
   /** `busyKey`: what `busy` says while the step runs (default `${assignmentId}:${step}`). */
   async function run(target: StepTarget, step: AssignmentStepName, busyKey = `${target.assignmentId}:${step}`): Promise<boolean> {
-    const text = await askText(step, target.onBehalfOf ?? null);
-    if (text === null) return false;
-    busy.value = busyKey;
-    try {
-      const outcome = await followUp.assignmentStep(target.projectId, target.assignmentId, step, text);
-      if (outcome.ok) feedback.showSuccess(`followUp.done.${step}`);
-      else feedback.showMessage(feedback.describe(outcome.error));
-      return outcome.ok;
-    } finally {
-      busy.value = null;
+    let text = await askText(step, target.onBehalfOf ?? null);
+    while (text !== null) {
+      busy.value = busyKey;
+      let outcome;
+      try {
+        outcome = await followUp.assignmentStep(target.projectId, target.assignmentId, step, text);
+      } finally {
+        busy.value = null;
+      }
+      if (outcome.ok) {
+        feedback.showSuccess(`followUp.done.${step}`);
+        return true;
+      }
+      feedback.showMessage(feedback.describe(outcome.error));
+      // A refused step keeps what the person typed: the prompt opens again with it, to correct or cancel.
+      if (!text) return false;
+      text = await askText(step, target.onBehalfOf ?? null, text);
     }
+    return false;
   }
 
   return { busy, run };

@@ -11,6 +11,7 @@ export default {
     empty: 'No banks yet.',
     export: 'Export to Excel',
     exported: 'Exported {file}',
+    colWeighted: '{label} ({weight}%)',
     col: {
       rank: 'Rank',
       bank: 'Bank',

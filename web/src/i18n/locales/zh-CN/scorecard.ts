@@ -11,6 +11,7 @@ export default {
     empty: '还没有银行。',
     export: '导出 Excel',
     exported: '已导出 {file}',
+    colWeighted: '{label}（{weight}%）',
     col: {
       rank: '排名',
       bank: '银行',
