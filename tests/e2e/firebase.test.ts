@@ -152,9 +152,11 @@ describe('Firebase mode in the browser', () => {
   it('a refused move snaps back with its reason in Chinese', async () => {
     const [staff] = await signedIn(STAFF);
     await dragCardTo(staff!, NO_LEAD_BANK.id, 'matched');
-    const message = staff!.locator('.el-message').filter({ hasText: nameOf(NO_LEAD_BANK.id) });
-    await message.first().waitFor({ state: 'visible' });
-    expect(await message.first().innerText()).toMatch(/未能移动「.+」：.*牵头/);
+    // Read every toast's text while polling: waiting on the first matching element stalled now and then
+    // (order-dependent, seen in CI) though the refusal's toast was on screen.
+    await expect
+      .poll(() => staff!.locator('.el-message').allInnerTexts(), PATIENTLY)
+      .toContainEqual(expect.stringMatching(new RegExp(`未能移动「${nameOf(NO_LEAD_BANK.id)}」：.*牵头`)));
     await expect.poll(() => stageOfCard(staff!, NO_LEAD_BANK.id), PATIENTLY).toBe('pipeline');
     expect((await app.admin.doc(`projects/${NO_LEAD_BANK.id}`).get()).get('stage')).toBe('pipeline');
   });

@@ -217,6 +217,9 @@ export async function stageOfCard(page: Page, projectId: string): Promise<string
  */
 export async function dragCardTo(page: Page, projectId: string, toStage: string): Promise<void> {
   const source = page.locator(`li[data-id="${projectId}"]`);
+  // SortableJS is fetched after the first paint in the built app: drag only once both lists take drags.
+  await page.locator(`ol[data-sortable="ready"] > li[data-id="${projectId}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+  await page.locator(`ol[data-stage="${toStage}"][data-sortable="ready"]`).waitFor({ state: 'attached', timeout: 30_000 });
   await source.scrollIntoViewIfNeeded();
   const target = columnList(page, toStage);
   await target.scrollIntoViewIfNeeded();

@@ -34,7 +34,10 @@ export default class LazySortable implements Sortable {
     this.options = { ...options };
     loadSortable().then(
       (RealSortable) => {
-        if (!this.destroyed) this.sortable = new RealSortable(element, this.options);
+        if (this.destroyed) return;
+        this.sortable = new RealSortable(element, this.options);
+        // A mark that the list now takes drags (browser tests wait on it before dragging).
+        element.dataset.sortable = 'ready';
       },
       // The list stays as it is, not sortable; the cards' move menus still move them.
       (error: unknown) => console.error(error),
