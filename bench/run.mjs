@@ -7,16 +7,19 @@
 //   npm run bench                      all suites
 //   npm run bench -- --only core,board one or more of: core, firestore, bundles, board, server, ledger
 //   npm run bench -- --skip-build      reuse .bench/web-dist and functions/lib as they are
+//   BENCH_DIR=/tmp/mine npm run bench  another output folder, so two checkouts' runs (or two people
+//                                      on one machine) do not build into each other's app folder
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const OUT_DIR = join(ROOT, '.bench');
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'clearway', 'bench');
+const OUT_DIR = process.env.BENCH_DIR ? resolve(process.env.BENCH_DIR) : join(ROOT, '.bench');
+// Inside the checkout either way: the bundled suites import playwright-core and pg from node_modules.
+const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'clearway', process.env.BENCH_DIR ? `bench-${basename(OUT_DIR)}` : 'bench');
 // The bench builds the app into its own folder: the tests rebuild web/dist whenever they run,
 // and a build that empties web/dist under a running benchmark (or the reverse) breaks both.
 const WEB_DIST = join(OUT_DIR, 'web-dist');
@@ -119,7 +122,7 @@ async function main() {
   const needsFunctions = options.only.includes('bundles');
   if (!options.skipBuild) {
     if (needsWeb) {
-      run('npm', ['run', 'build', '-w', 'web', '--', '--manifest', '--sourcemap', 'hidden', '--outDir', WEB_DIST, '--emptyOutDir'], 'building the app into .bench/web-dist (with manifest)');
+      run('npm', ['run', 'build', '-w', 'web', '--', '--manifest', '--sourcemap', 'hidden', '--outDir', WEB_DIST, '--emptyOutDir'], `building the app into ${WEB_DIST} (with manifest)`);
     }
     if (needsFunctions) run('npm', ['run', 'build', '-w', 'functions'], 'building functions/lib');
     // The server suite runs the bundle `npm start` runs, as a process of its own.
@@ -167,7 +170,7 @@ async function main() {
 
   console.log('');
   printTable(figures, previous);
-  console.log(`\n[bench] ${figures.length} figures in .bench/latest.json (load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} CPUs)`);
+  console.log(`\n[bench] ${figures.length} figures in ${latestPath} (load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} CPUs)`);
   const missed = figures.filter((figure) => figure.ok === false);
   if (missed.length || failures.length) {
     for (const figure of missed) {
