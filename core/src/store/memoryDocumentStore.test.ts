@@ -247,4 +247,46 @@ describe('MemoryDocumentStore specifics', () => {
       expect(await store.get('activity', 'seen-1')).toBeNull();
     });
   });
+
+  describe('deferred collections', () => {
+    function deferredStore(stored: Record<string, { id: string; version: number; data: unknown }[]>) {
+      const store = new MemoryDocumentStore();
+      const loads: string[] = [];
+      store.setLoader(async (collection) => {
+        loads.push(collection);
+        store.loadCollection(collection, stored[collection] ?? []);
+      });
+      store.importAll({ projects: [{ id: 'p1', version: 1, data: { n: 0 } }] }, { deferred: ['loanLines', 'months'] });
+      return { store, loads };
+    }
+
+    it('fetches a deferred collection on its first read only', async () => {
+      const { store, loads } = deferredStore({ loanLines: [{ id: 'l1', version: 3, data: { n: 7 } }] });
+      expect(store.isLoaded('loanLines')).toBe(false);
+      expect(await store.get('projects', 'p1')).toMatchObject({ version: 1 });
+      expect(loads).toEqual([]);
+      expect(await store.query('loanLines')).toEqual([{ id: 'l1', version: 3, data: { n: 7 } }]);
+      expect(await store.get('loanLines', 'l1')).toMatchObject({ version: 3 });
+      expect(loads).toEqual(['loanLines']);
+      expect(store.isLoaded('months')).toBe(false);
+    });
+
+    it('a transaction reads a deferred collection as stored', async () => {
+      const { store } = deferredStore({ loanLines: [{ id: 'l1', version: 3, data: { n: 7 } }] });
+      await store.runTransaction(async (tx) => {
+        const line = await tx.get<Counter>('loanLines', 'l1');
+        tx.update('loanLines', 'l1', { n: line!.data.n + 1 }, line!.version);
+      });
+      expect(await store.get('loanLines', 'l1')).toEqual({ id: 'l1', version: 4, data: { n: 8 } });
+    });
+
+    it('a create without a read into a deferred collection is checked against its stored documents', async () => {
+      const { store, loads } = deferredStore({ months: [{ id: '2026-10', version: 1, data: { n: 1 } }] });
+      await expect(store.runTransaction(async (tx) => tx.create('months', '2026-10', { n: 2 }))).rejects.toBeInstanceOf(ConflictError);
+      expect(loads).toEqual(['months']);
+      expect(await store.get('months', '2026-10')).toMatchObject({ data: { n: 1 } });
+      await store.runTransaction(async (tx) => tx.create('months', '2026-11', { n: 3 }));
+      expect((await store.query('months')).map((doc) => doc.id)).toEqual(['2026-10', '2026-11']);
+    });
+  });
 });

@@ -27,6 +27,8 @@ export const MAX_TRANSACTION_RETRIES = 5;
 export type ChangeOrigin = 'commit' | 'remote' | 'import';
 export type ChangeListener = (changes: DocumentChange[], origin: ChangeOrigin) => void;
 export type StoreSnapshot = Record<CollectionName, StoredDoc[]>;
+/** Fetches a deferred collection and hands it over with `loadCollection` (the local backend's IndexedDB). */
+export type CollectionLoader = (collection: CollectionName) => Promise<void>;
 
 interface Entry {
   /** null once deleted: the tombstone keeps `revision` so a read of the absence can be validated. */
@@ -78,15 +80,53 @@ export class MemoryDocumentStore implements DocumentStore {
   );
   private sequence = 0;
   private readonly listeners = new Set<ChangeListener>();
+  /**
+   * Collections whose documents are not in memory yet (see `importAll`'s `deferred`): every read
+   * of one, and a transaction that writes one, first awaits the loader.
+   */
+  private readonly deferred = new Set<CollectionName>();
+  private loader: CollectionLoader | null = null;
+
+  /** How deferred collections are fetched; without one a deferred collection reads as empty. */
+  setLoader(loader: CollectionLoader | null): void {
+    this.loader = loader;
+  }
+
+  isLoaded(collection: CollectionName): boolean {
+    return !this.deferred.has(collection);
+  }
+
+  /** @internal awaited before a read of `collection` (by the store and its transactions) */
+  async ensureLoaded(collection: CollectionName): Promise<void> {
+    while (this.deferred.has(collection) && this.loader) await this.loader(collection);
+  }
+
+  /**
+   * The documents of a deferred collection, taken as they are (not copied), and the collection
+   * counts as loaded. Listeners are not told: nothing could read the collection before.
+   */
+  loadCollection(collection: CollectionName, docs: readonly StoredDoc[]): void {
+    assertCollection(collection);
+    const revision = ++this.sequence;
+    const entries = this.collections.get(collection)!;
+    entries.clear();
+    for (const doc of docs) {
+      this.assertStoredDoc(collection, doc);
+      entries.set(doc.id, { doc, revision });
+    }
+    this.deferred.delete(collection);
+  }
 
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
     assertCollection(collection);
+    await this.ensureLoaded(collection);
     const doc = this.entry(collection, id)?.doc ?? null;
     return doc ? (clone(doc) as StoredDoc<T>) : null;
   }
 
   async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
     assertCollection(collection);
+    await this.ensureLoaded(collection);
     return runQuery(this.liveDocs(collection), spec).map((doc) => clone(doc) as StoredDoc<T>);
   }
 
@@ -108,6 +148,9 @@ export class MemoryDocumentStore implements DocumentStore {
       }
       tx.close();
       try {
+        // A write to a collection not loaded yet (a create without a read) is checked against
+        // its documents: once they are in, the commit sees them changed and the attempt retries.
+        for (const collection of new Set(tx.writes.map((write) => write.collection))) await this.ensureLoaded(collection);
         this.commit(tx);
         return result;
       } catch (error) {
@@ -151,10 +194,16 @@ export class MemoryDocumentStore implements DocumentStore {
    * Replaces the whole content (e.g. loaded from IndexedDB); transactions in flight will retry.
    * `adopt: true` takes the documents as they are instead of copying them, for a caller that hands
    * them over and never touches them again (a fresh IndexedDB read: copying 5,000 projects costs seconds).
+   * `deferred` collections are emptied and left to the loader (`setLoader`): their first read fetches them.
    */
-  importAll(data: Partial<Record<CollectionName, StoredDoc[]>>, options: { adopt?: boolean } = {}): void {
+  importAll(
+    data: Partial<Record<CollectionName, StoredDoc[]>>,
+    options: { adopt?: boolean; deferred?: readonly CollectionName[] } = {},
+  ): void {
     const changes: DocumentChange[] = [];
     const revision = ++this.sequence;
+    this.deferred.clear();
+    for (const name of options.deferred ?? []) this.deferred.add(name);
     for (const name of COLLECTIONS) {
       const incoming = new Map((data[name] ?? []).map((doc) => [doc.id, doc]));
       const entries = this.collections.get(name)!;
@@ -309,6 +358,7 @@ class MemoryTransaction implements TransactionContext {
 
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
     this.assertCanRead(collection);
+    await this.store.ensureLoaded(collection);
     const entry = this.store.entry(collection, id);
     const key = keyOf(collection, id);
     if (!this.readRevisions.has(key)) {
@@ -320,6 +370,7 @@ class MemoryTransaction implements TransactionContext {
 
   async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
     this.assertCanRead(collection);
+    await this.store.ensureLoaded(collection);
     const result = runQuery(this.store.liveDocs(collection), spec);
     this.queryReads.push({
       collection,
