@@ -58,6 +58,8 @@ export const useScorecardStore = defineStore('scorecard', () => {
 
   const weightsDoc = computed(() => settingsWatch.data.value.find((doc) => doc.id === SCORECARD_WEIGHTS_DOC_ID) ?? null);
   const weights = computed<ScorecardWeights>(() => scorecardWeightsOf(weightsDoc.value?.data));
+  /** The weights document's version: what a form follows, not every settings change. */
+  const weightsVersion = computed<number | null>(() => weightsDoc.value?.version ?? null);
   const rounds = computed<ReportingRound[]>(() =>
     settingsWatch.data.value.filter((doc) => isReportingRoundDocId(doc.id)).map((doc) => doc.data as ReportingRound),
   );
@@ -91,9 +93,9 @@ export const useScorecardStore = defineStore('scorecard', () => {
   function setWeights(next: ScorecardWeights): Promise<CommandOutcome> {
     return runCommand(session.backend ? session.execute : null, {
       name: 'scorecard.setWeights',
-      payload: { expectedVersion: weightsDoc.value?.version ?? null, weights: next },
+      payload: { expectedVersion: weightsVersion.value, weights: next },
     });
   }
 
-  return { start, quarters, quarter, choose, weights, card, ownRow, isLiaison, loaded, read, setWeights };
+  return { start, quarters, quarter, choose, weights, weightsVersion, card, ownRow, isLiaison, loaded, read, setWeights };
 });

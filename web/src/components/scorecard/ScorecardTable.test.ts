@@ -56,7 +56,7 @@ describe('ScorecardTable', () => {
 
 describe('ScorecardWeightsForm', () => {
   it('sends the weights only when they add up to 100', async () => {
-    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS } }, global: { plugins: testPlugins() } });
+    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 1 }, global: { plugins: testPlugins() } });
     expect(wrapper.get('[data-test="scorecard-weights-sum"]').text()).toBe('合计 100');
     const approvals = wrapper.get('[data-test="scorecard-weight-approvals"] input');
     await approvals.setValue('35');
@@ -73,9 +73,51 @@ describe('ScorecardWeightsForm', () => {
 
   it('shows the server’s refusal in the user’s language', () => {
     const wrapper = mount(ScorecardWeightsForm, {
-      props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, fieldErrors: [{ path: 'weights.weights', messageKey: 'errors.scorecard.weightsSum' }] },
+      props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 1, fieldErrors: [{ path: 'weights.weights', messageKey: 'errors.scorecard.weightsSum' }] },
       global: { plugins: testPlugins() },
     });
     expect(wrapper.get('[role="alert"]').text()).toBe('各项权重合计须为 100');
+  });
+  it('keeps unsaved edits when another settings document changes (same weights version)', async () => {
+    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 3 }, global: { plugins: testPlugins() } });
+    const approvals = wrapper.get('[data-test="scorecard-weight-approvals"] input');
+    await approvals.setValue('35');
+    await approvals.trigger('blur');
+    // A reporting round was saved: the store hands a fresh but equal weights object, same version.
+    await wrapper.setProps({ weights: { ...DEFAULT_SCORECARD_WEIGHTS } });
+    expect(wrapper.get('[data-test="scorecard-weights-sum"]').text()).toBe('合计 110，须为 100');
+    expect(wrapper.find('[data-test="scorecard-weights-changed"]').exists()).toBe(false);
+  });
+
+  it('follows a new weights version when nothing is edited', async () => {
+    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 3 }, global: { plugins: testPlugins() } });
+    await wrapper.setProps({ weights: { approvals: 40, disbursements: 20, fulfilment: 20, reporting: 10, followUp: 10 }, version: 4 });
+    expect((wrapper.get('[data-test="scorecard-weight-approvals"] input').element as HTMLInputElement).value).toBe('40');
+    expect(wrapper.find('[data-test="scorecard-weights-changed"]').exists()).toBe(false);
+  });
+
+  it('says the stored weights changed under unsaved edits, and takes them only when asked', async () => {
+    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 3 }, global: { plugins: testPlugins() } });
+    const approvals = wrapper.get('[data-test="scorecard-weight-approvals"] input');
+    await approvals.setValue('35');
+    await approvals.trigger('blur');
+    await wrapper.setProps({ weights: { approvals: 40, disbursements: 20, fulfilment: 20, reporting: 10, followUp: 10 }, version: 4 });
+    expect((approvals.element as HTMLInputElement).value).toBe('35');
+    expect(wrapper.get('[data-test="scorecard-weights-changed"]').text()).toContain('新增审批（40%）');
+    await wrapper.get('[data-test="scorecard-weights-take"]').trigger('click');
+    expect((approvals.element as HTMLInputElement).value).toBe('40');
+    expect(wrapper.find('[data-test="scorecard-weights-changed"]').exists()).toBe(false);
+  });
+
+  it('takes the new version quietly when it is what the admin typed (their own save)', async () => {
+    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 3 }, global: { plugins: testPlugins() } });
+    const approvals = wrapper.get('[data-test="scorecard-weight-approvals"] input');
+    await approvals.setValue('35');
+    await approvals.trigger('blur');
+    await wrapper.setProps({ weights: { ...DEFAULT_SCORECARD_WEIGHTS, approvals: 35 }, version: 4 });
+    expect(wrapper.find('[data-test="scorecard-weights-changed"]').exists()).toBe(false);
+    // Edited again after the save, then another admin's save: the notice compares with the new base.
+    await wrapper.setProps({ weights: { ...DEFAULT_SCORECARD_WEIGHTS, approvals: 35 }, version: 5 });
+    expect(wrapper.find('[data-test="scorecard-weights-changed"]').exists()).toBe(false);
   });
 });

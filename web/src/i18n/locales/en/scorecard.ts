@@ -41,6 +41,9 @@ export default {
       save: 'Save weights',
       saved: 'Weights saved',
       current: 'Current weights: {text}',
+      changed: 'The stored weights have changed to: {text}. Your edits are not saved.',
+      takeStored: 'Use the stored weights',
+      separator: ', ',
     },
   },
 };

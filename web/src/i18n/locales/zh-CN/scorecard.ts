@@ -41,6 +41,9 @@ export default {
       save: '保存权重',
       saved: '考核权重已保存',
       current: '当前权重：{text}',
+      changed: '已保存的权重已被修改为：{text}。您的修改尚未保存。',
+      takeStored: '改用已保存的权重',
+      separator: '、',
     },
   },
 };
