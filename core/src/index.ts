@@ -44,6 +44,7 @@ export { exportWorkspace, firstNonEmptyCollection, importWorkspace, migrateStore
 export type { VersionedStoredDoc, WorkspaceFile } from './workspace';
 // A unit contact's parties, for the Firestore projection the rules read (functions/src/readProjections.ts).
 export { compactName } from './followUp/loop';
+export { PARTY_SEPARATORS, namedParties, partiesOf } from './followUp/parties';
 export { PARTY_CONTACTS_DOC_ID, partyContactsOf, partyHasContact, readPartyContacts, type PartyContacts } from './followUp/partyContacts';
 export { projectConcernsUnit } from './readPolicy';
 export { agendaForBank, applyReadPolicy, applyReadPolicyToAll, projectViewForBank, publicProjectView, scopeQueryForActor, snapshotForBank, snapshotHeaderForBank, snapshotPartForBank } from './readPolicy';

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { addMonths, applyReadPolicy, COLLECTIONS, monthOf, executeCommand, projectConcernsUnit, type Actor, type CollectionName, type Project } from '@clearway/core';
+import { addMonths, applyReadPolicy, COLLECTIONS, monthOf, executeCommand, namedParties, projectConcernsUnit, type Actor, type CollectionName, type Project } from '@clearway/core';
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { DERIVED_COLLECTIONS, FirestoreDocumentStore, SCHEMA_FIELD, VERSION_FIELD } from './firestoreDocumentStore';
-import { BOARD_VIEWS, UNIT_PARTIES_FIELD, unitPartiesOf, withReadProjections } from './readProjections';
+import { BOARD_VIEWS, UNIT_PARTIES_FIELD, withReadProjections } from './readProjections';
 import { startFirestoreProtocolServer, type RunningFirestoreServer } from './testing/firestoreProtocolServer';
 import { FirestoreRules, type RulesAuth } from './testing/rulesEvaluator';
 
@@ -63,7 +63,7 @@ beforeAll(async () => {
   await run(admin, 'member.upsert', { uid: unitActor.uid, expectedVersion: null, name: unitActor.name, email: 'unit@clearway.local', role: 'unit', unit: UNIT });
   // The command refuses a unit contact without a unit; a document stored otherwise must still read no project.
   await db.collection('members').doc('u-unit-none').set({ uid: 'u-unit-none', name: '未指定单位', email: null, role: 'unit', bankId: null, unit: null, disabled: false, [VERSION_FIELD]: 1 });
-  const others = (await store.query<Project>('projects')).filter((p) => !unitPartiesOf(p.data).includes(UNIT));
+  const others = (await store.query<Project>('projects')).filter((p) => !namedParties(p.data).includes(UNIT));
   const [a, b, c] = others;
   byAssignment = a!.id;
   byBlocker = b!.id;
@@ -84,7 +84,7 @@ afterAll(async () => {
 describe('firestore.rules for a unit contact', () => {
   it('gives the board views of the projects naming the unit, and no other', () => {
     const got = readable(authOf(unitActor.uid)).filter((d) => d.collection === BOARD_VIEWS).map((d) => d.id).sort();
-    const naming = projects().filter((p) => unitPartiesOf(p.data as unknown as Project).includes(UNIT)).map((p) => p.id).sort();
+    const naming = projects().filter((p) => namedParties(p.data as unknown as Project).includes(UNIT)).map((p) => p.id).sort();
     expect(got).toEqual(naming);
     expect(got).toContain(byAssignment);
     expect(got).toContain(byBlocker);
@@ -107,14 +107,14 @@ describe('firestore.rules for a unit contact', () => {
     }
   });
 
-  it('reads banks, settings and its own member document, and no project, line, history, month or snapshot', () => {
+  it('reads banks, settings and its own member document, and no project, board card, line, history, month or snapshot', () => {
     const got = readable(authOf(unitActor.uid));
     const of = (collection: string) => got.filter((d) => d.collection === collection);
     expect(of('banks').length).toBe(everything.filter((d) => d.collection === 'banks').length);
     expect(of('settings').length).toBe(everything.filter((d) => d.collection === 'settings').length);
     expect(of('members').map((d) => d.id)).toEqual([unitActor.uid]);
     expect(everything.some((d) => d.collection === 'months')).toBe(true);
-    for (const collection of ['projects', 'loanLines', 'activity', 'months', 'snapshots', 'bankSnapshots']) expect(of(collection), collection).toEqual([]);
+    for (const collection of ['projects', 'boardCards', 'loanLines', 'activity', 'months', 'snapshots', 'bankSnapshots']) expect(of(collection), collection).toEqual([]);
   });
 
   it('gives a unit contact without a unit no board view, and a stale role claim nothing', () => {

@@ -13,8 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import type { Page } from 'playwright-core';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
-import { addMonths, dayOf, monthOf, projectConcernsUnit, type Member, type Project } from '@clearway/core';
-import { unitPartiesOf } from '../../functions/src/readProjections';
+import { addMonths, dayOf, monthOf, namedParties, projectConcernsUnit, type Member, type Project } from '@clearway/core';
 import { SAMPLE_PASSWORD } from '../../functions/src/testing/seedEmulators';
 import { FirestoreRules } from '../../functions/src/testing/rulesEvaluator';
 import { PATIENTLY } from './fixture';
@@ -43,7 +42,7 @@ async function storedProjects(): Promise<StoredProject[]> {
 /** The projects the rules let the unit read: their parties name it as one item of the list. */
 async function projectsOfUnit(): Promise<string[]> {
   return (await storedProjects())
-    .filter((project) => unitPartiesOf(project).includes(UNIT))
+    .filter((project) => namedParties(project).includes(UNIT))
     .map((project) => project.id)
     .sort();
 }
@@ -134,7 +133,7 @@ describe('a unit contact in Firebase mode', () => {
     const page = await signedInContact();
     const before = await projectsOfUnit();
     await expect.poll(() => cardsOnBoard(page), PATIENTLY).toEqual(before);
-    const target = (await storedProjects()).find((project) => !unitPartiesOf(project).includes(UNIT))!;
+    const target = (await storedProjects()).find((project) => !namedParties(project).includes(UNIT))!;
     const added = await app.runCommand(STAFF, 'blocker.add', {
       projectId: target.id,
       expectedVersion: target._v,

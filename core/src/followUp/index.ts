@@ -4,3 +4,4 @@ export * from './reporting';
 export * from './dueItems';
 export * from './reminderLetter';
 export * from './partyContacts';
+export * from './parties';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { makeProject } from '../testing/ruleFixtures';
 import type { Assignment, AssignmentStep } from '../types';
 import { namesActor } from './loop';
-import { LETTER_REPLY_WORKING_DAYS, partiesOf, reminderLetters } from './reminderLetter';
+import { partiesOf } from './parties';
+import { LETTER_REPLY_WORKING_DAYS, reminderLetters } from './reminderLetter';
 
 // Wednesday 2026-04-01, noon in Shanghai.
 const NOW = new Date('2026-04-01T04:00:00.000Z');

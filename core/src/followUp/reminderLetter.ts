@@ -13,6 +13,7 @@ import { addDays, dayNumber, dayNumberOfIsoDate, dayOf, todayIso } from '../date
 import type { Bank, IsoDate, IsoMonth, Project } from '../types';
 import { assignmentLight, assignmentState, behindPaceReason, compactName, LIGHT_SEVERITY } from './loop';
 import type { AssignmentState, Light } from './loop';
+import { partiesOf } from './parties';
 import { isWorkingDay } from './reporting';
 
 /** Working days (Mon–Fri) the party has to answer the letter in writing. */
@@ -71,16 +72,6 @@ export interface ReminderLetter {
 export interface ReminderLetterOptions {
   /** The meeting month: only items decided at this meeting or before it. Absent: every open item. */
   month?: IsoMonth;
-}
-
-/** The separators between several parties in one 责任方 text. */
-const PARTY_SEPARATORS = /[、，,；;／/]+/;
-
-export function partiesOf(who: string): string[] {
-  return who
-    .split(PARTY_SEPARATORS)
-    .map((part) => part.trim())
-    .filter((part) => compactName(part).length > 0);
 }
 
 function bankOf(party: string, banks: readonly Pick<Bank, 'id' | 'name'>[]): Pick<Bank, 'id' | 'name'> | null {
