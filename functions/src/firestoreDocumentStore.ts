@@ -44,9 +44,10 @@ export const SCHEMA_META_DOC = 'schema';
 
 /**
  * Collections no command handler writes: documents derived in the same transaction from what the
- * handlers wrote (the liaisons' read projections, see readProjections.ts).
+ * handlers wrote (the read projections: the bureau's board cards, the liaisons' and unit
+ * contacts' views, see readProjections.ts).
  */
-export const DERIVED_COLLECTIONS = ['boardViews', 'bankSnapshots'] as const;
+export const DERIVED_COLLECTIONS = ['boardCards', 'boardViews', 'bankSnapshots'] as const;
 export type DerivedCollectionName = (typeof DERIVED_COLLECTIONS)[number];
 
 /** Firestore billing as the benchmark counts it: a query that returns nothing still costs one read. */

@@ -17,6 +17,7 @@ import {
   partyContactsOf,
   addMonths,
   applyReadPolicy,
+  boardCardOf,
   digestLine,
   executeCommand,
   monthOf,
@@ -32,7 +33,7 @@ import {
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { readPolicyViolations, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { DERIVED_COLLECTIONS, FirestoreDocumentStore, SCHEMA_FIELD, VERSION_FIELD } from './firestoreDocumentStore';
-import { BANK_SNAPSHOTS, BOARD_VIEWS, OTHER_BANKS, UNIT_PARTIES_FIELD, backfillReadProjections, bankSnapshotId, withReadProjections } from './readProjections';
+import { BANK_SNAPSHOTS, BOARD_CARDS, BOARD_VIEWS, OTHER_BANKS, UNIT_PARTIES_FIELD, backfillReadProjections, bankSnapshotId, withReadProjections } from './readProjections';
 import { startFirestoreProtocolServer, type RunningFirestoreServer } from './testing/firestoreProtocolServer';
 import { FirestoreRules, type RulesAuth } from './testing/rulesEvaluator';
 
@@ -114,8 +115,9 @@ afterAll(async () => {
 });
 
 describe('firestore.rules as written, on the documents real commands wrote', () => {
-  it('writes a board view per project and a bank snapshot per bank and snapshot document', () => {
+  it('writes a board card and a board view per project and a bank snapshot per bank and snapshot document', () => {
     const count = (collection: string) => everything.filter((doc) => doc.collection === collection).length;
+    expect(count(BOARD_CARDS)).toBe(count('projects'));
     expect(count(BOARD_VIEWS)).toBe(count('projects'));
     const banks = count('banks');
     expect(count('snapshots')).toBeGreaterThan(0);
@@ -127,7 +129,8 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
     const world = readPolicyWorld(everything.filter((d) => d.collection === 'loanLines').map((d) => d.data as unknown as LoanLine));
     for (const identity of SAMPLE_IDENTITIES) {
       const reader = sampleActor(identity);
-      const received = readable(authOf(reader)).map(asReceived);
+      // The bureau's board cards are checked against their projects below.
+      const received = readable(authOf(reader)).filter((doc) => doc.collection !== BOARD_CARDS).map(asReceived);
       const violations = received.flatMap(({ collection, doc }) => readPolicyViolations(reader, collection, doc, world));
       expect(violations, reader.uid).toEqual([]);
       expect(received.length, reader.uid).toBeGreaterThan(0);
@@ -168,6 +171,27 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
     }
   });
 
+  it('gives the board cards to the bureau only, each the card of its project at the project’s version', () => {
+    const projects = everything.filter((d) => d.collection === 'projects');
+    for (const identity of SAMPLE_IDENTITIES) {
+      const reader = sampleActor(identity);
+      const cards = readable(authOf(reader)).filter((doc) => doc.collection === BOARD_CARDS);
+      if (reader.role === 'liaison' || reader.role === 'unit') {
+        // A card holds every bank's line money: no liaison, no unit contact.
+        expect(cards, reader.uid).toEqual([]);
+        continue;
+      }
+      if (identity.disabled) continue;
+      expect(cards.length, reader.uid).toBe(projects.length);
+      for (const project of projects) {
+        const card = stripVersion(cards.find((d) => d.id === project.id)!.data);
+        const source = stripVersion(project.data);
+        expect(card.version).toBe(source.version);
+        expect(card.data).toEqual(boardCardOf(applyReadPolicy(reader, 'projects', { id: project.id, ...source })!.data as unknown as Project));
+      }
+    }
+  });
+
   it('keeps member administration to admins, and gives a disabled member or a stranger nothing', () => {
     const staffGot = readable(authOf(actorOf('u-staff')));
     expect(staffGot.filter((d) => d.collection === 'members').map((d) => d.id)).toEqual(['u-staff']);
@@ -190,7 +214,7 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
     }
   });
 
-  it('keeps a move within 3 reads and 3 writes, the board view included', async () => {
+  it('keeps a move within 3 reads and 4 writes, the board card and view included', async () => {
     const projects = await store.query<Project>('projects', { where: [{ field: 'stage', op: '==', value: 'approval' }] });
     const movable = projects.find((doc) => doc.data.flag === null)!;
     const before = { ...raw.usage };
@@ -199,16 +223,25 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
       payload: { projectId: movable.id, expectedVersion: movable.version, toStage: 'diligence', before: null, after: null },
     });
     expect(raw.usage.reads - before.reads).toBeLessThanOrEqual(3);
-    expect(raw.usage.writes - before.writes).toBeLessThanOrEqual(3);
+    expect(raw.usage.writes - before.writes).toBeLessThanOrEqual(4);
     const view = (await db.collection(BOARD_VIEWS).doc(movable.id).get()).data()!;
     expect(view.stage).toBe('diligence');
     expect(view.lines).toEqual([]);
+    const card = (await db.collection(BOARD_CARDS).doc(movable.id).get()).data()!;
+    expect(card).toMatchObject({ stage: 'diligence', [VERSION_FIELD]: movable.version + 1 });
+    expect(view[VERSION_FIELD]).toBe(movable.version + 1);
   });
 
   it('backfills the projections of data stored before they existed', async () => {
-    await db.collection(BOARD_VIEWS).doc(everything.find((d) => d.collection === 'projects')!.id).delete();
+    const first = everything.find((d) => d.collection === 'projects')!;
+    await db.collection(BOARD_VIEWS).doc(first.id).delete();
+    await db.collection(BOARD_CARDS).doc(first.id).delete();
     const written = await backfillReadProjections(db);
+    expect(written.boardCards).toBe(everything.filter((d) => d.collection === 'projects').length);
     expect(written.boardViews).toBe(everything.filter((d) => d.collection === 'projects').length);
+    const stored = (await db.collection('projects').doc(first.id).get()).data()!;
+    const card = (await db.collection(BOARD_CARDS).doc(first.id).get()).data()!;
+    expect(stripVersion(card)).toEqual({ version: stored[VERSION_FIELD], data: boardCardOf(stripVersion(stored).data as unknown as Project) });
     expect(written.bankSnapshots).toBe(everything.filter((d) => d.collection === BANK_SNAPSHOTS).length);
   });
 });

@@ -1,14 +1,26 @@
 /**
- * Firestore rules gate whole documents, so a liaison must read documents that already hold only
- * what core's read policy lets them see. This decorator of the functions' Firestore store writes
- * them IN THE SAME TRANSACTION as the command that changed their source, with core's own
- * projection functions:
+ * Firestore rules gate whole documents and a listener cannot pick fields, so every reader must
+ * find documents that already hold only what it may (and needs to) see. This decorator of the
+ * functions' Firestore store writes them IN THE SAME TRANSACTION as the command that changed their
+ * source, with core's own projection functions, so a projection is never staler than its source
+ * and a failed command leaves none behind (a trigger would lag the source and could fail on its
+ * own):
  *
+ * - `boardCards/{projectId}`: `boardCardOf(project)`, what a board card paints, filters on and
+ *   moves by (about a fifth of a project's bytes), with the project's version `_v`: the board of
+ *   the bureau (admin, staff, viewer) reads these, and the whole project only when its drawer
+ *   opens (core's read model: the board reads one small document per card). Only the bureau's
+ *   rule lets them be read: a card carries every bank's line money (matched, approved, disbursed,
+ *   the line count), which a liaison may not learn and a unit contact may not read at all. A
+ *   liaison's card is its own bank's figures and a unit's has none, so theirs come from the
+ *   `boardViews` below (computed in the tab with the same `boardCardOf`): a card per bank would
+ *   be one more write per bank on the project in every command and the stall scan.
  * - `boardViews/{projectId}`: `publicProjectView(project)` — the project with no loan line, no line
  *   money and no line-derived stall flag: what every liaison has in common. The web app adds the
  *   liaison's own lines to it with core's `projectViewForBank` (the same function the demo backend
  *   and the team server use through `applyReadPolicy`), so all backends show the same card.
- *   A move writes project + activity + view: 3 writes, and reads nothing more.
+ *   It carries the project's version `_v` too. A move writes project + activity + card + view:
+ *   4 writes, and reads nothing more.
  * - `bankSnapshots/{bankId}~{snapshotId}`: each `snapshots/*` document (header or part) as
  *   `applyReadPolicy` gives it to that bank's liaison, plus `bankId` for the rules; written for every
  *   bank of the snapshot's by-bank table when month.close creates the snapshot, and once more as
@@ -16,12 +28,15 @@
  *   in the month, so its liaison's projection is that one — the published city totals and by-bank
  *   table, every project without a line. Its liaison reads it when no projection of its own exists.
  *
- * `backfillReadProjections` writes them for data stored before this existed (a one-off migration:
- * `npm run firestore:backfill-projections`, functions/src/cli/backfillProjections.ts).
+ * `backfillReadProjections` writes them for data stored before this existed (a one-off migration,
+ * run once after deploying a release that adds a projection: `npm run firestore:backfill-projections`,
+ * functions/src/cli/backfillProjections.ts). Not on a read miss: clients cannot write, and a
+ * board that finds no card cannot tell "not yet projected" from "no project".
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import {
-  compactName,
+  boardCardOf,
+  namedParties,
   publicProjectView,
   snapshotHeaderForBank,
   snapshotPartForBank,
@@ -38,39 +53,35 @@ import type {
 } from '@clearway/core';
 import { SCHEMA_FIELD, VERSION_FIELD, type DerivedCollectionName } from './firestoreDocumentStore';
 
+export const BOARD_CARDS = 'boardCards' satisfies DerivedCollectionName;
 export const BOARD_VIEWS = 'boardViews' satisfies DerivedCollectionName;
 export const BANK_SNAPSHOTS = 'bankSnapshots' satisfies DerivedCollectionName;
 
 /** Firestore's documented limit of writes in one transaction. */
 export const FIRESTORE_MAX_WRITES_PER_TRANSACTION = 500;
-/** Projects per daily-scan transaction: each written project also writes its board view, plus one activity. */
-export const STALL_SCAN_BATCH_WITH_PROJECTIONS = Math.floor((FIRESTORE_MAX_WRITES_PER_TRANSACTION - 1) / 2);
+/** The projections each written project adds to its transaction: its board card and its board view. */
+export const PROJECTIONS_PER_PROJECT = 2;
+/** Projects per daily-scan transaction: each written project also writes its projections, plus one activity. */
+export const STALL_SCAN_BATCH_WITH_PROJECTIONS = Math.floor((FIRESTORE_MAX_WRITES_PER_TRANSACTION - 1) / (1 + PROJECTIONS_PER_PROJECT));
 
 /**
  * The field of a board view that lets the rules find the projects of a unit contact 责任单位联系人:
- * the parties the project names (its responsible unit, its assignments' and blockers' parties),
- * each without spaces as core's `compactName` writes it, and each split at the list marks
- * (、，,；;／/|), so "市住建局、区政府" names 市住建局 and 区政府. The rules grant a unit contact
- * the views whose list holds its unit exactly; core's policy (`projectConcernsUnit`) matches a unit
- * anywhere in a party text, so on Firestore a unit reads the same or fewer projects, never more
- * (e.g. not "市住建局牵头" for 市住建局). The web app drops the field (it is not a Project's).
+ * core's `namedParties` of the project (its responsible unit, its assignments' and blockers'
+ * parties, whole and split at core's `PARTY_SEPARATORS`, without spaces), so "市住建局、区政府"
+ * names 市住建局 and 区政府. The rules grant a unit contact the views whose list holds its unit
+ * exactly: the same projects as core's policy or fewer, never more. The web app drops the field
+ * (it is not a Project's).
  */
 export const UNIT_PARTIES_FIELD = 'unitParties';
 
-export function unitPartiesOf(project: Pick<Project, 'responsibleUnit' | 'assignments' | 'blockers'>): string[] {
-  const texts = [project.responsibleUnit, ...project.assignments.map((a) => a.who), ...project.blockers.map((b) => b.party)];
-  const parties = new Set<string>();
-  for (const text of texts) {
-    const compact = compactName(text);
-    if (compact) parties.add(compact);
-    for (const piece of compact.split(/[、，,；;／/|]+/)) if (piece) parties.add(piece);
-  }
-  return [...parties].sort();
+/** `boardViews/{projectId}`: what every liaison has in common, and the parties for the unit contacts. */
+export function boardViewOf(project: Project, version: number): Record<string, unknown> {
+  return { ...(publicProjectView(project) as unknown as Record<string, unknown>), [UNIT_PARTIES_FIELD]: namedParties(project), [VERSION_FIELD]: version };
 }
 
-/** `boardViews/{projectId}`: what every liaison has in common, and the parties for the unit contacts. */
-export function boardViewOf(project: Project): Record<string, unknown> {
-  return { ...(publicProjectView(project) as unknown as Record<string, unknown>), [UNIT_PARTIES_FIELD]: unitPartiesOf(project) };
+/** `boardCards/{projectId}`: the bureau's card of the project, at the project's version. */
+export function boardCardDataOf(project: Project, version: number): Record<string, unknown> {
+  return { ...(boardCardOf(project) as unknown as Record<string, unknown>), [VERSION_FIELD]: version };
 }
 
 /**
@@ -89,6 +100,8 @@ export interface SourceWrite {
   collection: CollectionName;
   id: string;
   data?: unknown;
+  /** The version the write leaves the document at (create: 1, update: the expected one + 1). */
+  version?: number;
   /** For a delete: the document as this transaction read it, if it did. */
   previous?: unknown;
 }
@@ -125,11 +138,10 @@ export function readProjectionWrites(
   }
   for (const write of writes) {
     if (write.collection === 'projects') {
-      out.push({
-        collection: BOARD_VIEWS,
-        id: write.id,
-        data: write.kind === 'delete' ? null : boardViewOf(write.data as Project),
-      });
+      const project = write.kind === 'delete' ? null : (write.data as Project);
+      const version = write.version ?? 0;
+      out.push({ collection: BOARD_CARDS, id: write.id, data: project && boardCardDataOf(project, version) });
+      out.push({ collection: BOARD_VIEWS, id: write.id, data: project && boardViewOf(project, version) });
     } else if (write.collection === 'snapshots' && write.kind === 'delete') {
       const previous = write.previous as SnapshotHeaderDoc | SnapshotPartDoc | undefined;
       const month = previous?.month ?? write.id.slice(0, 7);
@@ -173,11 +185,11 @@ class RecordingTransaction implements TransactionContext {
   }
   create<T>(collection: CollectionName, id: string, data: T): void {
     this.inner.create(collection, id, data);
-    this.writes.push({ kind: 'create', collection, id, data });
+    this.writes.push({ kind: 'create', collection, id, data, version: 1 });
   }
   update<T>(collection: CollectionName, id: string, data: T, expectedVersion: number): void {
     this.inner.update(collection, id, data, expectedVersion);
-    this.writes.push({ kind: 'update', collection, id, data });
+    this.writes.push({ kind: 'update', collection, id, data, version: expectedVersion + 1 });
   }
   delete(collection: CollectionName, id: string, expectedVersion: number): void {
     this.inner.delete(collection, id, expectedVersion);
@@ -204,7 +216,8 @@ export function withReadProjections(store: DocumentStore): DocumentStore {
 }
 
 /** Writes every projection from the stored documents (data stored before projections existed). */
-export async function backfillReadProjections(db: Firestore): Promise<{ boardViews: number; bankSnapshots: number }> {
+export async function backfillReadProjections(db: Firestore): Promise<{ boardCards: number; boardViews: number; bankSnapshots: number }> {
+  const versionOf = (raw: Record<string, unknown>) => (typeof raw[VERSION_FIELD] === 'number' ? (raw[VERSION_FIELD] as number) : 0);
   const plain = (raw: Record<string, unknown>) => {
     const { [VERSION_FIELD]: _version, [SCHEMA_FIELD]: _schema, ...data } = raw;
     return data;
@@ -218,7 +231,9 @@ export async function backfillReadProjections(db: Firestore): Promise<{ boardVie
   }
   const writes = readProjectionWrites(
     [
-      ...projects.docs.map((doc): SourceWrite => ({ kind: 'update', collection: 'projects', id: doc.id, data: plain(doc.data()) })),
+      ...projects.docs.map(
+        (doc): SourceWrite => ({ kind: 'update', collection: 'projects', id: doc.id, data: plain(doc.data()), version: versionOf(doc.data()) }),
+      ),
       ...snapshots.docs.map((doc): SourceWrite => ({ kind: 'update', collection: 'snapshots', id: doc.id, data: plain(doc.data()) })),
     ],
     (month) => banksByMonth.get(month),
@@ -234,6 +249,7 @@ export async function backfillReadProjections(db: Firestore): Promise<{ boardVie
     await batch.commit();
   }
   return {
+    boardCards: writes.filter((w) => w.collection === BOARD_CARDS).length,
     boardViews: writes.filter((w) => w.collection === BOARD_VIEWS).length,
     bankSnapshots: writes.filter((w) => w.collection === BANK_SNAPSHOTS).length,
   };

@@ -1,6 +1,6 @@
 /**
  * One-off migration `npm run firestore:backfill-projections`: writes the liaisons' read projections
- * (boardViews, bankSnapshots; see readProjections.ts) for data stored before the command function
+ * (boardCards, boardViews, bankSnapshots; see readProjections.ts) for data stored before the command function
  * wrote them. Safe to run again: every projection is recomputed from its source and overwritten.
  * Credentials and project come from the usual admin SDK environment (GOOGLE_APPLICATION_CREDENTIALS
  * and GCLOUD_PROJECT, or FIRESTORE_EMULATOR_HOST for the emulator).
@@ -12,7 +12,7 @@ import { backfillReadProjections } from '../readProjections';
 const app = initializeApp();
 try {
   const written = await backfillReadProjections(getFirestore(app));
-  console.log(`[backfill] wrote ${written.boardViews} board views and ${written.bankSnapshots} bank snapshots`);
+  console.log(`[backfill] wrote ${written.boardCards} board cards, ${written.boardViews} board views and ${written.bankSnapshots} bank snapshots`);
 } finally {
   await deleteApp(app);
 }
