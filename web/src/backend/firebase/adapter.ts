@@ -5,7 +5,8 @@
  *
  * Listeners follow the signed-in actor: while nobody is signed in they are parked (the rules
  * would refuse them), and when the actor changes they re-attach reading what core's read policy
- * lets that actor read (policyReads.ts: scoped queries, a liaison's projections, a unit's views).
+ * lets that actor read (policyReads.ts: scoped queries, a liaison's projections, a unit's views;
+ * boardReads.ts: the board's cards).
  */
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import {
@@ -24,6 +25,7 @@ import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, 
 import type { Backend, NewMemberInput, NewMemberResult, SignedOutReason, Unsubscribe } from '../types';
 import type { FirebaseWebConfig } from './config';
 import { fromCallableError, fromSignInError } from './errors';
+import { watchBoardAs } from './boardReads';
 import { ownUnit, watchDocAs, watchQueryAs } from './policyReads';
 
 export interface FirebaseBackend extends Backend {
@@ -158,6 +160,10 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       onError?: (error: unknown) => void,
     ): Unsubscribe {
       return addWatcher((current) => watchDocAs(db, current, collectionName, id, onNext, onError));
+    },
+
+    watchBoard(onNext, onError): Unsubscribe {
+      return addWatcher((current) => watchBoardAs(db, current, onNext, onError));
     },
 
     watchActor(onNext: (actor: Actor | null) => void): Unsubscribe {

@@ -11,7 +11,8 @@ export const VERSION_FIELD = '_v';
 /** The schema version the functions stamp on every write: storage bookkeeping, not data. */
 export const SCHEMA_FIELD = '_schema';
 
-/** The liaisons' read projections the command function writes (functions/src/readProjections.ts). */
+/** The read projections the command function writes (functions/src/readProjections.ts). */
+export const BOARD_CARDS = 'boardCards';
 export const BOARD_VIEWS = 'boardViews';
 export const BANK_SNAPSHOTS = 'bankSnapshots';
 /**
@@ -19,7 +20,7 @@ export const BANK_SNAPSHOTS = 'bankSnapshots';
  * (functions/src/readProjections.ts): a rules helper, not a Project field, so no reader sees it.
  */
 export const UNIT_PARTIES_FIELD = 'unitParties';
-export type FirestoreCollection = CollectionName | typeof BOARD_VIEWS | typeof BANK_SNAPSHOTS;
+export type FirestoreCollection = CollectionName | typeof BOARD_CARDS | typeof BOARD_VIEWS | typeof BANK_SNAPSHOTS;
 
 /** The `bankId` of the snapshot projection for a bank added after the close (readProjections.ts). */
 export const OTHER_BANKS = '*';

@@ -1,0 +1,43 @@
+/**
+ * The board's cards on Firestore (boardReads.ts): who reads the bureau's `boardCards`, and how a
+ * snapshot's changes become the next cards (unchanged cards stay the same objects).
+ */
+import { describe, expect, it } from 'vitest';
+import type { DocumentChangeType, DocumentSnapshot } from 'firebase/firestore';
+import { boardCardOf, type Actor, type BoardCard, type StoredDoc } from '@clearway/core';
+import { createSampleWorkspace } from '@clearway/core/sample';
+import { nextCards, readsBoardCards } from './boardReads';
+
+const [first, second, third] = createSampleWorkspace({ now: new Date('2026-11-20T04:00:00.000Z'), projects: 3 }).projects;
+
+function stored(id: string, card: BoardCard, version: number): DocumentSnapshot {
+  return { id, data: () => ({ ...card, _v: version, _schema: 3 }) } as unknown as DocumentSnapshot;
+}
+
+const change = (type: DocumentChangeType, doc: DocumentSnapshot) => ({ type, doc });
+
+describe('the board’s cards on Firestore', () => {
+  it('reads the bureau’s cards for admin, staff and viewer only', () => {
+    const actor = (role: Actor['role']): Actor => ({ uid: 'u', name: 'n', role, bankId: role === 'liaison' ? 'icbc' : null });
+    expect(['admin', 'staff', 'viewer'].map((role) => readsBoardCards(actor(role as Actor['role'])))).toEqual([true, true, true]);
+    expect(readsBoardCards(actor('liaison'))).toBe(false);
+    expect(readsBoardCards({ ...actor('unit'), unit: '市住建局' })).toBe(false);
+  });
+
+  it('turns each change into a card at the stored version and keeps every other card as it was', () => {
+    const cards = new Map<string, StoredDoc<BoardCard>>();
+    const docs = [first!, second!, third!].map((project) => stored(project.id, boardCardOf(project), 1));
+    const initial = nextCards(cards, docs.map((doc) => change('added', doc)), docs);
+    expect(initial).toEqual([first!, second!, third!].map((project) => ({ id: project.id, version: 1, data: boardCardOf(project) })));
+
+    const moved = stored(second!.id, { ...boardCardOf(second!), stage: 'diligence' }, 2);
+    const afterMove = nextCards(cards, [change('modified', moved)], [docs[0]!, moved, docs[2]!]);
+    expect(afterMove[0]).toBe(initial[0]);
+    expect(afterMove[2]).toBe(initial[2]);
+    expect(afterMove[1]).toEqual({ id: second!.id, version: 2, data: { ...boardCardOf(second!), stage: 'diligence' } });
+
+    const afterDelete = nextCards(cards, [change('removed', docs[0]!)], [moved, docs[2]!]);
+    expect(afterDelete.map((card) => card.id)).toEqual([second!.id, third!.id]);
+    expect(cards.has(first!.id)).toBe(false);
+  });
+});
