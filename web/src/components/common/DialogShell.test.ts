@@ -80,7 +80,7 @@ describe('DialogShell', () => {
     ['BankForm', BankForm, { bank: null }],
     ['TargetsDialog', TargetsDialog, { year: 2026, current: null }],
   ])('%s keeps its dialog open while it saves', async (_, form, props) => {
-    const wrapper = mount(form as never, { props: { modelValue: true, ...props, saving: true }, attachTo: document.body, global: { plugins: testPlugins() } });
+    const wrapper = mount(form as never, { props: { modelValue: true, ...props, saving: true } as never, attachTo: document.body, global: { plugins: testPlugins() } });
     mounted = wrapper;
     expect(wrapper.findComponent(DialogShell).props('busy')).toBe(true);
     await wrapper.setProps({ saving: false } as never);
