@@ -9,7 +9,8 @@
  * documents as they are now (a listener gets the current document, or null once deleted). Nothing
  * committed is skipped or read twice, and a dropped connection misses nothing: on reconnect the
  * feed reads again from its cursor. Commits of this process were already told to the listeners by
- * the store; their transaction ids are skipped.
+ * the store: their rows carry its origin and are skipped, and its own NOTIFYs (their payload is
+ * the origin) start no read at all.
  *
  * The log is pruned after a retention (changeLog.ts). A feed away longer than that (a connection
  * lost for days) finds the prune's horizon outside its cursor: rows it never read are gone, so it
@@ -23,7 +24,7 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
 
 interface ChangeRow {
-  txid: string;
+  origin: string | null;
   collection: CollectionName;
   id: string;
   version: number | null;
@@ -32,6 +33,8 @@ interface ChangeRow {
 
 export interface ChangeFeedOptions {
   connectionString: string;
+  /** The origin the store stamps on this process's commits. */
+  origin: string;
   emit: (changes: DocumentChange[]) => void;
   /** Changes were pruned before this feed read them: whoever follows the documents must reload them. */
   resync?: () => void;
@@ -42,7 +45,6 @@ export class PgChangeFeed {
   private client: pg.Client | null = null;
   /** The snapshot (pg_snapshot text) of the last read: everything visible in it was delivered. */
   private cursor: string | null = null;
-  private readonly localTxids = new Set<string>();
   private running: Promise<void> | null = null;
   private pending = false;
   private stopped = false;
@@ -58,11 +60,6 @@ export class PgChangeFeed {
     // Taken after LISTEN is active: a commit in between is both outside the cursor and notified.
     const [row] = (await this.client!.query<{ snapshot: string }>('SELECT pg_current_snapshot()::text AS snapshot')).rows;
     this.cursor = row!.snapshot;
-  }
-
-  /** A commit of this process (announced before its COMMIT): the store already told the listeners. */
-  markLocal(txid: string): void {
-    this.localTxids.add(txid);
   }
 
   /** Reads and emits whatever committed after the cursor; resolves once caught up. */
@@ -98,7 +95,7 @@ export class PgChangeFeed {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.connectionString });
     client.on('notification', (message) => {
-      if (message.channel === CHANGES_CHANNEL) void this.catchUp();
+      if (message.channel === CHANGES_CHANNEL && message.payload !== this.options.origin) void this.catchUp();
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, null));
@@ -141,7 +138,7 @@ export class PgChangeFeed {
       `SELECT pg_current_snapshot()::text AS snapshot,
               coalesce((SELECT NOT pg_visible_in_snapshot(h.pruned_txid, $1::pg_snapshot) FROM change_log_horizon h WHERE h.id = 1), false) AS missed,
               coalesce((
-                SELECT json_agg(json_build_object('txid', c.txid::text, 'collection', c.collection, 'id', c.id,
+                SELECT json_agg(json_build_object('origin', c.origin, 'collection', c.collection, 'id', c.id,
                                                   'version', d.version, 'data', d.data) ORDER BY c.seq, c.collection, c.id)
                   FROM document_changes c
                   LEFT JOIN documents d ON d.collection = c.collection AND d.id = c.id
@@ -155,15 +152,12 @@ export class PgChangeFeed {
     if (row.missed) {
       // Some of what committed since the cursor was pruned unread: deltas would leave gaps.
       this.cursor = row.snapshot;
-      this.localTxids.clear();
       this.options.resync?.();
       return;
     }
     const changes: DocumentChange[] = [];
-    const txids = new Set<string>();
     for (const change of row.changes) {
-      txids.add(change.txid);
-      if (this.localTxids.has(change.txid)) continue;
+      if (change.origin === this.options.origin) continue;
       changes.push({
         collection: change.collection,
         id: change.id,
@@ -171,7 +165,6 @@ export class PgChangeFeed {
       });
     }
     this.cursor = row.snapshot;
-    for (const txid of txids) this.localTxids.delete(txid);
     if (changes.length > 0) this.options.emit(changes);
   }
 }

@@ -126,12 +126,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 
   let feed: PgChangeFeed | null = null;
-  const store = new PostgresDocumentStore(client, {
-    notify: client.kind === 'postgres',
-    onLocalCommit: (txid) => feed?.markLocal(txid),
-  });
+  const store = new PostgresDocumentStore(client, { notify: client.kind === 'postgres' });
   if (options.databaseUrl) {
-    feed = new PgChangeFeed({ connectionString: options.databaseUrl, emit: (changes) => store.emit(changes), resync: () => store.resync(), onError });
+    feed = new PgChangeFeed({
+      connectionString: options.databaseUrl,
+      origin: store.origin,
+      emit: (changes) => store.emit(changes),
+      resync: () => store.resync(),
+      onError,
+    });
     try {
       await feed.start();
     } catch (error) {

@@ -20,6 +20,7 @@ import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
 import { CHANGE_LOG_HORIZON_MIGRATION } from './changeLog';
+import { COMMIT_FUNCTION_MIGRATION } from './commitFunction';
 import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
@@ -136,6 +137,8 @@ export const MIGRATIONS: Migration[] = [
   LOGIN_THROTTLE_MIGRATION,
   // What the change log's pruning removed, so a feed away past the retention resyncs (changeLog.ts).
   CHANGE_LOG_HORIZON_MIGRATION,
+  // A commit as one statement (locks, validation, writes, change rows, NOTIFY), and the change rows' origin (commitFunction.ts).
+  COMMIT_FUNCTION_MIGRATION,
 ];
 
 export class MigrationError extends Error {

@@ -211,29 +211,11 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
   });
 
   /**
-   * A store whose commits pause after validating until a second commit gets there too (or 300 ms
-   * pass): without its locks, two conflicting commits would both validate and both write.
+   * A store whose commits sleep after validating, before writing: without its locks, two
+   * conflicting commits sent together would both validate and both write.
    */
   function sideBySideStore(): PostgresDocumentStore {
-    let waiting: (() => void) | null = null;
-    const sideBySide = () =>
-      new Promise<void>((resolve) => {
-        if (waiting) {
-          waiting();
-          waiting = null;
-          resolve();
-          return;
-        }
-        const timer = setTimeout(() => {
-          waiting = null;
-          resolve();
-        }, 300);
-        waiting = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    return new PostgresDocumentStore(database.client, { afterValidation: sideBySide });
+    return new PostgresDocumentStore(database.client, { validationPauseMs: 200 });
   }
 
   it('two commits validated side by side cannot both miss the other’s insert (predicate locks)', async () => {

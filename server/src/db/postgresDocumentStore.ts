@@ -14,9 +14,10 @@
  *     have) or else on its whole collection, so no write that could change its result lands between
  *     the re-run and the commit (no phantoms); a commit with very many documents of one
  *     collection locks that collection exclusively instead;
- * taken in one statement in key order (no deadlock between commits), held to COMMIT. That is
- * two-phase locking over the commit window: validation and write are atomic, and the attempt is
- * equivalent to having run entirely at its commit. Commits touching different documents run at
+ * taken in key order (no deadlock between commits), held to COMMIT. That is two-phase locking
+ * over the commit window: validation and write are atomic, and the attempt is equivalent to having
+ * run entirely at its commit. Locks, validation, writes, change rows and NOTIFY are one statement
+ * (the clearway_commit function, commitFunction.ts): one round trip per commit. Commits touching different documents run at
  * once, so PostgreSQL flushes them to disk together (one global lock would cap the server at one
  * disk flush per commit). A changed read retries the callback (bounded, with jitter); a stale
  * `expectedVersion` on a document the callback did not read fails at once with a ConflictError,
@@ -27,6 +28,13 @@ import { ConflictError } from '@clearway/core';
 import type { CollectionName, DocumentChange, DocumentStore, QuerySpec, StoredDoc, TransactionContext } from '@clearway/core';
 import { assertCollection, buildDocumentQuery } from './querySql';
 import { sqlState, type SqlClient, type SqlExecutor } from './sqlClient';
+
+/** SQLSTATEs clearway_commit raises: the attempt lost a race (run again); a blind write's version is stale (refused). */
+const COMMIT_RETRY_STATE = 'CW001';
+const COMMIT_STALE_STATE = 'CW002';
+const COMMIT_STATEMENT = `SELECT clearway_commit($1::bigint[], $2::boolean[], $3::text[], $4::text[], $5::bigint[],
+  $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[], $11::boolean[], $12::text[], $13::jsonb[],
+  $14::text, $15::text, $16::double precision) AS txid`;
 
 /** Retries after the first attempt; the in-memory store allows 5, concurrent servers need a few more. */
 export const MAX_TRANSACTION_RETRIES = 8;
@@ -99,23 +107,29 @@ function pause(ms: number): Promise<void> {
 }
 
 export interface PostgresDocumentStoreOptions {
-  /** Called with each commit's transaction id before COMMIT is sent, so the change feed skips what this process told its listeners itself. */
-  onLocalCommit?: (txid: string) => void;
+  /**
+   * Stamped on this store's change rows and NOTIFYs, so this process's change feed skips what the
+   * store told its listeners itself (default: a random id).
+   */
+  origin?: string;
   /** Whether commits NOTIFY other processes (PostgreSQL; PGlite has no other process). */
   notify?: boolean;
-  /** Tests only: runs between a commit's validation and its writes, to hold commits side by side. */
-  afterValidation?: () => Promise<void>;
+  /** Tests only: a commit sleeps this long between its validation and its writes, to hold commits side by side. */
+  validationPauseMs?: number;
 }
 
 export class PostgresDocumentStore implements DocumentStore {
   private readonly listeners = new Set<ChangeListener>();
   private readonly resyncListeners = new Set<() => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  readonly origin: string;
 
   constructor(
     private readonly client: SqlClient,
     private readonly options: PostgresDocumentStoreOptions = {},
-  ) {}
+  ) {
+    this.origin = options.origin ?? randomBytes(12).toString('hex');
+  }
 
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
     const row = await readDoc(this.client, collection, id);
@@ -230,36 +244,51 @@ export class PostgresDocumentStore implements DocumentStore {
       await this.validateReadOnly(tx);
       return [];
     }
-    // PGlite runs one transaction at a time: nothing to lock against.
-    const documentLocks = this.client.kind === 'postgres' ? commitLocks(tx) : [];
-    return this.client.transaction(
-      async (sql) => {
-        const current = await currentState(sql, tx.touchedKeys());
-        for (const write of tx.writes) {
-          const key = keyOf(write.collection, write.id);
-          const now = current.get(key) ?? null;
-          const read = tx.reads.get(key);
-          if (read && read.seq !== (now?.seq ?? null)) throw new RetryableConflict(write.collection, write.id);
-          const holds = write.kind === 'create' ? now === null : now !== null && now.version === write.expectedVersion;
-          if (holds) continue;
-          // The precondition held when the callback read the document (else the write was refused
-          // at once), so it changed since: run again. A blind write's failure is the caller's.
-          if (tx.wasSeen(key)) throw new RetryableConflict(write.collection, write.id);
-          throw new ConflictError(write.collection, write.id);
-        }
-        const stale = findStaleDocRead(tx, current) ?? (await findStaleQueryRead(sql, tx));
-        if (stale) throw stale;
-        await this.options.afterValidation?.();
-        const txid = await applyWrites(sql, tx.writes, this.options.notify ?? false);
-        this.options.onLocalCommit?.(txid);
-        return tx.writes.map((write): DocumentChange => {
-          if (write.kind === 'delete') return { collection: write.collection, id: write.id, doc: null };
-          const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
-          return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
-        });
-      },
-      { documentLocks },
-    );
+    // PGlite runs one statement at a time: nothing to lock against.
+    const locks = this.client.kind === 'postgres' ? commitLocks(tx) : [];
+    const reads = [...tx.reads.values()];
+    const writes = tx.writes;
+    const queries = tx.queryReads.map((read) => ({
+      text: buildDocumentQuery(read.collection, read.spec, 'id, seq', { inline: true }).text,
+      expected: JSON.stringify(Object.fromEntries(read.result.map((row) => [row.id, row.seq]))),
+    }));
+    try {
+      await this.client.query(
+        COMMIT_STATEMENT,
+        [
+          locks.map((lock) => lock.key),
+          locks.map((lock) => lock.exclusive),
+          reads.map((read) => read.collection),
+          reads.map((read) => read.id),
+          reads.map((read) => read.seq),
+          writes.map((write) => write.kind),
+          writes.map((write) => write.collection),
+          writes.map((write) => write.id),
+          writes.map((write) => (write.kind === 'delete' ? null : write.json)),
+          writes.map((write) => (write.kind === 'create' ? null : write.expectedVersion)),
+          writes.map((write) => tx.wasSeen(keyOf(write.collection, write.id))),
+          queries.map((query) => query.text),
+          queries.map((query) => query.expected),
+          this.origin,
+          this.options.notify ? CHANGES_CHANNEL : null,
+          (this.options.validationPauseMs ?? 0) / 1000,
+        ],
+        'clearway_commit',
+      );
+    } catch (error) {
+      const state = sqlState(error);
+      const { detail, hint } = error as { detail?: string; hint?: string };
+      if (state === COMMIT_RETRY_STATE) throw new RetryableConflict(detail ?? 'unknown', hint ?? 'unknown');
+      // The precondition held when the callback read the document (else the write was refused at
+      // once), so a failed one it saw means a race; a blind write's failure is the caller's.
+      if (state === COMMIT_STALE_STATE) throw new ConflictError(detail ?? 'unknown', hint ?? 'unknown');
+      throw error;
+    }
+    return writes.map((write): DocumentChange => {
+      if (write.kind === 'delete') return { collection: write.collection, id: write.id, doc: null };
+      const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
+      return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
+    });
   }
 
   /** A read-only attempt saw one consistent state if everything it read is still so in one snapshot. */
@@ -434,68 +463,10 @@ function commitLocks(tx: PostgresTransaction): { key: string; exclusive: boolean
     for (const [id, exclusive] of ids) want(`document:${keyOf(collection, id)}`, exclusive);
   }
   for (const [collection, exclusive] of collections) want(`collection:${collection}`, exclusive);
-  return [...locks.keys()]
-    .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
-    .map((key) => ({ key, exclusive: locks.get(key)! }));
-}
-
-/** Every write of a commit and its change rows in one statement; returns the commit's transaction id. */
-async function applyWrites(sql: SqlExecutor, writes: PendingWrite[], notify: boolean): Promise<string> {
-  const creates = writes.filter((write) => write.kind === 'create');
-  const updates = writes.filter((write) => write.kind === 'update');
-  const deletes = writes.filter((write) => write.kind === 'delete');
-  const column = <W extends PendingWrite, V>(list: W[], pick: (write: W) => V) => list.map(pick);
-  const [row] = await sql.query<{ txid: string; created: number | string; updated: number | string; deleted: number | string }>(
-    `WITH commit_seq AS (SELECT nextval('document_commit_seq') AS seq),
-     created AS (
-       INSERT INTO documents (collection, id, version, data, seq)
-       SELECT c.collection, c.id, 1, c.data::jsonb, (SELECT seq FROM commit_seq)
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS c(collection, id, data)
-       RETURNING collection, id, version
-     ),
-     updated AS (
-       UPDATE documents d SET data = u.data::jsonb, version = d.version + 1, seq = (SELECT seq FROM commit_seq)
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::int[]) AS u(collection, id, data, expected)
-        WHERE d.collection = u.collection AND d.id = u.id AND d.version = u.expected
-       RETURNING d.collection, d.id, d.version
-     ),
-     deleted AS (
-       DELETE FROM documents d
-        USING unnest($8::text[], $9::text[], $10::int[]) AS x(collection, id, expected)
-        WHERE d.collection = x.collection AND d.id = x.id AND d.version = x.expected
-       RETURNING d.collection, d.id, NULL::integer AS version
-     ),
-     changed AS (
-       INSERT INTO document_changes (seq, collection, id, version)
-       SELECT (SELECT seq FROM commit_seq), w.collection, w.id, w.version
-         FROM (SELECT * FROM created UNION ALL SELECT * FROM updated UNION ALL SELECT * FROM deleted) AS w
-     )
-     SELECT pg_current_xact_id()::text AS txid,
-            (SELECT count(*) FROM created) AS created,
-            (SELECT count(*) FROM updated) AS updated,
-            (SELECT count(*) FROM deleted) AS deleted
-            ${notify ? `, pg_notify('${CHANGES_CHANNEL}', '') AS notified` : ''}
-       FROM commit_seq`,
-    [
-      column(creates, (w) => w.collection),
-      column(creates, (w) => w.id),
-      column(creates, (w) => w.json),
-      column(updates, (w) => w.collection),
-      column(updates, (w) => w.id),
-      column(updates, (w) => w.json),
-      column(updates, (w) => w.expectedVersion),
-      column(deletes, (w) => w.collection),
-      column(deletes, (w) => w.id),
-      column(deletes, (w) => w.expectedVersion),
-    ],
-    notify ? 'clearway_apply_writes_notify' : 'clearway_apply_writes',
-  );
-  // Validated under the commit locks, so every write applies; anything else is a bug, and the
-  // transaction rolls back rather than commit half of it.
-  if (!row || Number(row.created) !== creates.length || Number(row.updated) !== updates.length || Number(row.deleted) !== deletes.length) {
-    throw new Error('A validated commit did not apply every write');
-  }
-  return row.txid;
+  return [...locks]
+    .map(([key, exclusive]) => ({ key, exclusive, order: BigInt(key) }))
+    .sort((a, b) => (a.order < b.order ? -1 : 1))
+    .map(({ key, exclusive }) => ({ key, exclusive }));
 }
 
 class PostgresTransaction implements TransactionContext {
@@ -521,13 +492,6 @@ class PostgresTransaction implements TransactionContext {
 
   wasSeen(key: string): boolean {
     return this.seenVersions.has(key);
-  }
-
-  touchedKeys(): { collection: string; id: string }[] {
-    const keys = new Map<string, { collection: string; id: string }>();
-    for (const [key, read] of this.reads) keys.set(key, read);
-    for (const write of this.writes) keys.set(keyOf(write.collection, write.id), write);
-    return [...keys.values()];
   }
 
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {

@@ -60,7 +60,14 @@ function toJson(value: unknown): string | undefined {
 class QueryBuilder {
   readonly params: unknown[] = [];
 
+  /** inline: values as literals in the text (a query that travels as text, e.g. to be re-run inside clearway_commit). */
+  constructor(private readonly inline = false) {}
+
   param(value: unknown, cast: string): string {
+    if (this.inline) {
+      if (Array.isArray(value)) return `ARRAY[${value.map((element) => sqlLiteral(String(element))).join(', ')}]::${cast}`;
+      return `${sqlLiteral(String(value))}::${cast}`;
+    }
     this.params.push(value);
     return `$${this.params.length}::${cast}`;
   }
@@ -139,9 +146,14 @@ function orderTerms(field: string, direction: 'ASC' | 'DESC', filters: QueryFilt
 }
 
 /** SELECT id, version, data, seq of the documents of `collection` matching `spec`, in its order. */
-export function buildDocumentQuery(collection: CollectionName, spec: QuerySpec = {}, columns = 'id, version, data, seq'): BuiltQuery {
+export function buildDocumentQuery(
+  collection: CollectionName,
+  spec: QuerySpec = {},
+  columns = 'id, version, data, seq',
+  options: { inline?: boolean } = {},
+): BuiltQuery {
   assertCollection(collection);
-  const builder = new QueryBuilder();
+  const builder = new QueryBuilder(options.inline);
   const filters = spec.where ?? [];
   const orderBy = spec.orderBy ?? [];
   const conditions = [`collection = ${sqlLiteral(collection)}`, ...filters.map((filter) => builder.filter(filter))];

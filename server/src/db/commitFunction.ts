@@ -1,0 +1,124 @@
+/**
+ * A commit as ONE statement: `SELECT clearway_commit(...)`, sent outside any explicit
+ * transaction, so the statement is its own transaction and PostgreSQL flushes it before it
+ * answers (synchronous_commit as configured: on by default). Before, a commit was BEGIN + its
+ * locks, a re-read, each query re-run, the writes and COMMIT: five round trips or more, each a
+ * socket write and a wake-up of the backend, which on a small machine cost more than the SQL.
+ *
+ * Inside, in this order (plpgsql in READ COMMITTED takes a fresh snapshot for every statement,
+ * so everything after the locks sees every commit that held them before):
+ *   1. the advisory locks, in the order given (key order: no two commits wait in a cycle);
+ *   2. each write's precondition (create: absent; update/delete: at the expected version). A
+ *      failed one the attempt had seen raises CW001 (run the callback again), a blind one CW002
+ *      (the caller's version is stale: refused);
+ *   3. each document read still at the seq it was read at (absent included), else CW001;
+ *   4. each query re-run (its text built by querySql.ts with the values inlined as literals) still
+ *      yields the same documents at the same seqs, else CW001;
+ *   5. the writes, their change-log rows (stamped with the committing process, so its own change
+ *      feed skips them) and a NOTIFY carrying that process's id.
+ * A raise anywhere aborts the statement's transaction: nothing of the commit is written.
+ */
+export const COMMIT_FUNCTION_MIGRATION: { name: string; sql: string } = {
+  name: 'commit-function',
+  sql: `
+      -- Which process committed a change (its change feed skips its own: the store told its
+      -- listeners already). NULL for rows written before this migration.
+      ALTER TABLE document_changes ADD COLUMN origin text;
+
+      CREATE FUNCTION clearway_commit(
+        lock_keys bigint[], lock_exclusive boolean[],
+        read_collections text[], read_ids text[], read_seqs bigint[],
+        write_kinds text[], write_collections text[], write_ids text[], write_data text[], write_expected integer[], write_seen boolean[],
+        query_texts text[], query_expected jsonb[],
+        origin text, notify_channel text, pause_seconds double precision
+      ) RETURNS text LANGUAGE plpgsql VOLATILE AS $commit$
+      DECLARE
+        i integer;
+        now_version integer;
+        now_seq bigint;
+        got jsonb;
+        commit_seq bigint;
+        applied bigint := 0;
+        affected bigint;
+      BEGIN
+        -- Under REPEATABLE READ or SERIALIZABLE the checks below would read the snapshot taken
+        -- before the locks were granted, and miss the commits that held them.
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'clearway_commit runs in READ COMMITTED, not %', current_setting('transaction_isolation');
+        END IF;
+        FOR i IN 1 .. coalesce(cardinality(lock_keys), 0) LOOP
+          IF lock_exclusive[i] THEN
+            PERFORM pg_advisory_xact_lock(lock_keys[i]);
+          ELSE
+            PERFORM pg_advisory_xact_lock_shared(lock_keys[i]);
+          END IF;
+        END LOOP;
+
+        FOR i IN 1 .. coalesce(cardinality(write_ids), 0) LOOP
+          SELECT d.version INTO now_version FROM documents d WHERE d.collection = write_collections[i] AND d.id = write_ids[i];
+          IF (write_kinds[i] = 'create' AND NOT FOUND) OR (write_kinds[i] <> 'create' AND FOUND AND now_version = write_expected[i]) THEN
+            CONTINUE;
+          END IF;
+          IF write_seen[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = write_collections[i], HINT = write_ids[i];
+          END IF;
+          RAISE EXCEPTION USING ERRCODE = 'CW002', MESSAGE = 'clearway: stale expected version', DETAIL = write_collections[i], HINT = write_ids[i];
+        END LOOP;
+
+        FOR i IN 1 .. coalesce(cardinality(read_ids), 0) LOOP
+          SELECT d.seq INTO now_seq FROM documents d WHERE d.collection = read_collections[i] AND d.id = read_ids[i];
+          IF NOT FOUND THEN
+            now_seq := NULL;
+          END IF;
+          IF now_seq IS DISTINCT FROM read_seqs[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = read_collections[i], HINT = read_ids[i];
+          END IF;
+        END LOOP;
+
+        -- The same documents at the same seqs: the order is then the same too (it depends only on
+        -- their data and ids), so the comparison is by set.
+        FOR i IN 1 .. coalesce(cardinality(query_texts), 0) LOOP
+          EXECUTE 'SELECT coalesce(jsonb_object_agg(q.id, q.seq), ''{}''::jsonb) FROM (' || query_texts[i] || ') AS q' INTO got;
+          IF got IS DISTINCT FROM query_expected[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = '(query)', HINT = '(query)';
+          END IF;
+        END LOOP;
+
+        IF pause_seconds > 0 THEN
+          PERFORM pg_sleep(pause_seconds);
+        END IF;
+
+        commit_seq := nextval('document_commit_seq');
+        INSERT INTO documents (collection, id, version, data, seq)
+          SELECT w.collection, w.id, 1, w.data::jsonb, commit_seq
+            FROM unnest(write_kinds, write_collections, write_ids, write_data) AS w(kind, collection, id, data)
+           WHERE w.kind = 'create';
+        GET DIAGNOSTICS affected = ROW_COUNT;
+        applied := applied + affected;
+        UPDATE documents d SET data = w.data::jsonb, version = d.version + 1, seq = commit_seq
+          FROM unnest(write_kinds, write_collections, write_ids, write_data, write_expected) AS w(kind, collection, id, data, expected)
+         WHERE w.kind = 'update' AND d.collection = w.collection AND d.id = w.id AND d.version = w.expected;
+        GET DIAGNOSTICS affected = ROW_COUNT;
+        applied := applied + affected;
+        DELETE FROM documents d
+         USING unnest(write_kinds, write_collections, write_ids, write_expected) AS w(kind, collection, id, expected)
+         WHERE w.kind = 'delete' AND d.collection = w.collection AND d.id = w.id AND d.version = w.expected;
+        GET DIAGNOSTICS affected = ROW_COUNT;
+        applied := applied + affected;
+        -- Validated under the locks, so every write applies; anything else is a bug, and the
+        -- statement fails rather than commit half of it.
+        IF applied <> coalesce(cardinality(write_ids), 0) THEN
+          RAISE EXCEPTION 'clearway_commit: a validated commit applied % of % writes', applied, cardinality(write_ids);
+        END IF;
+        INSERT INTO document_changes (seq, collection, id, version, origin)
+          SELECT commit_seq, w.collection, w.id,
+                 CASE w.kind WHEN 'create' THEN 1 WHEN 'update' THEN w.expected + 1 END, clearway_commit.origin
+            FROM unnest(write_kinds, write_collections, write_ids, write_expected) AS w(kind, collection, id, expected);
+        IF notify_channel IS NOT NULL THEN
+          PERFORM pg_notify(notify_channel, coalesce(clearway_commit.origin, ''));
+        END IF;
+        RETURN pg_current_xact_id()::text;
+      END
+      $commit$;
+    `,
+};
