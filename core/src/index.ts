@@ -47,4 +47,4 @@ export { compactName } from './followUp/loop';
 export { PARTY_SEPARATORS, namedParties, partiesOf } from './followUp/parties';
 export { PARTY_CONTACTS_DOC_ID, partyContactsOf, partyHasContact, readPartyContacts, type PartyContacts } from './followUp/partyContacts';
 export { projectConcernsUnit } from './readPolicy';
-export { agendaForBank, applyReadPolicy, applyReadPolicyToAll, projectViewForBank, publicProjectView, scopeQueryForActor, snapshotForBank, snapshotHeaderForBank, snapshotPartForBank } from './readPolicy';
+export { agendaForBank, applyReadPolicy, applyReadPolicyToAll, projectViewForBank, publicProjectView, readAudienceOf, scopeQueryForActor, snapshotForBank, snapshotHeaderForBank, snapshotPartForBank } from './readPolicy';
