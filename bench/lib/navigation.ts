@@ -4,8 +4,8 @@
  * after the cards were patched in, so the frame showing them is out). Measured for a first visit
  * (a fresh browser context: empty HTTP cache and empty IndexedDB), a reload, and a second tab of
  * the same context, with the bytes the page received before that paint (CDP Network events: the
- * scripts, gzip-compressed as a static host would send them, and the data — HTTP answers and
- * WebSocket frames) and the JS heap after a full garbage collection.
+ * scripts, gzip-compressed as a static host would send them, and the data — HTTP answers, counted
+ * chunk by chunk as they arrive, and WebSocket frames) and the JS heap after a full garbage collection.
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
@@ -52,6 +52,9 @@ async function recordNetwork(page: Page): Promise<{ received: Received[]; cdp: C
   // CDP stamps events with a monotonic clock; requestWillBeSent carries both clocks once.
   let wallMinusMonotonic: number | null = null;
   const kinds = new Map<string, { url: string; kind: Received['kind'] }>();
+  // Data bytes are counted as they arrive: a streaming answer (the Firestore SDK's WebChannel back
+  // channel) stays open past the paint, so its end would count none of what the board was built from.
+  const dataCounted = new Map<string, number>();
   cdp.on('Network.requestWillBeSent', (event) => {
     if (wallMinusMonotonic === null) wallMinusMonotonic = event.wallTime * 1000 - event.timestamp * 1000;
   });
@@ -60,10 +63,19 @@ async function recordNetwork(page: Page): Promise<{ received: Received[]; cdp: C
     const kind = type === 'Script' ? 'script' : type === 'XHR' || type === 'Fetch' ? 'data' : 'other';
     kinds.set(event.requestId, { url: event.response.url, kind });
   });
+  cdp.on('Network.dataReceived', (event) => {
+    const known = kinds.get(event.requestId);
+    if (!known || known.kind !== 'data' || wallMinusMonotonic === null) return;
+    const bytes = event.encodedDataLength > 0 ? event.encodedDataLength : event.dataLength;
+    dataCounted.set(event.requestId, (dataCounted.get(event.requestId) ?? 0) + bytes);
+    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: known.url, bytes, kind: 'data' });
+  });
   cdp.on('Network.loadingFinished', (event) => {
     const known = kinds.get(event.requestId);
     if (!known || wallMinusMonotonic === null) return;
-    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: known.url, bytes: event.encodedDataLength, kind: known.kind });
+    // What the chunks did not count (headers): the request's total stays what the network carried.
+    const bytes = Math.max(0, event.encodedDataLength - (dataCounted.get(event.requestId) ?? 0));
+    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: known.url, bytes, kind: known.kind });
   });
   cdp.on('Network.webSocketFrameReceived', (event) => {
     if (wallMinusMonotonic === null) return;

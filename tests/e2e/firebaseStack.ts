@@ -52,7 +52,8 @@ export function sampleMember(role: Role, bankId?: string): Member {
   return member;
 }
 
-function buildApp(stack: EmulatorStack, outDir: string): void {
+/** Builds the app in Firebase mode for `stack` into `outDir` (also the board bench's Firebase build). */
+export function buildFirebaseApp(stack: EmulatorStack, outDir: string): void {
   const result = spawnSync(
     process.execPath,
     [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', relative(join(REPO_ROOT, 'web'), outDir), '--emptyOutDir', '--logLevel', 'warn'],
@@ -88,7 +89,7 @@ export async function startFirebaseApp(): Promise<FirebaseApp> {
   const removeBuild = () => rmSync(outDir, { recursive: true, force: true });
   try {
     await seedEmulators(stack, { password: SAMPLE_PASSWORD });
-    buildApp(stack, outDir);
+    buildFirebaseApp(stack, outDir);
     server = await serveStatic(outDir);
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   } catch (error) {
