@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { formatWan, type CollectionName, type LoanLine, type StoredDoc } from '@clearway/core';
+import { boardCardOf, formatWan, type CollectionName, type LoanLine, type Project, type StoredDoc } from '@clearway/core';
 import { createSampleWorkspace } from '@clearway/core/sample';
 import { readPolicyViolationsOfAll, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { PATIENTLY } from './fixture';
@@ -173,11 +173,29 @@ describe('Firebase mode in the browser', () => {
     expect([refused.error?.status, refused.error?.details?.messageKey]).toEqual(['PERMISSION_DENIED', 'errors.permission.role']);
   });
 
+  it('the bureau’s board paints from the board cards: one per project, no project document until a drawer opens', async () => {
+    const before = new Set(app.listenLog.map((entry) => entry.sessionId));
+    const [viewer] = await signedIn(VIEWER);
+    const fresh = () => documentsReceivedBy(app.listenLog.filter((entry) => !before.has(entry.sessionId)), VIEWER.uid);
+    const cardIds = () => new Set(fresh().filter((entry) => entry.path.startsWith('boardCards/')).map((entry) => entry.doc.id));
+    await expect.poll(() => cardIds().size, PATIENTLY).toBe(sample.projects.length);
+    expect(fresh().some((entry) => entry.path.startsWith('projects/'))).toBe(false);
+    const card = fresh().find((entry) => entry.path === `boardCards/${ICBC_LINE.projectId}`)!;
+    const stored = await app.admin.doc(`projects/${ICBC_LINE.projectId}`).get();
+    expect(card.doc.version).toBe(stored.get('_v'));
+    expect(card.doc.data).toEqual(boardCardOf(stored.data() as Project));
+
+    await openDrawer(viewer!, ICBC_LINE.projectId);
+    await expect.poll(() => fresh().some((entry) => entry.path.startsWith('projects/')), PATIENTLY).toBe(true);
+  });
+
   it('what reached the liaison’s browser obeys the read policy', () => {
     const received = documentsReceivedBy(app.listenLog, LIAISON.uid);
     const readFrom = new Set(received.map((entry) => entry.path.split('/')[0]));
     expect(readFrom.has('boardViews') && readFrom.has('loanLines')).toBe(true);
     expect(readFrom.has('projects')).toBe(false);
+    // The bureau's cards hold every bank's line money.
+    expect(readFrom.has('boardCards')).toBe(false);
     const reader = { uid: LIAISON.uid, role: LIAISON.role, bankId: LIAISON.bankId };
     expect(readPolicyViolationsOfAll(reader, received, readPolicyWorld(sample.loanLines))).toEqual([]);
   });

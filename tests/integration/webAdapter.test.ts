@@ -4,10 +4,10 @@
  * through the callable, and refusals as DomainErrors with the server's message keys.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DomainError } from '@clearway/core';
-import type { Actor, LoanLine, Project, StoredDoc } from '@clearway/core';
+import { DomainError, applyReadPolicy, boardCardDoc } from '@clearway/core';
+import type { Actor, BoardCard, LoanLine, Project, StoredDoc } from '@clearway/core';
 import { createFirebaseBackendWith, type FirebaseBackend } from '../../web/src/backend/firebase/adapter';
-import { adminDb, emulators, readDoc, sampleMember } from './support/client';
+import { adminDb, countDocs, emulators, readDoc, sampleMember } from './support/client';
 
 const backends: FirebaseBackend[] = [];
 
@@ -137,6 +137,36 @@ describe('web Firebase backend from Node', () => {
     b.watchQuery<LoanLine>('loanLines', {}, lines.push);
     await lines.until((docs) => docs.length > 0);
     expect(new Set(lines.seen.at(-1)!.map((d) => d.data.bankId))).toEqual(new Set(['icbc']));
+  });
+
+  it('the board’s cards: the bureau’s written with each command, a liaison’s core’s card of its own bank’s view', async () => {
+    const total = await countDocs('projects');
+    const b = await backend();
+    await b.auth!.signIn(sampleMember('staff').email!, emulators().password);
+    const boards = recorder<StoredDoc<BoardCard>[]>();
+    b.watchBoard!(boards.push);
+    await boards.until((cards) => cards.length === total);
+    const target = (await readDoc<Project>('projects', await firstPipelineProjectId()))!;
+    expect(boards.seen.at(-1)!.find((card) => card.id === target.id)).toEqual(boardCardDoc(target));
+
+    const blockers = target.data.clearance.openBlockers.length;
+    await b.execute({
+      name: 'blocker.add',
+      payload: { projectId: target.id, expectedVersion: target.version, tag: 'permits', description: '规划许可待批', party: '市自然资源局', dueDate: null },
+    });
+    await boards.until((cards) => cards.some((card) => card.id === target.id && card.version === target.version + 1));
+    const changed = (await readDoc<Project>('projects', target.id))!;
+    expect(changed.data.clearance.openBlockers).toHaveLength(blockers + 1);
+    expect(boards.seen.at(-1)!.find((card) => card.id === target.id)).toEqual(boardCardDoc(changed));
+
+    const liaison = sampleMember('liaison', 'icbc');
+    const l = await backend();
+    await l.auth!.signIn(liaison.email!, emulators().password);
+    const theirs = recorder<StoredDoc<BoardCard>[]>();
+    l.watchBoard!(theirs.push);
+    await theirs.until((cards) => cards.length === total);
+    const asLiaison = applyReadPolicy(liaison, 'projects', changed) as StoredDoc<Project>;
+    expect(theirs.seen.at(-1)!.find((card) => card.id === target.id)).toEqual(boardCardDoc(asLiaison));
   });
 
   it('parks listeners while signed out and attaches them on sign-in', async () => {
