@@ -11,6 +11,7 @@
  * IndexedDB still holds it and the command fails with a message saying nothing was saved.
  */
 import {
+  COLLECTIONS,
   STALL_SCAN_ACTOR,
   ConflictError,
   DomainError,
@@ -21,6 +22,8 @@ import {
   importWorkspace,
   isDomainError,
   type Actor,
+  type BoardCard,
+  type CollectionName,
   type CommandEnvelope,
   type CommandResult,
   type DocumentChange,
@@ -49,9 +52,17 @@ import {
 } from './persistence';
 import { broadcastSyncChannel, type SyncChannel, type SyncMessage } from './syncChannel';
 import { StoreWatchers } from './watchers';
+import { BoardCards } from './boardCards';
 import { webWriterLock, type WriterLock } from './writerLock';
 
 export const STALL_SCAN_INTERVAL_MS = 10 * 60 * 1000;
+/**
+ * What the board reads before its first paint besides its cards (`BoardCards`): the banks and the
+ * settings. The projects, loan lines, history, months and snapshots stay in IndexedDB until a
+ * watch or a command first reads them.
+ */
+export const BOARD_COLLECTIONS: readonly CollectionName[] = ['banks', 'settings'];
+const DEFERRED_COLLECTIONS: readonly CollectionName[] = COLLECTIONS.filter((name) => !BOARD_COLLECTIONS.includes(name));
 /** localStorage key (per database) of the last stall scan: `{ epoch, at }`. */
 export const SCAN_MEMO_PREFIX = 'clearway.stallScan.';
 
@@ -144,10 +155,21 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   /** The IndexedDB commit this tab's store reflects (null in memory-only mode or before the first seed). */
   let head: Head | null = null;
 
+  /** The bureau's board cards, kept beside the store (the projects themselves load on demand). */
+  const cards = new BoardCards();
+  /** Bumped whenever the whole store is replaced: a collection read started before is read again. */
+  let generation = 0;
+  /** Reads of deferred collections in flight, so two readers of one collection share one read. */
+  const loading = new Map<CollectionName, Promise<void>>();
+  /** A command is running under the writer lock (a read it needs cannot wait for the lock). */
+  let insideWriter = false;
+
   /** Commits of this tab's store while a locked command runs: what to persist. */
   let captured: DocumentChange[] | null = null;
   const unsubscribeStore = store.subscribe((changes, origin) => {
-    if (origin === 'commit' && captured) captured.push(...changes);
+    if (origin !== 'commit') return;
+    if (captured) captured.push(...changes);
+    cards.apply(changes);
   });
 
   /** In-tab order of locked work and catch-ups, so a catch-up never lands mid-command. */
@@ -158,9 +180,26 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     return result;
   }
 
+  /** Takes a whole workspace into memory (the one in memory-only mode): everything loaded. */
   function adopt(snapshot: CollectionSnapshot, at: Head | null): void {
+    generation++;
     store.importAll(snapshot, { adopt: true });
+    cards.replace(snapshot.projects.map((doc) => boardCardDoc(doc as StoredDoc<Project>)));
     head = at;
+  }
+
+  /** Takes what the board reads into memory; the other collections are read when first needed. */
+  function adoptBoard(collections: Partial<CollectionSnapshot>, boardCards: StoredDoc<BoardCard>[], at: Head | null): void {
+    generation++;
+    store.importAll(collections, { adopt: true, deferred: DEFERRED_COLLECTIONS });
+    cards.replace(boardCards);
+    head = at;
+  }
+
+  /** Changes another tab committed (or IndexedDB holds): into the collections in memory, and the cards. */
+  function applyIncoming(changes: DocumentChange[]): void {
+    store.applyRemoteChanges(changes.filter((change) => store.isLoaded(change.collection)));
+    cards.apply(changes);
   }
 
   async function seededSnapshot(): Promise<CollectionSnapshot> {
@@ -172,35 +211,98 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   /** Replaces the whole workspace, in IndexedDB first, under a new epoch. Runs inside the lock. */
   async function replaceWorkspace(snapshot: CollectionSnapshot): Promise<void> {
     const next: Head = { seq: 0, epoch: newEpoch() };
-    if (persistence) await persistence.replaceAll(snapshot, next);
-    adopt(snapshot, persistence ? next : null);
+    if (persistence) {
+      await persistence.replaceAll(snapshot, next);
+      // Stored: the tab keeps only what the board reads, as after a reload.
+      const board = Object.fromEntries(BOARD_COLLECTIONS.map((name) => [name, snapshot[name]]));
+      adoptBoard(board, snapshot.projects.map((doc) => boardCardDoc(doc as StoredDoc<Project>)), next);
+    } else {
+      adopt(snapshot, null);
+    }
     channel?.post({ type: 'reset', from: tabId });
   }
 
-  async function loadFromDisk(): Promise<void> {
+  /**
+   * Reads what the board shows from IndexedDB into memory, replacing the tab's workspace; a
+   * database never seeded gets the sample, under the writer lock (two new tabs seed once).
+   */
+  async function loadFromDisk(locked: boolean): Promise<void> {
     if (!persistence) return;
-    const loaded = await persistence.loadAll(now());
-    if (!loaded.head && loaded.count === 0) {
-      await replaceWorkspace(await seededSnapshot());
-    } else {
-      adopt(loaded.snapshot, loaded.head);
+    const disk = persistence;
+    const read = await disk.readBoard(BOARD_COLLECTIONS, now());
+    notice.quarantined += read.quarantinedNow;
+    if (read.head || (await disk.countDocs()) > 0) {
+      adoptBoard(read.collections, read.cards, read.head);
+      return;
     }
-    notice.quarantined = await persistence.quarantineCount();
+    const seed = async () => {
+      if (await disk.readHead()) await loadFromDisk(true);
+      else await replaceWorkspace(await seededSnapshot());
+    };
+    await (locked ? seed() : lock.run(seed));
   }
 
   /** Brings the store up to what IndexedDB holds: the commits after `head`, or all on a new epoch. */
   async function catchUp(): Promise<void> {
     if (!persistence) return;
     const since = head?.seq ?? 0;
-    const { head: stored, changes, unreadable } = await persistence.changesSince(since);
-    if (!stored || stored.epoch !== head?.epoch || unreadable > 0) {
-      await loadFromDisk();
+    const epoch = head?.epoch;
+    const { head: stored, changes, unreadableIn } = await persistence.changesSince(since);
+    // A collection read on demand meanwhile brought the store further: read from there.
+    if (head?.seq !== since || head?.epoch !== epoch) return catchUp();
+    // An unreadable row of a collection in memory (or of a project, whose card cannot be made)
+    // is quarantined by reading its collection again.
+    const unreadable = [...unreadableIn].some((collection) => collection === 'projects' || store.isLoaded(collection));
+    if (!stored || stored.epoch !== head?.epoch || unreadable) {
+      await loadFromDisk(true);
       return;
     }
     if (stored.seq === since) return;
-    store.applyRemoteChanges(changes);
+    applyIncoming(changes);
     head = stored;
   }
+
+  /** The store's loader: a deferred collection read from IndexedDB (once, however many ask). */
+  function loadCollection(collection: CollectionName): Promise<void> {
+    let pending = loading.get(collection);
+    if (!pending) {
+      pending = readCollection(collection).finally(() => loading.delete(collection));
+      loading.set(collection, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Reads one collection as of IndexedDB's head, with the commits since the tab's head in the same
+   * transaction, so the collections in memory and the one read are brought to one head together.
+   * Needs no writer lock: a commit of another tab lands wholly before or after that transaction.
+   */
+  async function readCollection(collection: CollectionName): Promise<void> {
+    for (;;) {
+      if (store.isLoaded(collection)) return;
+      if (!persistence) throw new Error(`the collection ${collection} is not in memory and there is no storage to read it from`);
+      const at = generation;
+      const read = await persistence.readCollection(collection, head?.seq ?? 0, now());
+      notice.quarantined += read.quarantinedKeys.length;
+      if (at !== generation || store.isLoaded(collection)) continue;
+      if (!read.head || read.head.epoch !== head?.epoch) {
+        // Another tab reset the workspace and its notice has not come yet: reload, then read.
+        if (insideWriter) throw new ConflictError(collection, '(workspace reset)');
+        await serial(() => lock.run(catchUp));
+        continue;
+      }
+      // The tab moved past what was read (another tab's notice came meanwhile): read again.
+      if (read.head.seq < head.seq) continue;
+      applyIncoming(read.changes);
+      store.loadCollection(collection, read.docs);
+      if (collection === 'projects' && read.quarantinedKeys.length > 0) {
+        cards.apply(read.quarantinedKeys.map((key) => ({ collection, id: key.slice(key.indexOf('/') + 1), doc: null })));
+      }
+      head = read.head;
+      return;
+    }
+  }
+  store.setLoader(loadCollection);
 
   /** Runs `work` as the one writer: caught up first, its commits persisted before it resolves. */
   function asWriter<T>(work: () => Promise<T>): Promise<T> {
@@ -208,10 +310,12 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
       lock.run(async () => {
         await catchUp();
         captured = [];
+        insideWriter = true;
         let result: T;
         try {
           result = await work();
         } catch (error) {
+          insideWriter = false;
           // Work of several transactions (an import in batches) may fail after some committed:
           // those never reached IndexedDB, so they are undone too.
           const partial = captured ?? [];
@@ -219,6 +323,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           if (partial.length > 0) await rollback(partial);
           throw error;
         }
+        insideWriter = false;
         const changes: DocumentChange[] = captured ?? [];
         captured = null;
         if (changes.length === 0 || !persistence) return result;
@@ -231,7 +336,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           // Another tab got in first (a browser without Web Locks): a conflict, as a stale edit is.
           if (error instanceof HeadMovedError) {
             head = null;
-            await loadFromDisk().catch((reloadError: unknown) => console.error('[clearway] reload failed', reloadError));
+            await loadFromDisk(true).catch((reloadError: unknown) => console.error('[clearway] reload failed', reloadError));
             const first = changes[0]!;
             throw new ConflictError(first.collection, first.id);
           }
@@ -247,11 +352,11 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   /** Puts the store back as IndexedDB holds it (the failed commit wrote nothing there). */
   async function rollback(changes: DocumentChange[]): Promise<void> {
     try {
-      if (persistence) store.applyRemoteChanges(await persistence.readDocs(changes));
+      if (persistence) applyIncoming(await persistence.readDocs(changes));
     } catch (error) {
       console.error('[clearway] could not re-read IndexedDB after a failed write; reloading', error);
       head = null;
-      await loadFromDisk().catch((reloadError: unknown) => console.error('[clearway] reload failed', reloadError));
+      await loadFromDisk(true).catch((reloadError: unknown) => console.error('[clearway] reload failed', reloadError));
     }
   }
 
@@ -261,7 +366,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     void serial(async () => {
       // The message is only a hint: apply it when it is the very next commit, else read IndexedDB.
       if (message.type === 'changes' && head && message.epoch === head.epoch && message.seq === head.seq + 1) {
-        store.applyRemoteChanges(message.changes);
+        applyIncoming(message.changes);
         head = { seq: message.seq, epoch: message.epoch };
       } else {
         // Under the lock: a full reload may rewrite old rows or quarantine some, which must not
@@ -272,7 +377,12 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   }
 
   try {
-    await serial(() => lock.run(loadFromDisk));
+    // Without the writer lock: the board's read is one IndexedDB transaction, so a tab opening
+    // while another runs a command (a stall scan) does not wait for it.
+    await serial(async () => {
+      await loadFromDisk(false);
+      if (persistence) notice.quarantined = await persistence.quarantineCount();
+    });
   } catch (error) {
     // IndexedDB opened but cannot be read or written (e.g. storage full or evicted): run from the
     // sample in memory, and say so.
@@ -286,7 +396,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   // Listeners join after the first load: telling them about every loaded document would copy each
   // one again for nothing (the watches read the store when they start).
-  const watchers = new StoreWatchers(store, () => actor);
+  const watchers = new StoreWatchers(store, () => actor, cards);
   const unsubscribeChannel: Unsubscribe = (persistence && channel?.subscribe(onSyncMessage)) || (() => undefined);
 
   function unexpected(command: string, error: unknown): never {
@@ -368,7 +478,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     watchQuery: (collection, spec, onNext, onError) => watchers.watchQuery(collection, spec, onNext, onError),
     watchDoc: (collection, id, onNext, onError) => watchers.watchDoc(collection, id, onNext, onError),
     // The cards alone: a move re-projects the one project it wrote, the others keep their card.
-    watchBoard: (onNext, onError) => watchers.watchQuery('projects', {}, onNext, onError, (doc) => boardCardDoc(doc as StoredDoc<Project>)),
+    watchBoard: (onNext, onError) => watchers.watchBoard(onNext, onError),
     watchActor(onNext) {
       actorListeners.add(onNext);
       onNext(actor);

@@ -9,24 +9,41 @@
  * changed rows together with the new head in ONE IndexedDB transaction, so a commit is all or
  * nothing and tabs never interleave.
  *
+ * The board reads only its own rows: `cards` holds every project's board card (core's
+ * `boardCardOf`, about a sixth of a project's bytes), written in the same transaction as the
+ * project, and one collection is read by its key range (`projects/` up to `projects0`), so a
+ * reload never touches the loan lines, the history or the snapshots until something shows them.
+ *
  * Rows that cannot be read (corrupt, or written by a newer release) are moved to `quarantine`
- * with the reason at load: kept aside, never deleted, and reported on screen.
+ * with the reason when their collection is read: kept aside, never deleted, and reported on screen.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import {
   COLLECTIONS,
   SCHEMA_VERSION,
+  boardCardDoc,
   migrateStoredDoc,
+  type BoardCard,
   type CollectionName,
   type DocumentChange,
+  type Project,
   type StoredDoc,
   type VersionedStoredDoc,
 } from '@clearway/core';
 
 export const DEFAULT_DB_NAME = 'clearway-local';
-/** 1: rows without schema version or sequence; 2: adds `bySeq`, `quarantine` and `meta/head`. */
-const DB_VERSION = 2;
+/**
+ * 1: rows without schema version or sequence; 2: adds `bySeq`, `quarantine` and `meta/head`;
+ * 3: adds `cards` (built from the projects at the first load, see `CARD_FORMAT`).
+ */
+const DB_VERSION = 3;
 const HEAD_KEY = 'head';
+const CARDS_KEY = 'cardsFormat';
+/**
+ * The shape of the stored cards. A release that changes `BoardCard` bumps it, and the first load
+ * of a database with cards of another format builds them again from the projects.
+ */
+export const CARD_FORMAT = 1;
 
 interface PersistedDoc {
   collection: CollectionName;
@@ -56,23 +73,87 @@ export interface Head {
 
 interface LocalSchema extends DBSchema {
   docs: { key: string; value: PersistedDoc; indexes: { bySeq: number } };
+  cards: { key: string; value: StoredDoc<BoardCard> };
   meta: { key: string; value: { key: string; value: unknown } };
   quarantine: { key: string; value: QuarantinedRecord };
 }
 
 export type CollectionSnapshot = Record<CollectionName, StoredDoc[]>;
 
-export interface LoadedWorkspace {
-  snapshot: CollectionSnapshot;
-  count: number;
-  /** null on a database that has never been seeded (or predates heads and holds no row). */
+/** One collection as stored, read in one transaction with the head and the commits after a sequence. */
+export interface CollectionRead {
   head: Head | null;
-  /** Rows moved to quarantine by this load. */
+  docs: StoredDoc[];
+  /** The rows committed after the sequence asked for, in every collection (a catch-up). */
+  changes: DocumentChange[];
+  /** Collections of rows among `changes` that could not be read. */
+  unreadableIn: Set<CollectionName>;
+  /** Keys of the rows of the collection moved to quarantine by this read. */
+  quarantinedKeys: string[];
+}
+
+/** What the board paints first, read in one transaction. */
+export interface BoardRead {
+  head: Head | null;
+  cards: StoredDoc<BoardCard>[];
+  collections: Partial<CollectionSnapshot>;
   quarantinedNow: number;
 }
 
 function keyOf(collection: CollectionName, id: string): string {
   return `${collection}/${id}`;
+}
+
+/** The keys of one collection: `c/` up to, not including, `c0` (the character after the slash). */
+function rangeOf(collection: CollectionName): IDBKeyRange {
+  return IDBKeyRange.bound(`${collection}/`, `${collection}0`, false, true);
+}
+
+function isKnownCollectionKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  return slash > 0 && (COLLECTIONS as readonly string[]).includes(key.slice(0, slash));
+}
+
+/** A row to move to quarantine, as found by a read (it moves only if nobody rewrote it since). */
+interface Unreadable {
+  key: string;
+  reason: string;
+  row: unknown;
+}
+
+/** A readable row of an older schema, to store again in the current one. */
+interface Outdated {
+  key: string;
+  row: PersistedDoc;
+  /** The row as read (it is rewritten only if still so). */
+  was: unknown;
+}
+
+/** The rows of one collection as the current shape, and what to quarantine or rewrite. */
+function readRows(keys: string[], rows: unknown[]): { docs: StoredDoc[]; unreadable: Unreadable[]; outdated: Outdated[] } {
+  const docs: StoredDoc[] = [];
+  const unreadable: Unreadable[] = [];
+  const outdated: Outdated[] = [];
+  rows.forEach((row, index) => {
+    if ((row as PersistedDoc | null)?.deleted) return;
+    const key = keys[index]!;
+    const result = readRow(row);
+    if ('quarantined' in result) {
+      unreadable.push({ key, reason: result.quarantined, row });
+      return;
+    }
+    docs.push(result.doc);
+    const stored = row as PersistedDoc;
+    if (stored.schemaVersion !== SCHEMA_VERSION) outdated.push({ key, row: rowOf(result.collection, result.doc, stored.seq ?? 0), was: row });
+  });
+  return { docs, unreadable, outdated };
+}
+
+/** The same stored row (a commit since would have given it another sequence or version). */
+function sameRow(a: unknown, b: unknown): boolean {
+  const x = a as Partial<PersistedDoc> | null | undefined;
+  const y = b as Partial<PersistedDoc> | null | undefined;
+  return !!x && !!y && x.seq === y.seq && x.version === y.version && x.schemaVersion === y.schemaVersion && x.deleted === y.deleted;
 }
 
 export function emptySnapshot(): CollectionSnapshot {
@@ -110,6 +191,28 @@ function readRow(row: unknown): { collection: CollectionName; doc: StoredDoc } |
   return 'quarantined' in migrated ? migrated : { collection, doc: migrated.doc };
 }
 
+/** Why a row outside every collection's key range cannot be read. */
+function readRowReason(row: unknown): string {
+  const read = readRow(row);
+  return 'quarantined' in read ? read.quarantined : 'stored under a key outside its collection';
+}
+
+/** Rows of a catch-up as changes (tombstones as deletions), and the collections of the unreadable ones. */
+function changesOf(rows: PersistedDoc[]): { changes: DocumentChange[]; unreadableIn: Set<CollectionName> } {
+  const changes: DocumentChange[] = [];
+  const unreadableIn = new Set<CollectionName>();
+  for (const row of rows) {
+    if (row.deleted) {
+      changes.push({ collection: row.collection, id: row.id, doc: null });
+      continue;
+    }
+    const read = readRow(row);
+    if ('quarantined' in read) unreadableIn.add(row.collection);
+    else changes.push({ collection: read.collection, id: read.doc.id, doc: read.doc });
+  }
+  return { changes, unreadableIn };
+}
+
 /** Another tab committed since this one caught up: only possible without Web Locks. */
 export class HeadMovedError extends Error {
   constructor(
@@ -136,6 +239,8 @@ export class LocalPersistence {
         upgrade(database, _oldVersion, _newVersion, tx) {
           const docs = database.objectStoreNames.contains('docs') ? tx.objectStore('docs') : database.createObjectStore('docs');
           if (!docs.indexNames.contains('bySeq')) docs.createIndex('bySeq', 'seq');
+          // Filled by the first load (`prepareBoard`), which reads the projects through the migrations.
+          if (!database.objectStoreNames.contains('cards')) database.createObjectStore('cards');
           if (!database.objectStoreNames.contains('meta')) database.createObjectStore('meta', { keyPath: 'key' });
           if (!database.objectStoreNames.contains('quarantine')) database.createObjectStore('quarantine');
         },
@@ -165,75 +270,141 @@ export class LocalPersistence {
     return isHead(row?.value) ? row.value : null;
   }
 
-  /**
-   * Every readable document, migrated to the current shape. Rows of an older schema are rewritten
-   * in the current one and unreadable rows move to quarantine, in a second transaction that only
-   * runs when there is something to do (the read itself is two bulk reads: a cursor over 5,000
-   * projects would cost seconds at every start).
-   */
-  async loadAll(now: Date = new Date()): Promise<LoadedWorkspace> {
-    const read = this.db.transaction(['docs', 'meta'], 'readonly');
-    const [keys, rows, headRow] = await Promise.all([
-      read.objectStore('docs').getAllKeys(),
-      read.objectStore('docs').getAll(),
-      read.objectStore('meta').get(HEAD_KEY),
-    ]);
-    await read.done;
-    let head = isHead(headRow?.value) ? headRow.value : null;
+  /** How many rows `docs` holds (tombstones included): a database without a head and without rows is new. */
+  async countDocs(): Promise<number> {
+    return this.db.count('docs');
+  }
 
-    const snapshot = emptySnapshot();
-    let count = 0;
-    const toQuarantine: QuarantinedRecord[] = [];
-    const toRewrite: [string, PersistedDoc][] = [];
-    rows.forEach((row, index) => {
-      if ((row as PersistedDoc | null)?.deleted) return;
-      const key = keys[index]!;
-      const result = readRow(row);
-      if ('quarantined' in result) {
-        toQuarantine.push({ key, reason: result.quarantined, quarantinedAt: now.toISOString(), row });
-        return;
-      }
-      snapshot[result.collection].push(result.doc);
-      count++;
-      if (row.schemaVersion !== SCHEMA_VERSION) toRewrite.push([key, rowOf(result.collection, result.doc, row.seq ?? 0)]);
+  /**
+   * The board's first read: the head, every card and the small collections the board reads (banks,
+   * settings), in one transaction; their unreadable rows go to quarantine. A database whose cards
+   * are missing or of another format (one written before cards, or before this head) has them
+   * built first (`prepareBoard`).
+   */
+  async readBoard(collections: readonly CollectionName[], now: Date = new Date()): Promise<BoardRead> {
+    let quarantinedNow = 0;
+    if (!(await this.boardPrepared())) quarantinedNow += await this.prepareBoard(now);
+    const tx = this.db.transaction(['docs', 'cards', 'meta'], 'readonly');
+    const docs = tx.objectStore('docs');
+    const [headRow, cards, ...reads] = await Promise.all([
+      tx.objectStore('meta').get(HEAD_KEY),
+      tx.objectStore('cards').getAll(),
+      ...collections.flatMap((collection) => [docs.getAllKeys(rangeOf(collection)), docs.getAll(rangeOf(collection))]),
+    ]);
+    await tx.done;
+    const read: Partial<CollectionSnapshot> = {};
+    const unreadable: Unreadable[] = [];
+    const outdated: Outdated[] = [];
+    collections.forEach((collection, index) => {
+      const rows = readRows(reads[index * 2] as string[], reads[index * 2 + 1] as unknown[]);
+      read[collection] = rows.docs;
+      unreadable.push(...rows.unreadable);
+      outdated.push(...rows.outdated);
     });
-    // A database of the release before heads: its rows are the workspace as of sequence 0.
-    const newHead = !head && rows.length > 0 ? { seq: 0, epoch: newEpoch() } : null;
-    if (toQuarantine.length > 0 || toRewrite.length > 0 || newHead) {
-      const write = this.db.transaction(['docs', 'meta', 'quarantine'], 'readwrite');
-      const writes: Promise<unknown>[] = [];
-      for (const record of toQuarantine) {
-        writes.push(write.objectStore('quarantine').put(record, record.key));
-        writes.push(write.objectStore('docs').delete(record.key));
-      }
-      for (const [key, row] of toRewrite) writes.push(write.objectStore('docs').put(row, key));
-      if (newHead) writes.push(write.objectStore('meta').put({ key: HEAD_KEY, value: newHead }));
-      await Promise.all(writes);
-      await write.done;
-      head = newHead ?? head;
+    quarantinedNow += (await this.settle(unreadable, outdated, now)).length;
+    return { head: isHead(headRow?.value) ? headRow.value : null, cards: cards as StoredDoc<BoardCard>[], collections: read, quarantinedNow };
+  }
+
+  private async boardPrepared(): Promise<boolean> {
+    const tx = this.db.transaction('meta', 'readonly');
+    const [head, format] = await Promise.all([tx.store.get(HEAD_KEY), tx.store.get(CARDS_KEY)]);
+    await tx.done;
+    return isHead(head?.value) && format?.value === CARD_FORMAT;
+  }
+
+  /**
+   * Builds every card from the projects, in one transaction with the reads (a commit of another
+   * tab lands before or after, never in between). Run once per database and card format: it also
+   * quarantines the rows of collections this release does not know (no key range ever reads them)
+   * and gives a database of the release before heads its first head (its rows are the workspace
+   * as of sequence 0). Returns how many rows it quarantined.
+   */
+  private async prepareBoard(now: Date): Promise<number> {
+    const tx = this.db.transaction(['docs', 'cards', 'meta', 'quarantine'], 'readwrite');
+    const docs = tx.objectStore('docs');
+    const [allKeys, projectKeys, projectRows, headRow] = await Promise.all([
+      docs.getAllKeys(),
+      docs.getAllKeys(rangeOf('projects')),
+      docs.getAll(rangeOf('projects')),
+      tx.objectStore('meta').get(HEAD_KEY),
+    ]);
+    const strays = allKeys.filter((key) => !isKnownCollectionKey(key));
+    const strayRows = await Promise.all(strays.map((key) => docs.get(key)));
+    const rows = readRows(projectKeys, projectRows);
+    const unreadable: Unreadable[] = [
+      ...strays.map((key, index) => ({ key, row: strayRows[index], reason: readRowReason(strayRows[index]) })),
+      ...rows.unreadable,
+    ];
+    const writes: Promise<unknown>[] = [tx.objectStore('cards').clear()];
+    for (const record of unreadable) {
+      writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
+      writes.push(docs.delete(record.key));
     }
-    return { snapshot, count, head, quarantinedNow: toQuarantine.length };
+    for (const { key, row } of rows.outdated) writes.push(docs.put(row, key));
+    for (const doc of rows.docs) writes.push(tx.objectStore('cards').put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
+    if (!isHead(headRow?.value) && allKeys.length > 0) writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: { seq: 0, epoch: newEpoch() } }));
+    writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
+    await Promise.all(writes);
+    await tx.done;
+    return unreadable.length;
+  }
+
+  /**
+   * One collection, migrated to the current shape, with the head and the commits after `since`
+   * (to bring the collections already in memory to the same head) in one transaction.
+   */
+  async readCollection(collection: CollectionName, since: number, now: Date = new Date()): Promise<CollectionRead> {
+    const tx = this.db.transaction(['docs', 'meta'], 'readonly');
+    const docs = tx.objectStore('docs');
+    const [headRow, keys, rows, changed] = await Promise.all([
+      tx.objectStore('meta').get(HEAD_KEY),
+      docs.getAllKeys(rangeOf(collection)),
+      docs.getAll(rangeOf(collection)),
+      docs.index('bySeq').getAll(IDBKeyRange.lowerBound(since, true)),
+    ]);
+    await tx.done;
+    const read = readRows(keys, rows);
+    const { changes, unreadableIn } = changesOf(changed);
+    const quarantinedKeys = await this.settle(read.unreadable, read.outdated, now);
+    return { head: isHead(headRow?.value) ? headRow.value : null, docs: read.docs, changes, unreadableIn, quarantinedKeys };
+  }
+
+  /**
+   * Moves unreadable rows to quarantine and stores outdated ones in the current schema, each only
+   * if the row is still as it was read (a commit of another tab since wins). Needs no writer lock:
+   * the check and the write are one transaction. Returns the keys it quarantined.
+   */
+  private async settle(unreadable: Unreadable[], outdated: Outdated[], now: Date): Promise<string[]> {
+    if (unreadable.length === 0 && outdated.length === 0) return [];
+    const tx = this.db.transaction(['docs', 'cards', 'quarantine'], 'readwrite');
+    const docs = tx.objectStore('docs');
+    const current = await Promise.all([...unreadable, ...outdated].map((item) => docs.get(item.key)));
+    const writes: Promise<unknown>[] = [];
+    const moved: string[] = [];
+    unreadable.forEach((record, index) => {
+      if (!sameRow(current[index], record.row)) return;
+      moved.push(record.key);
+      writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
+      writes.push(docs.delete(record.key));
+      if (record.key.startsWith('projects/')) writes.push(tx.objectStore('cards').delete(record.key.slice('projects/'.length)));
+    });
+    outdated.forEach((item, index) => {
+      if (sameRow(current[unreadable.length + index], item.was)) writes.push(docs.put(item.row, item.key));
+    });
+    await Promise.all(writes);
+    await tx.done;
+    return moved;
   }
 
   /** The changes committed after `seq` (documents, migrated, and deletions) and the head now. */
-  async changesSince(seq: number): Promise<{ head: Head | null; changes: DocumentChange[]; unreadable: number }> {
+  async changesSince(seq: number): Promise<{ head: Head | null; changes: DocumentChange[]; unreadableIn: Set<CollectionName> }> {
     const tx = this.db.transaction(['docs', 'meta'], 'readonly');
-    const headRow = await tx.objectStore('meta').get(HEAD_KEY);
-    const head = isHead(headRow?.value) ? headRow.value : null;
-    const rows = await tx.objectStore('docs').index('bySeq').getAll(IDBKeyRange.lowerBound(seq, true));
+    const [headRow, rows] = await Promise.all([
+      tx.objectStore('meta').get(HEAD_KEY),
+      tx.objectStore('docs').index('bySeq').getAll(IDBKeyRange.lowerBound(seq, true)),
+    ]);
     await tx.done;
-    const changes: DocumentChange[] = [];
-    let unreadable = 0;
-    for (const row of rows) {
-      if (row.deleted) {
-        changes.push({ collection: row.collection, id: row.id, doc: null });
-        continue;
-      }
-      const read = readRow(row);
-      if ('quarantined' in read) unreadable++;
-      else changes.push({ collection: read.collection, id: read.doc.id, doc: read.doc });
-    }
-    return { head, changes, unreadable };
+    return { head: isHead(headRow?.value) ? headRow.value : null, ...changesOf(rows) };
   }
 
   /**
@@ -241,7 +412,7 @@ export class LocalPersistence {
    * stored head is still `expected` (the writer lock makes that so; the check makes sure).
    */
   async commit(changes: DocumentChange[], expected: Head | null, next: Head): Promise<void> {
-    const tx = this.db.transaction(['docs', 'meta'], 'readwrite');
+    const tx = this.db.transaction(['docs', 'cards', 'meta'], 'readwrite');
     const meta = tx.objectStore('meta');
     const stored = await meta.get(HEAD_KEY);
     const current = isHead(stored?.value) ? stored.value : null;
@@ -251,9 +422,13 @@ export class LocalPersistence {
       throw new HeadMovedError(current, expected);
     }
     const docs = tx.objectStore('docs');
+    const cards = tx.objectStore('cards');
     const writes: Promise<unknown>[] = [];
     for (const change of changes) {
       const key = keyOf(change.collection, change.id);
+      if (change.collection === 'projects') {
+        writes.push(change.doc ? cards.put(boardCardDoc(change.doc as StoredDoc<Project>), change.id) : cards.delete(change.id));
+      }
       writes.push(
         change.doc
           ? docs.put(rowOf(change.collection, change.doc, next.seq), key)
@@ -280,12 +455,15 @@ export class LocalPersistence {
 
   /** Replaces every stored document with `snapshot` under a new epoch (first start, reset, clear). */
   async replaceAll(snapshot: Partial<CollectionSnapshot>, head: Head): Promise<void> {
-    const tx = this.db.transaction(['docs', 'meta'], 'readwrite');
+    const tx = this.db.transaction(['docs', 'cards', 'meta'], 'readwrite');
     const docs = tx.objectStore('docs');
-    const writes: Promise<unknown>[] = [docs.clear()];
+    const cards = tx.objectStore('cards');
+    const writes: Promise<unknown>[] = [docs.clear(), cards.clear()];
     for (const [collection, list] of Object.entries(snapshot) as [CollectionName, StoredDoc[]][]) {
       for (const doc of list) writes.push(docs.put(rowOf(collection, doc, head.seq), keyOf(collection, doc.id)));
     }
+    for (const doc of snapshot.projects ?? []) writes.push(cards.put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
+    writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
     writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: head }));
     writes.push(tx.objectStore('meta').put({ key: 'seededAt', value: new Date().toISOString() }));
     await Promise.all(writes);

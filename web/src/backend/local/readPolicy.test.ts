@@ -3,7 +3,7 @@
  * checked against core's independent read-policy checker, and switching the identity re-evaluates
  * the watches that are already open.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COLLECTIONS, addMonths, monthOf, type CollectionName, type LoanLine, type Project, type StoredDoc } from '@clearway/core';
 import { readPolicyViolations, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { createLocalBackend, type LocalBackend } from './index';
@@ -97,7 +97,8 @@ describe('local backend reads through the read policy', () => {
       backend.watchQuery<LoanLine>('loanLines', {}, (docs) => (lines = docs)),
       backend.watchQuery<Project>('projects', {}, (docs) => (board = docs)),
     ];
-    await tick();
+    // The first answers wait for the collections to be read from IndexedDB.
+    await vi.waitFor(() => expect(lines.length > 0 && board.length > 0).toBe(true));
     const banks = new Set(lines.map((doc) => doc.data.bankId));
     expect(banks.size).toBeGreaterThan(1);
     expect(board.some((doc) => new Set(doc.data.lines.map((l) => l.bankId)).size > 1)).toBe(true);

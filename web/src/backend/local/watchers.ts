@@ -8,16 +8,23 @@
  * Every result passes core's read policy for the actor of the moment: queries are scoped with
  * `scopeQueryForActor` and every document goes through `applyReadPolicy` (hidden ones are left out,
  * the others projected), and `refreshAll` re-reads everything when the identity switches.
+ *
+ * The board's watch reads the tab's stored cards (`BoardCards`) when the reader is on the bureau
+ * side, whose cards are the projects' as stored; a bank's or a unit's cards are projected from the
+ * projects after the policy, so for them the projects are read.
  */
-import { applyReadPolicy, applyReadPolicyToAll, scopeQueryForActor } from '@clearway/core';
+import { applyReadPolicy, applyReadPolicyToAll, boardCardDoc, readAudienceOf, scopeQueryForActor } from '@clearway/core';
 import type {
   Actor,
+  BoardCard,
   CollectionName,
   DocumentChange,
   MemoryDocumentStore,
+  Project,
   QuerySpec,
   StoredDoc,
 } from '@clearway/core';
+import type { BoardCards, CardChanges } from './boardCards';
 
 type Unsubscribe = () => void;
 
@@ -36,6 +43,8 @@ interface QueryWatch {
   /** The first result has arrived, so changes can be applied to `docs`. */
   loaded: boolean;
   active: boolean;
+  /** The board's cards (see `watchBoard`). */
+  board?: true;
 }
 
 interface DocWatch {
@@ -61,6 +70,7 @@ function byId(a: StoredDoc, b: StoredDoc): number {
 export class StoreWatchers {
   private readonly watches = new Set<QueryWatch | DocWatch>();
   private readonly unsubscribeStore: Unsubscribe;
+  private readonly unsubscribeCards: Unsubscribe;
 
   constructor(
     private readonly store: MemoryDocumentStore,
@@ -69,8 +79,31 @@ export class StoreWatchers {
      * would: only for tests of the store plumbing itself; the backend always passes its actor.
      */
     private readonly reader: () => Actor | null = () => UNSCOPED_READER,
+    /** The bureau's cards kept by the backend; without them the board reads the projects. */
+    private readonly cards: BoardCards | null = null,
   ) {
     this.unsubscribeStore = store.subscribe((changes) => this.onChanges(changes));
+    this.unsubscribeCards = cards?.subscribe((changes) => this.onCardChanges(changes)) ?? (() => undefined);
+  }
+
+  /** The board's cards: every project the reader may see, as core's `boardCardDoc` after the policy. */
+  watchBoard(onNext: (docs: StoredDoc<BoardCard>[]) => void, onError?: (error: unknown) => void): Unsubscribe {
+    const watch: QueryWatch = {
+      kind: 'query',
+      collection: 'projects',
+      spec: {},
+      onNext: onNext as (docs: StoredDoc[]) => void,
+      onError,
+      view: (doc) => boardCardDoc(doc as StoredDoc<Project>),
+      docs: new Map(),
+      generation: 0,
+      loaded: false,
+      active: true,
+      board: true,
+    };
+    this.watches.add(watch);
+    void this.refreshQuery(watch);
+    return () => this.remove(watch);
   }
 
   watchQuery<T>(
@@ -127,6 +160,7 @@ export class StoreWatchers {
 
   dispose(): void {
     this.unsubscribeStore();
+    this.unsubscribeCards();
     for (const watch of this.watches) watch.active = false;
     this.watches.clear();
   }
@@ -136,8 +170,39 @@ export class StoreWatchers {
     this.watches.delete(watch);
   }
 
+  /** Whether a board watch reads the stored cards (a bureau reader) rather than the projects. */
+  private readsCards(watch: QueryWatch | DocWatch): watch is QueryWatch & { board: true } {
+    return watch.kind === 'query' && watch.board === true && this.cards !== null && readAudienceOf(this.reader()).kind === 'bureau';
+  }
+
+  private onCardChanges(changes: CardChanges): void {
+    for (const watch of this.watches) {
+      if (!this.readsCards(watch)) continue;
+      if (changes === 'reset' || !watch.loaded) void this.refreshQuery(watch);
+      else this.applyToLive(watch, changes.map(({ id, card }) => ({ id, doc: card })));
+    }
+  }
+
+  /** Applies changed documents (already as the watch hands them out) to an unfiltered watch's live result. */
+  private applyToLive(watch: QueryWatch, changed: { id: string; doc: StoredDoc | null }[]): void {
+    if (!watch.docs) return;
+    // A refresh still in flight is superseded.
+    watch.generation += 1;
+    let inserted = false;
+    for (const { id, doc } of changed) {
+      if (doc && !watch.docs.has(id)) inserted = true;
+      if (doc) watch.docs.set(id, doc);
+      else watch.docs.delete(id);
+    }
+    // An update keeps its place in the map (in id order): only a new document needs a sort.
+    if (inserted) watch.docs = new Map([...watch.docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const docs = [...watch.docs.values()];
+    this.deliver(watch, () => watch.onNext(docs));
+  }
+
   private onChanges(changes: DocumentChange[]): void {
     for (const watch of this.watches) {
+      if (this.readsCards(watch)) continue;
       const relevant = changes.filter(
         (change) => change.collection === watch.collection && (watch.kind === 'query' || change.id === watch.id),
       );
@@ -147,20 +212,13 @@ export class StoreWatchers {
         const doc = this.visible(watch.collection, relevant[relevant.length - 1]!.doc);
         this.deliver(watch, () => watch.onNext(doc));
       } else if (watch.docs && watch.loaded) {
-        // Applies the change to the live result; a refresh still in flight is superseded.
-        watch.generation += 1;
-        let inserted = false;
-        for (const change of relevant) {
-          const shown = this.visible(watch.collection, change.doc);
-          const doc = shown && watch.view ? watch.view(shown) : shown;
-          if (doc && !watch.docs.has(change.id)) inserted = true;
-          if (doc) watch.docs.set(change.id, doc);
-          else watch.docs.delete(change.id);
-        }
-        // An update keeps its place in the map (in id order): only a new document needs a sort.
-        if (inserted) watch.docs = new Map([...watch.docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-        const docs = [...watch.docs.values()];
-        this.deliver(watch, () => watch.onNext(docs));
+        this.applyToLive(
+          watch,
+          relevant.map((change) => {
+            const shown = this.visible(watch.collection, change.doc);
+            return { id: change.id, doc: shown && watch.view ? watch.view(shown) : shown };
+          }),
+        );
       } else {
         void this.refreshQuery(watch);
       }
@@ -170,6 +228,13 @@ export class StoreWatchers {
   private async refreshQuery(watch: QueryWatch): Promise<void> {
     const generation = ++watch.generation;
     watch.loaded = false;
+    if (this.readsCards(watch)) {
+      const docs = this.cards!.all();
+      watch.docs = new Map(docs.map((doc) => [doc.id, doc]));
+      watch.loaded = true;
+      this.deliver(watch, () => watch.onNext(docs));
+      return;
+    }
     try {
       const reader = this.reader();
       const found = reader ? await this.store.query(watch.collection, scopeQueryForActor(reader, watch.collection, watch.spec)) : [];
