@@ -1,13 +1,16 @@
 /**
  * Failed sign-ins are counted in the database: the budget holds across two server processes on
  * one PostgreSQL (and under attempts racing through both), windows end on time, a right password
- * costs nothing, and a throttled attempt is told how long to wait.
+ * costs nothing, and a throttled attempt is told how long to wait. The address counts settled
+ * failures only: an office behind one address signs in all at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeCommand, type Actor } from '@clearway/core';
 import { openDatabase, type Database } from '../db';
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgresCluster';
 import { startTestServer, TestClient, type TestServer } from '../testing/harness';
 import { LoginThrottle } from './loginThrottle';
+import { hashPassword } from './passwords';
 
 const WINDOW_MS = 15 * 60_000;
 const T0 = new Date('2026-03-02T01:00:00.000Z');
@@ -43,7 +46,7 @@ describe('LoginThrottle on PGlite', () => {
     for (let i = 0; i < 5; i++) {
       const attempt = await throttle.attempt(keys, at(i));
       expect(attempt.allowed).toBe(true);
-      if (attempt.allowed) await throttle.release(attempt.slots);
+      if (attempt.allowed) await throttle.release(attempt);
     }
     expect(await failures('account:b@x')).toBe(0);
     expect(await failures('address:10.0.0.9')).toBe(0);
@@ -58,12 +61,74 @@ describe('LoginThrottle on PGlite', () => {
     expect(await failures('address:10.0.0.7')).toBe(2);
   });
 
+  it('a settled key counts wrong passwords once known, never attempts in flight', async () => {
+    const address = { key: 'address:10.0.0.5', max: 3, counts: 'settled' as const };
+    // Ten attempts in flight at once: none is a failure yet, so none is refused.
+    const inFlight = await Promise.all(Array.from({ length: 10 }, (_, i) => throttle.attempt([{ key: `account:s${i}@x`, max: 5 }, address], at(0))));
+    expect(inFlight.every((attempt) => attempt.allowed)).toBe(true);
+    expect(await failures('address:10.0.0.5')).toBe(0);
+    // Three of them turn out wrong; the rest were right.
+    for (const [i, attempt] of inFlight.entries()) {
+      if (!attempt.allowed) continue;
+      if (i < 3) await throttle.fail(attempt, at(1000));
+      else await throttle.release(attempt);
+    }
+    expect(await failures('address:10.0.0.5')).toBe(3);
+    expect(await failures('account:s0@x')).toBe(1);
+    expect(await failures('account:s5@x')).toBe(0);
+    // The address's budget is spent: the next attempt is refused before any password is checked.
+    const refused = await throttle.attempt([{ key: 'account:s10@x', max: 5 }, address], at(2000));
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: WINDOW_MS / 1000 - 1 });
+    expect(await failures('account:s10@x')).toBe(0);
+    // Its window opened with the first settled failure and ends on time.
+    expect((await throttle.attempt([{ key: 'account:s11@x', max: 5 }, address], at(1000 + WINDOW_MS))).allowed).toBe(true);
+  });
+
   it('prune forgets ended windows only', async () => {
     await throttle.attempt([{ key: 'account:old@x', max: 5 }], at(0));
     await throttle.attempt([{ key: 'account:new@x', max: 5 }], at(WINDOW_MS - 1000));
     await throttle.prune(at(WINDOW_MS));
     expect(await failures('account:old@x')).toBe(0);
     expect(await failures('account:new@x')).toBe(1);
+  });
+});
+
+describe('one office behind one address (the default budgets)', () => {
+  let server: TestServer;
+  const OFFICE = 50;
+  const PASSWORD = 'office-password-1';
+  const admin: Actor = { uid: 'u-admin', name: 'admin', role: 'admin', bankId: null, unit: null };
+  beforeAll(async () => {
+    server = await startTestServer({ sampleProjects: 4 });
+    // One hash for every account: the test is about the throttle, not about hashing fifty times.
+    const passwordHash = await hashPassword(PASSWORD);
+    for (let i = 0; i < OFFICE; i++) {
+      const uid = `office-${i}`;
+      await executeCommand(
+        server.db.store,
+        { actor: admin, now: new Date() },
+        { name: 'member.upsert', payload: { uid, expectedVersion: null, email: `office-${i}@clearway.local`, name: `科员${i}`, role: 'staff', bankId: null, disabled: false } },
+      );
+      await server.context.accounts.create({ uid, email: `office-${i}@clearway.local`, passwordHash, disabled: false });
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it(`${OFFICE} people signing in at the same moment from one address all get in`, async () => {
+    expect(server.context.config.loginMaxFailuresPerAddress).toBeLessThan(OFFICE);
+    const answers = await Promise.all(Array.from({ length: OFFICE }, (_, i) => new TestClient(server).signIn(`office-${i}@clearway.local`, PASSWORD)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: OFFICE }, () => 200));
+    const rows = await server.db.sql<{ key: string; failures: number }>("SELECT key, failures FROM login_failures WHERE failures > 0");
+    expect(rows).toEqual([]);
+  });
+
+  it('wrong passwords from the address still spend its budget, across accounts', async () => {
+    const max = server.context.config.loginMaxFailuresPerAddress;
+    for (let i = 0; i < max; i++) expect((await new TestClient(server).signIn(`office-${i % OFFICE}@clearway.local`, `wrong-${i}`)).status).toBe(401);
+    const refused = await new TestClient(server).signIn(`office-${OFFICE - 1}@clearway.local`, PASSWORD);
+    expect(refused.status).toBe(429);
   });
 });
 

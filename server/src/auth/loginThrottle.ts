@@ -4,11 +4,17 @@
  * attacker one budget per process).
  *
  * Each key has a fixed window: the first failure opens it for `windowMs`, and up to `max`
- * failures fit in it. An attempt first takes a slot on each of its keys (one atomic upsert each,
- * so attempts racing through several processes each get their own count and no more than `max`
- * are ever checked against a password); a key already past its budget refuses the attempt before
- * any password is checked. A successful sign-in, and an attempt refused unchecked, give their
- * slots back: only wrong passwords are counted.
+ * failures fit in it. Keys count in one of two ways:
+ *   - `claim` (the account): an attempt first takes a slot (one atomic upsert, so attempts racing
+ *     through several processes each get their own count and no more than `max` are ever checked
+ *     against one account's password); a successful sign-in, and an attempt refused unchecked,
+ *     give it back;
+ *   - `settled` (the address): an attempt only reads the count, and a wrong password adds one
+ *     once it is known. Fifty people of one office behind one NAT address signing in at the same
+ *     moment are fifty attempts in flight, not fifty failures; parallel guessing of one account
+ *     is already bounded by that account's claimed slots.
+ * Either way a key past its budget refuses the attempt before any password is checked, and only
+ * wrong passwords are counted.
  */
 import type { SqlRunner } from '../app';
 
@@ -28,6 +34,8 @@ export const LOGIN_THROTTLE_MIGRATION: { name: string; sql: string } = {
 export interface ThrottleKey {
   key: string;
   max: number;
+  /** Default `claim`: a slot per attempt in flight; `settled`: failures counted once known. */
+  counts?: 'claim' | 'settled';
 }
 
 /** A slot taken on one key: given back by `release` when the attempt did not fail. */
@@ -36,8 +44,14 @@ interface Slot {
   windowEnds: Date;
 }
 
+/** What an allowed attempt holds: its claimed slots, and the settled keys a wrong password counts on. */
+export interface ThrottleHold {
+  slots: Slot[];
+  settled: string[];
+}
+
 export type ThrottleDecision =
-  | { allowed: true; slots: Slot[] }
+  | ({ allowed: true } & ThrottleHold)
   | { allowed: false; retryAfterSeconds: number };
 
 interface SlotRow {
@@ -51,12 +65,22 @@ export class LoginThrottle {
     private readonly windowMs: number,
   ) {}
 
-  /** Takes a slot on every key; refused (slots given back) when any key is past its budget. */
+  /** Takes a slot on every claim key; refused (slots given back) when any key is past its budget. */
   async attempt(keys: ThrottleKey[], now: Date): Promise<ThrottleDecision> {
     const slots: Slot[] = [];
+    const settled: string[] = [];
     let blockedUntil: Date | null = null;
+    const block = (windowEnds: Date) => {
+      if (!blockedUntil || windowEnds > blockedUntil) blockedUntil = windowEnds;
+    };
     // One statement per key, each its own transaction: no two attempts ever wait on each other's rows.
-    for (const { key, max } of keys) {
+    for (const { key, max, counts = 'claim' } of keys) {
+      if (counts === 'settled') {
+        settled.push(key);
+        const [row] = await this.sql<SlotRow>('SELECT failures, window_ends FROM login_failures WHERE key = $1 AND window_ends > $2', [key, now]);
+        if (row && row.failures >= max) block(new Date(row.window_ends));
+        continue;
+      }
       const [row] = await this.sql<SlotRow>(
         `INSERT INTO login_failures AS f (key, failures, window_ends) VALUES ($1, 1, $3)
          ON CONFLICT (key) DO UPDATE SET
@@ -67,18 +91,32 @@ export class LoginThrottle {
       );
       const windowEnds = new Date(row!.window_ends);
       slots.push({ key, windowEnds });
-      if (row!.failures > max && (!blockedUntil || windowEnds > blockedUntil)) blockedUntil = windowEnds;
+      if (row!.failures > max) block(windowEnds);
     }
     if (blockedUntil) {
-      await this.release(slots);
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil.getTime() - now.getTime()) / 1000)) };
+      await this.release({ slots, settled });
+      const until: Date = blockedUntil;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) };
     }
-    return { allowed: true, slots };
+    return { allowed: true, slots, settled };
   }
 
-  /** Gives the slots back (a right password). A window that has since been replaced is left alone. */
-  async release(slots: Slot[]): Promise<void> {
-    for (const slot of slots) {
+  /** A wrong password: counted on the settled keys (the claim keys counted it when it started). */
+  async fail(hold: ThrottleHold, now: Date): Promise<void> {
+    for (const key of hold.settled) {
+      await this.sql(
+        `INSERT INTO login_failures AS f (key, failures, window_ends) VALUES ($1, 1, $3)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN f.window_ends <= $2 THEN 1 ELSE f.failures + 1 END,
+           window_ends = CASE WHEN f.window_ends <= $2 THEN excluded.window_ends ELSE f.window_ends END`,
+        [key, now, new Date(now.getTime() + this.windowMs)],
+      );
+    }
+  }
+
+  /** Gives the claimed slots back (a right password). A window that has since been replaced is left alone. */
+  async release(hold: ThrottleHold): Promise<void> {
+    for (const slot of hold.slots) {
       await this.sql('UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1 AND window_ends = $2', [slot.key, slot.windowEnds]);
     }
   }

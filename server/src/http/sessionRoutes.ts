@@ -35,7 +35,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
   const { accounts, config, loginThrottle } = ctx;
   const throttleKeys = (request: FastifyRequest, email: string) => [
     { key: `account:${email}`, max: config.loginMaxFailuresPerAccount },
-    { key: `address:${request.ip}`, max: config.loginMaxFailuresPerAddress },
+    // Settled failures only: an office behind one address signs in all at once (loginThrottle.ts).
+    { key: `address:${request.ip}`, max: config.loginMaxFailuresPerAddress, counts: 'settled' as const },
   ];
 
   app.get('/api/session', async (request) => {
@@ -54,11 +55,12 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
     const account = await accounts.findByEmail(email);
     const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyPassword(await decoyPasswordHash(), password);
     if (!account || !valid) {
+      await loginThrottle.fail(attempt, ctx.now());
       request.log.info({ email }, 'sign-in refused: bad credentials');
       throw new ApiError('unauthenticated', 'auth.error.badCredentials');
     }
     // The right password: the attempt does not count against the account or the address.
-    await loginThrottle.release(attempt.slots);
+    await loginThrottle.release(attempt);
     const actor = await memberActor(ctx.store, account.uid);
     if (actor instanceof ApiError) throw actor;
     if (account.disabled) throw new ApiError('permission-denied', 'auth.error.disabled');
