@@ -8,7 +8,7 @@
  *   (assignments and blockers past their due date, banks late with their report).
  */
 import { isActiveLine } from '../stall';
-import type { Actor, Bank, IsoDate, Project } from '../types';
+import type { Actor, Assignment, Bank, Blocker, ClearanceSummary, IsoDate, LineDigest, Project } from '../types';
 import { assignmentLight, assignmentState, blockerLight, LIGHT_SEVERITY, namesActor } from './loop';
 import type { AssignmentState, Light } from './loop';
 import { bankReportState, daysToDeadline } from './reporting';
@@ -51,8 +51,20 @@ export interface DueItem {
   link: DueItemLink;
 }
 
+/**
+ * What the list reads of a project: a whole project, or the board's card of it (`boardCardOf`,
+ * which keeps the open assignments and blockers), so the header counts from the cards the board
+ * already holds. Closed assignments and resolved blockers make no item either way.
+ */
+export type DueProject = Pick<Project, 'id' | 'name' | 'responsibleUnit' | 'responsiblePerson'> & {
+  assignments: readonly Assignment[];
+  blockers: readonly Blocker[];
+  clearance: Pick<ClearanceSummary, 'status'>;
+  lines: readonly Pick<LineDigest, 'id' | 'bankId' | 'status' | 'approved' | 'disbursed'>[];
+};
+
 export interface DueDocs {
-  projects: readonly Project[];
+  projects: readonly DueProject[];
   banks: readonly Pick<Bank, 'id' | 'name'>[];
   /** Reporting rounds (any order); only the latest open one matters for a liaison. */
   reportingRounds?: readonly ReportingRound[];
@@ -64,7 +76,7 @@ function isBureau(actor: DueActor): boolean {
   return actor.role === 'admin' || actor.role === 'staff';
 }
 
-function isResponsibleFor(actor: DueActor, project: Project): boolean {
+function isResponsibleFor(actor: DueActor, project: DueProject): boolean {
   if (actor.role === 'unit' && actor.unit) return namesActor(project.responsibleUnit, actor, []);
   return project.responsiblePerson.trim().length > 0 && project.responsiblePerson.trim() === actor.name.trim();
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dueItemsFor } from '../followUp/dueItems';
 import { buildAgenda } from '../meeting/agenda';
 import { buildMonthSnapshot } from '../meeting/snapshot';
 import { createSampleWorkspace } from '../sample';
@@ -30,7 +31,27 @@ describe('the board read model', () => {
     expect(cardBytes / projectBytes).toBeLessThan(0.4);
     const doc = boardCardDoc({ id: projects[0]!.id, version: 7, data: projects[0]! });
     expect(doc).toEqual({ id: projects[0]!.id, version: 7, data: boardCardOf(projects[0]!) });
-    expect(Object.keys(doc.data)).not.toContain('assignments');
+    expect(Object.keys(doc.data)).not.toContain('prerequisites');
+  });
+
+  it('keeps the open assignments and blockers, so the 待我处理 items of the cards are those of the projects', () => {
+    const { projects, banks } = createSampleWorkspace({ now: NOW, projects: 120 });
+    const cards = projects.map(boardCardOf);
+    expect(cards.flatMap((card) => card.assignments).every((assignment) => assignment.doneAt === null)).toBe(true);
+    expect(cards.flatMap((card) => card.blockers).every((blocker) => blocker.resolvedAt === null)).toBe(true);
+    const responsible = projects.find((project) => project.responsiblePerson && ['stalled', 'blocked'].includes(project.clearance.status))!;
+    const party = projects.flatMap((project) => project.assignments).find((assignment) => assignment.doneAt === null)!.who;
+    const actors = [
+      { uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null },
+      { uid: 'u-person', name: responsible.responsiblePerson, role: 'unit', bankId: null },
+      { uid: 'u-party', name: party, role: 'staff', bankId: null },
+      { uid: 'u-bank', name: '陈志强', role: 'liaison', bankId: banks[0]!.id },
+    ] as const;
+    for (const actor of actors) {
+      const fromProjects = dueItemsFor(actor, { projects, banks }, NOW);
+      expect(fromProjects.length).toBeGreaterThan(0);
+      expect(dueItemsFor(actor, { projects: cards, banks }, NOW)).toEqual(fromProjects);
+    }
   });
 
   it("counts a column's need from the declared need when the summary has none", () => {

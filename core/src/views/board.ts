@@ -7,7 +7,7 @@
 import { boardOfSnapshot } from '../meeting/snapshot';
 import type { MonthSnapshot, SnapshotProject } from '../meeting/snapshot';
 import type { StoredDoc } from '../store/documentStore';
-import type { ClearanceSummary, Project, StageId, StallSummary, Yuan } from '../types';
+import type { Assignment, Blocker, ClearanceSummary, LineDigest, Project, StageId, StallSummary, Yuan } from '../types';
 import { projectNeed } from './definitions';
 
 /** What a column header (or the filter bar) says about its cards. */
@@ -70,11 +70,12 @@ export function historicBoard(snapshot: MonthSnapshot, matches: (project: Snapsh
 }
 
 /**
- * What a board card paints, filters on and moves by 看板卡片: the project document without its
- * checklist, plans, assignments, line digests and the clearance details only the drawer shows.
- * The board reads these (about a fifth of a project's bytes) and the drawer reads the whole
- * project when it opens. Computed from a project the read policy has already projected, so a
- * liaison's card carries its own bank's figures only.
+ * What a board card paints, filters on and moves by 看板卡片, and what the header's 待我处理 count
+ * reads (core's `dueItemsFor` takes a card as it takes a project): the project document without
+ * its checklist, plans, closed assignments, resolved blockers, the lines' dates and amounts and
+ * the clearance details only the drawer shows. The board reads these (about a fifth of a
+ * project's bytes) and the drawer reads the whole project when it opens. Computed from a project
+ * the read policy has already projected, so a liaison's card carries its own bank's figures only.
  */
 export interface BoardCard {
   id: string;
@@ -97,6 +98,12 @@ export interface BoardCard {
     'need' | 'matched' | 'approved' | 'disbursed' | 'disbursementRate' | 'openBlockers' | 'status'
   >;
   stall: Pick<StallSummary, 'stalled' | 'flags'>;
+  /** The open assignments (not 销号 yet): the 督办 items the header counts. */
+  assignments: Assignment[];
+  /** The open blockers (not resolved), with their due dates and parties. */
+  blockers: Blocker[];
+  /** The lines the reader sees, as much as tells whether one waits on its bank. */
+  lines: Pick<LineDigest, 'id' | 'bankId' | 'status' | 'approved' | 'disbursed'>[];
 }
 
 export function boardCardOf(project: Project): BoardCard {
@@ -126,6 +133,9 @@ export function boardCardOf(project: Project): BoardCard {
       status: clearance.status,
     },
     stall: { stalled: stall.stalled, flags: stall.flags },
+    assignments: project.assignments.filter((assignment) => assignment.doneAt === null),
+    blockers: project.blockers.filter((blocker) => blocker.resolvedAt === null),
+    lines: project.lines.map(({ id, bankId, status, approved, disbursed }) => ({ id, bankId, status, approved, disbursed })),
   };
 }
 

@@ -14,6 +14,7 @@
  * app ships vue-i18n's runtime-only build: no message compiler, nothing evaluated from a string.
  * Tests import the files as they are and vue-i18n's full build compiles them.
  */
+import { markRaw } from 'vue';
 import { createI18n, type Composer } from 'vue-i18n';
 import type { MessageTree } from './messageTree';
 import * as zhCN from './zh-CN';
@@ -33,7 +34,17 @@ export interface LocaleBundle {
   elementPlus: typeof zhCN.elementPlus;
 }
 
-type LocaleComposer = Pick<Composer, 'availableLocales' | 'setLocaleMessage' | 'mergeLocaleMessage'>;
+type LocaleComposer = Pick<Composer, 'availableLocales' | 'setLocaleMessage' | 'getLocaleMessage'>;
+
+/**
+ * vue-i18n keeps the messages in a deep ref: every text a component translates would then track
+ * each node of the message's precompiled tree (a dependency and a link per node and per render
+ * effect, about 100 per board card). The texts never change in place, so each locale's tree is
+ * kept raw and replaced whole when areas are added: one dependency per locale.
+ */
+function rawTree(messages: MessageTree): MessageTree {
+  return markRaw(messages);
+}
 
 const LOADERS: Record<Locale, () => Promise<LocaleBundle>> = {
   'zh-CN': () => Promise.resolve(zhCN),
@@ -73,7 +84,8 @@ function mergePageMessages(composer: LocaleComposer, locale: Locale): Promise<vo
   let merge = merges.get(locale);
   if (!merge) {
     merge = loadPageMessages(locale).then(
-      ({ messages }) => composer.mergeLocaleMessage(locale, messages),
+      // The areas never clash (one file per top-level key), so a shallow merge is the whole merge.
+      ({ messages }) => composer.setLocaleMessage(locale, rawTree({ ...(composer.getLocaleMessage(locale) as MessageTree), ...messages })),
       (error: unknown) => {
         merges.delete(locale);
         throw error;
@@ -104,7 +116,7 @@ export async function installPageMessages(composer: LocaleComposer): Promise<voi
  */
 export async function installLocale(composer: LocaleComposer, locale: Locale): Promise<LocaleBundle> {
   const bundle = await loadLocale(locale);
-  if (!composer.availableLocales.includes(locale)) composer.setLocaleMessage(locale, bundle.messages);
+  if (!composer.availableLocales.includes(locale)) composer.setLocaleMessage(locale, rawTree({ ...bundle.messages }));
   await mergePageMessages(composer, locale);
   return bundle;
 }
@@ -130,7 +142,7 @@ export function createAppI18n(locale: Locale = initialLocale(), preloaded: Parti
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN.messages, ...preloaded },
+    messages: Object.fromEntries(Object.entries({ 'zh-CN': zhCN.messages, ...preloaded }).map(([locale, tree]) => [locale, rawTree({ ...tree })])),
     missingWarn: false,
     fallbackWarn: false,
   });

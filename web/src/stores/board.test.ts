@@ -158,9 +158,10 @@ describe('board store', () => {
     const card = board.cardById('p3')!;
     expect(card.lineCount).toBe(0);
     expect(card).not.toHaveProperty('prerequisites');
-    expect(card).not.toHaveProperty('assignments');
+    expect(card).not.toHaveProperty('actionPlan');
     expect(board.projectById('p3')).toBeNull();
-    expect(board.loaded).toBe(true);
+    // Not loaded until the whole projects it asks for are there.
+    expect(board.loaded).toBe(false);
     await Promise.resolve();
     expect(fake.projectWatches).toBe(2);
     expect(board.loaded).toBe(true);

@@ -118,8 +118,14 @@ export const useBoardStore = defineStore('board', () => {
   const filters = ref<BoardFilterState>(emptyFilters());
   /** The cards are there (what the board page waits for). */
   const cardsLoaded = computed(() => watching.value !== null && !cardsWatch.pending.value && cardsWatch.error.value === null);
-  /** The cards, and the whole projects too once something has asked for them. */
-  const loaded = computed(() => cardsLoaded.value && !fullWatch.pending.value && fullWatch.error.value === null);
+  /**
+   * The cards and the whole projects (what the other pages wait for). Reading it asks for the
+   * projects: it is false until they are there, never true for a moment before they are asked for.
+   */
+  const loaded = computed(() => {
+    wantFull();
+    return cardsLoaded.value && fullWanted.value && !fullWatch.pending.value && fullWatch.error.value === null;
+  });
   const watchError = computed(() => read.value.error);
 
   /**
@@ -192,6 +198,9 @@ export const useBoardStore = defineStore('board', () => {
    * the move is saved, not on the click that the board must paint at once.
    */
   const projects = computed<Project[]>(() => [...projectDocs.value.values()].map((doc) => doc.data));
+
+  /** The cards as stored (moves in flight left out, as for `projects`): what the header counts. */
+  const cards = computed<BoardCard[]>(() => cardsWatch.data.value.map((doc) => doc.data));
 
   const banks = computed<Bank[]>(() => bankDocs.value.map((doc) => doc.data).sort((a, b) => byChineseName(a.name, b.name)));
   const bankNames = computed(() => new Map(bankDocs.value.map((doc) => [doc.id, doc.data.name])));
@@ -483,6 +492,7 @@ export const useBoardStore = defineStore('board', () => {
     read,
     cardsRead,
     projects,
+    cards,
     banks,
     visibleProjects,
     visibleTotals,

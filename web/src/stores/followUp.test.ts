@@ -42,6 +42,19 @@ describe('followUp store', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'permission-denied' } });
   });
 
+  it('counts from the board cards: the whole projects are never read for it', async () => {
+    const { store, projectId } = await workspace();
+    const backend = memoryBackend(store, LIAISON);
+    const watchQuery = vi.spyOn(backend, 'watchQuery');
+    useSessionStore().attach(backend);
+    const followUp = useFollowUpStore();
+    followUp.start();
+    await vi.waitFor(() => expect(followUp.items.map((i) => [i.kind, i.projectId])).toContainEqual(['assignment', projectId]));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // One watch of the projects (the cards, projected in the tab by this backend), none for whole documents.
+    expect(watchQuery.mock.calls.filter(([collection]) => collection === 'projects')).toHaveLength(1);
+  });
+
   it('opens a round, shows the liaison its report as due, and the table once it is submitted', async () => {
     const { store } = await workspace();
     useSessionStore().attach(memoryBackend(store, STAFF));

@@ -1,6 +1,7 @@
 /**
  * What needs me 待我处理 and the monthly reporting round 月度报送: core's `dueItemsFor` over the
- * board's projects and the open rounds, the loop's steps on an assignment and the round's commands.
+ * board's cards (they carry the open assignments and blockers, so the header's count never reads
+ * the whole projects) and the open rounds, the loop's steps on an assignment and the round's commands.
  * The lights read the one clock (stores/clock.ts), which ticks each minute so a light turns when its day comes.
  */
 import { computed, shallowRef } from 'vue';
@@ -69,7 +70,7 @@ export const useFollowUpStore = defineStore('followUp', () => {
   const items = computed<DueItem[]>(() => {
     const actor = session.actor;
     if (!actor) return [];
-    return dueItemsFor(actor, { projects: board.projects, banks: board.banks, reportingRounds: rounds.value }, clock.now);
+    return dueItemsFor(actor, { projects: board.cards, banks: board.banks, reportingRounds: rounds.value }, clock.now);
   });
   const count = computed(() => items.value.length);
 
@@ -81,7 +82,7 @@ export const useFollowUpStore = defineStore('followUp', () => {
   }
 
   function assignmentStep(projectId: string, assignmentId: string, step: AssignmentStepName, text = ''): Promise<CommandOutcome> {
-    const expectedVersion = board.projectDocs.get(projectId)?.version ?? 0;
+    const expectedVersion = board.cardDocs.get(projectId)?.version ?? 0;
     return execute(ASSIGNMENT_STEP_COMMANDS[step], { projectId, expectedVersion, assignmentId, text });
   }
 
