@@ -49,8 +49,25 @@ export function snapshotPartId(month: IsoMonth, part: number): string {
   return `${month}-p${part}`;
 }
 
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+/**
+ * The UTF-8 byte length of `text`, as TextEncoder would encode it (a lone surrogate as U+FFFD,
+ * 3 bytes), counted without encoding: every command sizes the project it writes.
+ */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /**
