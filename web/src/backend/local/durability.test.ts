@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
 import {
   SCHEMA_VERSION,
+  boardCardDoc,
   isDomainError,
+  type BoardCard,
   type DomainError,
   type LoanLine,
   type Project,
@@ -295,10 +297,48 @@ describe('stored data across versions', () => {
     await tab.execute(move(doc, doc.version, 'diligence'));
   });
 
-  it('opens a v2 database with the real adapter', async () => {
+  it('opens a new database with the real adapter', async () => {
     const persistence = await LocalPersistence.open(`durability-${++dbCounter}`);
     expect(await persistence.readHead()).toBeNull();
     persistence.close();
+  });
+
+  it('upgrades a database of the release before cards (version 2): builds every card once, then keeps them with each commit', async () => {
+    const source = await open({ dbName: `durability-${++dbCounter}` });
+    const snapshot = source.store.exportAll();
+    close(source);
+    const dbName = `durability-${++dbCounter}`;
+    const v2 = await openDB(dbName, 2, {
+      upgrade(database) {
+        database.createObjectStore('docs').createIndex('bySeq', 'seq');
+        database.createObjectStore('meta', { keyPath: 'key' });
+        database.createObjectStore('quarantine');
+      },
+    });
+    const tx = v2.transaction(['docs', 'meta'], 'readwrite');
+    for (const [collection, docs] of Object.entries(snapshot)) {
+      for (const doc of docs) void tx.objectStore('docs').put({ collection, id: doc.id, version: doc.version, data: doc.data, schemaVersion: SCHEMA_VERSION, seq: 4 }, `${collection}/${doc.id}`);
+    }
+    void tx.objectStore('meta').put({ key: 'head', value: { seq: 4, epoch: 'before-cards' } });
+    await tx.done;
+    v2.close();
+
+    const tab = await open({ dbName, firstScanAfter: new Promise<void>(() => undefined) });
+    let cards: StoredDoc<BoardCard>[] = [];
+    const stop = tab.watchBoard!((docs) => (cards = docs));
+    expect(cards).toEqual(snapshot.projects.map((doc) => boardCardDoc(doc as StoredDoc<Project>)));
+    expect(tab.store.isLoaded('projects')).toBe(false);
+
+    const doc = await movable(tab);
+    await tab.execute(move(doc, doc.version, 'diligence'));
+    stop();
+    close(tab);
+    const db = await openDB(dbName);
+    expect(db.version).toBe(3);
+    expect(await db.get('cards', doc.id)).toMatchObject({ id: doc.id, version: doc.version + 1, data: { stage: 'diligence' } });
+    expect(await db.get('meta', 'head')).toEqual({ key: 'head', value: { seq: 5, epoch: 'before-cards' } });
+    expect(await db.count('cards')).toBe(snapshot.projects.length);
+    db.close();
   });
 });
 

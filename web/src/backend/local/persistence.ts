@@ -43,7 +43,7 @@ const CARDS_KEY = 'cardsFormat';
  * The shape of the stored cards. A release that changes `BoardCard` bumps it, and the first load
  * of a database with cards of another format builds them again from the projects.
  */
-export const CARD_FORMAT = 1;
+export const CARD_FORMAT = 2;
 
 interface PersistedDoc {
   collection: CollectionName;
