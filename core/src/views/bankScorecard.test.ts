@@ -12,6 +12,7 @@ import {
   quarterMonths,
   quarterOf,
   SCORECARD_WEIGHTS_DOC_ID,
+  scorecardAudienceOf,
   scorecardWeightsOf,
   type ScorecardInput,
 } from './bankScorecard';
@@ -133,7 +134,17 @@ describe('bankScorecard', () => {
       fulfilment: 170 / 1200,
       reporting: { done: 5, of: 9 },
       followUp: { done: 2, of: 4 },
+      // The city's rates are over every bank's rounds and assignments, not a mean of the banks' rates.
+      reportingRate: 5 / 9,
+      followUpRate: 2 / 4,
     });
+  });
+
+  it('gives no total rate where nothing counts (0 of 0 is not 0%)', () => {
+    const quiet = bankScorecard({ ...input, rounds: [], assignments: [] });
+    expect(quiet.total.reporting).toEqual({ done: 0, of: 0 });
+    expect(quiet.total.reportingRate).toBeNull();
+    expect(quiet.total.followUpRate).toBeNull();
   });
 
   it('leaves out a bank with no line and no agreement', () => {
@@ -222,6 +233,8 @@ describe('bankScorecard', () => {
           }
           expect(card.total.approvals).toBe(card.rows.reduce((s, r) => s + r.approvals, 0));
           expect(card.total.disbursements).toBe(card.rows.reduce((s, r) => s + r.disbursements, 0));
+          const reported = card.rows.reduce((s, r) => ({ done: s.done + r.reporting.done, of: s.of + r.reporting.of }), { done: 0, of: 0 });
+          expect(card.total.reportingRate).toBe(reported.of === 0 ? null : reported.done / reported.of);
           // The banks' order in the input changes nothing.
           expect(bankScorecard({ ...arg, banks: [...theBanks].reverse() })).toEqual(card);
         },
@@ -261,5 +274,16 @@ describe('scorecard.setWeights', () => {
   it('falls back to the default weights when none are stored', () => {
     expect(scorecardWeightsOf(undefined)).toEqual(DEFAULT_SCORECARD_WEIGHTS);
     expect(scorecardWeightsOf({ approvals: 100 })).toEqual(DEFAULT_SCORECARD_WEIGHTS);
+  });
+});
+
+describe('scorecardAudienceOf', () => {
+  it('follows the read policy: the bureau sees every bank ranked, a liaison its own bank, anyone else nothing', () => {
+    expect(scorecardAudienceOf({ role: 'admin', bankId: null })).toEqual({ kind: 'ranked' });
+    expect(scorecardAudienceOf({ role: 'staff', bankId: null })).toEqual({ kind: 'ranked' });
+    expect(scorecardAudienceOf({ role: 'viewer', bankId: null })).toEqual({ kind: 'ranked' });
+    expect(scorecardAudienceOf({ role: 'liaison', bankId: 'icbc' })).toEqual({ kind: 'ownBank', bankId: 'icbc' });
+    expect(scorecardAudienceOf({ role: 'unit', bankId: null })).toEqual({ kind: 'none' });
+    expect(scorecardAudienceOf(null)).toEqual({ kind: 'none' });
   });
 });

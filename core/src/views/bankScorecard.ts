@@ -26,8 +26,9 @@ import { dayOf, todayIso } from '../dates';
 import { compactName } from '../followUp/loop';
 import { bankReportState } from '../followUp/reporting';
 import type { ReportingRound } from '../followUp/reporting';
-import type { Assignment, Bank, IsoDate, IsoMonth, LoanLine, Yuan } from '../types';
+import type { Actor, Assignment, Bank, IsoDate, IsoMonth, LoanLine, Yuan } from '../types';
 import { versionOrNull } from '../commands/schemaParts';
+import { readAudienceOf } from '../readPolicy';
 import { isIdleBank, rateOf } from './definitions';
 
 /** A quarter `YYYY-Qn` of the Asia/Shanghai calendar. */
@@ -150,6 +151,10 @@ export interface ScorecardRow extends ScorecardFigures {
 
 export interface ScorecardTotal extends ScorecardFigures {
   bankCount: number;
+  /** The city's on-time reporting rate over every bank's rounds; null with no round to count. */
+  reportingRate: number | null;
+  /** The city's follow-up closed-on-time rate over every bank's assignments; null with none. */
+  followUpRate: number | null;
 }
 
 export interface BankScorecard {
@@ -164,7 +169,8 @@ function roundScore(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function tallyRate(tally: Tally): number | null {
+/** done/of, or null when nothing counts (0 of 0 is no rate, not 0%). */
+export function tallyRate(tally: Tally): number | null {
   return rateOf(tally.done, tally.of);
 }
 
@@ -285,6 +291,8 @@ export function bankScorecard(input: ScorecardInput): BankScorecard {
     fulfilment: null,
     reporting: { done: 0, of: 0 },
     followUp: { done: 0, of: 0 },
+    reportingRate: null,
+    followUpRate: null,
   };
   for (const row of rows) {
     total.approvals += row.approvals;
@@ -300,6 +308,8 @@ export function bankScorecard(input: ScorecardInput): BankScorecard {
     total.followUp = addTally(total.followUp, row.followUp);
   }
   total.fulfilment = rateOf(disbursedToDate, agreementAmount);
+  total.reportingRate = tallyRate(total.reporting);
+  total.followUpRate = tallyRate(total.followUp);
   return { quarter: input.quarter, weights: { ...input.weights }, rows, total };
 }
 
@@ -312,6 +322,20 @@ export function bankScorecardForBank(input: Omit<ScorecardInput, 'weights'>, ban
   const bank = input.banks.find((b) => b.id === bankId);
   if (!bank) return null;
   return { bankId: bank.id, name: bank.name, ...bankQuarterFigures(bank, input) };
+}
+
+/**
+ * Which scorecard a reader may see, from the read policy: the bureau reads every bank's lines, so
+ * it sees every bank scored and ranked; a liaison reads only its own bank's lines, so it sees its
+ * own figures; anyone else (a unit contact, nobody signed in) reads no lines and sees none.
+ */
+export type ScorecardAudience = { kind: 'ranked' } | { kind: 'ownBank'; bankId: string | null } | { kind: 'none' };
+
+export function scorecardAudienceOf(actor: Pick<Actor, 'role' | 'bankId'> | null | undefined): ScorecardAudience {
+  const audience = readAudienceOf(actor);
+  if (audience.kind === 'bureau') return { kind: 'ranked' };
+  if (audience.kind === 'bank') return { kind: 'ownBank', bankId: audience.bankId };
+  return { kind: 'none' };
 }
 
 /** The weights stored in settings, or the defaults; anything malformed falls back to the defaults. */

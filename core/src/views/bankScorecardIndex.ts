@@ -9,7 +9,9 @@ export {
   quarterOf,
   SCORECARD_CRITERIA,
   SCORECARD_WEIGHTS_DOC_ID,
+  scorecardAudienceOf,
   scorecardWeightsOf,
 } from './bankScorecard';
+export type { ScorecardAudience } from './bankScorecard';
 export type { BankScorecard, IsoQuarter, ScorecardCriterion, ScorecardFigures, ScorecardInput, ScorecardRow, ScorecardTotal, ScorecardWeights, Tally } from './bankScorecard';
 export { buildScorecardWorkbook, quarterText, scorecardFileName } from './bankScorecardWorkbook';

@@ -8,6 +8,7 @@ import type * as ExcelJsModule from 'exceljs';
 import type { Workbook } from 'exceljs';
 import { CELL_BORDER, MONEY_FORMAT, RATE_FORMAT, styleHeaderCell, writeTitleRows } from '../excel/sheet';
 import { yuanToWanCell } from '../meeting/workbook';
+import { tallyRate } from './bankScorecard';
 import type { BankScorecard, ScorecardRow, ScorecardTotal, Tally } from './bankScorecard';
 
 export const SCORECARD_SHEET_NAME = '银行季度考核';
@@ -44,10 +45,6 @@ function tallyText(tally: Tally): string {
   return tally.of === 0 ? '—' : `${tally.done}/${tally.of}`;
 }
 
-function tallyRate(tally: Tally): number | null {
-  return tally.of === 0 ? null : tally.done / tally.of;
-}
-
 function columns(card: BankScorecard): Column[] {
   const w = card.weights;
   const none = () => null;
@@ -60,9 +57,9 @@ function columns(card: BankScorecard): Column[] {
     { header: '协议金额', kind: 'money', width: 14, row: (r) => r.agreementAmount, total: (t) => t.agreementAmount },
     { header: '协议履约率', kind: 'rate', width: 11, row: (r) => r.fulfilment, total: (t) => t.fulfilment },
     { header: '按时报送', kind: 'text', width: 9, row: (r) => tallyText(r.reporting), total: (t) => tallyText(t.reporting) },
-    { header: '按时报送率', kind: 'rate', width: 11, row: (r) => tallyRate(r.reporting), total: (t) => tallyRate(t.reporting) },
+    { header: '按时报送率', kind: 'rate', width: 11, row: (r) => tallyRate(r.reporting), total: (t) => t.reportingRate },
     { header: '督办按时办结', kind: 'text', width: 11, row: (r) => tallyText(r.followUp), total: (t) => tallyText(t.followUp) },
-    { header: '督办按时办结率', kind: 'rate', width: 13, row: (r) => tallyRate(r.followUp), total: (t) => tallyRate(t.followUp) },
+    { header: '督办按时办结率', kind: 'rate', width: 13, row: (r) => tallyRate(r.followUp), total: (t) => t.followUpRate },
     { header: `审批得分（${w.approvals}%）`, kind: 'score', width: 12, row: (r) => r.scores.approvals, total: none },
     { header: `投放得分（${w.disbursements}%）`, kind: 'score', width: 12, row: (r) => r.scores.disbursements, total: none },
     { header: `履约得分（${w.fulfilment}%）`, kind: 'score', width: 12, row: (r) => r.scores.fulfilment, total: none },

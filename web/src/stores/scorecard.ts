@@ -13,6 +13,7 @@ import {
   isReportingRoundDocId,
   quarterOf,
   SCORECARD_WEIGHTS_DOC_ID,
+  scorecardAudienceOf,
   scorecardWeightsOf,
   type BankScorecard,
   type IsoQuarter,
@@ -64,9 +65,9 @@ export const useScorecardStore = defineStore('scorecard', () => {
     settingsWatch.data.value.filter((doc) => isReportingRoundDocId(doc.id)).map((doc) => doc.data as ReportingRound),
   );
 
-  const isLiaison = computed(() => session.actor?.role === 'liaison');
-  // Only the bureau reads every bank's lines; anyone else (a unit contact) would see a scorecard of nothing.
-  const isBureau = computed(() => ['admin', 'staff', 'viewer'].includes(session.actor?.role ?? ''));
+  // Core's read policy decides: the bureau reads every bank's lines, a liaison its own bank's only.
+  const audience = computed(() => scorecardAudienceOf(session.actor));
+  const isLiaison = computed(() => audience.value.kind === 'ownBank');
   const input = computed(() => ({
     quarter: quarter.value,
     banks: board.banks,
@@ -76,11 +77,12 @@ export const useScorecardStore = defineStore('scorecard', () => {
     now: clock.now,
   }));
   /** Every bank, scored and ranked (the bureau's view). */
-  const card = computed<BankScorecard | null>(() => (isBureau.value ? bankScorecard({ ...input.value, weights: weights.value }) : null));
+  const card = computed<BankScorecard | null>(() => (audience.value.kind === 'ranked' ? bankScorecard({ ...input.value, weights: weights.value }) : null));
   /** A liaison's own bank's figures. */
-  const ownRow = computed<(ScorecardFigures & { bankId: string; name: string }) | null>(() =>
-    isLiaison.value ? bankScorecardForBank(input.value, session.actor?.bankId ?? null) : null,
-  );
+  const ownRow = computed<(ScorecardFigures & { bankId: string; name: string }) | null>(() => {
+    const reader = audience.value;
+    return reader.kind === 'ownBank' ? bankScorecardForBank(input.value, reader.bankId) : null;
+  });
 
   const loaded = computed(() => board.loaded && linesStore.loaded && !settingsWatch.pending.value);
   const settingsRead = readStateOf(settingsWatch);

@@ -42,6 +42,16 @@ describe('ScorecardTable', () => {
     expect(total).toContain('1.50亿元');
   });
 
+  it('shows the total row’s rates as core computed them', () => {
+    const card = bankScorecard({ ...input, weights: { ...DEFAULT_SCORECARD_WEIGHTS } });
+    expect(card.total.followUpRate).toBe(1);
+    const wrapper = mount(ScorecardTable, { props: { rows: card.rows, total: { ...card.total, followUpRate: 0.25 }, weights: card.weights }, global: { plugins: testPlugins() } });
+    const cells = wrapper.findAll('[data-test="scorecard-total-row"] td');
+    expect(cells.at(-2)!.text()).toBe('1/1 25.0%');
+    // No round in the quarter: a tally of nothing, and no rate.
+    expect(cells.at(-3)!.text()).toBe('—');
+  });
+
   it('shows a liaison’s own row without a rank, a score or a total row', () => {
     const own = bankScorecardForBank(input, 'icbc')!;
     const wrapper = mount(ScorecardTable, { props: { rows: [own], total: null, weights: null }, global: { plugins: testPlugins() } });
