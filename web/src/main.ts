@@ -4,10 +4,17 @@ import App from './App.vue';
 import { createAppRouter } from './router';
 import { createAppI18n, installLocale, installPageMessages } from './i18n';
 import { afterFirstBoardPaint } from './composables/useBoardPaintMarks';
+import { afterFirstPaint, holdUntilFirstPaint, releaseAfterFirstPaint } from './composables/firstPaintGate';
 import { loadToasts } from './composables/toasts';
 import { loadSortable } from './components/common/lazySortable';
+import { loadChoiceSelect } from './components/common/LazyChoiceSelect';
 import { useSessionStore } from './stores/session';
 import './styles/tokens.css';
+
+// What the board's first paint does not need waits until it is out (see firstPaintGate): the
+// selects' popper code, SortableJS, the texts only other pages show, the toasts' code. Another
+// page opened first (or sign-in) opens the gate at once; so does a start that failed.
+holdUntilFirstPaint();
 
 const app = createApp(App);
 app.use(createPinia());
@@ -16,19 +23,18 @@ app.use(router);
 const i18n = createAppI18n();
 app.use(i18n);
 
-// Not needed for the board's first paint, so not in the first load: the texts only other pages
-// show (a page waits for them, fetched beside its own chunk) and the toasts' code. The board
-// fetches them once its cards are painted.
-function afterFirstPaint(): Promise<unknown> {
-  return Promise.all([installPageMessages(i18n.global), loadToasts()]).catch(() => undefined);
-}
 router.beforeEach((to) => {
-  if (to.name !== 'board') void afterFirstPaint();
+  if (to.name !== 'board') releaseAfterFirstPaint();
 });
 router.beforeResolve(async (to) => {
   if (to.name !== 'board') await installPageMessages(i18n.global);
 });
-void afterFirstBoardPaint().then(afterFirstPaint);
+void afterFirstBoardPaint().then(releaseAfterFirstPaint);
+// Fetched then even if nothing has asked yet, so a later toast or drag needs no request (the
+// connection may be what failed by then).
+void afterFirstPaint().then(() =>
+  Promise.all([installPageMessages(i18n.global), loadToasts(), loadSortable(), loadChoiceSelect()]).catch(() => undefined),
+);
 
 // A saved English choice fetches its texts before the first paint (zh-CN's are in this bundle);
 // if that fails the app still starts, in zh-CN, and App.vue says why.
@@ -37,6 +43,8 @@ void installLocale(i18n.global, locale)
   .catch(() => undefined)
   .then(() => {
     app.mount('#app');
-    void useSessionStore().start();
-    void loadSortable().catch(() => undefined);
+    const session = useSessionStore();
+    void session.start().then(() => {
+      if (session.status === 'error') releaseAfterFirstPaint();
+    });
   });

@@ -100,16 +100,16 @@ export function useCommandFeedback(options: CommandFeedbackOptions = {}) {
 
   function showError(error: unknown): void {
     if (!asDomainErrorShape(error)) console.error(error);
-    toast({ type: 'error', message: describe(error), showClose: true, grouping: true, duration: 6000 });
+    toast({ type: 'error', message: describe(error), showClose: true, grouping: true, duration: 6000 }, t('app.closeMessage'));
   }
 
   /** An error message already put into words (e.g. "could not move X: reason"). */
   function showMessage(message: string): void {
-    toast({ type: 'error', message, showClose: true, grouping: true, duration: 6000 });
+    toast({ type: 'error', message, showClose: true, grouping: true, duration: 6000 }, t('app.closeMessage'));
   }
 
   function showSuccess(messageKey: string, params?: Params): void {
-    toast({ type: 'success', message: t(messageKey, localizeParams(params)), grouping: true, duration: 2500 });
+    toast({ type: 'success', message: t(messageKey, localizeParams(params)), grouping: true, duration: 2500 }, t('app.closeMessage'));
   }
 
   return { describe, showError, showMessage, showSuccess, fieldMessage, localizeParams };

@@ -1,9 +1,11 @@
 /**
  * SortableJS (about 12 KB gzip) out of the first load. vuedraggable gets this class in its place
  * (vite.config.ts resolves vuedraggable's `sortablejs` here; tests use the real one): a list
- * mounted before SortableJS has arrived becomes sortable once it has. main.ts fetches it at start,
- * beside the backend, so it is there before any card is (cards come with the data).
+ * mounted before SortableJS has arrived becomes sortable once it has. It is fetched once the
+ * first paint is out (firstPaintGate: the cards show before they can be dragged; their move menus
+ * work meanwhile), and main.ts asks for it then even if no list has.
  */
+import { afterFirstPaint } from '@/composables/firstPaintGate';
 
 /** The part of SortableJS vuedraggable uses. */
 interface Sortable {
@@ -15,7 +17,7 @@ type SortableClass = new (element: HTMLElement, options: Record<string, unknown>
 let loading: Promise<SortableClass> | null = null;
 
 export function loadSortable(): Promise<SortableClass> {
-  loading ??= import('sortablejs').then(
+  loading ??= afterFirstPaint().then(() => import('sortablejs')).then(
     (module: { default: SortableClass }) => module.default,
     (error: unknown) => {
       loading = null; // the next list tries again

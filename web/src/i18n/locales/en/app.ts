@@ -40,5 +40,8 @@ export default {
     retry: 'Retry',
     readOnly: 'Read-only',
     menu: 'Menu',
+    closeMessage: 'Close',
+    account: { changePassword: 'Change password' },
+    quarantineReadFailed: 'The records the server put aside could not be read: {reason}',
   },
 };

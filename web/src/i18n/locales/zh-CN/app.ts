@@ -40,5 +40,8 @@ export default {
     retry: '重试',
     readOnly: '只读',
     menu: '菜单',
+    closeMessage: '关闭',
+    account: { changePassword: '修改密码' },
+    quarantineReadFailed: '无法读取服务器隔离的记录：{reason}',
   },
 };
