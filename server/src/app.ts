@@ -119,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     hub,
     now,
     version: deps.version ?? SERVER_VERSION,
-    authenticate: (request) => requireSession({ accounts, reader: db.store, now, sessionTtlMs: config.sessionTtlMs }, request),
+    authenticate: (request) => requireSession({ accounts, now, sessionTtlMs: config.sessionTtlMs }, request),
   };
 
   // Closing: idle keep-alive connections close at once (forceCloseConnections: 'idle'); one that

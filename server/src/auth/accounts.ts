@@ -32,6 +32,12 @@ interface SessionRow {
   expires_at: Date | string;
 }
 
+/** A session and the data of its members document (null when there is none). */
+export interface SessionAndMember<M> {
+  session: Session;
+  member: M | null;
+}
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -103,9 +109,23 @@ export class AccountRepository {
    * someone who works every day stays signed in while an abandoned session runs out.
    */
   async findSession(token: string, now: Date, ttlMs: number): Promise<Session | null> {
+    return (await this.findSessionAndMember(token, now, ttlMs))?.session ?? null;
+  }
+
+  /**
+   * findSession, with the members document of its uid read in the same statement (the documents
+   * table of db/postgresDocumentStore.ts): every request needs both, and a round trip to the
+   * database costs more than either query.
+   */
+  async findSessionAndMember<M>(token: string, now: Date, ttlMs: number): Promise<SessionAndMember<M> | null> {
     if (token.length < 20 || token.length > 100) return null;
     const tokenHash = this.hashToken(token);
-    const rows = await this.sql<SessionRow>('SELECT token_hash, uid, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2', [tokenHash, now]);
+    const rows = await this.sql<SessionRow & { member: M | null }>(
+      `SELECT s.token_hash, s.uid, s.expires_at, d.data AS member
+         FROM sessions s LEFT JOIN documents d ON d.collection = 'members' AND d.id = s.uid
+        WHERE s.token_hash = $1 AND s.expires_at > $2`,
+      [tokenHash, now],
+    );
     const row = rows[0];
     if (!row) return null;
     const session: Session = { tokenHash: row.token_hash, uid: row.uid, expiresAt: new Date(row.expires_at) };
@@ -113,7 +133,7 @@ export class AccountRepository {
       session.expiresAt = new Date(now.getTime() + ttlMs);
       await this.sql('UPDATE sessions SET expires_at = $2 WHERE token_hash = $1', [tokenHash, session.expiresAt]);
     }
-    return session;
+    return { session, member: row.member ?? null };
   }
 
   async sessionExists(tokenHash: string, now: Date): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * Who is asking: the session cookie names a session, the session a uid, and the members document
- * (read on every request) gives the role, the bank and whether the person is disabled, so a role
- * change or a disabling applies to the very next request.
+ * (read on every request, in the same statement as the session) gives the role, the bank and
+ * whether the person is disabled, so a role change or a disabling applies to the very next request.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, DocumentReader, Member } from '@clearway/core';
@@ -19,17 +19,21 @@ export function actorOf(member: Member): Actor {
   return { uid: member.uid, name: member.name, role: member.role, bankId: member.role === 'liaison' ? member.bankId : null, unit: member.role === 'unit' ? (member.unit ?? null) : null };
 }
 
+/** The actor of a members document's data, or the refusal to give when there is none or they are disabled. */
+function actorOrRefusal(member: Member | null, uid: string): Actor | ApiError {
+  if (!member) return new ApiError('permission-denied', 'auth.error.notMember');
+  if (member.disabled) return new ApiError('permission-denied', 'auth.error.disabled');
+  return actorOf({ ...member, uid });
+}
+
 /** The member behind a uid, or the refusal to give when there is none or they are disabled. */
 export async function memberActor(reader: DocumentReader, uid: string): Promise<Actor | ApiError> {
   const member = await reader.get<Member>('members', uid);
-  if (!member) return new ApiError('permission-denied', 'auth.error.notMember');
-  if (member.data.disabled) return new ApiError('permission-denied', 'auth.error.disabled');
-  return actorOf({ ...member.data, uid });
+  return actorOrRefusal(member?.data ?? null, uid);
 }
 
 export interface SessionGuardDeps {
   accounts: AccountRepository;
-  reader: DocumentReader;
   now: () => Date;
   sessionTtlMs: number;
 }
@@ -38,9 +42,10 @@ export interface SessionGuardDeps {
 export async function requireSession(deps: SessionGuardDeps, request: FastifyRequest): Promise<SignedIn> {
   const token = request.cookies[SESSION_COOKIE];
   if (!token) throw signInRequired();
-  const session = await deps.accounts.findSession(token, deps.now(), deps.sessionTtlMs);
-  if (!session) throw signInRequired();
-  const actor = await memberActor(deps.reader, session.uid);
+  const found = await deps.accounts.findSessionAndMember<Member>(token, deps.now(), deps.sessionTtlMs);
+  if (!found) throw signInRequired();
+  const { session } = found;
+  const actor = actorOrRefusal(found.member, session.uid);
   if (actor instanceof ApiError) {
     // A disabled or removed member's sessions end here too (another process may have missed it).
     await deps.accounts.deleteSessionsOf(session.uid);

@@ -178,9 +178,12 @@ export class PostgresDocumentStore implements DocumentStore {
   /** @internal the change feed hands other processes' commits to the listeners through this. */
   emit(changes: DocumentChange[]): void {
     if (changes.length === 0) return;
-    for (const listener of [...this.listeners]) {
+    const listeners = [...this.listeners];
+    for (const [i, listener] of listeners.entries()) {
       try {
-        listener(structuredClone(changes));
+        // The changes are this call's own (parsed from the commit or the change feed): the last
+        // listener may have them, each other one gets a copy.
+        listener(i === listeners.length - 1 ? changes : structuredClone(changes));
       } catch (error) {
         // A failing listener must not undo or hide a commit that already happened.
         console.error('PostgresDocumentStore listener failed', error);
@@ -358,9 +361,19 @@ async function findStaleQueryRead(sql: SqlExecutor, tx: PostgresTransaction): Pr
   return null;
 }
 
+/** Lock keys already hashed: a workspace's commits take the same collection and predicate locks over and over. */
+const lockKeys = new Map<string, string>();
+const LOCK_KEY_CACHE_SIZE = 20_000;
+
 /** A 64-bit advisory lock key (PostgreSQL's one-bigint form, apart from the two-int LOCKS). */
 function lockKey(text: string): string {
-  return createHash('sha1').update(text).digest().readBigInt64BE(0).toString();
+  let key = lockKeys.get(text);
+  if (key === undefined) {
+    key = createHash('sha1').update(text).digest().readBigInt64BE(0).toString();
+    if (lockKeys.size >= LOCK_KEY_CACHE_SIZE) lockKeys.clear();
+    lockKeys.set(text, key);
+  }
+  return key;
 }
 
 /**
