@@ -42,7 +42,7 @@ import { computeClearance } from './clearance';
 import { namesActor } from './followUp/loop';
 import { latestInstant } from './dates';
 import { aggregateSnapshot } from './meeting/snapshot';
-import { NOTIFY_SECRETS_DOC_ID } from './notify/channels';
+import { NOTIFY_SECRETS_DOC_ID } from './notify/docIds';
 import type { Agenda } from './meeting/agenda';
 import type { MonthSnapshot, SnapshotLine, SnapshotProject } from './meeting/snapshot';
 import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting/snapshotStorage';

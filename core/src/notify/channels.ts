@@ -9,8 +9,7 @@
  */
 import { z } from 'zod';
 
-export const NOTIFY_CHANNELS_DOC_ID = 'notifyChannels';
-export const NOTIFY_SECRETS_DOC_ID = 'notifySecrets';
+export { NOTIFY_CHANNELS_DOC_ID, NOTIFY_SECRETS_DOC_ID } from './docIds';
 
 export const NOTIFY_CHANNEL_KINDS = ['wecom', 'dingtalk', 'email'] as const;
 export type NotifyChannelKind = (typeof NOTIFY_CHANNEL_KINDS)[number];
