@@ -205,6 +205,23 @@ describe('the demo reads what the board shows first', () => {
     expect(again.local.storageNotice().quarantined).toBe(1);
   });
 
+  it('rows put into the database by something else than a commit (no sequence) are found at the next load, once', async () => {
+    const dbName = await seeded();
+    const db = await openDB(dbName);
+    await db.put('docs', { collection: 'projects', id: 'damaged', version: 1, data: 'not a project' }, 'projects/damaged');
+    await db.put('docs', { collection: 'loanLines', id: 'damaged', version: 1, data: 'not a line' }, 'loanLines/damaged');
+    db.close();
+    const tab = await open({ dbName });
+    expect(tab.local.storageNotice().quarantined).toBe(2);
+    expect((await tab.local.quarantinedRecords()).map((record) => record.key).sort()).toEqual(['loanLines/damaged', 'projects/damaged']);
+    close(tab);
+
+    const reads = recordBulkReads();
+    const again = await open({ dbName });
+    expect(again.local.storageNotice().quarantined).toBe(2);
+    expect(reads.filter((read) => read.startsWith('docs ') && !/banks|settings/.test(read))).toEqual([]);
+  });
+
   it('the stall scan after the first paint reads what it needs then; a reload right after reads the board only', async () => {
     const dbName = `lazy-${++dbCounter}`;
     const storage = new Map<string, string>();

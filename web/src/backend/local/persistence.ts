@@ -22,6 +22,7 @@ import {
   COLLECTIONS,
   SCHEMA_VERSION,
   boardCardDoc,
+  encodeQuarantineReason,
   migrateStoredDoc,
   type BoardCard,
   type CollectionName,
@@ -144,7 +145,7 @@ function readRows(keys: string[], rows: unknown[]): { docs: StoredDoc[]; unreada
     }
     docs.push(result.doc);
     const stored = row as PersistedDoc;
-    if (stored.schemaVersion !== SCHEMA_VERSION) outdated.push({ key, row: rowOf(result.collection, result.doc, stored.seq ?? 0), was: row });
+    if (stored.schemaVersion !== SCHEMA_VERSION || stored.seq === undefined) outdated.push({ key, row: rowOf(result.collection, result.doc, stored.seq ?? 0), was: row });
   });
   return { docs, unreadable, outdated };
 }
@@ -175,10 +176,10 @@ function rowOf(collection: CollectionName, doc: StoredDoc, seq: number): Persist
 
 /** A stored row as the current shape, or why it cannot be read. */
 function readRow(row: unknown): { collection: CollectionName; doc: StoredDoc } | { quarantined: string } {
-  if (row === null || typeof row !== 'object') return { quarantined: 'not a record' };
+  if (row === null || typeof row !== 'object') return { quarantined: encodeQuarantineReason('notARecord') };
   const candidate = row as Partial<PersistedDoc>;
   if (!(COLLECTIONS as readonly string[]).includes(candidate.collection as string)) {
-    return { quarantined: `unknown collection ${String(candidate.collection)}` };
+    return { quarantined: encodeQuarantineReason('unknownCollection', { collection: String(candidate.collection) }) };
   }
   const collection = candidate.collection as CollectionName;
   const doc: VersionedStoredDoc = {
@@ -194,7 +195,7 @@ function readRow(row: unknown): { collection: CollectionName; doc: StoredDoc } |
 /** Why a row outside every collection's key range cannot be read. */
 function readRowReason(row: unknown): string {
   const read = readRow(row);
-  return 'quarantined' in read ? read.quarantined : 'stored under a key outside its collection';
+  return 'quarantined' in read ? read.quarantined : encodeQuarantineReason('outsideCollection');
 }
 
 /** Rows of a catch-up as changes (tombstones as deletions), and the collections of the unreadable ones. */
@@ -305,43 +306,56 @@ export class LocalPersistence {
     return { head: isHead(headRow?.value) ? headRow.value : null, cards: cards as StoredDoc<BoardCard>[], collections: read, quarantinedNow };
   }
 
+  /**
+   * Whether the cards are there in this release's format and every row was written by a commit:
+   * a row without a sequence (one put there by something else than this app, or of the release
+   * before heads) is missing from `bySeq`, which two key counts tell without reading a row.
+   */
   private async boardPrepared(): Promise<boolean> {
-    const tx = this.db.transaction('meta', 'readonly');
-    const [head, format] = await Promise.all([tx.store.get(HEAD_KEY), tx.store.get(CARDS_KEY)]);
+    const tx = this.db.transaction(['docs', 'meta'], 'readonly');
+    const meta = tx.objectStore('meta');
+    const docs = tx.objectStore('docs');
+    const [head, format, rows, sequenced] = await Promise.all([meta.get(HEAD_KEY), meta.get(CARDS_KEY), docs.count(), docs.index('bySeq').count()]);
     await tx.done;
-    return isHead(head?.value) && format?.value === CARD_FORMAT;
+    return isHead(head?.value) && format?.value === CARD_FORMAT && rows === sequenced;
   }
 
   /**
    * Builds every card from the projects, in one transaction with the reads (a commit of another
-   * tab lands before or after, never in between). Run once per database and card format: it also
-   * quarantines the rows of collections this release does not know (no key range ever reads them)
-   * and gives a database of the release before heads its first head (its rows are the workspace
-   * as of sequence 0). Returns how many rows it quarantined.
+   * tab lands before or after, never in between). Runs once per database and card format, and
+   * again only if rows without a sequence appear: it also reads every such row of the other
+   * collections (quarantined if unreadable, stored again with a sequence if not) and the rows of
+   * collections this release does not know (no key range ever reads them), and gives a database
+   * of the release before heads its first head (its rows are the workspace as of sequence 0).
+   * Returns how many rows it quarantined.
    */
   private async prepareBoard(now: Date): Promise<number> {
     const tx = this.db.transaction(['docs', 'cards', 'meta', 'quarantine'], 'readwrite');
     const docs = tx.objectStore('docs');
-    const [allKeys, projectKeys, projectRows, headRow] = await Promise.all([
+    const [allKeys, sequencedKeys, projectKeys, projectRows, headRow] = await Promise.all([
       docs.getAllKeys(),
+      docs.index('bySeq').getAllKeys(),
       docs.getAllKeys(rangeOf('projects')),
       docs.getAll(rangeOf('projects')),
       tx.objectStore('meta').get(HEAD_KEY),
     ]);
-    const strays = allKeys.filter((key) => !isKnownCollectionKey(key));
-    const strayRows = await Promise.all(strays.map((key) => docs.get(key)));
-    const rows = readRows(projectKeys, projectRows);
-    const unreadable: Unreadable[] = [
-      ...strays.map((key, index) => ({ key, row: strayRows[index], reason: readRowReason(strayRows[index]) })),
-      ...rows.unreadable,
-    ];
+    const sequenced = new Set(sequencedKeys);
+    const loose = allKeys.filter((key) => !key.startsWith('projects/') && (!sequenced.has(key) || !isKnownCollectionKey(key)));
+    const looseRows = await Promise.all(loose.map((key) => docs.get(key)));
+    const strays = loose.flatMap((key, index) => (isKnownCollectionKey(key) ? [] : [{ key, row: looseRows[index] as unknown, reason: readRowReason(looseRows[index]) }]));
+    const unsequenced = readRows(
+      loose.filter((key) => isKnownCollectionKey(key)),
+      looseRows.filter((_row, index) => isKnownCollectionKey(loose[index]!)),
+    );
+    const projects = readRows(projectKeys, projectRows);
+    const unreadable: Unreadable[] = [...strays, ...unsequenced.unreadable, ...projects.unreadable];
     const writes: Promise<unknown>[] = [tx.objectStore('cards').clear()];
     for (const record of unreadable) {
       writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
       writes.push(docs.delete(record.key));
     }
-    for (const { key, row } of rows.outdated) writes.push(docs.put(row, key));
-    for (const doc of rows.docs) writes.push(tx.objectStore('cards').put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
+    for (const { key, row } of [...projects.outdated, ...unsequenced.outdated]) writes.push(docs.put(row, key));
+    for (const doc of projects.docs) writes.push(tx.objectStore('cards').put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
     if (!isHead(headRow?.value) && allKeys.length > 0) writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: { seq: 0, epoch: newEpoch() } }));
     writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
     await Promise.all(writes);
