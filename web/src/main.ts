@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
-import { createAppI18n, installLocale, installPageMessages } from './i18n';
+import { createAppI18n, installLocale, installPageMessages, setAppComposer } from './i18n';
 import { afterFirstBoardPaint } from './composables/useBoardPaintMarks';
 import { afterFirstPaint, holdUntilFirstPaint, releaseAfterFirstPaint } from './composables/firstPaintGate';
 import { loadToasts } from './composables/toasts';
@@ -22,6 +22,7 @@ const router = createAppRouter();
 app.use(router);
 const i18n = createAppI18n();
 app.use(i18n);
+setAppComposer(i18n.global);
 
 router.beforeEach((to) => {
   if (to.name !== 'board') releaseAfterFirstPaint();

@@ -34,7 +34,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/inbox',
     name: 'inbox',
     component: () => import('./pages/InboxPage.vue'),
-    meta: { navKey: 'followUp.nav', navOrder: 5 },
+    meta: { navKey: 'app.nav.inbox', navOrder: 5 },
   },
   {
     path: '/meeting',
@@ -58,7 +58,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/scorecard',
     name: 'scorecard',
     component: () => import('./pages/BankScorecardPage.vue'),
-    meta: { navKey: 'scorecard.nav', navOrder: 45, roles: ['admin', 'staff', 'viewer', 'liaison'] },
+    meta: { navKey: 'app.nav.scorecard', navOrder: 45, roles: ['admin', 'staff', 'viewer', 'liaison'] },
   },
   {
     path: '/import',

@@ -6,9 +6,10 @@
  * files of a locale must not clash. Tests that need every locale at once import ./messages.
  *
  * The areas of PAGE_AREAS are shown only by pages other than the board (the meeting, the plan, my
- * bank, the ledger import, administration): they are left out of the first load, in a chunk per
- * language (./zh-CN.pages, ./en.pages), merged in by `installPageMessages` before such a page opens
- * and after the board's first paint. The globs of those four files name the same areas.
+ * bank, the ledger import, administration, the inbox, the scorecard) and by the board's project
+ * drawer: they are left out of the first load, in a chunk per language (./zh-CN.pages,
+ * ./en.pages), merged in by `installPageMessages` before such a page (or the drawer) opens and
+ * after the board's first paint. The globs of those four files name the same areas.
  *
  * The build precompiles the message files (@intlify/unplugin-vue-i18n, see vite.config.ts), so the
  * app ships vue-i18n's runtime-only build: no message compiler, nothing evaluated from a string.
@@ -25,7 +26,12 @@ export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** Top-level message keys (one file each under locales/<locale>/) only pages other than the board show. */
-export const PAGE_AREAS = ['admin', 'bank', 'charts', 'ledger', 'meeting', 'plan'] as const;
+/**
+ * `project`, `followUp` and `scorecard` too: the board shows none of their texts before a drawer or
+ * another page opens (the drawer waits for them, see withPageMessages); the header's navigation
+ * and inbox count read theirs from `app.nav`.
+ */
+export const PAGE_AREAS = ['admin', 'bank', 'charts', 'followUp', 'ledger', 'meeting', 'plan', 'project', 'scorecard'] as const;
 
 /** A locale's texts: the app's messages and Element Plus' own. */
 export interface LocaleBundle {
@@ -107,6 +113,25 @@ function isLocale(locale: string): locale is Locale {
 export async function installPageMessages(composer: LocaleComposer): Promise<void> {
   if (!pageMerges.has(composer)) pageMerges.set(composer, new Map());
   await Promise.all(composer.availableLocales.filter(isLocale).map((locale) => mergePageMessages(composer, locale)));
+}
+
+let appComposer: LocaleComposer | null = null;
+
+/** main.ts: the app's composer, the one `withPageMessages` adds the pages' areas to. */
+export function setAppComposer(composer: LocaleComposer): void {
+  appComposer = composer;
+}
+
+/**
+ * A loader that also waits for the pages' areas, for a component the board opens itself (the
+ * project drawer: no route guard waits for its texts). Without an app composer (component tests,
+ * which have every text) it only loads.
+ */
+export function withPageMessages<T>(load: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    const [loaded] = await Promise.all([load(), appComposer ? installPageMessages(appComposer) : undefined]);
+    return loaded;
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAppI18n, installLocale, installPageMessages, LOCALES, PAGE_AREAS, type Locale } from './index';
+import { createAppI18n, installLocale, installPageMessages, LOCALES, PAGE_AREAS, setAppComposer, withPageMessages, type Locale } from './index';
 import { messages as en } from './en';
 import { messages as enPages } from './en.pages';
 import { messages as zhCN } from './zh-CN';
@@ -36,5 +36,16 @@ describe('the pages’ message areas (out of the first load)', () => {
     await installLocale(i18n.global, 'en');
     i18n.global.locale.value = 'en';
     expect(t('meeting.title', { month: 'March 2026' })).toBe('Scheduling meeting, March 2026');
+  });
+
+  it('a component the board opens itself (the drawer) loads with the pages’ areas', async () => {
+    const i18n = createAppI18n('zh-CN');
+    const { te } = i18n.global;
+    const load = withPageMessages(() => Promise.resolve('drawer'));
+    expect(await load()).toBe('drawer');
+    expect(te('project.drawer.title')).toBe(false); // no app composer yet: only loaded
+    setAppComposer(i18n.global);
+    expect(await load()).toBe('drawer');
+    expect(te('project.drawer.title')).toBe(true);
   });
 });

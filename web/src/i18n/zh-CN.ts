@@ -7,5 +7,5 @@ import { mergeMessageFiles, type MessageTree } from './messageTree';
 export { default as elementPlus } from 'element-plus/es/locale/lang/zh-cn';
 
 export const messages = mergeMessageFiles(
-  import.meta.glob<{ default: MessageTree }>(['./locales/zh-CN/*.ts', '!./locales/zh-CN/{admin,bank,charts,ledger,meeting,plan}.ts'], { eager: true }),
+  import.meta.glob<{ default: MessageTree }>(['./locales/zh-CN/*.ts', '!./locales/zh-CN/{admin,bank,charts,followUp,ledger,meeting,plan,project,scorecard}.ts'], { eager: true }),
 );

@@ -12,6 +12,10 @@ export default {
       myBank: 'My bank',
       import: 'Import ledger',
       admin: 'Admin',
+      // The inbox's and the scorecard's own areas load with their pages; the header needs these at once.
+      inbox: 'My tasks',
+      inboxCount: '{count} waiting',
+      scorecard: 'Bank scorecard',
     },
     identity: {
       label: 'Signed in as',

@@ -1,8 +1,6 @@
 // What needs me, the follow-up (督办) loop and the monthly reporting round.
 export default {
   followUp: {
-    nav: 'My tasks',
-    countLabel: '{count} waiting',
     title: 'What needs me',
     hint: 'By due date: my assignments and blockers, stalled or blocked projects I am responsible for; for a bank liaison also the lines waiting on my bank and this month’s report; for staff also what is overdue across the city and close requests waiting for sign-off.',
     loading: 'Loading…',

@@ -1,7 +1,6 @@
 // The quarterly bank scorecard 银行季度考核.
 export default {
   scorecard: {
-    nav: 'Bank scorecard',
     title: 'Quarterly bank scorecard',
     hint: 'Each bank per quarter (Beijing time): new approvals and new disbursements are scored against the best bank of the quarter (100 points); agreement fulfilment, on-time reporting and follow-up closed on time by their rates. A criterion a bank cannot be scored on (e.g. no strategic agreement) is left out, and the total weights the others.',
     liaisonHint: 'Only your own bank’s figures are shown here; scores and ranks compare every bank and are published by the bureau.',

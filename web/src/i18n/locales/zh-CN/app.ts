@@ -12,6 +12,10 @@ export default {
       myBank: '我的银行',
       import: '导入台账',
       admin: '管理',
+      // The inbox's and the scorecard's own areas load with their pages; the header needs these at once.
+      inbox: '待我处理',
+      inboxCount: '{count} 项待处理',
+      scorecard: '银行考核',
     },
     identity: {
       label: '当前身份',

@@ -1,8 +1,6 @@
 // What needs me 待我处理, the 督办 loop and the monthly reporting round 月度报送.
 export default {
   followUp: {
-    nav: '待我处理',
-    countLabel: '{count} 项待处理',
     title: '待我处理',
     hint: '按到期日排列：我的交办事项与困难问题、我负责的停滞或受阻项目；银行联络员另有本行待推进的融资事项和本月报送；局工作人员另有全市逾期事项和待销号的办结申请。',
     loading: '正在读取…',
