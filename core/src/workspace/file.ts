@@ -39,7 +39,7 @@ export const WORKSPACE_MESSAGE_KEYS = [
   'workspace.error.malformed', // {reason}
   'workspace.error.newerSchema', // {version, supported}
   'workspace.error.notEmpty', // {collection}
-  'workspace.error.unreadableDocs', // {count, first}
+  'workspace.error.unreadableDocs', // {count, first, quarantineReason (stored form, quarantineReasonOf)}
 ] as const;
 
 /** Firestore caps a transaction at 500 writes; the import stays under it so it runs there too. */
@@ -106,7 +106,7 @@ export function readWorkspaceFile(file: unknown): Record<CollectionName, StoredD
     throw malformed(issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : 'invalid');
   }
   const out = {} as Record<CollectionName, StoredDoc[]>;
-  const unreadable: string[] = [];
+  const unreadable: { at: string; reason: string }[] = [];
   for (const name of COLLECTIONS) {
     const seen = new Set<string>();
     out[name] = [];
@@ -119,14 +119,15 @@ export function readWorkspaceFile(file: unknown): Record<CollectionName, StoredD
         data: entry.data,
         schemaVersion: parsed.data.schemaVersion,
       } as StoredDoc);
-      if ('quarantined' in result) unreadable.push(`${name}/${entry.id}: ${result.quarantined}`);
+      if ('quarantined' in result) unreadable.push({ at: `${name}/${entry.id}`, reason: result.quarantined });
       else out[name].push(result.doc);
     }
   }
   if (unreadable.length > 0) {
     throw new DomainError('invalid-argument', 'workspace.error.unreadableDocs', {
       count: unreadable.length,
-      first: unreadable[0]!,
+      first: unreadable[0]!.at,
+      quarantineReason: unreadable[0]!.reason,
     });
   }
   return out;

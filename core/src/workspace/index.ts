@@ -16,3 +16,13 @@ export {
   type WorkspaceFile,
   type WorkspaceFileDoc,
 } from './file';
+export {
+  QUARANTINE_CODES,
+  QUARANTINE_EXPECTED,
+  encodeQuarantineReason,
+  quarantineReasonOf,
+  type QuarantineCode,
+  type QuarantineExpected,
+  type QuarantineParams,
+  type QuarantineReason,
+} from './quarantineReason';

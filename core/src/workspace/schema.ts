@@ -14,6 +14,7 @@
 import { emptyClearance, emptyPrerequisite, emptyStall } from '../defaults';
 import { COLLECTIONS, type CollectionName, type StoredDoc } from '../store/documentStore';
 import { LINE_STATUSES, PREREQ_KEYS, ROLES, STAGE_IDS } from '../types';
+import { encodeQuarantineReason, type QuarantineExpected, type QuarantineParams } from './quarantineReason';
 
 export const SCHEMA_VERSION = 2;
 
@@ -97,16 +98,25 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [STEP_2];
 // copy of every document it parses: 1.2 s for the 10,000 documents of a 5,000-project demo at
 // every start, where checking in place takes a few milliseconds.
 
-/** Says what is wrong with `value` (a path and an expectation), or null when it fits. */
-type Check = (value: unknown, path: string) => string | null;
+/** What is wrong with a value: where, and what was expected there. */
+interface Misfit {
+  path: string;
+  expected: QuarantineExpected;
+  /** The allowed values (`oneOf`). */
+  values?: string;
+}
 
+/** Says what is wrong with `value`, or null when it fits. */
+type Check = (value: unknown, path: string) => Misfit | null;
+
+const misfit = (path: string, expected: QuarantineExpected, values?: string): Misfit => ({ path: path || '(document)', expected, ...(values === undefined ? {} : { values }) });
 const fits =
-  (test: (value: unknown) => boolean, expected: string): Check =>
+  (test: (value: unknown) => boolean, expected: QuarantineExpected, values?: string): Check =>
   (value, path) =>
-    test(value) ? null : `${path || '(document)'}: expected ${expected}`;
+    test(value) ? null : misfit(path, expected, values);
 const text = fits((value) => typeof value === 'string', 'text');
-const amount = fits((value) => typeof value === 'number' && Number.isFinite(value), 'a number');
-const flag = fits((value) => typeof value === 'boolean', 'true or false');
+const amount = fits((value) => typeof value === 'number' && Number.isFinite(value), 'number');
+const flag = fits((value) => typeof value === 'boolean', 'boolean');
 const nullable =
   (check: Check): Check =>
   (value, path) =>
@@ -115,11 +125,11 @@ const optional =
   (check: Check): Check =>
   (value, path) =>
     value === undefined ? null : check(value, path);
-const oneOf = (values: readonly string[]) => fits((value) => values.includes(value as string), `one of ${values.join(', ')}`);
+const oneOf = (values: readonly string[]) => fits((value) => values.includes(value as string), 'oneOf', values.join(', '));
 
 function objectWith(fields: Record<string, Check>): Check {
   return (value, path) => {
-    if (!isPlainObject(value)) return `${path || '(document)'}: expected an object`;
+    if (!isPlainObject(value)) return misfit(path, 'object');
     for (const [key, check] of Object.entries(fields)) {
       const problem = check(value[key], path ? `${path}.${key}` : key);
       if (problem) return problem;
@@ -130,7 +140,7 @@ function objectWith(fields: Record<string, Check>): Check {
 
 function listOf(check: Check): Check {
   return (value, path) => {
-    if (!Array.isArray(value)) return `${path}: expected a list`;
+    if (!Array.isArray(value)) return misfit(path, 'list');
     for (let i = 0; i < value.length; i++) {
       const problem = check(value[i], `${path}.${i}`);
       if (problem) return problem;
@@ -141,7 +151,7 @@ function listOf(check: Check): Check {
 
 function recordOf(check: Check): Check {
   return (value, path) => {
-    if (!isPlainObject(value)) return `${path}: expected an object`;
+    if (!isPlainObject(value)) return misfit(path, 'object');
     for (const [key, item] of Object.entries(value)) {
       const problem = check(item, `${path}.${key}`);
       if (problem) return problem;
@@ -191,24 +201,24 @@ const CURRENT_SHAPES: Partial<Record<CollectionName, Check>> = {
 };
 
 /**
- * Brings one stored document to the current shape, or says why it cannot be read (quarantine).
+ * Brings one stored document to the current shape, or says why it cannot be read (quarantine):
+ * the reason as stored with the row, a code with parameters (`quarantineReasonOf` reads it).
  * The returned document carries no `schemaVersion`: the store that writes it stamps the current one.
  */
 export function migrateStoredDoc(
   collection: CollectionName,
   doc: StoredDoc,
 ): { doc: StoredDoc } | { quarantined: string } {
-  if (!(COLLECTIONS as readonly string[]).includes(collection)) return { quarantined: `unknown collection ${collection}` };
-  if (!isPlainObject(doc)) return { quarantined: 'not a document' };
-  if (typeof doc.id !== 'string' || doc.id === '' || doc.id.includes('/')) return { quarantined: 'invalid id' };
-  if (!Number.isInteger(doc.version) || doc.version < 1) return { quarantined: 'invalid version' };
+  const refuse = (code: Parameters<typeof encodeQuarantineReason>[0], params?: QuarantineParams) => ({ quarantined: encodeQuarantineReason(code, params) });
+  if (!(COLLECTIONS as readonly string[]).includes(collection)) return refuse('unknownCollection', { collection: String(collection) });
+  if (!isPlainObject(doc)) return refuse('notADocument');
+  if (typeof doc.id !== 'string' || doc.id === '' || doc.id.includes('/')) return refuse('invalidId');
+  if (!Number.isInteger(doc.version) || doc.version < 1) return refuse('invalidVersion');
   const stamped = (doc as VersionedStoredDoc).schemaVersion;
   const from = stamped === undefined ? 1 : stamped;
-  if (!Number.isInteger(from) || from < 1) return { quarantined: `invalid schema version ${String(stamped)}` };
-  if (from > SCHEMA_VERSION) {
-    return { quarantined: `written by a newer release (schema ${from}, this one reads up to ${SCHEMA_VERSION})` };
-  }
-  if (!isPlainObject(doc.data)) return { quarantined: 'data is not an object' };
+  if (!Number.isInteger(from) || from < 1) return refuse('invalidSchemaVersion', { value: String(stamped) });
+  if (from > SCHEMA_VERSION) return refuse('newerRelease', { schema: from, supported: SCHEMA_VERSION });
+  if (!isPlainObject(doc.data)) return refuse('dataNotObject');
 
   const steps = MIGRATION_STEPS.filter((step) => step.to > from && step.migrate[collection]);
   // A current document is only checked: copying thousands of them would cost seconds at start.
@@ -218,12 +228,12 @@ export function migrateStoredDoc(
       data = step.migrate[collection]!(data, doc.id);
     }
   } catch (error) {
-    return { quarantined: `migration failed: ${error instanceof Error ? error.message : String(error)}` };
+    return refuse('migrationFailed', { detail: error instanceof Error ? error.message : String(error) });
   }
   // A collection without a listed shape (a new one) is checked only for being a document.
   const shape =
     collection === 'settings' && doc.id === 'stallRules' ? STALL_RULES_SHAPE : (CURRENT_SHAPES[collection] ?? ANY_DOCUMENT);
   const problem = shape(data, '');
-  if (problem) return { quarantined: problem };
+  if (problem) return refuse('fieldShape', { ...problem });
   return { doc: { id: doc.id, version: doc.version, data } };
 }

@@ -5,7 +5,7 @@ import { createSampleWorkspace, seedStore } from '../sample';
 import { COLLECTIONS, type CollectionName } from '../store/documentStore';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import type { Actor, Project } from '../types';
-import { SCHEMA_VERSION, exportWorkspace, importWorkspace, migrateStoredDoc, type WorkspaceFile } from './index';
+import { SCHEMA_VERSION, encodeQuarantineReason, exportWorkspace, importWorkspace, migrateStoredDoc, quarantineReasonOf, type WorkspaceFile } from './index';
 
 const NOW = new Date('2026-11-20T02:00:00.000Z');
 const at = () => NOW;
@@ -103,6 +103,7 @@ describe('workspace file', () => {
     const error = await refusal(importWorkspace(store, broken));
     expect(error).toMatchObject({ messageKey: 'workspace.error.unreadableDocs', params: { count: 1 } });
     expect(String(error.params.first)).toContain(`loanLines/${broken.collections.loanLines[0]!.id}`);
+    expect(quarantineReasonOf(String(error.params.quarantineReason))).toEqual({ code: 'fieldShape', params: { path: 'tranches', expected: 'list' } });
     expect(await store.query('loanLines')).toEqual([]);
   });
 
@@ -185,15 +186,24 @@ describe('migrateStoredDoc', () => {
   });
 
   it.each([
-    ['a newer schema', 'projects', (doc: Record<string, unknown>) => ({ ...doc, schemaVersion: SCHEMA_VERSION + 1 }), /newer/],
-    ['data that is not an object', 'projects', (doc: Record<string, unknown>) => ({ ...doc, data: 'x' }), /not an object/],
-    ['a bad stage', 'projects', (doc: Record<string, unknown>) => ({ ...doc, data: { ...(doc.data as object), stage: 'nowhere' } }), /stage/],
-    ['no version', 'projects', (doc: Record<string, unknown>) => ({ ...doc, version: 0 }), /version/],
-    ['a bad id', 'projects', (doc: Record<string, unknown>) => ({ ...doc, id: 'a/b' }), /id/],
-    ['a text amount', 'loanLines', (doc: Record<string, unknown>) => ({ ...doc, data: { ...(doc.data as object), requested: '5' } }), /requested/],
-  ] as const)('quarantines %s with the reason', async (_label, collection, corrupt, reason) => {
-    const doc = await sampleDoc(collection);
-    const result = migrateStoredDoc(collection, corrupt(doc as never) as never);
-    expect(result).toEqual({ quarantined: expect.stringMatching(reason) });
+    ['a newer schema', 'projects', (doc: Record<string, unknown>) => ({ ...doc, schemaVersion: SCHEMA_VERSION + 1 }), { code: 'newerRelease', params: { schema: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION } }],
+    ['data that is not an object', 'projects', (doc: Record<string, unknown>) => ({ ...doc, data: 'x' }), { code: 'dataNotObject', params: {} }],
+    ['a bad stage', 'projects', (doc: Record<string, unknown>) => ({ ...doc, data: { ...(doc.data as object), stage: 'nowhere' } }), { code: 'fieldShape', params: { path: 'stage', expected: 'oneOf', values: expect.stringContaining('pipeline') } }],
+    ['no version', 'projects', (doc: Record<string, unknown>) => ({ ...doc, version: 0 }), { code: 'invalidVersion', params: {} }],
+    ['a bad id', 'projects', (doc: Record<string, unknown>) => ({ ...doc, id: 'a/b' }), { code: 'invalidId', params: {} }],
+    ['a text amount', 'loanLines', (doc: Record<string, unknown>) => ({ ...doc, data: { ...(doc.data as object), requested: '5' } }), { code: 'fieldShape', params: { path: 'requested', expected: 'number' } }],
+    ['an unknown collection', 'gadgets', (doc: Record<string, unknown>) => doc, { code: 'unknownCollection', params: { collection: 'gadgets' } }],
+  ] as const)('quarantines %s with the reason as a code and its parameters', async (_label, collection, corrupt, reason) => {
+    const doc = await sampleDoc(collection === 'gadgets' ? 'projects' : collection);
+    const result = migrateStoredDoc(collection as never, corrupt(doc as never) as never);
+    expect('quarantined' in result).toBe(true);
+    expect(quarantineReasonOf((result as { quarantined: string }).quarantined)).toEqual(reason);
+  });
+
+  it('reads a reason stored as plain text before codes existed as no code (the screen shows the text)', () => {
+    expect(quarantineReasonOf('data is not an object')).toBeNull();
+    expect(quarantineReasonOf('{not json')).toBeNull();
+    expect(quarantineReasonOf(JSON.stringify({ code: 'madeUp', params: {} }))).toBeNull();
+    expect(quarantineReasonOf(encodeQuarantineReason('migrationFailed', { detail: 'boom' }))).toEqual({ code: 'migrationFailed', params: { detail: 'boom' } });
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '@clearway/core';
 import { asDomainErrorShape } from '@/backend/commands';
 import { toast } from './toasts';
+import { useQuarantineReason } from './useQuarantineReason';
 
 type Params = Record<string, string | number>;
 
@@ -53,9 +54,11 @@ export interface CommandFeedbackOptions {
 
 export function useCommandFeedback(options: CommandFeedbackOptions = {}) {
   const { t, te } = useI18n();
+  const quarantineReason = useQuarantineReason();
 
   function labelOf(name: string, value: string): string {
     if (name === 'bankId') return options.bankName?.(value) ?? value;
+    if (name === 'quarantineReason') return quarantineReason(value);
     if (name === 'role' && (ROLES as readonly string[]).includes(value)) return t(`domain.role.${value}`);
     for (const [ids, prefix] of LABEL_PREFIXES) {
       if (ids.includes(value)) return t(`${prefix}.${value}`);

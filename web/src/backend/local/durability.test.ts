@@ -9,6 +9,7 @@ import { openDB } from 'idb';
 import {
   SCHEMA_VERSION,
   boardCardDoc,
+  encodeQuarantineReason,
   isDomainError,
   type BoardCard,
   type DomainError,
@@ -235,7 +236,7 @@ describe('stored data across versions', () => {
     const records = await tab.local.quarantinedRecords();
     expect(records.map((record) => record.key).sort()).toEqual(['gadgets/x', 'projects/broken', 'projects/future']);
     expect(records.find((record) => record.key === 'projects/broken')).toMatchObject({
-      reason: 'data is not an object',
+      reason: encodeQuarantineReason('dataNotObject'),
       row: { collection: 'projects', id: 'broken', data: 'not a project' },
     });
     expect(await tab.store.get('projects', 'broken')).toBeNull();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
+import { encodeQuarantineReason } from '@clearway/core';
 import StorageNoticeBanner from './StorageNoticeBanner.vue';
 import WorkspaceBackupPanel from './WorkspaceBackupPanel.vue';
 import { testPlugins } from '@/test/boardFixtures';
@@ -22,7 +23,7 @@ describe('StorageNoticeBanner', () => {
     const records = Array.from({ length: 7 }, (_, i) => ({
       collection: 'loanLines',
       id: `line-${i}`,
-      reason: 'tranches: expected a list',
+      reason: encodeQuarantineReason('fieldShape', { path: 'tranches', expected: 'list' }),
       quarantinedAt: '2026-12-01T16:30:00.000Z',
     }));
     const wrapper = mount(StorageNoticeBanner, {
@@ -34,7 +35,7 @@ describe('StorageNoticeBanner', () => {
     const lines = wrapper.get('[data-test="quarantined-records"]').findAll('li');
     // Five listed, then how many more the download holds; times in Beijing time.
     expect(lines).toHaveLength(6);
-    expect(lines[0]!.text()).toContain('loanLines/line-0：tranches: expected a list');
+    expect(lines[0]!.text()).toContain('loanLines/line-0：字段 tranches 应为列表');
     expect(lines[0]!.text()).toContain('2026/12/2 00:30:00');
     expect(lines[5]!.text()).toBe('另有 2 份，见下载文件');
     await wrapper.get('[data-test="download-quarantined"]').trigger('click');
@@ -45,6 +46,25 @@ describe('StorageNoticeBanner', () => {
       global: { plugins: testPlugins('en') },
     });
     expect(english.text()).toContain('When the server opened its database, 1 stored document(s) could not be read');
+    expect(english.get('[data-test="quarantined-records"] li').text()).toContain('loanLines/line-0: field tranches should be a list');
+  });
+
+  it('says each reason in the person’s language, and a reason stored as text before codes existed as it was', () => {
+    const records = [
+      { collection: 'projects', id: 'future', reason: encodeQuarantineReason('newerRelease', { schema: 4, supported: 3 }), quarantinedAt: '2026-12-01T16:30:00.000Z' },
+      { collection: 'projects', id: 'stage', reason: encodeQuarantineReason('fieldShape', { path: 'stage', expected: 'oneOf', values: 'pipeline, matched' }), quarantinedAt: '2026-12-01T16:30:00.000Z' },
+      { collection: 'loanLines', id: 'old', reason: 'tranches: expected a list', quarantinedAt: '2026-12-01T16:30:00.000Z' },
+    ];
+    const props = { quarantined: records.length, inMemoryOnly: false, source: 'server' as const, records };
+    const zh = mount(StorageNoticeBanner, { props, global: { plugins: testPlugins() } }).findAll('[data-test="quarantined-records"] li');
+    expect(zh.map((line) => line.text().replace(/（[^（]*）$/, ''))).toEqual([
+      'projects/future：由更新的版本写入（数据版本 4，当前版本只能读取到 3）',
+      'projects/stage：字段 stage 应为以下之一：pipeline, matched',
+      'loanLines/old：tranches: expected a list',
+    ]);
+    const en = mount(StorageNoticeBanner, { props, global: { plugins: testPlugins('en') } }).findAll('[data-test="quarantined-records"] li');
+    expect(en[0]!.text()).toContain('written by a newer release (data version 4; this one reads up to 3)');
+    expect(en[2]!.text()).toContain('tranches: expected a list');
   });
 
   it('shows nothing when storage is fine', () => {
