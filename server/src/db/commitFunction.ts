@@ -122,3 +122,105 @@ export const COMMIT_FUNCTION_MIGRATION: { name: string; sql: string } = {
       $commit$;
     `,
 };
+
+/**
+ * clearway_commit with one statement per written document (by primary key). The first version
+ * joined the documents with the unnest()ed write arrays, and the generic plan PL/pgSQL settles on
+ * for such a join may scan the whole table on every commit.
+ */
+export const COMMIT_FUNCTION_ROW_WRITES_MIGRATION: { name: string; sql: string } = {
+  name: 'commit-function-row-writes',
+  sql: `
+      CREATE OR REPLACE FUNCTION clearway_commit(
+        lock_keys bigint[], lock_exclusive boolean[],
+        read_collections text[], read_ids text[], read_seqs bigint[],
+        write_kinds text[], write_collections text[], write_ids text[], write_data text[], write_expected integer[], write_seen boolean[],
+        query_texts text[], query_expected jsonb[],
+        origin text, notify_channel text, pause_seconds double precision
+      ) RETURNS text LANGUAGE plpgsql VOLATILE AS $commit$
+      DECLARE
+        i integer;
+        now_version integer;
+        now_seq bigint;
+        got jsonb;
+        commit_seq bigint;
+        affected bigint;
+      BEGIN
+        -- Under REPEATABLE READ or SERIALIZABLE the checks below would read the snapshot taken
+        -- before the locks were granted, and miss the commits that held them.
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'clearway_commit runs in READ COMMITTED, not %', current_setting('transaction_isolation');
+        END IF;
+        FOR i IN 1 .. coalesce(cardinality(lock_keys), 0) LOOP
+          IF lock_exclusive[i] THEN
+            PERFORM pg_advisory_xact_lock(lock_keys[i]);
+          ELSE
+            PERFORM pg_advisory_xact_lock_shared(lock_keys[i]);
+          END IF;
+        END LOOP;
+
+        FOR i IN 1 .. coalesce(cardinality(write_ids), 0) LOOP
+          SELECT d.version INTO now_version FROM documents d WHERE d.collection = write_collections[i] AND d.id = write_ids[i];
+          IF (write_kinds[i] = 'create' AND NOT FOUND) OR (write_kinds[i] <> 'create' AND FOUND AND now_version = write_expected[i]) THEN
+            CONTINUE;
+          END IF;
+          IF write_seen[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = write_collections[i], HINT = write_ids[i];
+          END IF;
+          RAISE EXCEPTION USING ERRCODE = 'CW002', MESSAGE = 'clearway: stale expected version', DETAIL = write_collections[i], HINT = write_ids[i];
+        END LOOP;
+
+        FOR i IN 1 .. coalesce(cardinality(read_ids), 0) LOOP
+          SELECT d.seq INTO now_seq FROM documents d WHERE d.collection = read_collections[i] AND d.id = read_ids[i];
+          IF NOT FOUND THEN
+            now_seq := NULL;
+          END IF;
+          IF now_seq IS DISTINCT FROM read_seqs[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = read_collections[i], HINT = read_ids[i];
+          END IF;
+        END LOOP;
+
+        -- The same documents at the same seqs: the order is then the same too (it depends only on
+        -- their data and ids), so the comparison is by set.
+        FOR i IN 1 .. coalesce(cardinality(query_texts), 0) LOOP
+          EXECUTE 'SELECT coalesce(jsonb_object_agg(q.id, q.seq), ''{}''::jsonb) FROM (' || query_texts[i] || ') AS q' INTO got;
+          IF got IS DISTINCT FROM query_expected[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = '(query)', HINT = '(query)';
+          END IF;
+        END LOOP;
+
+        IF pause_seconds > 0 THEN
+          PERFORM pg_sleep(pause_seconds);
+        END IF;
+
+        commit_seq := nextval('document_commit_seq');
+        -- One statement per document, by primary key: a join of the documents with unnest()ed
+        -- arrays gets a generic plan that may scan the table (the arrays' size is unknown to it).
+        FOR i IN 1 .. coalesce(cardinality(write_ids), 0) LOOP
+          IF write_kinds[i] = 'create' THEN
+            INSERT INTO documents (collection, id, version, data, seq) VALUES (write_collections[i], write_ids[i], 1, write_data[i]::jsonb, commit_seq);
+          ELSIF write_kinds[i] = 'update' THEN
+            UPDATE documents SET data = write_data[i]::jsonb, version = version + 1, seq = commit_seq
+             WHERE collection = write_collections[i] AND id = write_ids[i] AND version = write_expected[i];
+          ELSE
+            DELETE FROM documents WHERE collection = write_collections[i] AND id = write_ids[i] AND version = write_expected[i];
+          END IF;
+          GET DIAGNOSTICS affected = ROW_COUNT;
+          -- Validated under the locks, so every write applies; anything else is a bug, and the
+          -- statement fails rather than commit half of it.
+          IF affected <> 1 THEN
+            RAISE EXCEPTION 'clearway_commit: a validated write of %/% did not apply', write_collections[i], write_ids[i];
+          END IF;
+        END LOOP;
+        INSERT INTO document_changes (seq, collection, id, version, origin)
+          SELECT commit_seq, w.collection, w.id,
+                 CASE w.kind WHEN 'create' THEN 1 WHEN 'update' THEN w.expected + 1 END, clearway_commit.origin
+            FROM unnest(write_kinds, write_collections, write_ids, write_expected) AS w(kind, collection, id, expected);
+        IF notify_channel IS NOT NULL THEN
+          PERFORM pg_notify(notify_channel, coalesce(clearway_commit.origin, ''));
+        END IF;
+        RETURN pg_current_xact_id()::text;
+      END
+      $commit$;
+    `,
+};

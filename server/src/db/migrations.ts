@@ -20,7 +20,7 @@ import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
 import { CHANGE_LOG_HORIZON_MIGRATION } from './changeLog';
-import { COMMIT_FUNCTION_MIGRATION } from './commitFunction';
+import { COMMIT_FUNCTION_MIGRATION, COMMIT_FUNCTION_ROW_WRITES_MIGRATION } from './commitFunction';
 import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
@@ -139,6 +139,7 @@ export const MIGRATIONS: Migration[] = [
   CHANGE_LOG_HORIZON_MIGRATION,
   // A commit as one statement (locks, validation, writes, change rows, NOTIFY), and the change rows' origin (commitFunction.ts).
   COMMIT_FUNCTION_MIGRATION,
+  COMMIT_FUNCTION_ROW_WRITES_MIGRATION,
 ];
 
 export class MigrationError extends Error {
