@@ -90,6 +90,8 @@ export interface StartPostgresOptions {
    * fsync=off, which only matters if the machine itself crashes mid-test.
    */
   durable?: boolean;
+  /** Load pg_stat_statements (benches count the statements a workload sends); a database still needs CREATE EXTENSION. */
+  statementStats?: boolean;
 }
 
 export async function startPostgresCluster(options: StartPostgresOptions = {}): Promise<PostgresCluster> {
@@ -113,6 +115,7 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
     '-c listen_addresses=127.0.0.1',
     '-c max_connections=200',
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...(options.statementStats ? ['-c shared_preload_libraries=pg_stat_statements'] : []),
   ].join(' ');
   const start = () => binary('pg_ctl', ['-D', dataDir, '-o', settings, '-l', join(folder, 'server.log'), '-w', '-t', '60', 'start']);
   try {
