@@ -17,9 +17,6 @@ import {
   DomainError,
   MemoryDocumentStore,
   boardCardDoc,
-  executeCommand,
-  exportWorkspace,
-  importWorkspace,
   isDomainError,
   type Actor,
   type BoardCard,
@@ -31,7 +28,7 @@ import {
   type StoredDoc,
   type WorkspaceFile,
 } from '@clearway/core';
-import { createSampleWorkspace, seedStore, type SampleWorkspace } from '@clearway/core/sample';
+import type { SampleWorkspace } from '@clearway/core/sample';
 import type { Backend, LocalIdentity, LocalStorageNotice, Unsubscribe } from '../types';
 import {
   actorOfIdentity,
@@ -53,6 +50,9 @@ import {
 import { broadcastSyncChannel, type SyncChannel, type SyncMessage } from './syncChannel';
 import { StoreWatchers } from './watchers';
 import { BoardCards } from './boardCards';
+import type * as CommandModule from './commands';
+
+type CommandModule = typeof CommandModule;
 import { webWriterLock, type WriterLock } from './writerLock';
 
 export const STALL_SCAN_INTERVAL_MS = 10 * 60 * 1000;
@@ -75,7 +75,7 @@ export interface LocalBackendOptions {
   storage?: IdentityStorage | null;
   now?: () => Date;
   /** The workspace to seed on first start and on reset. */
-  sample?: (now: Date) => SampleWorkspace;
+  sample?: (now: Date) => SampleWorkspace | Promise<SampleWorkspace>;
   /** Stall scan period; null turns the timer off (the scan still runs on load). */
   stallScanIntervalMs?: number | null;
   /**
@@ -137,7 +137,11 @@ async function openPersistenceOrNull(
 
 export async function createLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
   const now = options.now ?? (() => new Date());
-  const sample = options.sample ?? ((at: Date) => createSampleWorkspace({ now: at }));
+  /** The command handlers and the sample generator, fetched on first use (see ./commands). */
+  let loadingHandlers: Promise<CommandModule> | null = null;
+  // One promise for every caller, so commands issued together still queue in the order given.
+  const handlers = () => (loadingHandlers ??= import('./commands'));
+  const sample = options.sample ?? (async (at: Date) => (await handlers()).createSampleWorkspace({ now: at }));
   const storage = options.storage;
   const channel = options.channel === undefined ? broadcastSyncChannel() : options.channel;
   const lock = options.lock ?? webWriterLock();
@@ -204,7 +208,8 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   async function seededSnapshot(): Promise<CollectionSnapshot> {
     const seeded = new MemoryDocumentStore();
-    await seedStore(seeded, sample(now()));
+    const [{ seedStore }, workspace] = await Promise.all([handlers(), sample(now())]);
+    await seedStore(seeded, workspace);
     return seeded.exportAll();
   }
 
@@ -407,6 +412,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   async function execute(command: CommandEnvelope, as: Actor = actor): Promise<CommandResult> {
     try {
+      const { executeCommand } = await handlers();
       return await asWriter(() => executeCommand(store, { actor: as, now: now() }, command));
     } catch (error) {
       return unexpected(command.name, error);
@@ -506,6 +512,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         return serial(() =>
           lock.run(async () => {
             await catchUp();
+            const { exportWorkspace } = await handlers();
             return exportWorkspace(store, { now });
           }),
         );
@@ -513,6 +520,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
       async importAll(file: unknown) {
         requireAdmin();
         try {
+          const { importWorkspace } = await handlers();
           await asWriter(() => importWorkspace(store, file));
         } catch (error) {
           unexpected('workspace.import', error);

@@ -13,10 +13,10 @@ describe('?sample=N', () => {
     }
   });
 
-  it('keeps the generated workspace in its own database and leaves the default one alone', () => {
+  it('keeps the generated workspace in its own database and leaves the default one alone', async () => {
     expect(sampleOptionsOf('')).toEqual({});
     const options = sampleOptionsOf('?sample=3');
     expect(options.dbName).toBe('clearway-sample-3');
-    expect(options.sample?.(new Date('2026-05-01T00:00:00Z')).projects).toHaveLength(3);
+    expect((await options.sample?.(new Date('2026-05-01T00:00:00Z')))?.projects).toHaveLength(3);
   });
 });

@@ -4,7 +4,6 @@
  * so the user's own workspace is never touched, and a reload keeps it. The Firebase backend
  * ignores the parameter.
  */
-import { createSampleWorkspace } from '@clearway/core/sample';
 import type { LocalBackendOptions } from './index';
 
 export const MAX_SAMPLE_PROJECTS = 20_000;
@@ -22,6 +21,7 @@ export function sampleOptionsOf(search: string): Pick<LocalBackendOptions, 'dbNa
   if (size === null) return {};
   return {
     dbName: `clearway-sample-${size}`,
-    sample: (now) => createSampleWorkspace({ now, projects: size }),
+    // The generator is fetched only when the database is new (see ./commands).
+    sample: async (now) => (await import('./commands')).createSampleWorkspace({ now, projects: size }),
   };
 }
