@@ -50,10 +50,10 @@ import {
 import { broadcastSyncChannel, type SyncChannel, type SyncMessage } from './syncChannel';
 import { StoreWatchers } from './watchers';
 import { BoardCards } from './boardCards';
-import type * as CommandModule from './commands';
-
-type CommandModule = typeof CommandModule;
+import type * as commandModule from './commands';
 import { webWriterLock, type WriterLock } from './writerLock';
+
+type CommandModule = typeof commandModule;
 
 export const STALL_SCAN_INTERVAL_MS = 10 * 60 * 1000;
 /**
