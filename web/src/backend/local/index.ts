@@ -250,11 +250,11 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   /** Brings the store up to what IndexedDB holds: the commits after `head`, or all on a new epoch. */
   async function catchUp(): Promise<void> {
     if (!persistence) return;
-    const since = head?.seq ?? 0;
-    const epoch = head?.epoch;
+    const before = head;
+    const since = before?.seq ?? 0;
     const { head: stored, changes, unreadableIn } = await persistence.changesSince(since);
     // A collection read on demand meanwhile brought the store further: read from there.
-    if (head?.seq !== since || head?.epoch !== epoch) return catchUp();
+    if (head !== before) return catchUp();
     // An unreadable row of a collection in memory (or of a project, whose card cannot be made)
     // is quarantined by reading its collection again.
     const unreadable = [...unreadableIn].some((collection) => collection === 'projects' || store.isLoaded(collection));
