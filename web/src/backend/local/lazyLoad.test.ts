@@ -182,6 +182,22 @@ describe('the demo reads what the board shows first', () => {
     }
   });
 
+  it('a collection read after another tab emptied the workspace (a new epoch, no notice) is read from the new one, the board too', async () => {
+    const dbName = await seeded();
+    const tabA = await open({ dbName });
+    const cards: StoredDoc<BoardCard>[][] = [];
+    const stop = tabA.watchBoard!((docs) => cards.push(docs));
+    expect(cards.at(-1)!.length).toBeGreaterThan(0);
+    const tabB = await open({ dbName });
+    await tabB.local.switchIdentity('u-admin');
+    await tabB.workspace.clearAll();
+
+    expect(await tabA.store.query('loanLines')).toEqual([]);
+    expect(cards.at(-1)).toEqual([]);
+    expect(await tabA.store.query('projects')).toEqual([]);
+    stop();
+  });
+
   it('an unreadable row is quarantined when its collection is first read, and reported', async () => {
     const dbName = await seeded();
     const db = await openDB(dbName);
