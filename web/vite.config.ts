@@ -188,6 +188,9 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
+    // A browser without `modulepreload` (Safari before 17, Firefox before 115) only ignores the links
+    // and still loads every import, so the polyfill is not worth its place in the first load.
+    modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       output: {

@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
-import { createAppI18n, installLocale, installPageMessages, setAppComposer } from './i18n';
+import { createAppI18n, initialLocale, installLocale, installPageMessages, setAppComposer } from './i18n';
 import { afterFirstBoardPaint } from './composables/useBoardPaintMarks';
 import { afterFirstPaint, holdUntilFirstPaint, releaseAfterFirstPaint } from './composables/firstPaintGate';
 import { loadToasts } from './composables/toasts';
@@ -20,7 +20,8 @@ const app = createApp(App);
 app.use(createPinia());
 const router = createAppRouter();
 app.use(router);
-const i18n = createAppI18n();
+const locale = initialLocale();
+const i18n = createAppI18n(locale);
 app.use(i18n);
 setAppComposer(i18n.global);
 
@@ -39,7 +40,6 @@ void afterFirstPaint().then(() =>
 
 // A saved English choice fetches its texts before the first paint (zh-CN's are in this bundle);
 // if that fails the app still starts, in zh-CN, and App.vue says why.
-const locale = i18n.global.locale.value;
 void installLocale(i18n.global, locale)
   .catch(() => undefined)
   .then(() => {
