@@ -235,8 +235,8 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     if (!persistence) return;
     const disk = persistence;
     const read = await disk.readBoard(BOARD_COLLECTIONS, now());
-    notice.quarantined += read.quarantinedNow;
-    if (read.head || (await disk.countDocs()) > 0) {
+    notice.quarantined = read.quarantined;
+    if (read.head || read.rowCount > 0) {
       adoptBoard(read.collections, read.cards, read.head);
       return;
     }
@@ -384,10 +384,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   try {
     // Without the writer lock: the board's read is one IndexedDB transaction, so a tab opening
     // while another runs a command (a stall scan) does not wait for it.
-    await serial(async () => {
-      await loadFromDisk(false);
-      if (persistence) notice.quarantined = await persistence.quarantineCount();
-    });
+    await serial(() => loadFromDisk(false));
   } catch (error) {
     // IndexedDB opened but cannot be read or written (e.g. storage full or evicted): run from the
     // sample in memory, and say so.

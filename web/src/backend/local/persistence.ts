@@ -98,7 +98,10 @@ export interface BoardRead {
   head: Head | null;
   cards: StoredDoc<BoardCard>[];
   collections: Partial<CollectionSnapshot>;
-  quarantinedNow: number;
+  /** Every row in quarantine now. */
+  quarantined: number;
+  /** Rows in `docs` (tombstones included): none and no head is a database never seeded. */
+  rowCount: number;
 }
 
 function keyOf(collection: CollectionName, id: string): string {
@@ -271,53 +274,51 @@ export class LocalPersistence {
     return isHead(row?.value) ? row.value : null;
   }
 
-  /** How many rows `docs` holds (tombstones included): a database without a head and without rows is new. */
-  async countDocs(): Promise<number> {
-    return this.db.count('docs');
-  }
-
   /**
    * The board's first read: the head, every card and the small collections the board reads (banks,
    * settings), in one transaction; their unreadable rows go to quarantine. A database whose cards
-   * are missing or of another format (one written before cards, or before this head) has them
-   * built first (`prepareBoard`).
+   * are missing or of another format (one written before cards or before heads), or that holds
+   * rows no commit wrote, is prepared first (`prepareBoard`) and read again.
    */
   async readBoard(collections: readonly CollectionName[], now: Date = new Date()): Promise<BoardRead> {
-    let quarantinedNow = 0;
-    if (!(await this.boardPrepared())) quarantinedNow += await this.prepareBoard(now);
-    const tx = this.db.transaction(['docs', 'cards', 'meta'], 'readonly');
-    const docs = tx.objectStore('docs');
-    const [headRow, cards, ...reads] = await Promise.all([
-      tx.objectStore('meta').get(HEAD_KEY),
-      tx.objectStore('cards').getAll(),
-      ...collections.flatMap((collection) => [docs.getAllKeys(rangeOf(collection)), docs.getAll(rangeOf(collection))]),
-    ]);
-    await tx.done;
-    const read: Partial<CollectionSnapshot> = {};
-    const unreadable: Unreadable[] = [];
-    const outdated: Outdated[] = [];
-    collections.forEach((collection, index) => {
-      const rows = readRows(reads[index * 2] as string[], reads[index * 2 + 1] as unknown[]);
-      read[collection] = rows.docs;
-      unreadable.push(...rows.unreadable);
-      outdated.push(...rows.outdated);
-    });
-    quarantinedNow += (await this.settle(unreadable, outdated, now)).length;
-    return { head: isHead(headRow?.value) ? headRow.value : null, cards: cards as StoredDoc<BoardCard>[], collections: read, quarantinedNow };
-  }
-
-  /**
-   * Whether the cards are there in this release's format and every row was written by a commit:
-   * a row without a sequence (one put there by something else than this app, or of the release
-   * before heads) is missing from `bySeq`, which two key counts tell without reading a row.
-   */
-  private async boardPrepared(): Promise<boolean> {
-    const tx = this.db.transaction(['docs', 'meta'], 'readonly');
-    const meta = tx.objectStore('meta');
-    const docs = tx.objectStore('docs');
-    const [head, format, rows, sequenced] = await Promise.all([meta.get(HEAD_KEY), meta.get(CARDS_KEY), docs.count(), docs.index('bySeq').count()]);
-    await tx.done;
-    return isHead(head?.value) && format?.value === CARD_FORMAT && rows === sequenced;
+    for (let attempt = 0; ; attempt++) {
+      // One transaction: whether the stored cards can be used (see below), and the reads themselves.
+      const tx = this.db.transaction(['docs', 'cards', 'meta', 'quarantine'], 'readonly');
+      const docs = tx.objectStore('docs');
+      const meta = tx.objectStore('meta');
+      const [headRow, format, rowCount, sequencedCount, quarantined, cards, ...reads] = await Promise.all([
+        meta.get(HEAD_KEY),
+        meta.get(CARDS_KEY),
+        docs.count(),
+        docs.index('bySeq').count(),
+        tx.objectStore('quarantine').count(),
+        tx.objectStore('cards').getAll(),
+        ...collections.flatMap((collection) => [docs.getAllKeys(rangeOf(collection)), docs.getAll(rangeOf(collection))]),
+      ]);
+      await tx.done;
+      const head = isHead(headRow?.value) ? headRow.value : null;
+      // Cards of this release's format, and every row written by a commit: a row without a
+      // sequence (put there by something else than this app, or of the release before heads) is
+      // missing from `bySeq`, which two key counts tell without reading a row.
+      if (attempt === 0 && (!head || format?.value !== CARD_FORMAT || rowCount !== sequencedCount)) {
+        if (rowCount > 0 || format?.value !== CARD_FORMAT) {
+          await this.prepareBoard(now);
+          // Prepared (or new and empty): read again, unless nothing can have changed.
+          if (rowCount > 0) continue;
+        }
+      }
+      const read: Partial<CollectionSnapshot> = {};
+      const unreadable: Unreadable[] = [];
+      const outdated: Outdated[] = [];
+      collections.forEach((collection, index) => {
+        const rows = readRows(reads[index * 2] as string[], reads[index * 2 + 1] as unknown[]);
+        read[collection] = rows.docs;
+        unreadable.push(...rows.unreadable);
+        outdated.push(...rows.outdated);
+      });
+      const moved = (await this.settle(unreadable, outdated, now)).length;
+      return { head, cards: cards as StoredDoc<BoardCard>[], collections: read, quarantined: quarantined + moved, rowCount };
+    }
   }
 
   /**
@@ -327,9 +328,8 @@ export class LocalPersistence {
    * collections (quarantined if unreadable, stored again with a sequence if not) and the rows of
    * collections this release does not know (no key range ever reads them), and gives a database
    * of the release before heads its first head (its rows are the workspace as of sequence 0).
-   * Returns how many rows it quarantined.
    */
-  private async prepareBoard(now: Date): Promise<number> {
+  private async prepareBoard(now: Date): Promise<void> {
     const tx = this.db.transaction(['docs', 'cards', 'meta', 'quarantine'], 'readwrite');
     const docs = tx.objectStore('docs');
     const [allKeys, sequencedKeys, projectKeys, projectRows, headRow] = await Promise.all([
@@ -360,7 +360,6 @@ export class LocalPersistence {
     writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
     await Promise.all(writes);
     await tx.done;
-    return unreadable.length;
   }
 
   /**
