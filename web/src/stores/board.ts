@@ -8,7 +8,7 @@
  * rolled back if the command is refused. Overlays are dropped once the watched card reaches the
  * version the command wrote, so a slow listener never makes a confirmed card jump back.
  */
-import { computed, ref, shallowRef } from 'vue';
+import { computed, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import {
   STAGE_IDS,
@@ -115,7 +115,8 @@ export const useBoardStore = defineStore('board', () => {
   const cardDocs = computed<ReadonlyMap<string, StoredDoc<BoardCard>>>(() => new Map(cardsWatch.data.value.map((doc) => [doc.id, doc])));
   const bankDocs = banksWatch.data;
   const overlays = shallowRef<ReadonlyMap<string, MoveOverlay>>(new Map());
-  const filters = ref<BoardFilterState>(emptyFilters());
+  /** Replaced whole (`setFilters`), never changed in place: the matcher reads it for every card, unproxied. */
+  const filters = shallowRef<BoardFilterState>(emptyFilters());
   /** The cards are there (what the board page waits for). */
   const cardsLoaded = computed(() => watching.value !== null && !cardsWatch.pending.value && cardsWatch.error.value === null);
   /**
@@ -204,9 +205,14 @@ export const useBoardStore = defineStore('board', () => {
 
   const banks = computed<Bank[]>(() => bankDocs.value.map((doc) => doc.data).sort((a, b) => byChineseName(a.name, b.name)));
   const bankNames = computed(() => new Map(bankDocs.value.map((doc) => [doc.id, doc.data.name])));
-  function bankName(bankId: string): string | null {
-    return bankNames.value.get(bankId) ?? null;
-  }
+  /**
+   * A bank's name by id. A new function whenever the names change, so that what was kept from the
+   * old names (the board columns' card texts) knows to make its texts again.
+   */
+  const bankName = computed<(bankId: string) => string | null>(() => {
+    const names = bankNames.value;
+    return (bankId) => names.get(bankId) ?? null;
+  });
 
   const matcher = computed(() => projectMatcher(filters.value));
   /** The documents the filters let through, rebuilt when the documents or the filters change, not for a move. */

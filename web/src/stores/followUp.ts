@@ -4,7 +4,7 @@
  * the whole projects) and the open rounds, the loop's steps on an assignment and the round's commands.
  * The lights read the one clock (stores/clock.ts), which ticks each minute so a light turns when its day comes.
  */
-import { computed, shallowRef } from 'vue';
+import { computed, shallowRef, toRaw } from 'vue';
 import { defineStore } from 'pinia';
 import {
   addMonths,
@@ -68,7 +68,10 @@ export const useFollowUpStore = defineStore('followUp', () => {
   const roundTable = computed<BankReportRow[]>(() => (latestRound.value ? reportingRoundTable(latestRound.value, board.banks, clock.now) : []));
 
   const items = computed<DueItem[]>(() => {
-    const actor = session.actor;
+    // The actor as stored, not its reactive proxy: core reads its name and role for every
+    // assignment and blocker of every card (thousands of reads), and the item list depends on the
+    // actor object, which a sign-in replaces whole.
+    const actor = toRaw(session.actor);
     if (!actor) return [];
     return dueItemsFor(actor, { projects: board.cards, banks: board.banks, reportingRounds: rounds.value }, clock.now);
   });

@@ -1,7 +1,11 @@
 import { describe, expect, it, afterEach, beforeAll } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { defineComponent } from 'vue';
 import { ElDropdown } from 'element-plus';
+import type { BoardCard } from '@clearway/core';
+import { useDomainText } from '@/composables/useDomainText';
 import ProjectCard from './ProjectCard.vue';
+import { cardTexts, cardWords, type CardTexts, type CardWords } from './cardTexts';
 import { loadCardMenuDropdown } from '@/components/common/LazyCardMenu.vue';
 import { makeCard, testPlugins } from '@/test/boardFixtures';
 
@@ -41,9 +45,29 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function mountCard(props: Partial<InstanceType<typeof ProjectCard>['$props']> = {}, locale: 'zh-CN' | 'en' = 'zh-CN') {
+type Locale = 'zh-CN' | 'en';
+
+/** What the column hands a card: its texts and the shared words, made in `locale`. */
+function textsFor(project: BoardCard, locale: Locale): { texts: CardTexts; words: CardWords } {
+  let made: { texts: CardTexts; words: CardWords } | null = null;
+  const probe = mount(
+    defineComponent({
+      setup() {
+        const text = useDomainText();
+        made = { texts: cardTexts(project, text, () => '工商银行', false), words: cardWords(text) };
+        return () => null;
+      },
+    }),
+    { global: { plugins: testPlugins(locale) } },
+  );
+  probe.unmount();
+  return made!;
+}
+
+function mountCard(props: { project?: BoardCard; canMove?: boolean } = {}, locale: Locale = 'zh-CN') {
+  const project = props.project ?? stalledApproved;
   wrapper = mount(ProjectCard, {
-    props: { project: stalledApproved, leadBankName: '工商银行', canMove: true, position: 1, columnLength: 3, ...props },
+    props: { project, ...textsFor(project, locale), canMove: props.canMove ?? true, place: () => ({ position: 1, columnLength: 3 }) },
     global: { plugins: testPlugins(locale) },
     attachTo: document.body,
   });

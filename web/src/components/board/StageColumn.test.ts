@@ -79,12 +79,22 @@ describe('StageColumn', () => {
     expect(wrapper.find('.column__more').text()).toContain('4920');
   });
 
+  it('names the lead bank again when the bank names change, and keeps a card\'s texts while they do not', async () => {
+    const projects = [makeCard({ id: 'p0', name: '项目0', stage: 'approval', leadBankId: 'icbc' })];
+    const wrapper = mountColumn(projects);
+    const texts = wrapper.findComponent({ name: 'ProjectCard' }).props('texts');
+    expect(wrapper.find('.card__meta').text()).toContain('工商银行');
+    await wrapper.setProps({ pendingIds: new Set(['p0']) });
+    expect(wrapper.findComponent({ name: 'ProjectCard' }).props('texts')).toBe(texts);
+    await wrapper.setProps({ bankName: () => '工行昭通分行' });
+    expect(wrapper.find('.card__meta').text()).toContain('工行昭通分行');
+  });
+
   it('passes a card menu move through with the card position', async () => {
     const wrapper = mountColumn();
     const cards = wrapper.findAllComponents({ name: 'ProjectCard' });
     cards[1]!.vm.$emit('move', 'p1', 'approval', 2);
     expect(wrapper.emitted('move')).toEqual([['p1', 'approval', 2]]);
-    expect(cards[1]!.props('position')).toBe(1);
-    expect(cards[1]!.props('columnLength')).toBe(3);
+    expect(cards[1]!.props('place')('p1')).toEqual({ position: 1, columnLength: 3 });
   });
 });
