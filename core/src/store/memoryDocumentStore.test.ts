@@ -280,6 +280,15 @@ describe('MemoryDocumentStore specifics', () => {
       expect(await store.get('loanLines', 'l1')).toEqual({ id: 'l1', version: 4, data: { n: 8 } });
     });
 
+    it('a collection dropped from memory is fetched again on its next read', async () => {
+      const { store, loads } = deferredStore({ loanLines: [{ id: 'l1', version: 3, data: { n: 7 } }] });
+      expect(await store.query('loanLines')).toHaveLength(1);
+      store.deferCollections(['loanLines']);
+      expect(store.isLoaded('loanLines')).toBe(false);
+      expect(await store.get('loanLines', 'l1')).toMatchObject({ version: 3 });
+      expect(loads).toEqual(['loanLines', 'loanLines']);
+    });
+
     it('a create without a read into a deferred collection is checked against its stored documents', async () => {
       const { store, loads } = deferredStore({ months: [{ id: '2026-10', version: 1, data: { n: 1 } }] });
       await expect(store.runTransaction(async (tx) => tx.create('months', '2026-10', { n: 2 }))).rejects.toBeInstanceOf(ConflictError);

@@ -96,6 +96,21 @@ export class MemoryDocumentStore implements DocumentStore {
     return !this.deferred.has(collection);
   }
 
+  /**
+   * Drops collections from memory that nothing reads at the moment (the local backend after its
+   * stall scan): their next read fetches them through the loader again. Listeners are not told.
+   * Only for a caller that knows no transaction is running: one in flight would retry.
+   */
+  deferCollections(collections: readonly CollectionName[]): void {
+    if (!this.loader) throw new Error('deferCollections needs a loader');
+    for (const name of collections) {
+      assertCollection(name);
+      this.collections.get(name)!.clear();
+      this.deferred.add(name);
+    }
+    this.sequence++;
+  }
+
   /** @internal awaited before a read of `collection` (by the store and its transactions) */
   async ensureLoaded(collection: CollectionName): Promise<void> {
     while (this.deferred.has(collection) && this.loader) await this.loader(collection);
