@@ -10,6 +10,7 @@ import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import type { DocumentChange, DocumentStore } from '@clearway/core';
 import type { ServerConfig } from './config';
+import type { PrefetchedDoc } from './db/postgresDocumentStore';
 import { AccountRepository } from './auth/accounts';
 import { LoginThrottle } from './auth/loginThrottle';
 import { requireSession, type SignedIn } from './auth/sessionGuard';
@@ -30,6 +31,8 @@ export type SqlRunner = <T = Record<string, unknown>>(text: string, params?: unk
 /** A DocumentStore that tells about every committed change (server-db's PostgresDocumentStore). */
 export interface ChangeFeedStore extends DocumentStore {
   onChange(listener: (changes: DocumentChange[]) => void): () => void;
+  /** This store with transactions that take these documents as already read (validated at commit as any read). */
+  withPrefetched?(docs: readonly PrefetchedDoc[]): DocumentStore;
   /** Changes may have been missed (the change feed was away past the change log's retention): reload. */
   onResync?(listener: () => void): () => void;
 }

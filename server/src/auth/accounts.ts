@@ -32,10 +32,10 @@ interface SessionRow {
   expires_at: Date | string;
 }
 
-/** A session and the data of its members document (null when there is none). */
+/** A session and its members document (null when there is none), with the version and commit seq it was read at. */
 export interface SessionAndMember<M> {
   session: Session;
-  member: M | null;
+  member: { data: M; version: number; seq: number } | null;
 }
 
 export function normaliseEmail(email: string): string {
@@ -120,8 +120,8 @@ export class AccountRepository {
   async findSessionAndMember<M>(token: string, now: Date, ttlMs: number): Promise<SessionAndMember<M> | null> {
     if (token.length < 20 || token.length > 100) return null;
     const tokenHash = this.hashToken(token);
-    const rows = await this.sql<SessionRow & { member: M | null }>(
-      `SELECT s.token_hash, s.uid, s.expires_at, d.data AS member
+    const rows = await this.sql<SessionRow & { member: M | null; member_version: number | null; member_seq: number | string | null }>(
+      `SELECT s.token_hash, s.uid, s.expires_at, d.data AS member, d.version AS member_version, d.seq AS member_seq
          FROM sessions s LEFT JOIN documents d ON d.collection = 'members' AND d.id = s.uid
         WHERE s.token_hash = $1 AND s.expires_at > $2`,
       [tokenHash, now],
@@ -133,7 +133,8 @@ export class AccountRepository {
       session.expiresAt = new Date(now.getTime() + ttlMs);
       await this.sql('UPDATE sessions SET expires_at = $2 WHERE token_hash = $1', [tokenHash, session.expiresAt]);
     }
-    return { session, member: row.member ?? null };
+    const member = row.member === null || row.member === undefined ? null : { data: row.member, version: Number(row.member_version), seq: Number(row.member_seq) };
+    return { session, member };
   }
 
   async sessionExists(tokenHash: string, now: Date): Promise<boolean> {

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, DocumentReader, Member } from '@clearway/core';
 import type { AccountRepository, Session } from './accounts';
+import type { PrefetchedDoc } from '../db/postgresDocumentStore';
 import { ApiError, signInRequired } from '../http/errors';
 
 export const SESSION_COOKIE = 'clearway_session';
@@ -13,6 +14,8 @@ export const SESSION_COOKIE = 'clearway_session';
 export interface SignedIn {
   session: Session;
   actor: Actor;
+  /** The members document the actor was made from, as read: a command's transaction takes it as its first read of it. */
+  member: PrefetchedDoc;
 }
 
 export function actorOf(member: Member): Actor {
@@ -45,13 +48,13 @@ export async function requireSession(deps: SessionGuardDeps, request: FastifyReq
   const found = await deps.accounts.findSessionAndMember<Member>(token, deps.now(), deps.sessionTtlMs);
   if (!found) throw signInRequired();
   const { session } = found;
-  const actor = actorOrRefusal(found.member, session.uid);
+  const actor = actorOrRefusal(found.member?.data ?? null, session.uid);
   if (actor instanceof ApiError) {
     // A disabled or removed member's sessions end here too (another process may have missed it).
     await deps.accounts.deleteSessionsOf(session.uid);
     throw actor;
   }
-  return { session, actor };
+  return { session, actor, member: { collection: 'members', id: session.uid, ...found.member! } };
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean): void {

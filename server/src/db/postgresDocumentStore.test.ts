@@ -256,6 +256,30 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
     }
   });
 
+  it('a document read before the transaction and changed since is read again: no lost update', async () => {
+    const id = database.store.newId('months');
+    await database.store.runTransaction(async (tx) => tx.create('months', id, { count: 0 }));
+    const [row] = await database.sql<{ version: number; data: { count: number }; seq: string }>(
+      "SELECT version, data, seq FROM documents WHERE collection = 'months' AND id = $1",
+      [id],
+    );
+    const prefetched = { collection: 'months' as const, id, version: row!.version, data: row!.data, seq: Number(row!.seq) };
+    // Someone else commits after the prefetch.
+    await database.store.runTransaction(async (tx) => {
+      const doc = await tx.get<{ count: number }>('months', id);
+      tx.update('months', id, { count: doc!.data.count + 1 }, doc!.version);
+    });
+    const seen: number[] = [];
+    await database.store.withPrefetched([prefetched]).runTransaction(async (tx) => {
+      const doc = await tx.get<{ count: number }>('months', id);
+      seen.push(doc!.data.count);
+      tx.update('months', id, { count: doc!.data.count + 1 }, doc!.version);
+    });
+    // The first attempt counted on the stale prefetch; its commit failed validation and the second read afresh.
+    expect(seen).toEqual([0, 1]);
+    expect(await database.store.get('months', id)).toEqual({ id, version: 3, data: { count: 2 } });
+  });
+
   it('a burst of concurrent commits in one process reaches the other, every document at its final version', async () => {
     const other = await openDatabase({ databaseUrl: url, dataDir: '' });
     try {

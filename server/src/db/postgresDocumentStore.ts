@@ -43,6 +43,15 @@ export const CHANGES_CHANNEL = 'clearway_document_changes';
 
 export type ChangeListener = (changes: DocumentChange[]) => void;
 
+/** A document read before a transaction (with the commit seq it was read at), for its first attempt to use as its own read. */
+export interface PrefetchedDoc {
+  collection: CollectionName;
+  id: string;
+  version: number;
+  data: unknown;
+  seq: number;
+}
+
 interface DocRow {
   id: string;
   version: number;
@@ -191,8 +200,8 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
-  runTransaction<R>(fn: (tx: TransactionContext) => Promise<R>): Promise<R> {
-    const running = this.runAttempts(fn);
+  runTransaction<R>(fn: (tx: TransactionContext) => Promise<R>, options: { prefetched?: readonly PrefetchedDoc[] } = {}): Promise<R> {
+    const running = this.runAttempts(fn, options.prefetched ?? []);
     this.inFlight.add(running);
     const settle = () => this.inFlight.delete(running);
     running.then(settle, settle);
@@ -204,11 +213,25 @@ export class PostgresDocumentStore implements DocumentStore {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async runAttempts<R>(fn: (tx: TransactionContext) => Promise<R>): Promise<R> {
+  /**
+   * This store, with transactions whose first attempt takes `docs` as already read (a request read
+   * its member with its session). Such a read is validated at commit like any other, so a document
+   * changed since makes the attempt run again, on fresh reads.
+   */
+  withPrefetched(docs: readonly PrefetchedDoc[]): DocumentStore {
+    return {
+      get: (collection, id) => this.get(collection, id),
+      query: (collection, spec) => this.query(collection, spec),
+      newId: (collection) => this.newId(collection),
+      runTransaction: (fn) => this.runTransaction(fn, { prefetched: docs }),
+    };
+  }
+
+  private async runAttempts<R>(fn: (tx: TransactionContext) => Promise<R>, prefetched: readonly PrefetchedDoc[]): Promise<R> {
     let lastConflict: RetryableConflict | null = null;
     for (let attempt = 0; attempt <= MAX_TRANSACTION_RETRIES; attempt++) {
       if (attempt > 0) await pause(backoffMs(attempt));
-      const tx = new PostgresTransaction(this.client);
+      const tx = new PostgresTransaction(this.client, attempt === 0 ? prefetched : []);
       let result: R;
       try {
         result = await fn(tx);
@@ -493,7 +516,15 @@ class PostgresTransaction implements TransactionContext {
   private readonly writtenKeys = new Set<string>();
   private closed = false;
 
-  constructor(private readonly sql: SqlExecutor) {}
+  /** Documents read before the attempt, each used once as the attempt's first read of it. */
+  private readonly prefetched = new Map<string, PrefetchedDoc>();
+
+  constructor(
+    private readonly sql: SqlExecutor,
+    prefetched: readonly PrefetchedDoc[] = [],
+  ) {
+    for (const doc of prefetched) this.prefetched.set(keyOf(doc.collection, doc.id), doc);
+  }
 
   close(): void {
     this.closed = true;
@@ -509,8 +540,10 @@ class PostgresTransaction implements TransactionContext {
 
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
     this.assertCanRead(collection);
-    const row = await readDoc(this.sql, collection, id);
     const key = keyOf(collection, id);
+    const prefetched = this.prefetched.get(key);
+    this.prefetched.delete(key);
+    const row = prefetched ?? (await readDoc(this.sql, collection, id));
     if (!this.reads.has(key)) {
       this.reads.set(key, { collection, id, seq: row ? Number(row.seq) : null, version: row ? Number(row.version) : null });
       this.seenVersions.set(key, row ? Number(row.version) : null);

@@ -25,15 +25,17 @@ export async function followMembership(ctx: ServerContext, uid: string): Promise
 
 export function registerCommandRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/commands', { config: { jsonLimits: COMMAND_JSON_LIMITS } }, async (request): Promise<CommandResult> => {
-    const { actor } = await ctx.authenticate(request);
+    const { actor, member } = await ctx.authenticate(request);
     const body = request.body as { name?: unknown; payload?: unknown } | null;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('invalid-argument', 'errors.request.malformed');
     if (!isCommandName(body.name)) throw new ApiError('invalid-argument', 'errors.command.unknown', { command: String(body.name).slice(0, 80) });
     inFlightCommands.count += 1;
     try {
       // The actor was read before the transaction; the member is checked again inside it, so a
-      // command racing an admin's disabling (or a role change) cannot commit.
-      const result = await executeCommand(ctx.store, { actor, now: ctx.now(), requireActiveMember: true }, { name: body.name, payload: body.payload });
+      // command racing an admin's disabling (or a role change) cannot commit. That check starts
+      // from the members document the session was read with, validated at commit like any read.
+      const store = ctx.store.withPrefetched?.([member]) ?? ctx.store;
+      const result = await executeCommand(store, { actor, now: ctx.now(), requireActiveMember: true }, { name: body.name, payload: body.payload });
       if (body.name === 'member.upsert') await followMembership(ctx, String((body.payload as { uid?: unknown }).uid));
       request.log.info({ command: body.name, uid: actor.uid, activityId: result.activityId }, 'command');
       return result;
