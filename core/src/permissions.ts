@@ -52,6 +52,7 @@ export const COMMAND_PERMISSIONS: Record<CommandName, readonly Role[]> = {
   'reporting.chase': BUREAU,
   'notify.setChannels': ADMIN_ONLY,
   'scorecard.setWeights': ADMIN_ONLY,
+  'letter.issue': BUREAU,
 };
 
 /** Commands that act on one loan line, where a liaison is limited to their own bank. */

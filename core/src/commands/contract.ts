@@ -53,6 +53,8 @@ export const COMMAND_NAMES = [
   'notify.setChannels',
   // the quarterly bank scorecard 银行季度考核 (core/src/views/bankScorecard.ts)
   'scorecard.setWeights',
+  // the 工作提醒函's number, allocated when it is issued (core/src/followUp/letterRegister.ts)
+  'letter.issue',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -252,6 +252,15 @@ function template(name: CommandName, state: State, d: Draw): Record<string, unkn
         weights: { approvals: 25 - shift, disbursements: 30 + shift, fulfilment: 20, reporting: 15, followUp: 10 },
       };
     }
+    case 'letter.issue':
+      // A party's letter, a bank's, or both; d.flag: a meeting's letters, else the day's.
+      return {
+        month: d.flag ? month : null,
+        letters: [
+          { key: '城投集团', party: '城投集团' },
+          { key: 'bank:icbc', party: '工商银行' },
+        ].slice(d.pick2 % 2, 1 + (d.pick % 2)),
+      };
     default:
       // Commands without a template here (e.g. the ledger import) get arbitrary objects.
       return typeof d.anything === 'object' && d.anything !== null && !Array.isArray(d.anything) ? (d.anything as Record<string, unknown>) : {};

@@ -78,6 +78,7 @@ export const COMMAND_MESSAGE_KEYS = [
   // the monthly reporting round (followUp/reporting.ts)
   'errors.reporting.notOpen', // {month}
   'errors.reporting.alreadyOpen', // {month}
+  'errors.letter.registerUnreadable',
   'errors.reporting.bankRequired',
   'errors.reporting.noteRequired',
   'errors.reporting.notAsked', // {month}

@@ -413,6 +413,15 @@ export const reportingSubmitSchema = z.strictObject({
 });
 export const reportingChaseSchema = z.strictObject({ month: isoMonth });
 
+// The 工作提醒函 issued when printed (core/src/followUp/letterRegister.ts): the scope and the letters' parties.
+export const letterIssueSchema = z.strictObject({
+  month: isoMonth.nullable(),
+  letters: z
+    .array(z.strictObject({ key: requiredText(TEXT_LIMITS.id + 'bank:'.length), party: requiredText(TEXT_LIMITS.party) }), { error: requiredOr('errors.field.invalid') })
+    .min(1, { error: 'errors.field.required' })
+    .max(100, { error: 'errors.field.tooLarge' }),
+});
+
 export const monthCloseSchema = z.strictObject({
   month: isoMonth,
   /** An admin's explicit close of the running month before it ended. */
@@ -475,6 +484,7 @@ export const COMMAND_SCHEMAS = {
   'reporting.chase': reportingChaseSchema,
   'notify.setChannels': notifySetChannelsSchema,
   'scorecard.setWeights': scorecardSetWeightsSchema,
+  'letter.issue': letterIssueSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 /** The validated payload of each command (after trimming and defaults). */

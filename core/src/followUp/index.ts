@@ -5,3 +5,4 @@ export * from './dueItems';
 export * from './reminderLetter';
 export * from './partyContacts';
 export * from './parties';
+export * from './letterRegister';

@@ -34,12 +34,12 @@ const projects = [
 ];
 
 describe('工作提醒函', () => {
-  it('one letter per party with something to do, the most urgent first, numbered in order', () => {
+  it('one letter per party with something to do, the most urgent first, unnumbered until issued (letterRegister.ts)', () => {
     const letters = reminderLetters(projects, banks, NOW);
     expect(letters.map((l) => [l.serial, l.party, l.bankId])).toEqual([
-      [1, '市住建局', null],
-      [2, '市自然资源局', null],
-      [3, '工商银行', 'icbc'],
+      [null, '市住建局', null],
+      [null, '市自然资源局', null],
+      [null, '工商银行', 'icbc'],
     ]);
     // 建设银行's only item waits for the bureau's 销号: no letter.
     expect(letters.some((l) => l.bankId === 'ccb')).toBe(false);

@@ -8,6 +8,8 @@
  * is named by it (see `namesActor`). Letters go only to parties with something to do: a party whose
  * items all wait for the bureau's 销号 gets none, though such items are listed on a letter that goes.
  * The web renders the words; every figure (days, counts, the reply date) is computed here.
+ * A letter is a document the party files and cites, so its number is not its place in today's list:
+ * it is allocated once, when the letter is issued (letterRegister.ts).
  */
 import { addDays, dayNumber, dayNumberOfIsoDate, dayOf, todayIso } from '../dates';
 import type { Bank, IsoDate, IsoMonth, Project } from '../types';
@@ -57,10 +59,14 @@ export interface ReminderLetter {
   /** The addressee 主送: the bank's name, or the party as the assignments name it. */
   party: string;
   bankId: string | null;
-  /** 1..n in the batch, for the letter's number 第 n 号. */
-  serial: number;
+  /**
+   * The letter's number 〔year〕n号 once it is issued (`letter.issue` stores it in the year's
+   * register, letterRegister.ts), so a reprint shows the same number; null until then.
+   */
+  serial: number | null;
+  /** The year of the number: the issue's year (today's until issued). */
   year: number;
-  /** The letter's date 成文日期 (today, Asia/Shanghai). */
+  /** The letter's date 成文日期: the day it was issued (today until issued), Asia/Shanghai. */
   date: IsoDate;
   /** The date the party is asked to answer by: LETTER_REPLY_WORKING_DAYS working days after today. */
   replyBy: IsoDate;
@@ -84,7 +90,7 @@ function bankOf(party: string, banks: readonly Pick<Bank, 'id' | 'name'>[]): Pic
   return best;
 }
 
-function addWorkingDays(day: IsoDate, n: number): IsoDate {
+export function addWorkingDays(day: IsoDate, n: number): IsoDate {
   let current = day;
   let counted = 0;
   while (counted < n) {
@@ -108,7 +114,10 @@ function compareItems(a: ReminderLetterItem, b: ReminderLetterItem): number {
   return a.assignmentId < b.assignmentId ? -1 : a.assignmentId > b.assignmentId ? 1 : 0;
 }
 
-/** The letters for every party with something to do, the parties in the order of their most urgent item. */
+/**
+ * The letters for every party with something to do, the parties in the order of their most urgent
+ * item, unnumbered: `numberLetters` gives each issued one its stored number and date.
+ */
 export function reminderLetters(
   projects: readonly Pick<Project, 'id' | 'name' | 'assignments'>[],
   banks: readonly Pick<Bank, 'id' | 'name'>[],
@@ -181,5 +190,5 @@ export function reminderLetters(
     if (first !== 0) return first;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
-  return letters.map((letter, index) => ({ ...letter, serial: index + 1 }));
+  return letters.map((letter) => ({ ...letter, serial: null }));
 }

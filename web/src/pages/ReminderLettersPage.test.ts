@@ -2,11 +2,13 @@
  * The 工作提醒函 page for staff: a letter's 代为登记 buttons show only for a party that no member
  * speaks for (settings/partyContacts); the parties with a liaison or unit contact act themselves.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addDays, monthOf, todayIso } from '@clearway/core';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { Backend } from '@/backend/types';
+import { useClockStore } from '@/stores/clock';
 import { useSessionStore } from '@/stores/session';
 import { testPlugins } from '@/test/boardFixtures';
 import { followUpWorkspace, PARTIES, refusing } from '@/test/followUpFixtures';
@@ -18,7 +20,9 @@ describe('工作提醒函 for staff', { timeout: 30_000 }, () => {
     localStorage.clear();
   });
 
-  async function mountLetters(backend: Backend) {
+  afterEach(() => vi.restoreAllMocks());
+
+  async function mountLetters(backend: Backend, path = '/') {
     const pinia = createPinia();
     setActivePinia(pinia);
     await useSessionStore().start(async () => backend);
@@ -30,7 +34,7 @@ describe('工作提醒函 for staff', { timeout: 30_000 }, () => {
         { path: '/meeting', name: 'meeting', component: stub },
       ],
     });
-    await router.push('/');
+    await router.push(path);
     const wrapper = mount(ReminderLettersPage, { attachTo: document.body, global: { plugins: [pinia, router, ...testPlugins('en')] } });
     await flushPromises();
     return wrapper;
@@ -57,8 +61,38 @@ describe('工作提醒函 for staff', { timeout: 30_000 }, () => {
 
     state.healed = true;
     await wrapper.find('.read-failed__retry').trigger('click');
-    expect(state.reads).toBe(before + 1);
+    // Both settings watches (the parties' contacts and the letters' numbers) read again.
+    expect(state.reads).toBe(before + 2);
     await vi.waitFor(() => expect(wrapper.findAll('[data-test="on-behalf-acknowledge"]')).toHaveLength(2));
     expect(wrapper.find('.read-failed').exists()).toBe(false);
+  });
+
+  it('numbers the letters when printed, and a reprint the next day shows the same numbers and date', async () => {
+    const print = vi.fn();
+    Object.defineProperty(window, 'print', { value: print, configurable: true, writable: true });
+    const store = await followUpWorkspace();
+    const { backend } = refusing(store, null);
+    const month = monthOf(new Date());
+    const wrapper = await mountLetters(backend, `/?month=${month}`);
+    const numbers = () => wrapper.findAll('[data-test="letter-number"]').map((n) => n.text());
+    await vi.waitFor(() => expect(numbers()).toHaveLength(PARTIES.length));
+    const year = new Date().getFullYear();
+    expect(numbers().every((n) => n.includes('numbered when printed'))).toBe(true);
+
+    await wrapper.get('[data-test="letter-print"]').trigger('click');
+    await vi.waitFor(() => expect(print).toHaveBeenCalledTimes(1));
+    expect([...numbers()].sort()).toEqual(PARTIES.map((_, i) => `No. ${i + 1} (${year})`).sort());
+    const before = numbers();
+    const version = (await store.get('settings', `letterRegister-${year}`))!.version;
+
+    // The next day: the same letters, the same numbers, still dated the day they were issued.
+    const today = todayIso(new Date());
+    useClockStore().fix(new Date(Date.now() + 86_400_000));
+    await flushPromises();
+    await wrapper.get('[data-test="letter-print"]').trigger('click');
+    await vi.waitFor(() => expect(print).toHaveBeenCalledTimes(2));
+    expect(numbers()).toEqual(before);
+    expect(wrapper.text()).not.toContain(addDays(today, 1).slice(5));
+    expect((await store.get('settings', `letterRegister-${year}`))!.version).toBe(version);
   });
 });

@@ -157,7 +157,12 @@ export function firstValue<T>(subscribe: Subscribe<T>): Promise<T> {
 
 /** The first of several read states that failed, or null while every read is fine. */
 export function failedRead(...reads: (() => ReadState)[]): Readonly<Ref<ReadState | null>> {
-  return computed(() => reads.map((read) => read()).find((read) => read.error !== null) ?? null);
+  return computed(() => {
+    const failed = reads.map((read) => read()).filter((read) => read.error !== null);
+    const first = failed[0];
+    // The page shows the first error; its retry starts every failed read again, not only that one.
+    return first ? { pending: first.pending, error: first.error, retry: () => failed.forEach((read) => read.retry()) } : null;
+  });
 }
 
 /** Several watches read as one: pending while any is, the first error, a retry of the failed ones. */

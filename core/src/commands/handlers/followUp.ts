@@ -8,6 +8,9 @@ import { assignmentState, onBehalfOf, stepRefusal } from '../../followUp/loop';
 import type { LoopStep } from '../../followUp/loop';
 import { defaultReportingDeadline, lateBanks, reportingRoundDocId } from '../../followUp/reporting';
 import type { ReportingRound } from '../../followUp/reporting';
+import { isLetterKeyOf, issueLetters, letterRegisterDocId, readLetterRegister } from '../../followUp/letterRegister';
+import type { LetterRegister } from '../../followUp/letterRegister';
+import { todayIso } from '../../dates';
 import type { Assignment, AssignmentStep, Bank, Member } from '../../types';
 import { editProject, notFound, projectDiff } from './shared';
 import type { CommandHandler, HandlerContext } from './types';
@@ -126,4 +129,28 @@ export const reportingChase: CommandHandler<'reporting.chase'> = async (ctx) => 
   const chase = { at: ctx.at, by: ctx.actor.uid, bankIds: late };
   ctx.writer.update('settings', doc.id, { ...doc.data, chases: [...doc.data.chases, chase] }, doc.version);
   return { stats: { chased: late.length }, activity: { projectId: null, lineId: null, before: null, after: { reportingRound: month, chased: late } } };
+};
+
+/**
+ * `letter.issue`: numbers the 工作提醒函 being printed (core/src/followUp/letterRegister.ts). The
+ * year's register is read and written in this transaction, so the number is the year's next even
+ * when two people print at once; a letter issued before keeps its number.
+ */
+export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
+  const { month, letters } = ctx.payload;
+  for (const letter of letters) {
+    if (!isLetterKeyOf(letter.key, letter.party)) throw new DomainError('invalid-argument', 'errors.field.invalid');
+  }
+  const year = Number(todayIso(ctx.now).slice(0, 4));
+  const id = letterRegisterDocId(year);
+  const current = await ctx.tx.get<LetterRegister>('settings', id);
+  const lastYear = await ctx.tx.get<LetterRegister>('settings', letterRegisterDocId(year - 1));
+  const stored = current ? readLetterRegister(current.data) : null;
+  if (current && !stored) throw new DomainError('failed-precondition', 'errors.letter.registerUnreadable');
+  const { register, changed } = issueLetters(stored, lastYear ? readLetterRegister(lastYear.data) : null, letters, month, ctx.now, ctx.actor.uid);
+  if (!changed) return { activity: null };
+  if (current) ctx.writer.update('settings', id, register, current.version);
+  else ctx.writer.create('settings', id, register);
+  const numbers = register.issued.slice(stored?.issued.length ?? 0).map((letter) => `〔${year}〕${letter.serial} ${letter.party}`).join('；');
+  return { activity: { projectId: null, lineId: null, before: null, after: { letters: numbers } } };
 };

@@ -14,6 +14,7 @@ import {
   assignmentReturn,
   reportingChase,
   reportingOpen,
+  letterIssue,
   reportingSubmit,
 } from './followUp';
 import { ledgerImportProject, ledgerUndoImport } from './ledger';
@@ -69,6 +70,7 @@ const handlers: HandlerMap = {
   'reporting.chase': reportingChase,
   'notify.setChannels': notifySetChannels,
   'scorecard.setWeights': scorecardSetWeights,
+  'letter.issue': letterIssue,
 };
 
 /** Installs (or replaces) the handler of a command, e.g. `month.close` from the meeting module. */

@@ -29,7 +29,8 @@ const banks = [{ id: 'icbc', name: '工商银行' }];
 const STAFF = { uid: 's', name: '王科长', role: 'staff' as const, bankId: null };
 
 function mountLetter(locale: 'zh-CN' | 'en' = 'zh-CN', withActions = false) {
-  const letter = reminderLetters(projects, banks, NOW, { month: '2026-03' })[0]!;
+  // As issued: `letter.issue` gave it its number.
+  const letter = { ...reminderLetters(projects, banks, NOW, { month: '2026-03' })[0]!, serial: 1 };
   return mount(ReminderLetterSheet, {
     props: { letter, issuer: '昭通市财政局', contactName: '王科长', contactPhone: '0870-2120000', monthLabel: '2026年3月', printable: true },
     slots: withActions
@@ -72,6 +73,8 @@ describe('ReminderLetterSheet', () => {
     expect(wrapper.get('[data-test="letter-addressee"]').text()).toBe('To 市住建局:');
     expect(wrapper.get('[data-test="letter-body"]').text()).toContain('2 decision(s)');
     expect(wrapper.get('[data-test="letter-contact"]').text()).toContain('Contact: ____');
+    // Not issued yet: no number until it is printed.
+    expect(wrapper.get('[data-test="letter-number"]').text()).toBe('No. — (2026, numbered when printed)');
     expect(wrapper.find('[data-test="print-one"]').exists()).toBe(false);
   });
 

@@ -149,5 +149,6 @@ export default {
       alreadySubmitted: 'Your bank has already reported for {month}',
       nobodyLate: 'No bank is late reporting for {month}',
     },
+    letter: { registerUnreadable: "This year's register of reminder letters cannot be read; nothing was numbered. Ask an administrator" },
   },
 };

@@ -79,6 +79,8 @@ export default {
       back: 'Back to the meeting',
       headline: 'Work reminder',
       number: 'No. {serial} ({year})',
+      numberPending: 'No. — ({year}, numbered when printed)',
+      issueFailed: 'The letters could not be numbered, so nothing was printed: {reason}',
       title: 'Reminder on the decisions of the key project financing meeting',
       salutation: 'To {party}:',
       bodyMonth: 'Following the {month} key project financing meeting, {total} decision(s) for which your organisation is responsible are not yet closed: {overdue} overdue, {behind} behind pace, {soon} due within 3 days, {closing} asked to close and waiting for sign-off. Please take each one forward by its deadline and report in writing to the bureau by {date}. With an account you can acknowledge, report and ask to close directly under “My tasks”.',

@@ -145,5 +145,6 @@ export default {
       alreadySubmitted: '本行 {month} 的报送已提交',
       nobodyLate: '{month} 没有逾期未报的银行',
     },
+    letter: { registerUnreadable: '本年度的提醒函发文登记无法读取，未编号，请联系管理员' },
   },
 };

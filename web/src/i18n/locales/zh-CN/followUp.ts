@@ -79,6 +79,8 @@ export default {
       back: '返回调度会',
       headline: '工作提醒函',
       number: '〔{year}〕{serial}号',
+      numberPending: '〔{year}〕　号（打印时编号）',
+      issueFailed: '提醒函未能编号，未打印：{reason}',
       title: '关于抓紧办理重点项目融资调度确定事项的提醒',
       salutation: '{party}：',
       bodyMonth: '根据{month}重点项目融资调度会议安排，贵单位负责办理的确定事项尚有{total}项未销号，其中已逾期{overdue}项、进度滞后{behind}项、3日内到期{soon}项、已申请办结待销号{closing}项。请高度重视，逐项对照时限抓紧办理，并于{date}前将办理情况书面反馈我局；已开通账号的，可在“待我处理”中直接签收、反馈进展和申请办结。',
