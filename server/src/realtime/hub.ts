@@ -285,8 +285,9 @@ export class Connection {
 }
 
 /**
- * Within one batch of changes, connections of the same role and bank see the same projection of
- * a document: compute it (and its JSON) once per actor kind, not once per connection.
+ * Within one batch of changes, connections of one audience (the policy's audienceKey: role, bank,
+ * unit) see the same projection of a document: compute it (and its JSON) once per audience, not
+ * once per connection or per person.
  */
 export class PolicyCache {
   private readonly projected = new Map<string, StoredDoc | null>();
@@ -297,14 +298,13 @@ export class PolicyCache {
   constructor(private readonly policy: ReadPolicy) {}
 
   apply(actor: Actor, collection: CollectionName, doc: StoredDoc): StoredDoc | null {
-    const key = `${actor.role}|${actor.bankId ?? ''}|${actor.uid}|${collection}|${doc.id}|${doc.version}`;
-    // The uid is part of the key because a policy may show a person their own records.
+    const key = `${this.policy.audienceKey(actor, collection)}|${collection}|${doc.id}|${doc.version}`;
     if (!this.projected.has(key)) this.projected.set(key, this.policy.apply(actor, collection, doc));
     return this.projected.get(key)!;
   }
 
   scope(actor: Actor, collection: CollectionName, spec: QuerySpec): QuerySpec {
-    const key = `${actor.role}|${actor.bankId ?? ''}|${actor.uid}|${collection}|${JSON.stringify(spec)}`;
+    const key = `${this.policy.audienceKey(actor, collection)}|${collection}|${JSON.stringify(spec)}`;
     let scoped = this.scopes.get(key);
     if (!scoped) {
       scoped = this.policy.scope(actor, collection, spec);
