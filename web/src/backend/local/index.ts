@@ -137,11 +137,11 @@ async function openPersistenceOrNull(
 
 export async function createLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
   const now = options.now ?? (() => new Date());
-  /** The command handlers and the sample generator, fetched on first use (see ./commands). */
+  /** The command handlers, fetched on first use (see ./commands). */
   let loadingHandlers: Promise<CommandModule> | null = null;
   // One promise for every caller, so commands issued together still queue in the order given.
   const handlers = () => (loadingHandlers ??= import('./commands'));
-  const sample = options.sample ?? (async (at: Date) => (await handlers()).createSampleWorkspace({ now: at }));
+  const sample = options.sample ?? (async (at: Date) => (await import('./sample')).createSampleWorkspace({ now: at }));
   const storage = options.storage;
   const channel = options.channel === undefined ? broadcastSyncChannel() : options.channel;
   const lock = options.lock ?? webWriterLock();
@@ -208,7 +208,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   async function seededSnapshot(): Promise<CollectionSnapshot> {
     const seeded = new MemoryDocumentStore();
-    const [{ seedStore }, workspace] = await Promise.all([handlers(), sample(now())]);
+    const [{ seedStore }, workspace] = await Promise.all([import('./sample'), sample(now())]);
     await seedStore(seeded, workspace);
     return seeded.exportAll();
   }
@@ -442,10 +442,24 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     }
   }
 
+  /**
+   * After the scan, which reads every project and line, the tab goes back to holding what is
+   * shown: the collections no open watch reads leave memory (read again when next needed).
+   */
+  function forgetUnwatched(): Promise<void> {
+    return serial(async () => {
+      if (!persistence) return;
+      const inUse = watchers.collectionsInUse();
+      const idle = DEFERRED_COLLECTIONS.filter((name) => store.isLoaded(name) && !inUse.has(name) && !loading.has(name));
+      if (idle.length > 0) store.deferCollections(idle);
+    });
+  }
+
   async function runStallScan(): Promise<CommandResult | null> {
     try {
       const result = await execute({ name: 'stall.scan', payload: {} }, { ...STALL_SCAN_ACTOR });
       rememberScan();
+      await forgetUnwatched();
       return result;
     } catch (error) {
       console.error('[clearway] stall scan failed', error);

@@ -238,15 +238,23 @@ describe('the demo reads what the board shows first', () => {
     expect(reads.filter((read) => read.startsWith('docs ') && !/banks|settings/.test(read))).toEqual([]);
   });
 
-  it('the stall scan after the first paint reads what it needs then; a reload right after reads the board only', async () => {
+  it('the stall scan after the first paint reads what it needs then and lets go of what no watch reads; a reload right after reads the board only', async () => {
     const dbName = `lazy-${++dbCounter}`;
     const storage = new Map<string, string>();
     const memo = { getItem: (key: string) => storage.get(key) ?? null, setItem: (key: string, value: string) => void storage.set(key, value) };
     let painted!: () => void;
     const tab = await open({ dbName, storage: memo, firstScanAfter: new Promise<void>((resolve) => (painted = resolve)) });
+    let lines: StoredDoc<LoanLine>[] = [];
+    const stop = tab.watchQuery<LoanLine>('loanLines', {}, (docs) => (lines = docs));
+    expect(await tab.runStallScan()).not.toBeNull();
+    expect(loadedCollections(tab)).toEqual(['loanLines', 'banks', 'settings']);
+    expect(lines.length).toBeGreaterThan(0);
+    stop();
+    storage.clear();
     painted();
     await vi.waitFor(() => expect(storage.size).toBe(1));
-    expect(tab.store.isLoaded('projects')).toBe(true);
+    await tab.flush();
+    expect(loadedCollections(tab)).toEqual(['banks', 'settings']);
     close(tab);
 
     const reads = recordBulkReads();

@@ -21,7 +21,7 @@ export function sampleOptionsOf(search: string): Pick<LocalBackendOptions, 'dbNa
   if (size === null) return {};
   return {
     dbName: `clearway-sample-${size}`,
-    // The generator is fetched only when the database is new (see ./commands).
-    sample: async (now) => (await import('./commands')).createSampleWorkspace({ now, projects: size }),
+    // The generator is fetched only when the database is new (see ./sample).
+    sample: async (now) => (await import('./sample')).createSampleWorkspace({ now, projects: size }),
   };
 }

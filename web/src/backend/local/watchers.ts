@@ -158,6 +158,13 @@ export class StoreWatchers {
     }
   }
 
+  /** The collections an open watch reads from the store (the board's cards read none). */
+  collectionsInUse(): Set<CollectionName> {
+    const inUse = new Set<CollectionName>();
+    for (const watch of this.watches) if (!this.readsCards(watch)) inUse.add(watch.collection);
+    return inUse;
+  }
+
   dispose(): void {
     this.unsubscribeStore();
     this.unsubscribeCards();
