@@ -26,7 +26,7 @@ import {
   type StoredDoc,
 } from '@clearway/core';
 import type { Backend, Unsubscribe } from '@/backend/types';
-import { emptyFilters, projectMatcher, type BoardFilterState } from '@/composables/useBoardFilters';
+import { emptyFilters, hasActiveFilters, projectMatcher, type BoardFilterState } from '@/composables/useBoardFilters';
 import { useSessionStore } from './session';
 import { readStateOf, useWatched, useWatchedQuery } from './watched';
 
@@ -217,6 +217,8 @@ export const useBoardStore = defineStore('board', () => {
   const matcher = computed(() => projectMatcher(filters.value));
   /** The documents the filters let through, rebuilt when the documents or the filters change, not for a move. */
   const visibleDocs = computed<StoredDoc<BoardCard>[]>(() => {
+    // No filter: every card, as the watch gave them (no pass over thousands of cards to keep them all).
+    if (!hasActiveFilters(filters.value)) return cardsWatch.data.value;
     const matches = matcher.value;
     const list: StoredDoc<BoardCard>[] = [];
     for (const doc of cardDocs.value.values()) if (matches(doc.data)) list.push(doc);
