@@ -13,6 +13,7 @@ import {
   encodeQuarantineReason,
   isDomainError,
   type BoardCard,
+  type CollectionName,
   type DomainError,
   type LoanLine,
   type Project,
@@ -308,7 +309,7 @@ describe('stored data across versions', () => {
   it('upgrades a database of the release before cards (version 2): builds every card once, then keeps them with each commit', async () => {
     const source = await open({ dbName: `durability-${++dbCounter}` });
     // Read through the store: the collections the tab does not show are not in its memory.
-    const snapshot = Object.fromEntries(await Promise.all(COLLECTIONS.map(async (name) => [name, await source.store.query(name)] as const)));
+    const snapshot = Object.fromEntries(await Promise.all(COLLECTIONS.map(async (name) => [name, await source.store.query(name)] as const))) as Record<CollectionName, StoredDoc[]>;
     close(source);
     const dbName = `durability-${++dbCounter}`;
     const v2 = await openDB(dbName, 2, {
