@@ -133,6 +133,13 @@ class ChannelSession {
   private nextArrayId = 1;
   private readonly unacked: { id: number; json: string }[] = [];
   private unackedBytes = 0;
+  /**
+   * Arrays enqueued since the last write to the back channel, written together once the current
+   * burst of Listen responses is in (setImmediate): one chunk per burst, as a server batches, and
+   * not one long-poll round trip per document (500 round trips for a 500-card board).
+   */
+  private unsent: { id: number; json: string }[] = [];
+  private flushScheduled = false;
   private lastMapId = -1;
   private back: BackChannel | null = null;
   private closed = false;
@@ -243,7 +250,15 @@ class ChannelSession {
       this.close();
       return;
     }
-    this.flushTo(this.back, [{ id, json }]);
+    this.unsent.push({ id, json });
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const arrays = this.unsent;
+      this.unsent = [];
+      if (!this.closed) this.flushTo(this.back, arrays);
+    });
   }
 
   private flushTo(back: BackChannel | null, arrays: { id: number; json: string }[]): void {
@@ -279,6 +294,8 @@ class ChannelSession {
       }
     });
     response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    // Every unacknowledged array goes out on this channel now, the unsent ones among them.
+    if (this.unacked.length > 0) this.unsent = [];
     if (streaming) {
       // Early bytes: the client's buffering-proxy detection waits for them.
       if (this.unacked.length > 0) this.flushTo(back, this.unacked);
