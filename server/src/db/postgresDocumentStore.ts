@@ -60,8 +60,8 @@ interface DocRow {
 }
 
 type PendingWrite =
-  | { kind: 'create'; collection: CollectionName; id: string; json: string }
-  | { kind: 'update'; collection: CollectionName; id: string; json: string; expectedVersion: number }
+  | { kind: 'create'; collection: CollectionName; id: string; json: string; predicates: string[] }
+  | { kind: 'update'; collection: CollectionName; id: string; json: string; predicates: string[]; expectedVersion: number }
   | { kind: 'delete'; collection: CollectionName; id: string; expectedVersion: number };
 
 interface DocRead {
@@ -435,6 +435,21 @@ export function predicateLocksOf(collection: CollectionName, data: unknown): str
   return keys;
 }
 
+/**
+ * predicateLocksOf the document as stored, from the data being written (each predicate field
+ * through JSON as the whole document goes), without parsing the whole document back.
+ */
+function predicateLocksOfWritten(collection: CollectionName, data: unknown): string[] {
+  const fields = PREDICATE_FIELDS[collection];
+  if (!fields || data === null || typeof data !== 'object' || Array.isArray(data)) return [];
+  const stored: Record<string, unknown> = {};
+  for (const field of fields) {
+    const encoded = JSON.stringify((data as Record<string, unknown>)[field]);
+    if (encoded !== undefined) stored[field] = JSON.parse(encoded);
+  }
+  return predicateLocksOf(collection, stored);
+}
+
 /** The predicate locks that cover a query's result, or null when only the collection lock does. */
 function predicateLocksOfQuery(collection: CollectionName, spec: QuerySpec): string[] | null {
   const fields = PREDICATE_FIELDS[collection] ?? [];
@@ -479,7 +494,7 @@ function commitLocks(tx: PostgresTransaction): { key: string; exclusive: boolean
     // A blind update or delete: what the document held is unknown, so lock its whole collection.
     if (before === undefined && write.kind !== 'create' && PREDICATE_FIELDS[write.collection]) collections.set(write.collection, true);
     for (const text of before ?? []) want(text, false);
-    if (write.kind !== 'delete') for (const text of predicateLocksOf(write.collection, JSON.parse(write.json))) want(text, false);
+    if (write.kind !== 'delete') for (const text of write.predicates) want(text, false);
   }
   for (const read of tx.queryReads) {
     const predicates = predicateLocksOfQuery(read.collection, read.spec);
@@ -568,14 +583,14 @@ class PostgresTransaction implements TransactionContext {
   create<T>(collection: CollectionName, id: string, data: T): void {
     const key = this.assertCanWrite(collection, id);
     if (this.seenVersions.has(key) && this.seenVersions.get(key) !== null) throw new ConflictError(collection, id);
-    this.writes.push({ kind: 'create', collection, id, json: encode(collection, id, data) });
+    this.writes.push({ kind: 'create', collection, id, json: encode(collection, id, data), predicates: predicateLocksOfWritten(collection, data) });
   }
 
   update<T>(collection: CollectionName, id: string, data: T, expectedVersion: number): void {
     const key = this.assertCanWrite(collection, id);
     assertVersionArgument(expectedVersion);
     this.refuseStaleAgainstRead(key, collection, id, expectedVersion);
-    this.writes.push({ kind: 'update', collection, id, json: encode(collection, id, data), expectedVersion });
+    this.writes.push({ kind: 'update', collection, id, json: encode(collection, id, data), predicates: predicateLocksOfWritten(collection, data), expectedVersion });
   }
 
   delete(collection: CollectionName, id: string, expectedVersion: number): void {
