@@ -165,7 +165,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   let generation = 0;
   /** Reads of deferred collections in flight, so two readers of one collection share one read. */
   const loading = new Map<CollectionName, Promise<void>>();
-  /** A command is running under the writer lock (a read it needs cannot wait for the lock). */
+  /** A command (or an export) is running under the writer lock: a read it needs cannot wait for the lock. */
   let insideWriter = false;
 
   /** Commits of this tab's store while a locked command runs: what to persist. */
@@ -524,7 +524,13 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           lock.run(async () => {
             await catchUp();
             const { exportWorkspace } = await handlers();
-            return exportWorkspace(store, { now });
+            // It reads every collection under the lock: a read must not wait for the lock again.
+            insideWriter = true;
+            try {
+              return await exportWorkspace(store, { now });
+            } finally {
+              insideWriter = false;
+            }
           }),
         );
       },
