@@ -51,6 +51,8 @@ export interface ServerConfig {
   /** Login throttling: failed attempts allowed per account and per address in `loginWindowMs`. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
+  /** Sign-ins being checked at once from one address (each costs a password hash). */
+  loginMaxInFlightPerAddress: number;
   loginWindowMs: number;
   /** How long the change log keeps its rows (pruned hourly by the scheduler). */
   changeLogRetentionMs: number;
@@ -209,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     sessionTtlMs: 7 * DAY_MS,
     loginMaxFailuresPerAccount: 5,
     loginMaxFailuresPerAddress: 20,
+    // Above an office's morning (50 people behind one NAT address), far below a flood.
+    loginMaxInFlightPerAddress: 64,
     loginWindowMs: 15 * 60_000,
     changeLogRetentionMs: parseDays(env.CLEARWAY_CHANGE_LOG_DAYS, 'CLEARWAY_CHANGE_LOG_DAYS', DEFAULT_CHANGE_LOG_DAYS),
   };
@@ -233,6 +237,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     sessionTtlMs: 3600_000,
     loginMaxFailuresPerAccount: 5,
     loginMaxFailuresPerAddress: 20,
+    loginMaxInFlightPerAddress: 64,
     loginWindowMs: 15 * 60_000,
     changeLogRetentionMs: DEFAULT_CHANGE_LOG_DAYS * DAY_MS,
     ...overrides,

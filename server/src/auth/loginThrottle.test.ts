@@ -84,6 +84,22 @@ describe('LoginThrottle on PGlite', () => {
     expect((await throttle.attempt([{ key: 'account:s11@x', max: 5 }, address], at(1000 + WINDOW_MS))).allowed).toBe(true);
   });
 
+  it('an in-flight key bounds the attempts checked at once, and every settled attempt gives its slot back', async () => {
+    const burst = { key: 'address-in-flight:10.0.0.9', max: 4, counts: 'inFlight' as const };
+    const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => throttle.attempt([{ key: `account:b${i}@x`, max: 5 }, burst], at(0))));
+    const allowed = attempts.filter((attempt) => attempt.allowed);
+    // Exactly the budget gets checked; the rest are refused before any password is, and hold nothing.
+    expect(allowed).toHaveLength(4);
+    expect(await failures('address-in-flight:10.0.0.9')).toBe(4);
+    // Whether right or wrong, a settled attempt frees its slot (wrong ones still count on the account).
+    for (const [i, attempt] of allowed.entries()) {
+      if (i % 2 === 0) await throttle.fail(attempt, at(1000));
+      else await throttle.release(attempt);
+    }
+    expect(await failures('address-in-flight:10.0.0.9')).toBe(0);
+    expect((await throttle.attempt([{ key: 'account:b20@x', max: 5 }, burst], at(2000))).allowed).toBe(true);
+  });
+
   it('prune forgets ended windows only', async () => {
     await throttle.attempt([{ key: 'account:old@x', max: 5 }], at(0));
     await throttle.attempt([{ key: 'account:new@x', max: 5 }], at(WINDOW_MS - 1000));

@@ -12,7 +12,11 @@
  *   - `settled` (the address): an attempt only reads the count, and a wrong password adds one
  *     once it is known. Fifty people of one office behind one NAT address signing in at the same
  *     moment are fifty attempts in flight, not fifty failures; parallel guessing of one account
- *     is already bounded by that account's claimed slots.
+ *     is already bounded by that account's claimed slots;
+ *   - `inFlight` (the address again, with a larger budget): a slot per attempt being checked,
+ *     always given back when it settles. A settled count alone lets one address fire any number
+ *     of attempts at once (each a password hash: a cheap way to load a two-core server, and
+ *     spraying across accounts); this bounds the burst without refusing an office's morning.
  * Either way a key past its budget refuses the attempt before any password is checked, and only
  * wrong passwords are counted.
  */
@@ -34,8 +38,11 @@ export const LOGIN_THROTTLE_MIGRATION: { name: string; sql: string } = {
 export interface ThrottleKey {
   key: string;
   max: number;
-  /** Default `claim`: a slot per attempt in flight; `settled`: failures counted once known. */
-  counts?: 'claim' | 'settled';
+  /**
+   * Default `claim`: a slot per attempt, kept when it fails; `settled`: failures counted once
+   * known; `inFlight`: a slot per attempt, given back when it settles either way.
+   */
+  counts?: 'claim' | 'settled' | 'inFlight';
 }
 
 /** A slot taken on one key: given back by `release` when the attempt did not fail. */
@@ -44,9 +51,13 @@ interface Slot {
   windowEnds: Date;
 }
 
-/** What an allowed attempt holds: its claimed slots, and the settled keys a wrong password counts on. */
+/**
+ * What an allowed attempt holds: its claimed slots, its in-flight slots, and the settled keys a
+ * wrong password counts on.
+ */
 export interface ThrottleHold {
   slots: Slot[];
+  inFlight: Slot[];
   settled: string[];
 }
 
@@ -68,6 +79,7 @@ export class LoginThrottle {
   /** Takes a slot on every claim key; refused (slots given back) when any key is past its budget. */
   async attempt(keys: ThrottleKey[], now: Date): Promise<ThrottleDecision> {
     const slots: Slot[] = [];
+    const inFlight: Slot[] = [];
     const settled: string[] = [];
     let blockedUntil: Date | null = null;
     const block = (windowEnds: Date) => {
@@ -90,19 +102,23 @@ export class LoginThrottle {
         [key, now, new Date(now.getTime() + this.windowMs)],
       );
       const windowEnds = new Date(row!.window_ends);
-      slots.push({ key, windowEnds });
+      (counts === 'inFlight' ? inFlight : slots).push({ key, windowEnds });
       if (row!.failures > max) block(windowEnds);
     }
     if (blockedUntil) {
-      await this.release({ slots, settled });
+      await this.release({ slots, inFlight, settled });
       const until: Date = blockedUntil;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) };
     }
-    return { allowed: true, slots, settled };
+    return { allowed: true, slots, inFlight, settled };
   }
 
-  /** A wrong password: counted on the settled keys (the claim keys counted it when it started). */
+  /**
+   * A wrong password: counted on the settled keys (the claim keys counted it when it started);
+   * the in-flight slots are given back.
+   */
   async fail(hold: ThrottleHold, now: Date): Promise<void> {
+    await this.giveBack(hold.inFlight);
     for (const key of hold.settled) {
       await this.sql(
         `INSERT INTO login_failures AS f (key, failures, window_ends) VALUES ($1, 1, $3)
@@ -114,9 +130,13 @@ export class LoginThrottle {
     }
   }
 
-  /** Gives the claimed slots back (a right password). A window that has since been replaced is left alone. */
+  /** Gives every slot back (a right password). A window that has since been replaced is left alone. */
   async release(hold: ThrottleHold): Promise<void> {
-    for (const slot of hold.slots) {
+    await this.giveBack([...hold.slots, ...hold.inFlight]);
+  }
+
+  private async giveBack(slots: readonly Slot[]): Promise<void> {
+    for (const slot of slots) {
       await this.sql('UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1 AND window_ends = $2', [slot.key, slot.windowEnds]);
     }
   }

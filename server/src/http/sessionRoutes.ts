@@ -37,6 +37,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
     { key: `account:${email}`, max: config.loginMaxFailuresPerAccount },
     // Settled failures only: an office behind one address signs in all at once (loginThrottle.ts).
     { key: `address:${request.ip}`, max: config.loginMaxFailuresPerAddress, counts: 'settled' as const },
+    // …and a bound on how many it checks at once, given back as each settles.
+    { key: `address-in-flight:${request.ip}`, max: config.loginMaxInFlightPerAddress, counts: 'inFlight' as const },
   ];
 
   app.get('/api/session', async (request) => {
