@@ -14,7 +14,6 @@ import {
   COLLECTIONS,
   PARTY_CONTACTS_DOC_ID,
   STALL_SCAN_ACTOR,
-  partyContactsOf,
   addMonths,
   applyReadPolicy,
   boardCardOf,
@@ -31,6 +30,7 @@ import {
   type StoredDoc,
 } from '@clearway/core';
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
+import { partyContactsOf } from '@clearway/core/testing';
 import { readPolicyViolations, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { DERIVED_COLLECTIONS, FirestoreDocumentStore, SCHEMA_FIELD, VERSION_FIELD } from './firestoreDocumentStore';
 import { BANK_SNAPSHOTS, BOARD_CARDS, BOARD_VIEWS, OTHER_BANKS, UNIT_PARTIES_FIELD, backfillReadProjections, bankSnapshotId, withReadProjections } from './readProjections';
