@@ -39,6 +39,11 @@ async function workspace(): Promise<MemoryDocumentStore> {
     name: 'member.upsert',
     payload: { uid: 'u-new', expectedVersion: null, name: '新成员', email: 'new@clearway.local', role: 'staff' },
   });
+  // The register of issued 工作提醒函 (letters): the bureau's only.
+  await executeCommand(store, { actor: actor('u-staff'), now: NOW }, {
+    name: 'letter.issue',
+    payload: { month: null, letters: [{ key: '市住建局', party: '市住建局' }, { key: 'bank:icbc', party: '工商银行' }] },
+  });
   for (const [uid, bankId] of [['u-liaison-ceb', 'ceb'], ['u-staff', 'icbc']] as const) {
     const [line] = await store.query<LoanLine>('loanLines', { where: [{ field: 'bankId', op: '==', value: bankId }], limit: 1 });
     await executeCommand(store, { actor: actor(uid), now: NOW }, {
@@ -71,6 +76,19 @@ describe('applyReadPolicy over a whole sample workspace', () => {
         expect(readPolicyViolationsOfAll(reader, all, world).length, 'raw documents leak').toBeGreaterThan(0);
       }
     }
+  });
+
+  it('gives the letter register to the bureau only: no liaison or unit contact reads a letter or the counter', async () => {
+    const store = await workspace();
+    const letters = await store.query('letters');
+    expect(letters).toHaveLength(3);
+    for (const reader of ACTORS) {
+      const visible = letters.filter((doc) => applyReadPolicy(reader, 'letters', doc) !== null);
+      expect(visible, reader.uid).toHaveLength(['admin', 'staff', 'viewer'].includes(reader.role) ? 3 : 0);
+    }
+    const unit = { uid: 'u-unit', role: 'unit' as const, bankId: null, unit: '市住建局' };
+    expect(letters.every((doc) => applyReadPolicy(unit, 'letters', doc) === null)).toBe(true);
+    expect(readPolicyViolations(actor('u-liaison-ceb'), 'letters', letters[0]!)).toEqual([`letters/${letters[0]!.id}: the letter register reached a liaison`]);
   });
 
   it('keeps the bureau whole and keeps member administration to admins', async () => {

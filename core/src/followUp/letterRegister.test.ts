@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { activities, refused, run, STAFF, VIEWER, workspace } from '../commands/testing';
+import { activities, ICBC_LIAISON, refused, run, STAFF, VIEWER, workspace } from '../commands/testing';
 import type { MemoryDocumentStore } from '../store/memoryDocumentStore';
+import { applyReadPolicy } from '../readPolicy';
 import { makeProject } from '../testing/ruleFixtures';
-import { letterRegisterDocId, numberLetters, readLetterRegister, type LetterRegister } from './letterRegister';
+import {
+  legacyLetterRegisterDocId,
+  letterCounterDocId,
+  letterDocId,
+  LETTERS_COLLECTION,
+  numberLetters,
+  readIssuedLetter,
+  readLetterCounter,
+  type IssuedLetter,
+} from './letterRegister';
 import { reminderLetters } from './reminderLetter';
 
 // Wednesday 2026-04-01 and Thursday 2026-04-02, noon in Shanghai.
@@ -10,11 +20,22 @@ const DAY1 = new Date('2026-04-01T04:00:00.000Z');
 const DAY2 = new Date('2026-04-02T04:00:00.000Z');
 const letters = (...parties: string[]) => parties.map((party) => ({ key: party, party }));
 
-async function register(store: MemoryDocumentStore, year = 2026): Promise<LetterRegister | null> {
-  const doc = await store.get('settings', letterRegisterDocId(year));
-  return doc ? readLetterRegister(doc.data) : null;
+async function issued(store: MemoryDocumentStore): Promise<IssuedLetter[]> {
+  const docs = await store.query(LETTERS_COLLECTION);
+  return docs.flatMap((doc) => {
+    const letter = readIssuedLetter(doc.data);
+    return letter ? [letter] : [];
+  });
 }
-const numbers = async (store: MemoryDocumentStore, year = 2026) => (await register(store, year))?.issued.map((l) => [l.serial, l.key, l.scope, l.date]) ?? [];
+const numbers = async (store: MemoryDocumentStore, year = 2026) =>
+  (await issued(store))
+    .filter((l) => l.year === year)
+    .sort((a, b) => a.serial - b.serial)
+    .map((l) => [l.serial, l.key, l.scope, l.date]);
+const counter = async (store: MemoryDocumentStore, year = 2026) => {
+  const doc = await store.get(LETTERS_COLLECTION, letterCounterDocId(year));
+  return doc ? { version: doc.version, ...readLetterCounter(doc.data)! } : null;
+};
 
 describe('letter.issue', () => {
   it('numbers the letters of a meeting once: a reprint the next day keeps the number and the date', async () => {
@@ -26,6 +47,10 @@ describe('letter.issue', () => {
       [2, '市自然资源局', 'month:2026-03', '2026-04-01'],
       [3, '县政府', 'month:2026-03', '2026-04-02'],
     ]);
+    // A reprint is one get by the letter's id.
+    const reprint = await store.get(LETTERS_COLLECTION, letterDocId('month:2026-03', '市住建局'));
+    expect(readIssuedLetter(reprint!.data)).toMatchObject({ serial: 1, date: '2026-04-01' });
+    expect(await counter(store)).toMatchObject({ year: 2026, next: 4 });
     // Only the letters numbered the second time are in its history record.
     const records = (await activities(store)).filter((a) => a.command === 'letter.issue');
     expect(records.map((a) => a.after)).toEqual([{ letters: '〔2026〕1 市住建局；〔2026〕2 市自然资源局' }, { letters: '〔2026〕3 县政府' }]);
@@ -34,9 +59,9 @@ describe('letter.issue', () => {
   it('gives the letters of every open item a number per day, and writes nothing when all are numbered', async () => {
     const store = await workspace();
     await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY1);
-    const version = (await store.get('settings', letterRegisterDocId(2026)))!.version;
-    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY1);
-    expect((await store.get('settings', letterRegisterDocId(2026)))!.version).toBe(version);
+    const before = await counter(store);
+    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局', '市住建局') }, DAY1);
+    expect(await counter(store)).toEqual(before);
     await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY2);
     expect(await numbers(store)).toEqual([
       [1, '市住建局', 'day:2026-04-01', '2026-04-01'],
@@ -54,10 +79,65 @@ describe('letter.issue', () => {
 
   it('never gives two letters one number when people print at the same time', async () => {
     const store = await workspace();
-    await Promise.all(['甲局', '乙局', '丙局', '丁局', '戊局'].map((party) => run(store, STAFF, 'letter.issue', { month: '2026-03', letters: letters(party) }, DAY1)));
-    const issued = (await register(store))!.issued;
-    expect(issued.map((l) => l.serial).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
-    expect(new Set(issued.map((l) => l.key)).size).toBe(5);
+    const parties = ['甲局', '乙局', '丙局', '丁局', '戊局'];
+    // Each party printed twice at once: five letters, not ten, numbered 1..5.
+    await Promise.all([...parties, ...parties].map((party) => run(store, STAFF, 'letter.issue', { month: '2026-03', letters: letters(party) }, DAY1)));
+    const all = await issued(store);
+    expect(all.map((l) => l.serial).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(all.map((l) => l.key)).size).toBe(5);
+    expect(await counter(store)).toMatchObject({ next: 6 });
+  });
+
+  it('a year of thousands of letters grows no document: the counter stays one small number', async () => {
+    const store = await workspace();
+    const parties = Array.from({ length: 30 }, (_, i) => `第${i + 1}局`);
+    let day = DAY1.getTime();
+    for (let d = 0; d < 100; d++, day += 86_400_000) {
+      await run(store, STAFF, 'letter.issue', { month: null, letters: letters(...parties) }, new Date(day));
+    }
+    const stored = await store.get(LETTERS_COLLECTION, letterCounterDocId(2026));
+    expect(stored!.data).toEqual({ year: 2026, next: 3001 });
+    // One write of the counter per issue; every letter its own small document.
+    expect(stored!.version).toBe(100);
+    const docs = await store.query(LETTERS_COLLECTION);
+    expect(docs).toHaveLength(3001);
+    expect(Math.max(...docs.map((doc) => JSON.stringify(doc.data).length))).toBeLessThan(300);
+  });
+
+  it('gives a party with a / in its name a Firestore-safe id of its own', async () => {
+    const store = await workspace();
+    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局/市城管局', '市住建局%2F市城管局') }, DAY1);
+    const ids = (await store.query(LETTERS_COLLECTION)).map((doc) => doc.id).filter((id) => id.startsWith('day:'));
+    expect(ids).toHaveLength(2);
+    expect(ids.every((id) => !id.includes('/'))).toBe(true);
+  });
+
+  it('moves a register left in settings into letters at the first issue, numbers kept, the next one after them', async () => {
+    const store = await workspace();
+    const legacy = (year: number, issued: { serial: number; key: string; scope: string; date: string }[]) =>
+      store.runTransaction(async (tx) =>
+        tx.create('settings', legacyLetterRegisterDocId(year), {
+          year,
+          issued: issued.map((l) => ({ ...l, party: l.key, issuedAt: `${l.date}T02:00:00.000Z`, issuedBy: 'u-staff' })),
+        }),
+      );
+    await legacy(2025, [{ serial: 9, key: '市住建局', scope: 'month:2025-12', date: '2025-12-29' }]);
+    await legacy(2026, [
+      { serial: 1, key: '市住建局', scope: 'month:2026-03', date: '2026-03-30' },
+      { serial: 2, key: '县政府', scope: 'month:2026-03', date: '2026-03-30' },
+    ]);
+    await run(store, STAFF, 'letter.issue', { month: '2026-03', letters: letters('县政府', '市自然资源局') }, DAY1);
+    expect(await numbers(store)).toEqual([
+      [1, '市住建局', 'month:2026-03', '2026-03-30'],
+      [2, '县政府', 'month:2026-03', '2026-03-30'],
+      [3, '市自然资源局', 'month:2026-03', '2026-04-01'],
+    ]);
+    expect(await numbers(store, 2025)).toEqual([[9, '市住建局', 'month:2025-12', '2025-12-29']]);
+    expect(await store.get('settings', legacyLetterRegisterDocId(2026))).toBeNull();
+    expect(await store.get('settings', legacyLetterRegisterDocId(2025))).toBeNull();
+    expect(await counter(store)).toMatchObject({ next: 4 });
+    const records = (await activities(store)).filter((a) => a.command === 'letter.issue');
+    expect(records.map((a) => a.after)).toEqual([{ letters: '〔2026〕3 市自然资源局', movedFromSettings: 3 }]);
   });
 
   it('refuses a viewer, an empty list and a key that is not the party’s; nothing is written', async () => {
@@ -65,6 +145,21 @@ describe('letter.issue', () => {
     expect((await refused(store, VIEWER, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY1)).code).toBe('permission-denied');
     expect((await refused(store, STAFF, 'letter.issue', { month: null, letters: [] }, DAY1)).code).toBe('invalid-argument');
     expect((await refused(store, STAFF, 'letter.issue', { month: null, letters: [{ key: '别的局', party: '市住建局' }] }, DAY1)).code).toBe('invalid-argument');
+  });
+
+  it('is the bureau’s to read: a liaison sees no letter, no counter, no register left in settings', async () => {
+    const store = await workspace();
+    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY1);
+    const docs = await store.query(LETTERS_COLLECTION);
+    expect(docs.length).toBe(2);
+    for (const doc of docs) {
+      expect(applyReadPolicy(VIEWER, 'letters', doc)).toEqual(doc);
+      expect(applyReadPolicy(ICBC_LIAISON, 'letters', doc)).toBeNull();
+      expect(applyReadPolicy({ uid: 'u-unit', role: 'unit', bankId: null, unit: '市住建局' }, 'letters', doc)).toBeNull();
+    }
+    const register = { id: legacyLetterRegisterDocId(2026), version: 1, data: { year: 2026, issued: [] } };
+    expect(applyReadPolicy(ICBC_LIAISON, 'settings', register)).toBeNull();
+    expect(applyReadPolicy(STAFF, 'settings', register)).toEqual(register);
   });
 });
 
@@ -83,13 +178,13 @@ describe('numberLetters', () => {
   it('shows an issued letter with its number, date and reply-by date, and an unissued one without a number', async () => {
     const store = await workspace();
     await run(store, STAFF, 'letter.issue', { month: '2026-03', letters: letters('市住建局') }, DAY1);
-    const registers = [(await register(store))!];
+    const stored = await issued(store);
     // The next day, a reprint: the same number and date; the other party's letter is not issued yet.
-    const shown = numberLetters(reminderLetters(projects, [], DAY2, { month: '2026-03' }), registers, '2026-03');
+    const shown = numberLetters(reminderLetters(projects, [], DAY2, { month: '2026-03' }), stored, '2026-03');
     const byKey = Object.fromEntries(shown.map((l) => [l.key, l]));
     expect(byKey['市住建局']).toMatchObject({ serial: 1, year: 2026, date: '2026-04-01', replyBy: '2026-04-06' });
     expect(byKey['市自然资源局']).toMatchObject({ serial: null, date: '2026-04-02' });
     // Another scope is another letter.
-    expect(numberLetters(reminderLetters(projects, [], DAY2), registers, null).every((l) => l.serial === null)).toBe(true);
+    expect(numberLetters(reminderLetters(projects, [], DAY2), stored, null).every((l) => l.serial === null)).toBe(true);
   });
 });

@@ -2,15 +2,27 @@
  * The register of issued 工作提醒函 发文登记: a letter is a document its party files and cites
  * (「根据〔2026〕7号工作提醒函」), so its number must not move. `letter.issue` allocates the year's
  * next number when a letter is first printed, in the command's transaction (the store's
- * transactions are serialisable, so two people printing at once never get the same number), and
- * stores it with the letter's date in the year's register (settings `letterRegister-YYYY`). A
- * reprint finds the letter there and shows the same number and date.
+ * transactions are serialisable, so two people printing at once never get the same number). A
+ * reprint finds the letter by its id and shows the same number and date.
+ *
+ * Storage, in the bureau-only collection `letters` (core/src/readPolicy.ts): one small counter per
+ * year (`counter-YYYY { year, next }`) and one document per issued letter, its id derived from the
+ * letter's scope and key (`letterDocId`). Nothing grows with the year's letters but the number of
+ * documents: a day of 30 printed parties writes 30 small documents and one counter update, and a
+ * reprint is one get. The scope fixes the year for a day's letters and keeps a meeting's letter
+ * one letter across the year's turn, so the year is not part of the id (a lookup needs no second
+ * get for last year).
  *
  * Which letter is "the same": the party (its letter key) and the scope. A meeting's letters
  * (`?month=`) are one letter per party per meeting, whenever they are reprinted; the letters of
  * every open item (no month) are one per party per day, as each day's list is a different letter.
  * The items are listed as they stand when printed (a reprint shows the progress since); the
  * number, the date and the reply-by date are the issue's.
+ *
+ * Before this collection, the registers were one growing settings document per year
+ * (`settings/letterRegister-YYYY`, readable by every member). `letter.issue` moves this year's and
+ * last year's into `letters` the first time it runs after the upgrade (`planLegacyMove`), in its
+ * own transaction; the read policy hides them from non-bureau readers until then.
  */
 import { z } from 'zod';
 import { todayIso } from '../dates';
@@ -18,17 +30,27 @@ import { compactName } from './loop';
 import type { IsoDate, IsoMonth } from '../types';
 import { addWorkingDays, LETTER_REPLY_WORKING_DAYS, type ReminderLetter } from './reminderLetter';
 
-const REGISTER_PREFIX = 'letterRegister-';
+/** The collection of issued letters and the years' counters (bureau only). */
+export const LETTERS_COLLECTION = 'letters';
 
-export function letterRegisterDocId(year: number): string {
-  return `${REGISTER_PREFIX}${year}`;
+export function letterCounterDocId(year: number): string {
+  return `counter-${year}`;
 }
 
-export function isLetterRegisterDocId(id: string): boolean {
-  return /^letterRegister-\d{4}$/.test(id);
+/** The year's counter: the number the next letter issued this year gets. */
+export interface LetterCounter {
+  year: number;
+  next: number;
+}
+
+export function readLetterCounter(data: unknown): LetterCounter | null {
+  const parsed = z.object({ year: z.number().int(), next: z.number().int().positive() }).safeParse(data);
+  return parsed.success ? parsed.data : null;
 }
 
 export interface IssuedLetter {
+  /** The year of the number 〔year〕: the year it was issued. */
+  year: number;
   serial: number;
   /** The letter's key (ReminderLetter.key): the party. */
   key: string;
@@ -38,48 +60,52 @@ export interface IssuedLetter {
   scope: string;
   date: IsoDate;
   issuedAt: string;
+  /** Who printed it first (the `letters` collection is the bureau's only). */
   issuedBy: string;
 }
 
-export interface LetterRegister {
-  year: number;
-  /** In number order, 1..n without gaps. */
-  issued: IssuedLetter[];
+const issuedLetterSchema = z.object({
+  year: z.number().int(),
+  serial: z.number().int().positive(),
+  key: z.string(),
+  party: z.string(),
+  scope: z.string(),
+  date: z.string(),
+  issuedAt: z.string(),
+  issuedBy: z.string(),
+});
+
+/** A stored letter, or null when the document is not one (a counter, or unreadable). */
+export function readIssuedLetter(data: unknown): IssuedLetter | null {
+  const parsed = issuedLetterSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
 }
 
 export function letterScope(month: IsoMonth | null, date: IsoDate): string {
   return month ? `month:${month}` : `day:${date}`;
 }
 
-/** A stored register, or null when the document is not one. */
-export function readLetterRegister(data: unknown): LetterRegister | null {
-  const parsed = z
-    .object({
-      year: z.number().int(),
-      issued: z.array(z.object({ serial: z.number().int().positive(), key: z.string(), party: z.string(), scope: z.string(), date: z.string(), issuedAt: z.string(), issuedBy: z.string() })),
-    })
-    .safeParse(data);
-  return parsed.success ? parsed.data : null;
-}
-
-function findIssued(registers: readonly LetterRegister[], key: string, scope: string): { year: number; letter: IssuedLetter } | null {
-  for (const register of registers) {
-    const letter = register.issued.find((issued) => issued.key === key && issued.scope === scope);
-    if (letter) return { year: register.year, letter };
-  }
-  return null;
+/**
+ * The id of a scope's letter to a party. A scope never holds `~`, so the first `~` splits the two;
+ * the key is a party's name, so the `/` a Firestore id may not hold (and the `%` of its escape) are
+ * percent-escaped: two keys never share an id.
+ */
+export function letterDocId(scope: string, key: string): string {
+  return `${scope}~${key.replace(/%/g, '%25').replace(/\//g, '%2F')}`;
 }
 
 /**
- * The letters with the number and date of their issue, where they were issued; the others keep
- * serial null (today's date), to be issued when printed. `month` is the scope the letters were made for.
+ * The letters with the number and date of their issue, where they were issued (`issued`: the
+ * stored letters of the scope); the others keep serial null (today's date), to be issued when
+ * printed. `month` is the scope the letters were made for.
  */
-export function numberLetters(letters: readonly ReminderLetter[], registers: readonly LetterRegister[], month: IsoMonth | null): ReminderLetter[] {
+export function numberLetters(letters: readonly ReminderLetter[], issued: readonly IssuedLetter[], month: IsoMonth | null): ReminderLetter[] {
+  const byId = new Map(issued.map((letter) => [letterDocId(letter.scope, letter.key), letter]));
   return letters.map((letter) => {
-    const found = findIssued(registers, letter.key, letterScope(month, letter.date));
+    const found = byId.get(letterDocId(letterScope(month, letter.date), letter.key));
     if (!found) return { ...letter, serial: null };
-    const { date, serial } = found.letter;
-    return { ...letter, serial, year: found.year, date, replyBy: addWorkingDays(date, LETTER_REPLY_WORKING_DAYS) };
+    const { date, serial, year } = found;
+    return { ...letter, serial, year, date, replyBy: addWorkingDays(date, LETTER_REPLY_WORKING_DAYS) };
   });
 }
 
@@ -94,43 +120,65 @@ export function isLetterKeyOf(key: string, party: string): boolean {
 }
 
 /**
- * The register after issuing `letters` today: a letter already issued in its scope (this year's
- * or last year's register, for a meeting at the turn of the year) keeps its number; each other one
- * gets the year's next. Returns the registers as they are when nothing is new.
+ * Issuing `letters` today: a letter already issued in its scope (`known`, by id) keeps its number;
+ * each other one gets the year's next from `counter`. Returns the letters to store (the new ones)
+ * and the counter after them; a letter listed twice is issued once.
  */
 export function issueLetters(
-  current: LetterRegister | null,
-  lastYear: LetterRegister | null,
+  counter: LetterCounter | null,
+  known: ReadonlyMap<string, IssuedLetter>,
   letters: readonly LetterToIssue[],
   month: IsoMonth | null,
   now: Date,
   issuedBy: string,
-): { register: LetterRegister; issued: IssuedLetter[]; changed: boolean } {
+): { created: { id: string; letter: IssuedLetter }[]; counter: LetterCounter } {
   const date = todayIso(now);
   const year = Number(date.slice(0, 4));
-  const register: LetterRegister = current ? { year, issued: [...current.issued] } : { year, issued: [] };
   const scope = letterScope(month, date);
-  const known = [register, ...(lastYear ? [lastYear] : [])];
-  const issued: IssuedLetter[] = [];
-  let changed = false;
+  let next = counter?.next ?? 1;
+  const created: { id: string; letter: IssuedLetter }[] = [];
+  const taken = new Set<string>();
   for (const letter of letters) {
-    const found = findIssued(known, letter.key, scope);
-    if (found) {
-      issued.push(found.letter);
-      continue;
-    }
-    const next: IssuedLetter = {
-      serial: register.issued.reduce((max, entry) => Math.max(max, entry.serial), 0) + 1,
-      key: letter.key,
-      party: letter.party,
-      scope,
-      date,
-      issuedAt: now.toISOString(),
-      issuedBy,
-    };
-    register.issued.push(next);
-    issued.push(next);
-    changed = true;
+    const id = letterDocId(scope, letter.key);
+    if (known.has(id) || taken.has(id)) continue;
+    taken.add(id);
+    created.push({ id, letter: { year, serial: next, key: letter.key, party: letter.party, scope, date, issuedAt: now.toISOString(), issuedBy } });
+    next += 1;
   }
-  return { register, issued, changed };
+  return { created, counter: { year, next } };
+}
+
+// The registers before the `letters` collection (settings/letterRegister-YYYY): read only to move them.
+const LEGACY_REGISTER_PREFIX = 'letterRegister-';
+
+export function legacyLetterRegisterDocId(year: number): string {
+  return `${LEGACY_REGISTER_PREFIX}${year}`;
+}
+
+/** Whether a settings document is a register from before the `letters` collection. */
+export function isLegacyLetterRegisterDocId(id: string): boolean {
+  return /^letterRegister-\d{4}$/.test(id);
+}
+
+/** A legacy register's letters, or null when the document is not one. */
+export function readLegacyLetterRegister(data: unknown): IssuedLetter[] | null {
+  const parsed = z
+    .object({
+      year: z.number().int(),
+      issued: z.array(issuedLetterSchema.omit({ year: true })),
+    })
+    .safeParse(data);
+  return parsed.success ? parsed.data.issued.map((letter) => ({ ...letter, year: parsed.data.year })) : null;
+}
+
+/**
+ * Moving a legacy register into `letters`: a document per letter and the year's counter past its
+ * highest number (or the counter's, if one was started already).
+ */
+export function planLegacyMove(year: number, issued: readonly IssuedLetter[], counter: LetterCounter | null): { letters: { id: string; letter: IssuedLetter }[]; counter: LetterCounter } {
+  const highest = issued.reduce((max, letter) => Math.max(max, letter.serial), 0);
+  return {
+    letters: issued.map((letter) => ({ id: letterDocId(letter.scope, letter.key), letter })),
+    counter: { year, next: Math.max(counter?.next ?? 1, highest + 1) },
+  };
 }

@@ -14,6 +14,8 @@ export const COLLECTIONS = [
   'settings',
   'months',
   'snapshots',
+  // the issued 工作提醒函 and the years' counters, bureau only (core/src/followUp/letterRegister.ts)
+  'letters',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 

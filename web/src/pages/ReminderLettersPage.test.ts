@@ -61,8 +61,8 @@ describe('工作提醒函 for staff', { timeout: 30_000 }, () => {
 
     state.healed = true;
     await wrapper.find('.read-failed__retry').trigger('click');
-    // Both settings watches (the parties' contacts and the letters' numbers) read again.
-    expect(state.reads).toBe(before + 2);
+    // The parties' contacts are read again (the letters' numbers are not in settings).
+    expect(state.reads).toBe(before + 1);
     await vi.waitFor(() => expect(wrapper.findAll('[data-test="on-behalf-acknowledge"]')).toHaveLength(2));
     expect(wrapper.find('.read-failed').exists()).toBe(false);
   });
@@ -83,7 +83,9 @@ describe('工作提醒函 for staff', { timeout: 30_000 }, () => {
     await vi.waitFor(() => expect(print).toHaveBeenCalledTimes(1));
     expect([...numbers()].sort()).toEqual(PARTIES.map((_, i) => `No. ${i + 1} (${year})`).sort());
     const before = numbers();
-    const version = (await store.get('settings', `letterRegister-${year}`))!.version;
+    const counter = async () => (await store.get('letters', `counter-${year}`))!;
+    expect((await counter()).data).toEqual({ year, next: PARTIES.length + 1 });
+    const version = (await counter()).version;
 
     // The next day: the same letters, the same numbers, still dated the day they were issued.
     const today = todayIso(new Date());
@@ -93,6 +95,22 @@ describe('工作提醒函 for staff', { timeout: 30_000 }, () => {
     await vi.waitFor(() => expect(print).toHaveBeenCalledTimes(2));
     expect(numbers()).toEqual(before);
     expect(wrapper.text()).not.toContain(addDays(today, 1).slice(5));
-    expect((await store.get('settings', `letterRegister-${year}`))!.version).toBe(version);
+    expect((await counter()).version).toBe(version);
+    // Nothing of the register is left in settings, which every member reads.
+    expect((await store.query('settings')).some((doc) => doc.id.startsWith('letterRegister'))).toBe(false);
+  });
+
+  it('says why when the issued letters cannot be read, and prints nothing unnumbered; retry shows the numbers', async () => {
+    const print = vi.fn();
+    Object.defineProperty(window, 'print', { value: print, configurable: true, writable: true });
+    const store = await followUpWorkspace();
+    const { backend, state } = refusing(store, 'letters');
+    const wrapper = await mountLetters(backend, `/?month=${monthOf(new Date())}`);
+    await vi.waitFor(() => expect(wrapper.find('.read-failed').text()).toContain('You may not see this data'));
+    expect(wrapper.find('[data-test="letter-print"]').exists()).toBe(false);
+    state.healed = true;
+    await wrapper.get('.read-failed__retry').trigger('click');
+    await vi.waitFor(() => expect(wrapper.findAll('[data-test="letter-number"]')).toHaveLength(PARTIES.length));
+    expect(print).not.toHaveBeenCalled();
   });
 });

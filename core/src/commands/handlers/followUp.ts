@@ -8,8 +8,20 @@ import { assignmentState, onBehalfOf, stepRefusal } from '../../followUp/loop';
 import type { LoopStep } from '../../followUp/loop';
 import { defaultReportingDeadline, lateBanks, reportingRoundDocId } from '../../followUp/reporting';
 import type { ReportingRound } from '../../followUp/reporting';
-import { isLetterKeyOf, issueLetters, letterRegisterDocId, readLetterRegister } from '../../followUp/letterRegister';
-import type { LetterRegister } from '../../followUp/letterRegister';
+import {
+  isLetterKeyOf,
+  issueLetters,
+  legacyLetterRegisterDocId,
+  letterCounterDocId,
+  letterDocId,
+  LETTERS_COLLECTION,
+  letterScope,
+  planLegacyMove,
+  readIssuedLetter,
+  readLegacyLetterRegister,
+  readLetterCounter,
+} from '../../followUp/letterRegister';
+import type { IssuedLetter, LetterCounter } from '../../followUp/letterRegister';
 import { todayIso } from '../../dates';
 import type { Assignment, AssignmentStep, Bank, Member } from '../../types';
 import { editProject, notFound, projectDiff } from './shared';
@@ -133,24 +145,66 @@ export const reportingChase: CommandHandler<'reporting.chase'> = async (ctx) => 
 
 /**
  * `letter.issue`: numbers the 工作提醒函 being printed (core/src/followUp/letterRegister.ts). The
- * year's register is read and written in this transaction, so the number is the year's next even
- * when two people print at once; a letter issued before keeps its number.
+ * year's counter is read and written in this transaction, so the number is the year's next even
+ * when two people print at once; a letter issued before (found by its id) keeps its number. The
+ * first issue after the upgrade also moves this year's and last year's legacy settings registers
+ * into `letters`, in the same transaction, so no letter is numbered twice across the move.
  */
 export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
   const { month, letters } = ctx.payload;
   for (const letter of letters) {
     if (!isLetterKeyOf(letter.key, letter.party)) throw new DomainError('invalid-argument', 'errors.field.invalid');
   }
+  const unreadable = () => new DomainError('failed-precondition', 'errors.letter.registerUnreadable');
   const year = Number(todayIso(ctx.now).slice(0, 4));
-  const id = letterRegisterDocId(year);
-  const current = await ctx.tx.get<LetterRegister>('settings', id);
-  const lastYear = await ctx.tx.get<LetterRegister>('settings', letterRegisterDocId(year - 1));
-  const stored = current ? readLetterRegister(current.data) : null;
-  if (current && !stored) throw new DomainError('failed-precondition', 'errors.letter.registerUnreadable');
-  const { register, changed } = issueLetters(stored, lastYear ? readLetterRegister(lastYear.data) : null, letters, month, ctx.now, ctx.actor.uid);
-  if (!changed) return { activity: null };
-  if (current) ctx.writer.update('settings', id, register, current.version);
-  else ctx.writer.create('settings', id, register);
-  const numbers = register.issued.slice(stored?.issued.length ?? 0).map((letter) => `〔${year}〕${letter.serial} ${letter.party}`).join('；');
-  return { activity: { projectId: null, lineId: null, before: null, after: { letters: numbers } } };
+  // Every read first (a transaction reads before it writes): the legacy registers, the counters, the letters asked for.
+  const legacy = [];
+  for (const y of [year - 1, year]) {
+    const doc = await ctx.tx.get('settings', legacyLetterRegisterDocId(y));
+    if (!doc) continue;
+    const issued = readLegacyLetterRegister(doc.data);
+    if (!issued) throw unreadable();
+    legacy.push({ year: y, doc, issued });
+  }
+  const counters = new Map<number, { version: number; counter: LetterCounter } | null>();
+  for (const y of new Set([year, ...legacy.map((entry) => entry.year)])) {
+    const doc = await ctx.tx.get(LETTERS_COLLECTION, letterCounterDocId(y));
+    const counter = doc ? readLetterCounter(doc.data) : null;
+    if (doc && !counter) throw unreadable();
+    counters.set(y, doc && counter ? { version: doc.version, counter } : null);
+  }
+  const known = new Map<string, IssuedLetter>();
+  const scope = letterScope(month, todayIso(ctx.now));
+  for (const id of new Set(letters.map((letter) => letterDocId(scope, letter.key)))) {
+    const doc = await ctx.tx.get(LETTERS_COLLECTION, id);
+    if (!doc) continue;
+    const letter = readIssuedLetter(doc.data);
+    if (!letter) throw unreadable();
+    known.set(id, letter);
+  }
+
+  const next = new Map<number, LetterCounter | null>([...counters].map(([y, stored]) => [y, stored?.counter ?? null]));
+  for (const entry of legacy) {
+    const move = planLegacyMove(entry.year, entry.issued, next.get(entry.year) ?? null);
+    for (const { id, letter } of move.letters) {
+      if (known.has(id)) continue;
+      known.set(id, letter);
+      ctx.writer.create(LETTERS_COLLECTION, id, letter);
+    }
+    next.set(entry.year, move.counter);
+    ctx.tx.delete('settings', entry.doc.id, entry.doc.version);
+  }
+  const { created, counter } = issueLetters(next.get(year) ?? null, known, letters, month, ctx.now, ctx.actor.uid);
+  next.set(year, created.length > 0 ? counter : (next.get(year) ?? null));
+  for (const { id, letter } of created) ctx.writer.create(LETTERS_COLLECTION, id, letter);
+  for (const [y, value] of next) {
+    const stored = counters.get(y);
+    if (!value || (stored && stored.counter.next === value.next)) continue;
+    if (stored) ctx.writer.update(LETTERS_COLLECTION, letterCounterDocId(y), value, stored.version);
+    else ctx.writer.create(LETTERS_COLLECTION, letterCounterDocId(y), value);
+  }
+  if (created.length === 0 && legacy.length === 0) return { activity: null };
+  const numbers = created.map(({ letter }) => `〔${year}〕${letter.serial} ${letter.party}`).join('；');
+  const moved = legacy.reduce((sum, entry) => sum + entry.issued.length, 0);
+  return { activity: { projectId: null, lineId: null, before: null, after: { letters: numbers, ...(legacy.length > 0 ? { movedFromSettings: moved } : {}) } } };
 };
