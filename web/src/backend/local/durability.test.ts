@@ -185,6 +185,10 @@ describe('a write IndexedDB refuses', () => {
     expect(inMemory?.version).toBe(doc.version);
     const activity = await tab.store.query('activity', { where: [{ field: 'projectId', op: '==', value: doc.id }] });
     expect(activity.filter((record) => (record.data as { command: string }).command === 'project.move')).toEqual([]);
+    // Nothing of the refused command reached IndexedDB: its board card neither (a reload paints from it).
+    const db = await openDB(dbName);
+    expect(await db.get('cards', doc.id)).toMatchObject({ version: doc.version, data: { stage: 'approval' } });
+    db.close();
 
     // Once IndexedDB takes writes again the same command goes through, from the same version.
     IDBObjectStore.prototype.put = put;

@@ -217,6 +217,23 @@ function changesOf(rows: PersistedDoc[]): { changes: DocumentChange[]; unreadabl
   return { changes, unreadableIn };
 }
 
+/**
+ * Issues a transaction's writes and waits for them. A write refused at once (a full disk throws
+ * from `put`) aborts the transaction, so the writes issued before it are not committed either.
+ */
+async function writeAll(tx: { abort(): void; done: Promise<void> }, issue: (writes: Promise<unknown>[]) => void): Promise<void> {
+  const writes: Promise<unknown>[] = [];
+  try {
+    issue(writes);
+  } catch (error) {
+    tx.abort();
+    await Promise.allSettled([...writes, tx.done]);
+    throw error;
+  }
+  await Promise.all(writes);
+  await tx.done;
+}
+
 /** Another tab committed since this one caught up: only possible without Web Locks. */
 export class HeadMovedError extends Error {
   constructor(
@@ -349,17 +366,17 @@ export class LocalPersistence {
     );
     const projects = readRows(projectKeys, projectRows);
     const unreadable: Unreadable[] = [...strays, ...unsequenced.unreadable, ...projects.unreadable];
-    const writes: Promise<unknown>[] = [tx.objectStore('cards').clear()];
-    for (const record of unreadable) {
-      writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
-      writes.push(docs.delete(record.key));
-    }
-    for (const { key, row } of [...projects.outdated, ...unsequenced.outdated]) writes.push(docs.put(row, key));
-    for (const doc of projects.docs) writes.push(tx.objectStore('cards').put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
-    if (!isHead(headRow?.value) && allKeys.length > 0) writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: { seq: 0, epoch: newEpoch() } }));
-    writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
-    await Promise.all(writes);
-    await tx.done;
+    await writeAll(tx, (writes) => {
+      writes.push(tx.objectStore('cards').clear());
+      for (const record of unreadable) {
+        writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
+        writes.push(docs.delete(record.key));
+      }
+      for (const { key, row } of [...projects.outdated, ...unsequenced.outdated]) writes.push(docs.put(row, key));
+      for (const doc of projects.docs) writes.push(tx.objectStore('cards').put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
+      if (!isHead(headRow?.value) && allKeys.length > 0) writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: { seq: 0, epoch: newEpoch() } }));
+      writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
+    });
   }
 
   /**
@@ -392,20 +409,19 @@ export class LocalPersistence {
     const tx = this.db.transaction(['docs', 'cards', 'quarantine'], 'readwrite');
     const docs = tx.objectStore('docs');
     const current = await Promise.all([...unreadable, ...outdated].map((item) => docs.get(item.key)));
-    const writes: Promise<unknown>[] = [];
     const moved: string[] = [];
-    unreadable.forEach((record, index) => {
-      if (!sameRow(current[index], record.row)) return;
-      moved.push(record.key);
-      writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
-      writes.push(docs.delete(record.key));
-      if (record.key.startsWith('projects/')) writes.push(tx.objectStore('cards').delete(record.key.slice('projects/'.length)));
+    await writeAll(tx, (writes) => {
+      unreadable.forEach((record, index) => {
+        if (!sameRow(current[index], record.row)) return;
+        moved.push(record.key);
+        writes.push(tx.objectStore('quarantine').put({ ...record, quarantinedAt: now.toISOString() }, record.key));
+        writes.push(docs.delete(record.key));
+        if (record.key.startsWith('projects/')) writes.push(tx.objectStore('cards').delete(record.key.slice('projects/'.length)));
+      });
+      outdated.forEach((item, index) => {
+        if (sameRow(current[unreadable.length + index], item.was)) writes.push(docs.put(item.row, item.key));
+      });
     });
-    outdated.forEach((item, index) => {
-      if (sameRow(current[unreadable.length + index], item.was)) writes.push(docs.put(item.row, item.key));
-    });
-    await Promise.all(writes);
-    await tx.done;
     return moved;
   }
 
@@ -436,21 +452,20 @@ export class LocalPersistence {
     }
     const docs = tx.objectStore('docs');
     const cards = tx.objectStore('cards');
-    const writes: Promise<unknown>[] = [];
-    for (const change of changes) {
-      const key = keyOf(change.collection, change.id);
-      if (change.collection === 'projects') {
-        writes.push(change.doc ? cards.put(boardCardDoc(change.doc as StoredDoc<Project>), change.id) : cards.delete(change.id));
+    await writeAll(tx, (writes) => {
+      for (const change of changes) {
+        const key = keyOf(change.collection, change.id);
+        writes.push(
+          change.doc
+            ? docs.put(rowOf(change.collection, change.doc, next.seq), key)
+            : docs.put({ collection: change.collection, id: change.id, version: 0, data: null, seq: next.seq, deleted: true }, key),
+        );
+        if (change.collection === 'projects') {
+          writes.push(change.doc ? cards.put(boardCardDoc(change.doc as StoredDoc<Project>), change.id) : cards.delete(change.id));
+        }
       }
-      writes.push(
-        change.doc
-          ? docs.put(rowOf(change.collection, change.doc, next.seq), key)
-          : docs.put({ collection: change.collection, id: change.id, version: 0, data: null, seq: next.seq, deleted: true }, key),
-      );
-    }
-    writes.push(meta.put({ key: HEAD_KEY, value: next }));
-    await Promise.all(writes);
-    await tx.done;
+      writes.push(meta.put({ key: HEAD_KEY, value: next }));
+    });
   }
 
   /** The stored documents at `keys` (null where absent or deleted): the state before a failed commit. */
@@ -471,16 +486,16 @@ export class LocalPersistence {
     const tx = this.db.transaction(['docs', 'cards', 'meta'], 'readwrite');
     const docs = tx.objectStore('docs');
     const cards = tx.objectStore('cards');
-    const writes: Promise<unknown>[] = [docs.clear(), cards.clear()];
-    for (const [collection, list] of Object.entries(snapshot) as [CollectionName, StoredDoc[]][]) {
-      for (const doc of list) writes.push(docs.put(rowOf(collection, doc, head.seq), keyOf(collection, doc.id)));
-    }
-    for (const doc of snapshot.projects ?? []) writes.push(cards.put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
-    writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
-    writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: head }));
-    writes.push(tx.objectStore('meta').put({ key: 'seededAt', value: new Date().toISOString() }));
-    await Promise.all(writes);
-    await tx.done;
+    await writeAll(tx, (writes) => {
+      writes.push(docs.clear(), cards.clear());
+      for (const [collection, list] of Object.entries(snapshot) as [CollectionName, StoredDoc[]][]) {
+        for (const doc of list) writes.push(docs.put(rowOf(collection, doc, head.seq), keyOf(collection, doc.id)));
+      }
+      for (const doc of snapshot.projects ?? []) writes.push(cards.put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
+      writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
+      writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: head }));
+      writes.push(tx.objectStore('meta').put({ key: 'seededAt', value: new Date().toISOString() }));
+    });
   }
 
   async quarantined(): Promise<QuarantinedRecord[]> {
