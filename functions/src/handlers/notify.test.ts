@@ -12,7 +12,7 @@ import { executeCommand, type Actor, type CommandInputs, type DocumentStore, typ
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import { FirestoreDocumentStore } from '../firestoreDocumentStore';
 import { withReadProjections } from '../readProjections';
-import { readableMail, startFakeRobots, startFakeSmtp, type FakeRobots, type FakeSmtp } from '../testing/fakeDelivery';
+import { readableMail, startFakeRobots, startFakeSmtp, type FakeRobots, type FakeSmtp } from '../../../testing/fakeDelivery';
 import { startFirestoreProtocolServer, type RunningFirestoreServer } from '../testing/firestoreProtocolServer';
 import { runNotifications, type RetryPolicy } from './notify';
 

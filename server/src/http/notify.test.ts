@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClient, type TestServer } from '../testing/harness';
-import { startFakeRobots, type FakeRobots } from '../notify/testing';
+import { startFakeRobots, type FakeRobots } from '../../../testing/fakeDelivery';
 
 let server: TestServer;
 let robots: FakeRobots;

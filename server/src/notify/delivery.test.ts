@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '../db/database';
 import { createProject, ICBC_LIAISON, run, STAFF } from '../testing/commandFixtures';
 import { readDeliveryLog } from './delivery';
 import { runNotifyCheck, sendTestMessage, startNotifyScheduler } from './job';
-import { readableMail, startFakeRobots, startFakeSmtp, type FakeRobots, type FakeSmtp } from './testing';
+import { readableMail, startFakeRobots, startFakeSmtp, type FakeRobots, type FakeSmtp } from '../../../testing/fakeDelivery';
 
 const DING_SECRET = 'SEC-test-secret';
 const noWait = { attempts: 3, firstDelayMs: 1, sleep: async () => {} };

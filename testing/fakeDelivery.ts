@@ -1,7 +1,8 @@
 /**
- * Fake 企业微信 / 钉钉 robots and an SMTP server (smtp-server) on loopback, for the scheduled
- * delivery function's tests — the same fakes as the team server's (server/src/notify/testing.ts),
- * kept here so the functions package does not reach into the server's sources.
+ * Fake 企业微信 / 钉钉 robots and an SMTP server (smtp-server) on loopback, for the delivery tests
+ * of both the team server (server/src/notify) and the scheduled function (functions/src). Shared
+ * test support at the repository root, so neither package reaches into the other's sources; the
+ * 钉钉 加签 is computed here from the robot's documented rule, not with the code under test.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
