@@ -140,6 +140,14 @@ export const MIGRATIONS: Migration[] = [
   // A commit as one statement (locks, validation, writes, change rows, NOTIFY), and the change rows' origin (commitFunction.ts).
   COMMIT_FUNCTION_MIGRATION,
   COMMIT_FUNCTION_ROW_WRITES_MIGRATION,
+  {
+    name: 'documents-letters-scope-index',
+    sql: `
+      -- The 工作提醒函 page reads the letters issued in its scope (a meeting's, or a day's) out of
+      -- the year's thousands (core/src/followUp/letterRegister.ts).
+      CREATE INDEX documents_letters_scope ON documents ((data -> 'scope')) WHERE collection = 'letters';
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

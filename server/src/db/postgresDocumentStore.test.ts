@@ -58,6 +58,7 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       ['activity', { where: [{ field: 'importId', op: '==', value: 'i1' }] }, 'documents_activity_import'],
       ['activity', { where: [{ field: 'projectId', op: '==', value: 'p1' }, { field: 'bankId', op: '==', value: 'icbc' }], orderBy: [{ field: 'at', direction: 'desc' }], limit: 50 }, 'documents_activity_project'],
       ['members', { where: [{ field: 'uid', op: '==', value: 'u1' }] }, 'documents_members_uid'],
+      ['letters', { where: [{ field: 'scope', op: '==', value: 'day:2026-04-01' }] }, 'documents_letters_scope'],
     ];
     for (const [collection, spec, index] of cases) {
       const built = buildDocumentQuery(collection, spec);
