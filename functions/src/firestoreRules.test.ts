@@ -94,6 +94,8 @@ describe('firestore.rules (offline checks)', () => {
     // The bureau's project and snapshot documents are not the liaisons': they read projections.
     expect(matchBody(documents, '/projects/{projectId}')).toContain('allow read: if readsEverything();');
     expect(matchBody(documents, '/snapshots/{snapshotId}')).toContain('allow read: if readsEverything();');
+    // Which parties were sent a 工作提醒函, and by whom, is the bureau's.
+    expect(matchBody(documents, '/letters/{letterId}')).toBe(' allow read: if readsEverything(); allow write: if false; ');
   });
 });
 

@@ -106,6 +106,7 @@ beforeAll(async () => {
   await run(actorOf('u-staff'), 'project.setActionPlan', { projectId: project!.id, expectedVersion: project!.version, actionPlan: '一项一策' });
   await run(actorOf('u-admin'), 'member.upsert', { uid: 'u-gone', expectedVersion: null, name: '已停用', email: 'gone@clearway.local', role: 'staff', disabled: true });
   await run({ ...STALL_SCAN_ACTOR }, 'stall.scan', { scope: 'all' });
+  await run(actorOf('u-staff'), 'letter.issue', { month: null, letters: [{ key: '市住建局', party: '市住建局' }, { key: 'bank:ceb', party: '光大银行' }] });
   everything = await readEverything();
 }, 120_000);
 
@@ -204,6 +205,15 @@ describe('firestore.rules as written, on the documents real commands wrote', () 
     expect(readable(null)).toEqual([]);
     // A stale role claim (the member was made a liaison, the token still says staff) reads nothing.
     expect(readable({ uid: 'u-liaison-ceb', token: { role: 'staff' } })).toEqual([]);
+  });
+
+  it('gives the register of issued 工作提醒函 (two letters and the year’s counter) to the bureau only', () => {
+    const letters = everything.filter((d) => d.collection === 'letters');
+    expect(letters).toHaveLength(3);
+    for (const identity of SAMPLE_IDENTITIES) {
+      const got = readable(authOf(sampleActor(identity))).filter((d) => d.collection === 'letters');
+      expect(got, identity.uid).toHaveLength(['admin', 'staff', 'viewer'].includes(identity.role) ? 3 : 0);
+    }
   });
 
   it('lets staff and viewers get which parties have a member (settings/partyContacts), as the members say', () => {

@@ -58,6 +58,8 @@ beforeAll(async () => {
     await setDoc(doc(db, 'loanLines', 'other'), { projectId: 'p1', bankId: 'ceb', _v: 1 });
     await setDoc(doc(db, 'activity', 'project-level'), { projectId: 'p1', lineId: null, at: '2026-01-01T00:00:00.000Z', _v: 1 });
     await setDoc(doc(db, 'activity', 'line-level'), { projectId: 'p1', lineId: 'other', at: '2026-01-02T00:00:00.000Z', _v: 1 });
+    await setDoc(doc(db, 'letters', 'day:2026-01-05~市水务局'), { year: 2026, serial: 1, key: '市水务局', party: '市水务局', scope: 'day:2026-01-05', date: '2026-01-05', issuedAt: '2026-01-05T02:00:00.000Z', issuedBy: 'u-staff', _v: 1 });
+    await setDoc(doc(db, 'letters', 'counter-2026'), { year: 2026, next: 2, _v: 1 });
     await setDoc(doc(db, 'unknownCollection', 'x'), { secret: true });
   });
 });
@@ -109,6 +111,20 @@ describe('reads by role', () => {
     await assertFails(getDoc(doc(db, 'activity', 'project-level')));
     await assertFails(getDoc(doc(db, 'bankSnapshots', '*~2026-01')));
     await assertFails(setDoc(doc(db, 'boardViews', 'p-unit'), { name: 'changed' }));
+  });
+
+  it.each(['admin', 'staff', 'viewer'] as const)('%s reads the register of issued 工作提醒函', async (who) => {
+    const db = as(who);
+    await assertSucceeds(getDoc(doc(db, 'letters', 'day:2026-01-05~市水务局')));
+    await assertSucceeds(getDocs(query(collection(db, 'letters'), where('scope', '==', 'day:2026-01-05'))));
+  });
+
+  it.each(['liaison', 'unit', 'disabled', 'stranger'] as const)('%s never reads the letter register (which parties were sent one, by whom)', async (who) => {
+    const db = as(who);
+    await assertFails(getDoc(doc(db, 'letters', 'day:2026-01-05~市水务局')));
+    await assertFails(getDoc(doc(db, 'letters', 'counter-2026')));
+    await assertFails(getDocs(collection(db, 'letters')));
+    await assertFails(setDoc(doc(db, 'letters', 'counter-2026'), { year: 2026, next: 1 }));
   });
 
   it('member administration history is for admins only', async () => {
