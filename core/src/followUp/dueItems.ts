@@ -53,12 +53,13 @@ export interface DueItem {
 
 /**
  * What the list reads of a project: a whole project, or the board's card of it (`boardCardOf`,
- * which keeps the open assignments and blockers), so the header counts from the cards the board
- * already holds. Closed assignments and resolved blockers make no item either way.
+ * which keeps the open assignments and blockers and the active lines), so the header counts from
+ * the cards the board already holds. Closed assignments, resolved blockers and lines that wait on
+ * no bank make no item either way.
  */
 export type DueProject = Pick<Project, 'id' | 'name' | 'responsibleUnit' | 'responsiblePerson'> & {
   assignments: readonly Assignment[];
-  blockers: readonly Blocker[];
+  blockers: readonly Pick<Blocker, 'id' | 'description' | 'party' | 'dueDate' | 'resolvedAt'>[];
   clearance: Pick<ClearanceSummary, 'status'>;
   lines: readonly Pick<LineDigest, 'id' | 'bankId' | 'status' | 'approved' | 'disbursed'>[];
 };

@@ -8,6 +8,7 @@ import { boardOfSnapshot } from '../meeting/snapshot';
 import type { MonthSnapshot, SnapshotProject } from '../meeting/snapshot';
 import type { StoredDoc } from '../store/documentStore';
 import type { Assignment, Blocker, ClearanceSummary, LineDigest, Project, StageId, StallSummary, Yuan } from '../types';
+import { isActiveLine } from '../stall';
 import { projectNeed } from './definitions';
 
 /** What a column header (or the filter bar) says about its cards. */
@@ -72,8 +73,8 @@ export function historicBoard(snapshot: MonthSnapshot, matches: (project: Snapsh
 /**
  * What a board card paints, filters on and moves by 看板卡片, and what the header's 待我处理 count
  * reads (core's `dueItemsFor` takes a card as it takes a project): the project document without
- * its checklist, plans, closed assignments, resolved blockers, the lines' dates and amounts and
- * the clearance details only the drawer shows. The board reads these (about a fifth of a
+ * its checklist, plans, closed assignments, resolved blockers, lines that wait on no bank and the
+ * clearance details only the drawer shows. The board reads these (about a fifth of a
  * project's bytes) and the drawer reads the whole project when it opens. Computed from a project
  * the read policy has already projected, so a liaison's card carries its own bank's figures only.
  */
@@ -100,9 +101,9 @@ export interface BoardCard {
   stall: Pick<StallSummary, 'stalled' | 'flags'>;
   /** The open assignments (not 销号 yet): the 督办 items the header counts. */
   assignments: Assignment[];
-  /** The open blockers (not resolved), with their due dates and parties. */
-  blockers: Blocker[];
-  /** The lines the reader sees, as much as tells whether one waits on its bank. */
+  /** The open blockers (not resolved): what they say, who must act and by when. */
+  blockers: Pick<Blocker, 'id' | 'description' | 'party' | 'dueDate' | 'resolvedAt'>[];
+  /** The active lines the reader sees (approved, not fully disbursed): the ones that wait on a bank. */
   lines: Pick<LineDigest, 'id' | 'bankId' | 'status' | 'approved' | 'disbursed'>[];
 }
 
@@ -134,8 +135,10 @@ export function boardCardOf(project: Project): BoardCard {
     },
     stall: { stalled: stall.stalled, flags: stall.flags },
     assignments: project.assignments.filter((assignment) => assignment.doneAt === null),
-    blockers: project.blockers.filter((blocker) => blocker.resolvedAt === null),
-    lines: project.lines.map(({ id, bankId, status, approved, disbursed }) => ({ id, bankId, status, approved, disbursed })),
+    blockers: project.blockers
+      .filter((blocker) => blocker.resolvedAt === null)
+      .map(({ id, description, party, dueDate, resolvedAt }) => ({ id, description, party, dueDate, resolvedAt })),
+    lines: project.lines.filter(isActiveLine).map(({ id, bankId, status, approved, disbursed }) => ({ id, bankId, status, approved, disbursed })),
   };
 }
 
