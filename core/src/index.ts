@@ -40,7 +40,7 @@ export type { BankBlockerView, BankLineView, BankTableTotal, BankWorkspace, Bank
 export { applyLedgerImport, buildLedgerWorkbook, cellDisplayText, DEFAULT_VOCABULARY, detectedMapping, importCommands, LEDGER_FIELDS, ledgerFileName, ledgerToday, pickLedgerGrid, previewLedger, readLedgerFile, readLedgerWorkspace } from './ledger';
 export type { AppliedProject, CellGrid, ColumnMapping, FieldChange, LedgerField, LedgerHeader, LedgerPreview, LedgerUnit, LedgerVocabulary, LedgerWorkspace, PreviewProject, RowIssue, RowOutcome, SkipReason, StageWord, TotalsComparison } from './ledger';
 export { COMMAND_MESSAGE_KEYS } from './commands/messages';
-export { encodeQuarantineReason, exportWorkspace, firstNonEmptyCollection, importWorkspace, migrateStoredDoc, quarantineReasonOf, readWorkspaceFile, SCHEMA_VERSION, WORKSPACE_MESSAGE_KEYS } from './workspace';
+export { encodeQuarantineReason, exportWorkspace, firstNonEmptyCollection, importWorkspace, migrateStoredDoc, QUARANTINE_CODES, QUARANTINE_EXPECTED, quarantineReasonOf, readWorkspaceFile, SCHEMA_VERSION, WORKSPACE_MESSAGE_KEYS } from './workspace';
 export type { VersionedStoredDoc, WorkspaceFile } from './workspace';
 // A unit contact's parties, for the Firestore projection the rules read (functions/src/readProjections.ts).
 export { PARTY_SEPARATORS, namedParties } from './followUp/parties';
