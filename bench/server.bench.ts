@@ -333,7 +333,7 @@ async function fanOut(server: Server): Promise<{ fanOutMs: number; fanOutRuns: n
     fromSent.push(round(Math.max(...times) - sentAt, 1));
   }
   for (const socket of sockets) socket.close();
-  return { fanOutMs: median(runs), fanOutRuns: runs, fromSentMs: median(fromSent), rssIdle, rss200 };
+  return { fanOutMs: round(median(runs), 1), fanOutRuns: runs, fromSentMs: round(median(fromSent), 1), rssIdle, rss200 };
 }
 
 async function measure(kind: 'pglite' | 'postgres', env: Record<string, string>, figures: Figure[], probe: DatabaseProbe | null = null): Promise<void> {

@@ -6,6 +6,7 @@
  * PGlite has a single connection, so a transaction must not share it with anything else: every
  * statement and every transaction takes the connection through one queue (`SerialQueue`).
  */
+import { availableParallelism } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -164,8 +165,17 @@ class PgClientExecutor implements SqlExecutor {
   }
 }
 
+/**
+ * Connections per process by default: about two per core (one running, one waiting on the disk
+ * or the network), at least 8 (a scheduled job holds one for its advisory lock while it works)
+ * and at most 20 (PostgreSQL's default max_connections is 100, shared by every server process).
+ * More backends than that on a small machine only take turns on its cores; the pool's own queue
+ * takes turns in order.
+ */
+export const DEFAULT_POOL_SIZE = Math.min(20, Math.max(8, 2 * availableParallelism() + 2));
+
 export interface PgSqlClientOptions {
-  /** Pool size; PostgreSQL's default max_connections is 100, shared by every server process. */
+  /** Pool size (default DEFAULT_POOL_SIZE). */
   max?: number;
   onError?: (error: Error) => void;
 }
@@ -179,7 +189,7 @@ export class PgSqlClient implements SqlClient {
     readonly connectionString: string,
     options: PgSqlClientOptions = {},
   ) {
-    this.pool = new pg.Pool({ connectionString, max: options.max ?? 20 });
+    this.pool = new pg.Pool({ connectionString, max: options.max ?? DEFAULT_POOL_SIZE });
     // An idle client's connection dying (a PostgreSQL restart) must not crash the process: the
     // pool drops it and the next query opens a new one.
     this.pool.on('error', (error) => options.onError?.(error));
