@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { activities, ICBC_LIAISON, refused, run, STAFF, VIEWER, workspace } from '../commands/testing';
-import type { MemoryDocumentStore } from '../store/memoryDocumentStore';
+import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import { applyReadPolicy } from '../readPolicy';
 import { makeProject } from '../testing/ruleFixtures';
+import { exportWorkspace, importWorkspace } from '../workspace/file';
 import {
   legacyLetterRegisterDocId,
   letterCounterDocId,
@@ -138,6 +139,21 @@ describe('letter.issue', () => {
     expect(await counter(store)).toMatchObject({ next: 4 });
     const records = (await activities(store)).filter((a) => a.command === 'letter.issue');
     expect(records.map((a) => a.after)).toEqual([{ letters: '〔2026〕3 市自然资源局', movedFromSettings: 3 }]);
+  });
+
+  it('goes into the backup file and comes back from it: a reprint after a restore keeps the number', async () => {
+    const store = await workspace();
+    await run(store, STAFF, 'letter.issue', { month: '2026-03', letters: letters('市住建局', '县政府') }, DAY1);
+    const file = await exportWorkspace(store);
+    expect(file.collections.letters.map((doc) => doc.id).sort()).toEqual(['counter-2026', letterDocId('month:2026-03', '县政府'), letterDocId('month:2026-03', '市住建局')].sort());
+    const restored = new MemoryDocumentStore();
+    await importWorkspace(restored, JSON.parse(JSON.stringify(file)));
+    await run(restored, STAFF, 'letter.issue', { month: '2026-03', letters: letters('县政府', '市自然资源局') }, DAY2);
+    expect(await numbers(restored)).toEqual([
+      [1, '市住建局', 'month:2026-03', '2026-04-01'],
+      [2, '县政府', 'month:2026-03', '2026-04-01'],
+      [3, '市自然资源局', 'month:2026-03', '2026-04-02'],
+    ]);
   });
 
   it('refuses a viewer, an empty list and a key that is not the party’s; nothing is written', async () => {
