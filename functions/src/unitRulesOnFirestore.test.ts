@@ -71,6 +71,8 @@ beforeAll(async () => {
   await run(staff, 'assignment.add', { projectId: a!.id, expectedVersion: a!.version, month: '2026-11', what: '协调施工许可', who: UNIT, dueDate: '2026-12-10' });
   await run(staff, 'blocker.add', { projectId: b!.id, expectedVersion: b!.version, tag: 'permits', description: '用地手续未批', party: `市自然资源局、${UNIT}`, dueDate: null });
   await run(staff, 'blocker.add', { projectId: c!.id, expectedVersion: c!.version, tag: 'permits', description: '路网配套', party: `${UNIT}牵头`, dueDate: null });
+  // A letter to the unit itself: who was sent one is still the bureau's.
+  await run(staff, 'letter.issue', { month: null, letters: [{ key: UNIT, party: UNIT }] });
   for (const collection of [...COLLECTIONS, ...DERIVED_COLLECTIONS]) {
     for (const doc of (await db.collection(collection).get()).docs) everything.push({ collection, id: doc.id, data: doc.data() });
   }
@@ -114,7 +116,8 @@ describe('firestore.rules for a unit contact', () => {
     expect(of('settings').length).toBe(everything.filter((d) => d.collection === 'settings').length);
     expect(of('members').map((d) => d.id)).toEqual([unitActor.uid]);
     expect(everything.some((d) => d.collection === 'months')).toBe(true);
-    for (const collection of ['projects', 'boardCards', 'loanLines', 'activity', 'months', 'snapshots', 'bankSnapshots']) expect(of(collection), collection).toEqual([]);
+    expect(everything.filter((d) => d.collection === 'letters')).toHaveLength(2);
+    for (const collection of ['projects', 'boardCards', 'loanLines', 'activity', 'months', 'snapshots', 'bankSnapshots', 'letters']) expect(of(collection), collection).toEqual([]);
   });
 
   it('gives a unit contact without a unit no board view, and a stale role claim nothing', () => {
