@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { activities, ICBC_LIAISON, refused, run, STAFF, VIEWER, workspace } from '../commands/testing';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';
 import { applyReadPolicy } from '../readPolicy';
+import { executeCommand } from '../commands/execute';
+import { countingDocumentStore } from '../store/countingDocumentStore';
 import { makeProject } from '../testing/ruleFixtures';
 import { exportWorkspace, importWorkspace } from '../workspace/file';
 import {
@@ -103,6 +105,14 @@ describe('letter.issue', () => {
     const docs = await store.query(LETTERS_COLLECTION);
     expect(docs).toHaveLength(3001);
     expect(Math.max(...docs.map((doc) => JSON.stringify(doc.data).length))).toBeLessThan(300);
+    // The 101st day's issue reads its letters, the counter and the two settings ids a register left
+    // from before would have, never a list; it writes its letters, the counter and one record.
+    const counting = countingDocumentStore(store);
+    await executeCommand(counting.store, { actor: STAFF, now: new Date(day) }, { name: 'letter.issue', payload: { month: null, letters: letters(...parties) } });
+    const counts = counting.counts.last()!;
+    expect(counts.queries).toBe(0);
+    expect(counts.readsByCollection.letters).toBe(31);
+    expect(counts.writesByCollection).toEqual({ letters: 31, activity: 1 });
   });
 
   it('gives a party with a / in its name a Firestore-safe id of its own', async () => {
