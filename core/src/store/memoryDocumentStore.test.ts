@@ -289,6 +289,18 @@ describe('MemoryDocumentStore specifics', () => {
       expect(loads).toEqual(['loanLines', 'loanLines']);
     });
 
+    it('an import that defers a collection in memory tells no one of it (its documents are not gone, only not read yet)', async () => {
+      const { store } = deferredStore({ loanLines: [{ id: 'l1', version: 3, data: { n: 7 } }] });
+      expect(await store.query('loanLines')).toHaveLength(1);
+      const heard: DocumentChange[] = [];
+      store.subscribe((changes) => heard.push(...changes));
+      store.importAll({ projects: [] }, { deferred: ['loanLines', 'months'] });
+      expect(heard).toEqual([{ collection: 'projects', id: 'p1', doc: null }]);
+      expect(store.isLoaded('loanLines')).toBe(false);
+      expect(await store.get('loanLines', 'l1')).toMatchObject({ version: 3 });
+      expect(() => store.importAll({ loanLines: [{ id: 'l2', version: 1, data: {} }] }, { deferred: ['loanLines'] })).toThrow(/both given and deferred/);
+    });
+
     it('a create without a read into a deferred collection is checked against its stored documents', async () => {
       const { store, loads } = deferredStore({ months: [{ id: '2026-10', version: 1, data: { n: 1 } }] });
       await expect(store.runTransaction(async (tx) => tx.create('months', '2026-10', { n: 2 }))).rejects.toBeInstanceOf(ConflictError);

@@ -212,18 +212,28 @@ export class MemoryDocumentStore implements DocumentStore {
    * `adopt: true` takes the documents as they are instead of copying them, for a caller that hands
    * them over and never touches them again (a fresh IndexedDB read: copying 5,000 projects costs seconds).
    * `deferred` collections are emptied and left to the loader (`setLoader`): their first read fetches them.
+   * Listeners hear nothing of a deferred collection: it is not gone, only not read yet, and a
+   * deletion of each document would empty every watch of it (the caller re-reads its watches).
    */
   importAll(
     data: Partial<Record<CollectionName, StoredDoc[]>>,
     options: { adopt?: boolean; deferred?: readonly CollectionName[] } = {},
   ): void {
+    for (const name of options.deferred ?? []) {
+      if (data[name]?.length) throw new Error(`importAll: ${name} is both given and deferred`);
+    }
     const changes: DocumentChange[] = [];
     const revision = ++this.sequence;
     this.deferred.clear();
     for (const name of options.deferred ?? []) this.deferred.add(name);
     for (const name of COLLECTIONS) {
-      const incoming = new Map((data[name] ?? []).map((doc) => [doc.id, doc]));
       const entries = this.collections.get(name)!;
+      if (this.deferred.has(name)) {
+        // Tombstones, not an empty map: a transaction in flight that read a document retries.
+        for (const [id, entry] of entries) if (entry.doc) entries.set(id, { doc: null, revision });
+        continue;
+      }
+      const incoming = new Map((data[name] ?? []).map((doc) => [doc.id, doc]));
       for (const [id, entry] of entries) {
         if (entry.doc && !incoming.has(id)) {
           entries.set(id, { doc: null, revision });

@@ -93,8 +93,9 @@ export interface LocalBackendOptions {
 export interface LocalBackend extends Backend {
   readonly kind: 'local';
   readonly store: MemoryDocumentStore;
-  local: Omit<NonNullable<Backend['local']>, 'storageNotice' | 'quarantinedRecords'> & {
+  local: Omit<NonNullable<Backend['local']>, 'storageNotice' | 'watchStorageNotice' | 'quarantinedRecords'> & {
     storageNotice(): LocalStorageNotice;
+    watchStorageNotice(onNext: (notice: LocalStorageNotice) => void): Unsubscribe;
     quarantinedRecords(): Promise<QuarantinedRecord[]>;
   };
   workspace: Omit<NonNullable<Backend['workspace']>, 'exportAll' | 'clearAll'> & {
@@ -151,6 +152,14 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   const opened = await openPersistenceOrNull(options.openPersistence ?? LocalPersistence.open, options.dbName ?? DEFAULT_DB_NAME);
   let persistence = opened.persistence;
   const notice: LocalStorageNotice = { quarantined: 0, inMemoryOnly: persistence === null, reason: opened.reason };
+  const noticeListeners = new Set<(notice: LocalStorageNotice) => void>();
+  /** Rows are quarantined whenever a collection is first read (a drawer, the stall scan): the banner follows. */
+  function updateNotice(next: Partial<LocalStorageNotice>): void {
+    const changed = (Object.keys(next) as (keyof LocalStorageNotice)[]).some((key) => next[key] !== notice[key]);
+    Object.assign(notice, next);
+    if (!changed) return;
+    for (const listener of [...noticeListeners]) listener({ ...notice });
+  }
 
   const identities = localIdentities();
   let actor: Actor = actorOfIdentity(rememberedIdentity(identities, storage));
@@ -167,6 +176,9 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   const loading = new Map<CollectionName, Promise<void>>();
   /** A command (or an export) is running under the writer lock: a read it needs cannot wait for the lock. */
   let insideWriter = false;
+
+  /** Re-reads the open watches; they are created after the first load (see below), which has none. */
+  let refreshWatches: () => void = () => undefined;
 
   /** Commits of this tab's store while a locked command runs: what to persist. */
   let captured: DocumentChange[] | null = null;
@@ -198,6 +210,9 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     store.importAll(collections, { adopt: true, deferred: DEFERRED_COLLECTIONS });
     cards.replace(boardCards);
     head = at;
+    // The store tells no one of the deferred collections (they are only not read yet): the open
+    // watches of them read the new workspace through the loader.
+    refreshWatches();
   }
 
   /** Changes another tab committed (or IndexedDB holds): into the collections in memory, and the cards. */
@@ -235,7 +250,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     if (!persistence) return;
     const disk = persistence;
     const read = await disk.readBoard(BOARD_COLLECTIONS, now());
-    notice.quarantined = read.quarantined;
+    updateNotice({ quarantined: read.quarantined });
     if (read.head || read.rowCount > 0) {
       adoptBoard(read.collections, read.cards, read.head);
       return;
@@ -288,7 +303,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
       if (!persistence) throw new Error(`the collection ${collection} is not in memory and there is no storage to read it from`);
       const at = generation;
       const read = await persistence.readCollection(collection, head?.seq ?? 0, now());
-      notice.quarantined += read.quarantinedKeys.length;
+      updateNotice({ quarantined: notice.quarantined + read.quarantinedKeys.length });
       if (at !== generation || store.isLoaded(collection)) continue;
       if (!read.head || read.head.epoch !== head?.epoch) {
         // Another tab reset the workspace and its notice has not come yet: reload, then read.
@@ -391,14 +406,14 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     console.error('[clearway] IndexedDB could not be read; running in memory', error);
     persistence?.close();
     persistence = null;
-    notice.inMemoryOnly = true;
-    notice.reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    updateNotice({ inMemoryOnly: true, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   }
   if (!persistence) adopt(await seededSnapshot(), null);
 
   // Listeners join after the first load: telling them about every loaded document would copy each
   // one again for nothing (the watches read the store when they start).
   const watchers = new StoreWatchers(store, () => actor, cards);
+  refreshWatches = () => watchers.refreshAll();
   const unsubscribeChannel: Unsubscribe = (persistence && channel?.subscribe(onSyncMessage)) || (() => undefined);
 
   function unexpected(command: string, error: unknown): never {
@@ -515,6 +530,11 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         await runStallScan();
       },
       storageNotice: () => ({ ...notice }),
+      watchStorageNotice(onNext) {
+        noticeListeners.add(onNext);
+        onNext({ ...notice });
+        return () => noticeListeners.delete(onNext);
+      },
       quarantinedRecords: async () => (persistence ? persistence.quarantined() : []),
     },
     workspace: {

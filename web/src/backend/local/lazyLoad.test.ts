@@ -198,6 +198,35 @@ describe('the demo reads what the board shows first', () => {
     stop();
   });
 
+  it("open watches show the new workspace after a reset (this tab's or another's), not an empty list or a missing project", async () => {
+    const dbName = await seeded();
+    for (const who of ['this tab', 'another tab'] as const) {
+      const hub = createChannelHub();
+      const tabA = await open({ dbName, channel: hub.join() });
+      const tabB = await open({ dbName, channel: hub.join() });
+      let projects: StoredDoc<Project>[] = [];
+      let drawer: StoredDoc<Project> | null | undefined;
+      const first = (await tabA.store.query<Project>('projects'))[0]!;
+      const stopQuery = tabA.watchQuery<Project>('projects', {}, (docs) => (projects = docs));
+      const stopDoc = tabA.watchDoc<Project>('projects', first.id, (doc) => (drawer = doc));
+      await vi.waitFor(() => expect(projects.length).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(drawer?.id).toBe(first.id));
+
+      await (who === 'this tab' ? tabA : tabB).local.resetSampleData();
+      await tabB.flush();
+      await tabA.flush();
+      // The sample is deterministic: the same projects again, under a new epoch.
+      await vi.waitFor(async () => expect(projects).toEqual(await tabA.store.query<Project>('projects')));
+      expect(projects.length).toBeGreaterThan(0);
+      await vi.waitFor(async () => expect(drawer).toEqual(await tabA.store.get<Project>('projects', first.id)));
+      expect(drawer).not.toBeNull();
+      stopQuery();
+      stopDoc();
+      close(tabA);
+      close(tabB);
+    }
+  });
+
   it('an unreadable row is quarantined when its collection is first read, and reported', async () => {
     const dbName = await seeded();
     const db = await openDB(dbName);
