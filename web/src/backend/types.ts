@@ -112,6 +112,8 @@ export interface Backend {
     switchIdentity(uid: string): Promise<void>;
     resetSampleData(): Promise<void>;
     storageNotice?(): LocalStorageNotice;
+    /** The notice now and after every change (rows are quarantined when a collection is first read). */
+    watchStorageNotice?(onNext: (notice: LocalStorageNotice) => void): Unsubscribe;
     /** The quarantined records exactly as they were stored, for the person to download. */
     quarantinedRecords?(): Promise<unknown[]>;
   };

@@ -1,11 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { effectScope } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
-import { MemoryDocumentStore } from '@clearway/core';
+import { openDB } from 'idb';
+import { MemoryDocumentStore, SCHEMA_VERSION } from '@clearway/core';
 import { createSampleWorkspace, sampleActor, SAMPLE_IDENTITIES, seedStore } from '@clearway/core/sample';
 import type { Backend, QuarantinedDocumentSummary } from '@/backend/types';
 import { memoryBackend } from '@/test/projectFixtures';
 import { useSessionStore } from '@/stores/session';
+import { createLocalBackend } from '@/backend/local';
 import { useStorageNotice } from './useStorageNotice';
 
 const PUT_ASIDE: QuarantinedDocumentSummary = { collection: 'projects', id: 'p-broken', reason: 'unreadable', quarantinedAt: '2026-03-02T02:00:00.000Z' };
@@ -62,5 +64,30 @@ describe('the storage notice, team server', () => {
     expect(state.lists).toBe(0);
     expect(notice.readError.value).toBeNull();
     scope.stop();
+  });
+});
+
+describe('the storage notice, demo', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('shows a row quarantined by a read after the banner is up (a drawer opening its lines)', async () => {
+    const dbName = `storage-notice-${Date.now()}`;
+    const options = { dbName, channel: null, storage: null, stallScanIntervalMs: null, firstScanAfter: new Promise<void>(() => undefined) };
+    (await createLocalBackend(options)).dispose();
+    const db = await openDB(dbName);
+    const head = (await db.get('meta', 'head')) as { value: { seq: number } };
+    await db.put('docs', { collection: 'loanLines', id: 'broken', version: 1, seq: head.value.seq, schemaVersion: SCHEMA_VERSION, data: 'not a line' }, 'loanLines/broken');
+    db.close();
+
+    const backend = await createLocalBackend(options);
+    useSessionStore().attach(backend);
+    const scope = effectScope();
+    const notice = scope.run(() => useStorageNotice())!;
+    expect(notice.notice.value).toBeNull();
+
+    await backend.store.query('loanLines');
+    await vi.waitFor(() => expect(notice.notice.value).toMatchObject({ quarantined: 1, source: 'browser' }));
+    scope.stop();
+    backend.dispose();
   });
 });

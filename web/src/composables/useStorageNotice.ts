@@ -5,7 +5,7 @@
  * pending/error/retry, so a failed list is said on the page and logged, not dropped).
  */
 import { computed, shallowRef } from 'vue';
-import type { QuarantinedDocumentSummary } from '@/backend/types';
+import type { LocalStorageNotice, QuarantinedDocumentSummary } from '@/backend/types';
 import { useSessionStore } from '@/stores/session';
 import { useWatched, type Subscribe } from '@/stores/watched';
 
@@ -32,8 +32,15 @@ export function useStorageNotice() {
     return quarantine && adminUid.value ? readOnce(() => quarantine.list()) : null;
   }, []);
 
+  // The demo's notice changes after start (a collection's rows are quarantined when first read):
+  // watched, not read once.
+  const localNotice = useWatched<LocalStorageNotice | null>(() => {
+    const watchNotice = session.backend?.local?.watchStorageNotice;
+    return watchNotice ? (next) => watchNotice(next) : null;
+  }, null);
+
   const notice = computed(() => {
-    const local = session.backend?.local?.storageNotice?.();
+    const local = localNotice.data.value;
     if (local) return local.quarantined > 0 || local.inMemoryOnly ? { ...local, source: 'browser' as const, records: [] } : null;
     const records = serverQuarantine.data.value;
     return records.length > 0 ? { quarantined: records.length, inMemoryOnly: false, source: 'server' as const, records } : null;
