@@ -5,10 +5,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
-import { boardCardDoc, boardCardOf, isDomainError, type BoardCard, type CollectionName, type LoanLine, type Project, type StoredDoc } from '@clearway/core';
+import { SCHEMA_VERSION, boardCardDoc, boardCardOf, isDomainError, type BoardCard, type CollectionName, type LoanLine, type Project, type StoredDoc } from '@clearway/core';
 import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from './index';
 import { createChannelHub } from './syncChannel';
-import { CARD_FORMAT } from './persistence';
+import { CARD_FORMAT, CARDS_MARKER } from './persistence';
 
 const NOW = new Date('2026-11-27T08:00:00.000Z');
 const TODAY = '2026-11-27';
@@ -315,5 +315,25 @@ describe('the stored cards', () => {
     let cards: StoredDoc<BoardCard>[] = [];
     tab.watchBoard!((docs) => (cards = docs))();
     expect(cards).toEqual((await tab.store.query<Project>('projects')).map(boardCardDoc));
+  });
+
+  it('built from the projects of an older data schema are built again at the next load (the projects are migrated first)', async () => {
+    // A marker of the card format alone (written before the schema was part of it) says nothing of the schema either.
+    for (const marker of [`${CARD_FORMAT}/${SCHEMA_VERSION - 1}`, CARD_FORMAT]) {
+      const dbName = await seeded();
+      const db = await openDB(dbName);
+      const any = (await db.getAllKeys('cards'))[0]!;
+      await db.put('cards', { id: any, version: 1, data: { stale: true } }, any);
+      await db.put('meta', { key: 'cardsFormat', value: marker });
+      db.close();
+      const tab = await open({ dbName });
+      let cards: StoredDoc<BoardCard>[] = [];
+      tab.watchBoard!((docs) => (cards = docs))();
+      expect(cards).toEqual((await tab.store.query<Project>('projects')).map(boardCardDoc));
+      const check = await openDB(dbName);
+      expect(await check.get('meta', 'cardsFormat')).toEqual({ key: 'cardsFormat', value: CARDS_MARKER });
+      check.close();
+      close(tab);
+    }
   });
 });

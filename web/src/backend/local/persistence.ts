@@ -45,6 +45,12 @@ const CARDS_KEY = 'cardsFormat';
  * of a database with cards of another format builds them again from the projects.
  */
 export const CARD_FORMAT = 2;
+/**
+ * What `meta/cardsFormat` holds: the card format and the data schema the cards were built from.
+ * A schema bump migrates the projects as they are read, so cards built from the old shape are
+ * built again too.
+ */
+export const CARDS_MARKER = `${CARD_FORMAT}/${SCHEMA_VERSION}`;
 
 interface PersistedDoc {
   collection: CollectionName;
@@ -317,8 +323,8 @@ export class LocalPersistence {
       // Cards of this release's format, and every row written by a commit: a row without a
       // sequence (put there by something else than this app, or of the release before heads) is
       // missing from `bySeq`, which two key counts tell without reading a row.
-      if (attempt === 0 && (!head || format?.value !== CARD_FORMAT || rowCount !== sequencedCount)) {
-        if (rowCount > 0 || format?.value !== CARD_FORMAT) {
+      if (attempt === 0 && (!head || format?.value !== CARDS_MARKER || rowCount !== sequencedCount)) {
+        if (rowCount > 0 || format?.value !== CARDS_MARKER) {
           await this.prepareBoard(now);
           // Prepared (or new and empty): read again, unless nothing can have changed.
           if (rowCount > 0) continue;
@@ -375,7 +381,7 @@ export class LocalPersistence {
       for (const { key, row } of [...projects.outdated, ...unsequenced.outdated]) writes.push(docs.put(row, key));
       for (const doc of projects.docs) writes.push(tx.objectStore('cards').put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
       if (!isHead(headRow?.value) && allKeys.length > 0) writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: { seq: 0, epoch: newEpoch() } }));
-      writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
+      writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARDS_MARKER }));
     });
   }
 
@@ -492,7 +498,7 @@ export class LocalPersistence {
         for (const doc of list) writes.push(docs.put(rowOf(collection, doc, head.seq), keyOf(collection, doc.id)));
       }
       for (const doc of snapshot.projects ?? []) writes.push(cards.put(boardCardDoc(doc as StoredDoc<Project>), doc.id));
-      writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARD_FORMAT }));
+      writes.push(tx.objectStore('meta').put({ key: CARDS_KEY, value: CARDS_MARKER }));
       writes.push(tx.objectStore('meta').put({ key: HEAD_KEY, value: head }));
       writes.push(tx.objectStore('meta').put({ key: 'seededAt', value: new Date().toISOString() }));
     });
@@ -500,10 +506,6 @@ export class LocalPersistence {
 
   async quarantined(): Promise<QuarantinedRecord[]> {
     return this.db.getAll('quarantine');
-  }
-
-  async quarantineCount(): Promise<number> {
-    return this.db.count('quarantine');
   }
 
   close(): void {
