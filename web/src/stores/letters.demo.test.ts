@@ -4,7 +4,7 @@
  * reads it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LETTERS_COLLECTION, type StoredDoc } from '@clearway/core';
+import { LETTERS_COLLECTION, type IssuedLetter, type StoredDoc } from '@clearway/core';
 import { createLocalBackend, type LocalBackend } from '@/backend/local';
 
 const NOW = new Date('2026-11-27T04:00:00.000Z');
@@ -31,9 +31,9 @@ function close(backend: LocalBackend): void {
 
 afterEach(() => opened.splice(0).forEach((backend) => backend.dispose()));
 
-function scopeLetters(backend: LocalBackend): Promise<StoredDoc[]> {
+function scopeLetters(backend: LocalBackend): Promise<StoredDoc<IssuedLetter>[]> {
   return new Promise((resolve, reject) => {
-    const stop = backend.watchQuery(LETTERS_COLLECTION, { where: [{ field: 'scope', op: '==', value: SCOPE }] }, (docs) => {
+    const stop = backend.watchQuery<IssuedLetter>(LETTERS_COLLECTION, { where: [{ field: 'scope', op: '==', value: SCOPE }] }, (docs) => {
       queueMicrotask(stop);
       resolve(docs);
     }, reject);
