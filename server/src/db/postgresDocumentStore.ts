@@ -5,8 +5,9 @@
  * callback with plain reads (no database transaction is held while the callback thinks, so
  * callbacks that wait for each other cannot deadlock, and PGlite's single connection is never
  * blocked) and records what it saw: the commit seq of every document read (absent included) and
- * the ids and seqs of every query's result. The commit is one short database transaction that
- * locks what the attempt touched, re-reads all of it, and writes only if none of it changed:
+ * the ids and seqs of every query's result. The commit is one statement, so one short database
+ * transaction (the clearway_commit function, commitFunction.ts: one round trip), that locks what
+ * the attempt touched, re-reads all of it, and writes only if none of it changed:
  *   - each document written: an exclusive advisory lock on (collection, id); each document only
  *     read, absent ones included: a shared one;
  *   - each collection touched: a shared collection lock; each query re-run: an exclusive lock on
@@ -16,8 +17,7 @@
  *     collection locks that collection exclusively instead;
  * taken in key order (no deadlock between commits), held to COMMIT. That is two-phase locking
  * over the commit window: validation and write are atomic, and the attempt is equivalent to having
- * run entirely at its commit. Locks, validation, writes, change rows and NOTIFY are one statement
- * (the clearway_commit function, commitFunction.ts): one round trip per commit. Commits touching different documents run at
+ * run entirely at its commit. Commits touching different documents run at
  * once, so PostgreSQL flushes them to disk together (one global lock would cap the server at one
  * disk flush per commit). A changed read retries the callback (bounded, with jitter); a stale
  * `expectedVersion` on a document the callback did not read fails at once with a ConflictError,

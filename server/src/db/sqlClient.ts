@@ -31,11 +31,6 @@ export interface TransactionOptions {
    * (PostgreSQL only: PGlite's queue already runs one transaction at a time).
    */
   advisoryLock?: AdvisoryLockKey;
-  /**
-   * One-bigint advisory locks (decimal strings), taken in the order given right after BEGIN, in
-   * the same round trip (PostgreSQL only).
-   */
-  documentLocks?: readonly { key: string; exclusive: boolean }[];
 }
 
 /** The two-int form of a PostgreSQL advisory lock key: [namespace, lock]. */
@@ -65,13 +60,6 @@ function beginStatement(options: TransactionOptions, withLock: boolean): string 
   if (withLock && options.advisoryLock) {
     const [namespace, lock] = options.advisoryLock;
     begin += `; SELECT pg_advisory_xact_lock(${Math.trunc(namespace)}, ${Math.trunc(lock)})`;
-  }
-  if (withLock && options.documentLocks?.length) {
-    for (const { key } of options.documentLocks) if (!/^-?\d{1,19}$/.test(key)) throw new Error(`Bad advisory lock key ${key}`);
-    // Separate statements run in order; one SELECT's target list has no promised order.
-    begin += options.documentLocks
-      .map(({ key, exclusive }) => `; SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}(${key}::bigint)`)
-      .join('');
   }
   return begin;
 }
