@@ -7,6 +7,7 @@ import { countingDocumentStore } from '../store/countingDocumentStore';
 import { makeProject } from '../testing/ruleFixtures';
 import { exportWorkspace, importWorkspace } from '../workspace/file';
 import {
+  LEGACY_MOVE_LIMIT,
   legacyLetterRegisterDocId,
   letterCounterDocId,
   letterDocId,
@@ -164,6 +165,30 @@ describe('letter.issue', () => {
       [2, '县政府', 'month:2026-03', '2026-04-01'],
       [3, '市自然资源局', 'month:2026-03', '2026-04-02'],
     ]);
+  });
+
+  it('moves a big legacy register over a few issues: the letter printed now first, no number given twice meanwhile', async () => {
+    const store = await workspace();
+    const size = LEGACY_MOVE_LIMIT * 2 + 50;
+    const old = Array.from({ length: size }, (_, i) => ({ serial: i + 1, key: `第${i + 1}局`, party: `第${i + 1}局`, scope: 'day:2026-03-31', date: '2026-03-31', issuedAt: '2026-03-31T02:00:00.000Z', issuedBy: 'u-staff' }));
+    await store.runTransaction(async (tx) => tx.create('settings', legacyLetterRegisterDocId(2026), { year: 2026, issued: old }));
+    const stillInSettings = async () => ((await store.get('settings', legacyLetterRegisterDocId(2026)))?.data as { issued: unknown[] } | undefined)?.issued.length ?? 0;
+    const reprint = { month: null, letters: [{ key: `第${size}局`, party: `第${size}局` }] };
+    // A reprint of the register's last letter (day 2026-03-31) moves it with the first batch, number kept.
+    await run(store, STAFF, 'letter.issue', reprint, new Date('2026-03-31T04:00:00.000Z'));
+    expect(readIssuedLetter((await store.get(LETTERS_COLLECTION, letterDocId('day:2026-03-31', `第${size}局`)))!.data)).toMatchObject({ serial: size });
+    expect(await stillInSettings()).toBe(size - LEGACY_MOVE_LIMIT);
+    expect(await counter(store)).toMatchObject({ next: size + 1 });
+    // A letter still in the register is not numbered again; a new one gets the next number.
+    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('第1局', '县政府') }, new Date('2026-03-31T05:00:00.000Z'));
+    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('县政府') }, DAY1);
+    expect(await stillInSettings()).toBe(0);
+    expect(await store.get('settings', legacyLetterRegisterDocId(2026))).toBeNull();
+    const all = await issued(store);
+    expect(all).toHaveLength(size + 2);
+    expect(new Set(all.map((l) => l.serial)).size).toBe(size + 2);
+    expect(all.find((l) => l.key === '第1局')).toMatchObject({ serial: 1, date: '2026-03-31' });
+    expect(all.filter((l) => l.key === '县政府').map((l) => [l.serial, l.scope])).toEqual(expect.arrayContaining([[size + 1, 'day:2026-03-31'], [size + 2, 'day:2026-04-01']]));
   });
 
   it('refuses a viewer, an empty list and a key that is not the party’s; nothing is written', async () => {

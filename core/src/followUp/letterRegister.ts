@@ -21,8 +21,10 @@
  *
  * Before this collection, the registers were one growing settings document per year
  * (`settings/letterRegister-YYYY`, readable by every member). `letter.issue` moves this year's and
- * last year's into `letters` the first time it runs after the upgrade (`planLegacyMove`), in its
- * own transaction; the read policy hides them from non-bureau readers until then.
+ * last year's into `letters` when it runs after the upgrade (`planLegacyMove`: at most
+ * LEGACY_MOVE_LIMIT letters per issue, so a big register moves over a few), in its own
+ * transaction. Until then the read policy hides them from non-bureau readers; Firestore's rules do
+ * not (members list settings as a whole, and a rule on the document id would refuse that list).
  */
 import { z } from 'zod';
 import { todayIso } from '../dates';
@@ -172,13 +174,39 @@ export function readLegacyLetterRegister(data: unknown): IssuedLetter[] | null {
 }
 
 /**
- * Moving a legacy register into `letters`: a document per letter and the year's counter past its
- * highest number (or the counter's, if one was started already).
+ * How many letters of a legacy register one `letter.issue` moves: Firestore takes at most 500
+ * writes in a transaction, and the command also writes up to 100 letters, the counter and its
+ * record. A bigger register moves over the next issues; its numbers count from the first one.
  */
-export function planLegacyMove(year: number, issued: readonly IssuedLetter[], counter: LetterCounter | null): { letters: { id: string; letter: IssuedLetter }[]; counter: LetterCounter } {
+export const LEGACY_MOVE_LIMIT = 300;
+
+/**
+ * Moving (part of) a legacy register into `letters`: a document per letter, the letters asked for
+ * now (`wanted`, by id) always, so the page finds them, and others up to `limit` in all; the rest
+ * stays in the register for the next issue. The year's counter goes past the register's highest number (or
+ * stays where it is, if it is past it already) at once, so no new letter takes a number the
+ * register still holds.
+ */
+export function planLegacyMove(
+  year: number,
+  issued: readonly IssuedLetter[],
+  counter: LetterCounter | null,
+  wanted: ReadonlySet<string>,
+  limit: number = LEGACY_MOVE_LIMIT,
+): { letters: { id: string; letter: IssuedLetter }[]; rest: IssuedLetter[]; counter: LetterCounter } {
   const highest = issued.reduce((max, letter) => Math.max(max, letter.serial), 0);
+  const all = issued.map((letter) => ({ id: letterDocId(letter.scope, letter.key), letter }));
+  const asked = all.filter(({ id }) => wanted.has(id));
+  const others = all.filter(({ id }) => !wanted.has(id));
+  const room = Math.max(limit - asked.length, 0);
   return {
-    letters: issued.map((letter) => ({ id: letterDocId(letter.scope, letter.key), letter })),
+    letters: [...asked, ...others.slice(0, room)],
+    rest: others.slice(room).map(({ letter }) => letter),
     counter: { year, next: Math.max(counter?.next ?? 1, highest + 1) },
   };
+}
+
+/** A legacy register's stored form for the letters it still holds. */
+export function legacyLetterRegisterData(year: number, issued: readonly IssuedLetter[]): { year: number; issued: Omit<IssuedLetter, 'year'>[] } {
+  return { year, issued: issued.map(({ year: _year, ...letter }) => letter) };
 }

@@ -11,6 +11,8 @@ import type { ReportingRound } from '../../followUp/reporting';
 import {
   isLetterKeyOf,
   issueLetters,
+  LEGACY_MOVE_LIMIT,
+  legacyLetterRegisterData,
   legacyLetterRegisterDocId,
   letterCounterDocId,
   letterDocId,
@@ -147,8 +149,9 @@ export const reportingChase: CommandHandler<'reporting.chase'> = async (ctx) => 
  * `letter.issue`: numbers the 工作提醒函 being printed (core/src/followUp/letterRegister.ts). The
  * year's counter is read and written in this transaction, so the number is the year's next even
  * when two people print at once; a letter issued before (found by its id) keeps its number. The
- * first issue after the upgrade also moves this year's and last year's legacy settings registers
- * into `letters`, in the same transaction, so no letter is numbered twice across the move.
+ * issues after the upgrade also move this year's and last year's legacy settings registers into
+ * `letters` (the letters printed now first, LEGACY_MOVE_LIMIT per issue), in the same transaction,
+ * and the counter past their numbers, so no letter is numbered twice across the move.
  */
 export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
   const { month, letters } = ctx.payload;
@@ -184,15 +187,26 @@ export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
   }
 
   const next = new Map<number, LetterCounter | null>([...counters].map(([y, stored]) => [y, stored?.counter ?? null]));
+  const wanted = new Set(letters.map((letter) => letterDocId(scope, letter.key)));
+  let budget = LEGACY_MOVE_LIMIT;
+  let moved = 0;
   for (const entry of legacy) {
-    const move = planLegacyMove(entry.year, entry.issued, next.get(entry.year) ?? null);
+    const move = planLegacyMove(entry.year, entry.issued, next.get(entry.year) ?? null, wanted, budget);
     for (const { id, letter } of move.letters) {
       if (known.has(id)) continue;
       known.set(id, letter);
       ctx.writer.create(LETTERS_COLLECTION, id, letter);
+      moved += 1;
     }
+    // A letter still in the register keeps its number: a reprint of it must not get a new one.
+    for (const letter of move.rest) {
+      const id = letterDocId(letter.scope, letter.key);
+      if (!known.has(id)) known.set(id, letter);
+    }
+    budget -= move.letters.length;
     next.set(entry.year, move.counter);
-    ctx.tx.delete('settings', entry.doc.id, entry.doc.version);
+    if (move.rest.length === 0) ctx.tx.delete('settings', entry.doc.id, entry.doc.version);
+    else ctx.writer.update('settings', entry.doc.id, legacyLetterRegisterData(entry.year, move.rest), entry.doc.version);
   }
   const { created, counter } = issueLetters(next.get(year) ?? null, known, letters, month, ctx.now, ctx.actor.uid);
   next.set(year, created.length > 0 ? counter : (next.get(year) ?? null));
@@ -205,6 +219,5 @@ export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
   }
   if (created.length === 0 && legacy.length === 0) return { activity: null };
   const numbers = created.map(({ letter }) => `〔${year}〕${letter.serial} ${letter.party}`).join('；');
-  const moved = legacy.reduce((sum, entry) => sum + entry.issued.length, 0);
   return { activity: { projectId: null, lineId: null, before: null, after: { letters: numbers, ...(legacy.length > 0 ? { movedFromSettings: moved } : {}) } } };
 };
