@@ -87,6 +87,15 @@ describe('the storage notice, demo', () => {
 
     await backend.store.query('loanLines');
     await vi.waitFor(() => expect(notice.notice.value).toMatchObject({ quarantined: 1, source: 'browser' }));
+
+    // Dismissed, it stays away until more records are put aside.
+    notice.dismiss();
+    expect(notice.notice.value).toBeNull();
+    const again = await openDB(dbName);
+    await again.put('docs', { collection: 'snapshots', id: 'broken', version: 1, seq: head.value.seq, schemaVersion: SCHEMA_VERSION, data: 'not a snapshot' }, 'snapshots/broken');
+    again.close();
+    await backend.store.query('snapshots');
+    await vi.waitFor(() => expect(notice.notice.value).toMatchObject({ quarantined: 2 }));
     scope.stop();
     backend.dispose();
   });

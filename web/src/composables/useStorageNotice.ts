@@ -45,7 +45,8 @@ export function useStorageNotice() {
     const records = serverQuarantine.data.value;
     return records.length > 0 ? { quarantined: records.length, inMemoryOnly: false, source: 'server' as const, records } : null;
   });
-  const dismissed = shallowRef(false);
+  /** How many put-aside records the person dismissed: more found later show the banner again. */
+  const dismissed = shallowRef<number | null>(null);
 
   /** The put-aside records as they were stored, as a JSON file. */
   async function download(): Promise<void> {
@@ -61,8 +62,8 @@ export function useStorageNotice() {
   }
 
   return {
-    notice: computed(() => (dismissed.value ? null : notice.value)),
-    dismiss: () => (dismissed.value = true),
+    notice: computed(() => (dismissed.value !== null && (notice.value?.quarantined ?? 0) <= dismissed.value ? null : notice.value)),
+    dismiss: () => (dismissed.value = notice.value?.quarantined ?? 0),
     /** The failed read of the server's list (admins only), with its retry. */
     readError: serverQuarantine.error,
     retry: serverQuarantine.retry,
