@@ -35,8 +35,7 @@
  * - banks, settings (stage limits, targets, which delivery channels are set): everything.
  * Nobody reads the delivery secrets (settings/notifySecrets): only the sending job does.
  * The register of issued 工作提醒函 (`letters`: which parties were sent one, when, by whom) is the
- * bureau's: no liaison or unit contact reads it, nor a register left in settings from before it
- * (`settings/letterRegister-YYYY`, moved into `letters` by the next `letter.issue`).
+ * bureau's: no liaison or unit contact reads it.
  * A unit contact 责任单位联系人 of unit U: the projects whose responsible unit, assignments or
  * blockers name U (with no bank's lines or figures), banks and settings; nothing else.
  * Signed out, or an unknown role: nothing.
@@ -46,7 +45,6 @@ import { namesActor } from './followUp/loop';
 import { latestInstant } from './dates';
 import { aggregateSnapshot } from './meeting/snapshot';
 import { NOTIFY_SECRETS_DOC_ID } from './notify/docIds';
-import { isLegacyLetterRegisterDocId } from './followUp/letterRegister';
 import type { Agenda } from './meeting/agenda';
 import type { MonthSnapshot, SnapshotLine, SnapshotProject } from './meeting/snapshot';
 import type { SnapshotHeaderDoc, SnapshotPartDoc } from './meeting/snapshotStorage';
@@ -251,7 +249,7 @@ export function applyReadPolicy(
   if (audience.kind === 'none' || !actor) return null;
   // The delivery secrets (robot URLs, the 钉钉 secret, the SMTP password) are read by the sending job only.
   if (collection === 'settings' && doc.id === NOTIFY_SECRETS_DOC_ID) return null;
-  if (audience.kind !== 'bureau' && (collection === 'letters' || (collection === 'settings' && isLegacyLetterRegisterDocId(doc.id)))) return null;
+  if (audience.kind !== 'bureau' && collection === 'letters') return null;
   if (collection === 'members') {
     const membersAdmin = audience.kind === 'bureau' && audience.membersAdmin;
     return membersAdmin || doc.id === actor.uid ? doc : null;

@@ -7,8 +7,6 @@ import { countingDocumentStore } from '../store/countingDocumentStore';
 import { makeProject } from '../testing/ruleFixtures';
 import { exportWorkspace, importWorkspace } from '../workspace/file';
 import {
-  LEGACY_MOVE_LIMIT,
-  legacyLetterRegisterDocId,
   letterCounterDocId,
   letterDocId,
   LETTERS_COLLECTION,
@@ -106,13 +104,14 @@ describe('letter.issue', () => {
     const docs = await store.query(LETTERS_COLLECTION);
     expect(docs).toHaveLength(3001);
     expect(Math.max(...docs.map((doc) => JSON.stringify(doc.data).length))).toBeLessThan(300);
-    // The 101st day's issue reads its letters, the counter and the two settings ids a register left
-    // from before would have, never a list; it writes its letters, the counter and one record.
+    // The 101st day's issue reads its letters and the counter, never a list; it writes its letters,
+    // the counter and one record.
     const counting = countingDocumentStore(store);
     await executeCommand(counting.store, { actor: STAFF, now: new Date(day) }, { name: 'letter.issue', payload: { month: null, letters: letters(...parties) } });
     const counts = counting.counts.last()!;
     expect(counts.queries).toBe(0);
     expect(counts.readsByCollection.letters).toBe(31);
+    expect(counts.readsByCollection.settings).toBeUndefined();
     expect(counts.writesByCollection).toEqual({ letters: 31, activity: 1 });
   });
 
@@ -122,34 +121,6 @@ describe('letter.issue', () => {
     const ids = (await store.query(LETTERS_COLLECTION)).map((doc) => doc.id).filter((id) => id.startsWith('day:'));
     expect(ids).toHaveLength(2);
     expect(ids.every((id) => !id.includes('/'))).toBe(true);
-  });
-
-  it('moves a register left in settings into letters at the first issue, numbers kept, the next one after them', async () => {
-    const store = await workspace();
-    const legacy = (year: number, issued: { serial: number; key: string; scope: string; date: string }[]) =>
-      store.runTransaction(async (tx) =>
-        tx.create('settings', legacyLetterRegisterDocId(year), {
-          year,
-          issued: issued.map((l) => ({ ...l, party: l.key, issuedAt: `${l.date}T02:00:00.000Z`, issuedBy: 'u-staff' })),
-        }),
-      );
-    await legacy(2025, [{ serial: 9, key: '市住建局', scope: 'month:2025-12', date: '2025-12-29' }]);
-    await legacy(2026, [
-      { serial: 1, key: '市住建局', scope: 'month:2026-03', date: '2026-03-30' },
-      { serial: 2, key: '县政府', scope: 'month:2026-03', date: '2026-03-30' },
-    ]);
-    await run(store, STAFF, 'letter.issue', { month: '2026-03', letters: letters('县政府', '市自然资源局') }, DAY1);
-    expect(await numbers(store)).toEqual([
-      [1, '市住建局', 'month:2026-03', '2026-03-30'],
-      [2, '县政府', 'month:2026-03', '2026-03-30'],
-      [3, '市自然资源局', 'month:2026-03', '2026-04-01'],
-    ]);
-    expect(await numbers(store, 2025)).toEqual([[9, '市住建局', 'month:2025-12', '2025-12-29']]);
-    expect(await store.get('settings', legacyLetterRegisterDocId(2026))).toBeNull();
-    expect(await store.get('settings', legacyLetterRegisterDocId(2025))).toBeNull();
-    expect(await counter(store)).toMatchObject({ next: 4 });
-    const records = (await activities(store)).filter((a) => a.command === 'letter.issue');
-    expect(records.map((a) => a.after)).toEqual([{ letters: '〔2026〕3 市自然资源局', movedFromSettings: 3 }]);
   });
 
   it('goes into the backup file and comes back from it: a reprint after a restore keeps the number', async () => {
@@ -167,30 +138,6 @@ describe('letter.issue', () => {
     ]);
   });
 
-  it('moves a big legacy register over a few issues: the letter printed now first, no number given twice meanwhile', async () => {
-    const store = await workspace();
-    const size = LEGACY_MOVE_LIMIT * 2 + 50;
-    const old = Array.from({ length: size }, (_, i) => ({ serial: i + 1, key: `第${i + 1}局`, party: `第${i + 1}局`, scope: 'day:2026-03-31', date: '2026-03-31', issuedAt: '2026-03-31T02:00:00.000Z', issuedBy: 'u-staff' }));
-    await store.runTransaction(async (tx) => tx.create('settings', legacyLetterRegisterDocId(2026), { year: 2026, issued: old }));
-    const stillInSettings = async () => ((await store.get('settings', legacyLetterRegisterDocId(2026)))?.data as { issued: unknown[] } | undefined)?.issued.length ?? 0;
-    const reprint = { month: null, letters: [{ key: `第${size}局`, party: `第${size}局` }] };
-    // A reprint of the register's last letter (day 2026-03-31) moves it with the first batch, number kept.
-    await run(store, STAFF, 'letter.issue', reprint, new Date('2026-03-31T04:00:00.000Z'));
-    expect(readIssuedLetter((await store.get(LETTERS_COLLECTION, letterDocId('day:2026-03-31', `第${size}局`)))!.data)).toMatchObject({ serial: size });
-    expect(await stillInSettings()).toBe(size - LEGACY_MOVE_LIMIT);
-    expect(await counter(store)).toMatchObject({ next: size + 1 });
-    // A letter still in the register is not numbered again; a new one gets the next number.
-    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('第1局', '县政府') }, new Date('2026-03-31T05:00:00.000Z'));
-    await run(store, STAFF, 'letter.issue', { month: null, letters: letters('县政府') }, DAY1);
-    expect(await stillInSettings()).toBe(0);
-    expect(await store.get('settings', legacyLetterRegisterDocId(2026))).toBeNull();
-    const all = await issued(store);
-    expect(all).toHaveLength(size + 2);
-    expect(new Set(all.map((l) => l.serial)).size).toBe(size + 2);
-    expect(all.find((l) => l.key === '第1局')).toMatchObject({ serial: 1, date: '2026-03-31' });
-    expect(all.filter((l) => l.key === '县政府').map((l) => [l.serial, l.scope])).toEqual(expect.arrayContaining([[size + 1, 'day:2026-03-31'], [size + 2, 'day:2026-04-01']]));
-  });
-
   it('refuses a viewer, an empty list and a key that is not the party’s; nothing is written', async () => {
     const store = await workspace();
     expect((await refused(store, VIEWER, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY1)).code).toBe('permission-denied');
@@ -198,7 +145,7 @@ describe('letter.issue', () => {
     expect((await refused(store, STAFF, 'letter.issue', { month: null, letters: [{ key: '别的局', party: '市住建局' }] }, DAY1)).code).toBe('invalid-argument');
   });
 
-  it('is the bureau’s to read: a liaison sees no letter, no counter, no register left in settings', async () => {
+  it('is the bureau’s to read: a liaison or a unit contact sees no letter and no counter', async () => {
     const store = await workspace();
     await run(store, STAFF, 'letter.issue', { month: null, letters: letters('市住建局') }, DAY1);
     const docs = await store.query(LETTERS_COLLECTION);
@@ -208,9 +155,6 @@ describe('letter.issue', () => {
       expect(applyReadPolicy(ICBC_LIAISON, 'letters', doc)).toBeNull();
       expect(applyReadPolicy({ uid: 'u-unit', role: 'unit', bankId: null, unit: '市住建局' }, 'letters', doc)).toBeNull();
     }
-    const register = { id: legacyLetterRegisterDocId(2026), version: 1, data: { year: 2026, issued: [] } };
-    expect(applyReadPolicy(ICBC_LIAISON, 'settings', register)).toBeNull();
-    expect(applyReadPolicy(STAFF, 'settings', register)).toEqual(register);
   });
 });
 

@@ -18,13 +18,6 @@
  * every open item (no month) are one per party per day, as each day's list is a different letter.
  * The items are listed as they stand when printed (a reprint shows the progress since); the
  * number, the date and the reply-by date are the issue's.
- *
- * Before this collection, the registers were one growing settings document per year
- * (`settings/letterRegister-YYYY`, readable by every member). `letter.issue` moves this year's and
- * last year's into `letters` when it runs after the upgrade (`planLegacyMove`: at most
- * LEGACY_MOVE_LIMIT letters per issue, so a big register moves over a few), in its own
- * transaction. Until then the read policy hides them from non-bureau readers; Firestore's rules do
- * not (members list settings as a whole, and a rule on the document id would refuse that list).
  */
 import { z } from 'zod';
 import { todayIso } from '../dates';
@@ -148,65 +141,4 @@ export function issueLetters(
     next += 1;
   }
   return { created, counter: { year, next } };
-}
-
-// The registers before the `letters` collection (settings/letterRegister-YYYY): read only to move them.
-const LEGACY_REGISTER_PREFIX = 'letterRegister-';
-
-export function legacyLetterRegisterDocId(year: number): string {
-  return `${LEGACY_REGISTER_PREFIX}${year}`;
-}
-
-/** Whether a settings document is a register from before the `letters` collection. */
-export function isLegacyLetterRegisterDocId(id: string): boolean {
-  return /^letterRegister-\d{4}$/.test(id);
-}
-
-/** A legacy register's letters, or null when the document is not one. */
-export function readLegacyLetterRegister(data: unknown): IssuedLetter[] | null {
-  const parsed = z
-    .object({
-      year: z.number().int(),
-      issued: z.array(issuedLetterSchema.omit({ year: true })),
-    })
-    .safeParse(data);
-  return parsed.success ? parsed.data.issued.map((letter) => ({ ...letter, year: parsed.data.year })) : null;
-}
-
-/**
- * How many letters of a legacy register one `letter.issue` moves: Firestore takes at most 500
- * writes in a transaction, and the command also writes up to 100 letters, the counter and its
- * record. A bigger register moves over the next issues; its numbers count from the first one.
- */
-export const LEGACY_MOVE_LIMIT = 300;
-
-/**
- * Moving (part of) a legacy register into `letters`: a document per letter, the letters asked for
- * now (`wanted`, by id) always, so the page finds them, and others up to `limit` in all; the rest
- * stays in the register for the next issue. The year's counter goes past the register's highest number (or
- * stays where it is, if it is past it already) at once, so no new letter takes a number the
- * register still holds.
- */
-export function planLegacyMove(
-  year: number,
-  issued: readonly IssuedLetter[],
-  counter: LetterCounter | null,
-  wanted: ReadonlySet<string>,
-  limit: number = LEGACY_MOVE_LIMIT,
-): { letters: { id: string; letter: IssuedLetter }[]; rest: IssuedLetter[]; counter: LetterCounter } {
-  const highest = issued.reduce((max, letter) => Math.max(max, letter.serial), 0);
-  const all = issued.map((letter) => ({ id: letterDocId(letter.scope, letter.key), letter }));
-  const asked = all.filter(({ id }) => wanted.has(id));
-  const others = all.filter(({ id }) => !wanted.has(id));
-  const room = Math.max(limit - asked.length, 0);
-  return {
-    letters: [...asked, ...others.slice(0, room)],
-    rest: others.slice(room).map(({ letter }) => letter),
-    counter: { year, next: Math.max(counter?.next ?? 1, highest + 1) },
-  };
-}
-
-/** A legacy register's stored form for the letters it still holds. */
-export function legacyLetterRegisterData(year: number, issued: readonly IssuedLetter[]): { year: number; issued: Omit<IssuedLetter, 'year'>[] } {
-  return { year, issued: issued.map(({ year: _year, ...letter }) => letter) };
 }

@@ -143,10 +143,8 @@ export function readPolicyViolations(
   if (collection === 'activity' && !isAdmin && (doc.data as Activity).command === 'member.upsert') {
     return [`${path}: member administration history reached a ${reader.role}`];
   }
-  // Which parties were sent a 工作提醒函, and who printed it, is the bureau's (a register from before
-  // the letters collection included, as long as it stays in settings).
-  const isLetterRegister = collection === 'letters' || (collection === 'settings' && /^letterRegister-\d{4}$/.test(doc.id));
-  if (isLetterRegister && !['admin', 'staff', 'viewer'].includes(reader.role)) return [`${path}: the letter register reached a ${reader.role}`];
+  // Which parties were sent a 工作提醒函, and who printed it, is the bureau's.
+  if (collection === 'letters' && !['admin', 'staff', 'viewer'].includes(reader.role)) return [`${path}: the letter register reached a ${reader.role}`];
   if (reader.role !== 'liaison') return [];
 
   const bankId = reader.bankId;

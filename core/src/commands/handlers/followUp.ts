@@ -11,19 +11,14 @@ import type { ReportingRound } from '../../followUp/reporting';
 import {
   isLetterKeyOf,
   issueLetters,
-  LEGACY_MOVE_LIMIT,
-  legacyLetterRegisterData,
-  legacyLetterRegisterDocId,
   letterCounterDocId,
   letterDocId,
   LETTERS_COLLECTION,
   letterScope,
-  planLegacyMove,
   readIssuedLetter,
-  readLegacyLetterRegister,
   readLetterCounter,
 } from '../../followUp/letterRegister';
-import type { IssuedLetter, LetterCounter } from '../../followUp/letterRegister';
+import type { IssuedLetter } from '../../followUp/letterRegister';
 import { todayIso } from '../../dates';
 import type { Assignment, AssignmentStep, Bank, Member } from '../../types';
 import { editProject, notFound, projectDiff } from './shared';
@@ -148,10 +143,7 @@ export const reportingChase: CommandHandler<'reporting.chase'> = async (ctx) => 
 /**
  * `letter.issue`: numbers the 工作提醒函 being printed (core/src/followUp/letterRegister.ts). The
  * year's counter is read and written in this transaction, so the number is the year's next even
- * when two people print at once; a letter issued before (found by its id) keeps its number. The
- * issues after the upgrade also move this year's and last year's legacy settings registers into
- * `letters` (the letters printed now first, LEGACY_MOVE_LIMIT per issue), in the same transaction,
- * and the counter past their numbers, so no letter is numbered twice across the move.
+ * when two people print at once; a letter issued before (found by its id) keeps its number.
  */
 export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
   const { month, letters } = ctx.payload;
@@ -159,25 +151,14 @@ export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
     if (!isLetterKeyOf(letter.key, letter.party)) throw new DomainError('invalid-argument', 'errors.field.invalid');
   }
   const unreadable = () => new DomainError('failed-precondition', 'errors.letter.registerUnreadable');
-  const year = Number(todayIso(ctx.now).slice(0, 4));
-  // Every read first (a transaction reads before it writes): the legacy registers, the counters, the letters asked for.
-  const legacy = [];
-  for (const y of [year - 1, year]) {
-    const doc = await ctx.tx.get('settings', legacyLetterRegisterDocId(y));
-    if (!doc) continue;
-    const issued = readLegacyLetterRegister(doc.data);
-    if (!issued) throw unreadable();
-    legacy.push({ year: y, doc, issued });
-  }
-  const counters = new Map<number, { version: number; counter: LetterCounter } | null>();
-  for (const y of new Set([year, ...legacy.map((entry) => entry.year)])) {
-    const doc = await ctx.tx.get(LETTERS_COLLECTION, letterCounterDocId(y));
-    const counter = doc ? readLetterCounter(doc.data) : null;
-    if (doc && !counter) throw unreadable();
-    counters.set(y, doc && counter ? { version: doc.version, counter } : null);
-  }
+  const today = todayIso(ctx.now);
+  const year = Number(today.slice(0, 4));
+  // Every read first (a transaction reads before it writes): the year's counter, the letters asked for.
+  const counterDoc = await ctx.tx.get(LETTERS_COLLECTION, letterCounterDocId(year));
+  const stored = counterDoc ? readLetterCounter(counterDoc.data) : null;
+  if (counterDoc && !stored) throw unreadable();
   const known = new Map<string, IssuedLetter>();
-  const scope = letterScope(month, todayIso(ctx.now));
+  const scope = letterScope(month, today);
   for (const id of new Set(letters.map((letter) => letterDocId(scope, letter.key)))) {
     const doc = await ctx.tx.get(LETTERS_COLLECTION, id);
     if (!doc) continue;
@@ -186,38 +167,11 @@ export const letterIssue: CommandHandler<'letter.issue'> = async (ctx) => {
     known.set(id, letter);
   }
 
-  const next = new Map<number, LetterCounter | null>([...counters].map(([y, stored]) => [y, stored?.counter ?? null]));
-  const wanted = new Set(letters.map((letter) => letterDocId(scope, letter.key)));
-  let budget = LEGACY_MOVE_LIMIT;
-  let moved = 0;
-  for (const entry of legacy) {
-    const move = planLegacyMove(entry.year, entry.issued, next.get(entry.year) ?? null, wanted, budget);
-    for (const { id, letter } of move.letters) {
-      if (known.has(id)) continue;
-      known.set(id, letter);
-      ctx.writer.create(LETTERS_COLLECTION, id, letter);
-      moved += 1;
-    }
-    // A letter still in the register keeps its number: a reprint of it must not get a new one.
-    for (const letter of move.rest) {
-      const id = letterDocId(letter.scope, letter.key);
-      if (!known.has(id)) known.set(id, letter);
-    }
-    budget -= move.letters.length;
-    next.set(entry.year, move.counter);
-    if (move.rest.length === 0) ctx.tx.delete('settings', entry.doc.id, entry.doc.version);
-    else ctx.writer.update('settings', entry.doc.id, legacyLetterRegisterData(entry.year, move.rest), entry.doc.version);
-  }
-  const { created, counter } = issueLetters(next.get(year) ?? null, known, letters, month, ctx.now, ctx.actor.uid);
-  next.set(year, created.length > 0 ? counter : (next.get(year) ?? null));
+  const { created, counter } = issueLetters(stored, known, letters, month, ctx.now, ctx.actor.uid);
+  if (created.length === 0) return { activity: null };
   for (const { id, letter } of created) ctx.writer.create(LETTERS_COLLECTION, id, letter);
-  for (const [y, value] of next) {
-    const stored = counters.get(y);
-    if (!value || (stored && stored.counter.next === value.next)) continue;
-    if (stored) ctx.writer.update(LETTERS_COLLECTION, letterCounterDocId(y), value, stored.version);
-    else ctx.writer.create(LETTERS_COLLECTION, letterCounterDocId(y), value);
-  }
-  if (created.length === 0 && legacy.length === 0) return { activity: null };
+  if (counterDoc) ctx.writer.update(LETTERS_COLLECTION, counterDoc.id, counter, counterDoc.version);
+  else ctx.writer.create(LETTERS_COLLECTION, letterCounterDocId(year), counter);
   const numbers = created.map(({ letter }) => `〔${year}〕${letter.serial} ${letter.party}`).join('；');
-  return { activity: { projectId: null, lineId: null, before: null, after: { letters: numbers, ...(legacy.length > 0 ? { movedFromSettings: moved } : {}) } } };
+  return { activity: { projectId: null, lineId: null, before: null, after: { letters: numbers } } };
 };
