@@ -52,8 +52,12 @@ import { firstValue, type ReadState } from './watched';
 const VOCABULARY_KEY = 'clearway.ledger.vocabulary';
 const MAPPINGS_KEY = 'clearway.ledger.mappings';
 const LAST_IMPORT_KEY = 'clearway.ledger.lastImport';
-/** Projects per undo transaction on Firebase (about four writes each). */
-const FIREBASE_UNDO_BATCH = 50;
+/**
+ * Projects per undo transaction on Firebase, under its 500 writes: each project is its own write,
+ * its board card and board view, a history record, and one write per line the import touched,
+ * so 25 leaves room for sixteen lines a project.
+ */
+const FIREBASE_UNDO_BATCH = 25;
 
 export type LedgerPhase = 'idle' | 'reading' | 'parsing' | 'ready' | 'applying' | 'applied' | 'undoing';
 
