@@ -92,10 +92,11 @@ export const useScorecardStore = defineStore('scorecard', () => {
     () => settingsRead.value,
   );
 
-  function setWeights(next: ScorecardWeights): Promise<CommandOutcome> {
+  /** `expectedVersion`: the version the admin's edits started from (another admin's newer save is refused, not overwritten). */
+  function setWeights(next: ScorecardWeights, expectedVersion: number | null = weightsVersion.value): Promise<CommandOutcome> {
     return runCommand(session.backend ? session.execute : null, {
       name: 'scorecard.setWeights',
-      payload: { expectedVersion: weightsVersion.value, weights: next },
+      payload: { expectedVersion, weights: next },
     });
   }
 

@@ -78,7 +78,7 @@ describe('ScorecardWeightsForm', () => {
     await disbursements.setValue('20');
     await disbursements.trigger('blur');
     await wrapper.get('form').trigger('submit');
-    expect(wrapper.emitted('submit')![0]).toEqual([{ approvals: 35, disbursements: 20, fulfilment: 20, reporting: 15, followUp: 10 }]);
+    expect(wrapper.emitted('submit')![0]).toEqual([{ approvals: 35, disbursements: 20, fulfilment: 20, reporting: 15, followUp: 10 }, 1]);
   });
 
   it('shows the server’s refusal in the user’s language', () => {
@@ -117,6 +117,24 @@ describe('ScorecardWeightsForm', () => {
     await wrapper.get('[data-test="scorecard-weights-take"]').trigger('click');
     expect((approvals.element as HTMLInputElement).value).toBe('40');
     expect(wrapper.find('[data-test="scorecard-weights-changed"]').exists()).toBe(false);
+  });
+
+  it('a save under a newer stored version sends the version the edits started from (refused as stale, not overwriting)', async () => {
+    const wrapper = mount(ScorecardWeightsForm, { props: { weights: { ...DEFAULT_SCORECARD_WEIGHTS }, version: 3 }, global: { plugins: testPlugins() } });
+    const approvals = wrapper.get('[data-test="scorecard-weight-approvals"] input');
+    await approvals.setValue('35');
+    await approvals.trigger('blur');
+    const fulfilment = wrapper.get('[data-test="scorecard-weight-fulfilment"] input');
+    await fulfilment.setValue('10');
+    await fulfilment.trigger('blur');
+    // Another admin saved meanwhile: the notice shows, and saving anyway carries version 3.
+    await wrapper.setProps({ weights: { approvals: 30, disbursements: 30, fulfilment: 20, reporting: 10, followUp: 10 }, version: 4 });
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.emitted('submit')![0]![1]).toBe(3);
+    // Taking the stored weights moves the base: the next save expects version 4.
+    await wrapper.get('[data-test="scorecard-weights-take"]').trigger('click');
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.emitted('submit')![1]![1]).toBe(4);
   });
 
   it('takes the new version quietly when it is what the admin typed (their own save)', async () => {
