@@ -38,11 +38,9 @@ export const useLettersStore = defineStore('letters', () => {
       return letter ? [letter] : [];
     }),
   );
-  const loaded = computed(() => !lettersWatch.pending.value);
-
   function issue(forMonth: IsoMonth | null, letters: { key: string; party: string }[]): Promise<CommandOutcome> {
     return runCommand(session.backend ? session.execute : null, { name: 'letter.issue', payload: { month: forMonth, letters } });
   }
 
-  return { read, start, issued, loaded, issue };
+  return { read, start, issued, issue };
 });
