@@ -105,17 +105,11 @@ export class AccountRepository {
   }
 
   /**
-   * The live session of a token, or null. A session in its second half of life is extended, so
-   * someone who works every day stays signed in while an abandoned session runs out.
-   */
-  async findSession(token: string, now: Date, ttlMs: number): Promise<Session | null> {
-    return (await this.findSessionAndMember(token, now, ttlMs))?.session ?? null;
-  }
-
-  /**
-   * findSession, with the members document of its uid read in the same statement (the documents
-   * table of db/postgresDocumentStore.ts): every request needs both, and a round trip to the
-   * database costs more than either query.
+   * The live session of a token, or null, with the members document of its uid read in the same
+   * statement (the documents table of db/postgresDocumentStore.ts): every request needs both, and
+   * a round trip to the database costs more than either query. A session in its second half of
+   * life is extended, so someone who works every day stays signed in while an abandoned session
+   * runs out.
    */
   async findSessionAndMember<M>(token: string, now: Date, ttlMs: number): Promise<SessionAndMember<M> | null> {
     if (token.length < 20 || token.length > 100) return null;
