@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import vuedraggable from 'vuedraggable';
 import StageColumn from './StageColumn.vue';
@@ -41,6 +41,11 @@ function dropEvent(projectId: string, from: string, to: string, oldIndex: number
 }
 
 describe('StageColumn', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
   it('heads the column with the stage name, the card count and the money totals', () => {
     const wrapper = mountColumn();
     const head = wrapper.find('.cw-column__head').text();
@@ -70,13 +75,104 @@ describe('StageColumn', () => {
     expect(wrapper.emitted('move')).toEqual([['p0', 'approval', 2]]);
   });
 
-  it('renders a large column a page at a time', async () => {
+  it('draws a large column a screen and one more at first, then a page at a time, heading it with all its cards', async () => {
+    vi.stubGlobal('innerHeight', 800);
     const wrapper = mountColumn(column(5000), 40);
-    expect(wrapper.findAll('.column__item')).toHaveLength(40);
+    // 550 px of the 800 are left for the cards, about 4 cards of 144 px, and as many again below.
+    expect(wrapper.findAll('.column__item')).toHaveLength(8);
     expect(wrapper.find('.cw-column__count').text()).toBe('5000 个');
+    expect(wrapper.find('.cw-column__head').text()).toContain('500.00亿元');
     await wrapper.find('.column__more').trigger('click');
-    expect(wrapper.findAll('.column__item')).toHaveLength(80);
-    expect(wrapper.find('.column__more').text()).toContain('4920');
+    expect(wrapper.findAll('.column__item')).toHaveLength(48);
+    expect(wrapper.find('.column__more').text()).toContain('4952');
+  });
+
+  it('sizes the first render by the window before layout and by the column once it is laid out', () => {
+    vi.stubGlobal('innerHeight', 1400);
+    expect(mountColumn(column(500)).findAll('.column__item')).toHaveLength(16);
+    vi.stubGlobal('innerHeight', 500);
+    expect(mountColumn(column(500)).findAll('.column__item')).toHaveLength(6);
+
+    vi.stubGlobal('innerHeight', 800);
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains('cw-column__scroll') ? 1000 : 0;
+    });
+    const laidOut = mountColumn(column(500));
+    return laidOut.vm.$nextTick().then(() => {
+      // 1000 px hold 7 cards of 144 px: 7 in sight and 7 below.
+      expect(laidOut.findAll('.column__item')).toHaveLength(14);
+    });
+  });
+
+  it('draws a page more each time the sentinel below the cards comes near, and everything a short column has', async () => {
+    vi.stubGlobal('innerHeight', 800);
+    const observers: { callback: IntersectionObserverCallback; targets: Element[]; options?: IntersectionObserverInit }[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        readonly entry: (typeof observers)[number];
+        constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
+          this.entry = { callback, targets: [], options };
+          observers.push(this.entry);
+        }
+        observe(target: Element) {
+          this.entry.targets.push(target);
+        }
+        unobserve(target: Element) {
+          this.entry.targets = this.entry.targets.filter((t) => t !== target);
+        }
+        disconnect() {
+          this.entry.targets = [];
+        }
+      },
+    );
+    const wrapper = mountColumn(column(100), 30);
+    const [observer] = observers;
+    expect(observer!.options?.root).toBe(wrapper.find('.cw-column__scroll').element);
+    const near = (isIntersecting: boolean) =>
+      observer!.callback([{ isIntersecting, target: observer!.targets[0]! } as unknown as IntersectionObserverEntry], {} as IntersectionObserver);
+
+    expect(wrapper.findAll('.column__item')).toHaveLength(8);
+    near(false);
+    await wrapper.vm.$nextTick();
+    expect(wrapper.findAll('.column__item')).toHaveLength(8);
+    near(true);
+    await wrapper.vm.$nextTick();
+    expect(wrapper.findAll('.column__item')).toHaveLength(38);
+    // Still observed, so a sentinel that stays in reach keeps reporting.
+    expect(observer!.targets).toEqual([wrapper.find('.column__sentinel').element]);
+    near(true);
+    near(true);
+    near(true);
+    await wrapper.vm.$nextTick();
+    expect(wrapper.findAll('.column__item')).toHaveLength(100);
+    expect(wrapper.find('.column__more').exists()).toBe(false);
+
+    expect(mountColumn(column(3)).findAll('.column__item')).toHaveLength(3);
+  });
+
+  it('keeps a card moved below the drawn part drawn, and shrinks with a filter back to the first size', async () => {
+    vi.stubGlobal('innerHeight', 800);
+    const wrapper = mountColumn(column(100), 30);
+    const cards = wrapper.findAllComponents({ name: 'ProjectCard' });
+    cards[7]!.vm.$emit('move', 'p7', 'approval', 8);
+    await wrapper.vm.$nextTick();
+    expect(wrapper.findAll('.column__item')).toHaveLength(38);
+    await wrapper.setProps({ projects: column(20) });
+    expect(wrapper.findAll('.column__item')).toHaveLength(20);
+    await wrapper.setProps({ projects: column(4) });
+    expect(wrapper.findAll('.column__item')).toHaveLength(4);
+    await wrapper.setProps({ projects: column(100) });
+    expect(wrapper.findAll('.column__item')).toHaveLength(8);
+  });
+
+  it('draws at least a page of each column for a printout', async () => {
+    vi.stubGlobal('innerHeight', 800);
+    const wrapper = mountColumn(column(100), 30);
+    window.dispatchEvent(new Event('beforeprint'));
+    await wrapper.vm.$nextTick();
+    expect(wrapper.findAll('.column__item')).toHaveLength(30);
+    wrapper.unmount();
   });
 
   it('names the lead bank again when the bank names change, and keeps a card\'s texts while they do not', async () => {
