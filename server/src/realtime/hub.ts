@@ -11,6 +11,7 @@
 import type { Actor, CollectionName, DocumentChange, DocumentReader, Member, Project, QuerySpec, StoredDoc } from '@clearway/core';
 import { boardCardDoc, COLLECTIONS, runQuery } from '@clearway/core';
 import type { ReadPolicy } from './policy';
+import { SnapshotCache } from './snapshotCache';
 
 /** What the hub needs of a socket (ws's WebSocket, or a fake). */
 export interface HubSocket {
@@ -177,6 +178,15 @@ export class Connection {
         this.send(JSON.stringify({ type: 'doc', id: watch.id, doc }));
         return;
       }
+      if (watch.spec.limit === undefined) {
+        // Unlimited queries (the board above all) are answered from the hub's cache when their collection has not changed.
+        const key = `${policy.audienceKey(this.actor, watch.collection)}|${watch.collection}|${watch.view ?? ''}|${JSON.stringify(watch.spec)}`;
+        const snapshot = await this.hub.snapshots.get(key, watch.collection, () => this.runScoped(watch));
+        if (this.watches.get(watch.id) !== watch) return;
+        watch.known = new Map(snapshot.versions);
+        this.send(`{"type":"snapshot","id":${watch.id},"docs":${snapshot.text}}`);
+        return;
+      }
       const docs = await this.runScoped(watch);
       if (this.watches.get(watch.id) !== watch) return;
       watch.known = new Map(docs.map((doc) => [doc.id, doc.version]));
@@ -333,6 +343,8 @@ export class PolicyCache {
 export class RealtimeHub {
   private readonly connections = new Set<Connection>();
   private readonly sweepTimer: ReturnType<typeof setInterval> | null;
+  /** Whole answers of unlimited queries per audience (see snapshotCache.ts). */
+  readonly snapshots = new SnapshotCache();
 
   constructor(readonly deps: HubDeps) {
     const sweepMs = deps.sweepMs ?? 60_000;
@@ -358,6 +370,8 @@ export class RealtimeHub {
   /** Feeds a batch of committed changes (the store's onChange) to every connection. */
   onChanges(changes: DocumentChange[]): void {
     if (changes.length === 0) return;
+    // Before any connection sees these changes, so no tab is answered from a snapshot older than them once they are known.
+    this.snapshots.invalidate(changes.map((change) => change.collection));
     const cache = new PolicyCache(this.deps.policy);
     const memberChanges = changes.filter((change) => change.collection === 'members');
     for (const connection of this.connections) {
@@ -372,6 +386,7 @@ export class RealtimeHub {
   /** Changes may have been missed (the change feed lost rows to pruning): every watch answers again from the store. */
   resyncAll(): void {
     this.deps.log.warn({ connections: this.connections.size }, 'change log pruned past the feed: resyncing every watch');
+    this.snapshots.invalidateAll();
     for (const connection of this.connections) void connection.enqueue(() => connection.resnapshot());
   }
 

@@ -231,6 +231,33 @@ describe('the board view: one compact snapshot of cards after the read policy, t
     });
   }
 
+  it('a tab opened after a change gets the changed card at once, and each audience its own cards (the hub reuses whole answers)', async () => {
+    const board = async (uid: string) => {
+      const socket = await clients.get(uid)!.realtime();
+      try {
+        const answer = socket.next((m) => m.id === 902 && m.type === 'snapshot');
+        socket.send({ type: 'watchQuery', id: 902, collection: 'projects', spec: {}, view: 'board' });
+        return byId((await answer).docs ?? []);
+      } finally {
+        socket.close();
+      }
+    };
+    const expectedFor = async (uid: string) => {
+      const actor = actorOf(member(uid));
+      const scoped = await store().query<Project>('projects', scopeQueryForActor(actor, 'projects', {}));
+      return byId(applyReadPolicyToAll(actor, 'projects', scoped).map((doc) => boardCardDoc(doc as StoredDoc<Project>)));
+    };
+    expect(await board('u-staff')).toEqual(await expectedFor('u-staff'));
+    expect(await board('u-staff')).toEqual(await expectedFor('u-staff'));
+    expect(await board('u-liaison-icbc')).toEqual(await expectedFor('u-liaison-icbc'));
+    const project = await firstProject();
+    expect((await clients.get('u-staff')!.command('project.setActionPlan', { projectId: project.id, expectedVersion: project.version, actionPlan: '再开一个标签' })).status).toBe(200);
+    const after = await board('u-staff');
+    expect(after.find((doc) => doc.id === project.id)?.version).toBe(project.version + 1);
+    expect(after).toEqual(await expectedFor('u-staff'));
+    expect(await board('u-liaison-icbc')).toEqual(await expectedFor('u-liaison-icbc'));
+  });
+
   it('a board view of anything but the projects is refused', async () => {
     const socket = await clients.get('u-staff')!.realtime();
     try {
