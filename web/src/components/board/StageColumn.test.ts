@@ -166,6 +166,17 @@ describe('StageColumn', () => {
     expect(wrapper.findAll('.column__item')).toHaveLength(8);
   });
 
+  it('keeps a card dropped from another column after the last drawn card drawn', async () => {
+    vi.stubGlobal('innerHeight', 800);
+    const projects = column(100);
+    const wrapper = mountColumn(projects, 30);
+    const arrived = makeCard({ id: 'new', name: '新到项目', stage: 'approval', rank: 'a0007V' });
+    await wrapper.setProps({ projects: [...projects.slice(0, 8), arrived, ...projects.slice(8)] });
+    expect(wrapper.findAll('.column__item').map((item) => item.attributes('data-id'))).toContain('new');
+    await wrapper.setProps({ projects: [...projects.slice(0, 8), arrived, ...projects.slice(8)].reverse() });
+    expect(wrapper.findAll('.column__item')).toHaveLength(38);
+  });
+
   it('draws at least a page of each column for a printout', async () => {
     vi.stubGlobal('innerHeight', 800);
     const wrapper = mountColumn(column(100), 30);
