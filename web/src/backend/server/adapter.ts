@@ -5,7 +5,7 @@
  * sign-in reconnects so the server applies the new person's read policy.
  */
 import { DomainError } from '@clearway/core';
-import type { Actor, CommandEnvelope, CommandResult, DeliveryLogEntry, NotifyChannelKind } from '@clearway/core';
+import type { Actor, BoardCard, CommandEnvelope, CommandResult, DeliveryLogEntry, NotifyChannelKind, StoredDoc } from '@clearway/core';
 import type { Backend, NewMemberInput, NewMemberResult, QuarantinedDocumentSummary, SignedOutReason, Unsubscribe } from '../types';
 import { fromHttpError, fromTransportError } from './errors';
 import { RealtimeChannel, type BackoffOptions, type SocketFactory, type SocketLike } from './realtime';
@@ -17,7 +17,15 @@ export interface ServerBackendOptions {
   createSocket?: SocketFactory;
   backoff?: BackoffOptions;
   random?: () => number;
+  /**
+   * The page opened is the board: its watch goes out with the socket's first message, before the
+   * app has mounted and asked, and the first `watchBoard` takes it over (see `openEarlyBoard`).
+   */
+  earlyBoard?: boolean;
 }
+
+/** How long an early board watch waits to be taken over before it is dropped (another page opened). */
+const EARLY_BOARD_MS = 15_000;
 
 export interface ServerBackend extends Backend {
   readonly kind: 'server';
@@ -113,10 +121,68 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
   const onOnline = () => channel.retryNow();
   globalThis.addEventListener?.('online', onOnline);
 
-  actor = await fetchSession().catch((error: unknown) => {
+  /**
+   * A board watch registered before anything asked, so a reload's cards are on their way while the
+   * app's code loads and mounts. The first `watchBoard` adopts it: it gets what already arrived and
+   * everything after, as with a watch of its own.
+   */
+  interface EarlyBoard {
+    latest: StoredDoc<BoardCard>[] | null;
+    failure: { error: unknown } | null;
+    onNext: ((docs: StoredDoc<BoardCard>[]) => void) | null;
+    onError: ((error: unknown) => void) | null;
+    stop: () => void;
+    timer: ReturnType<typeof setTimeout>;
+  }
+  let earlyBoard: EarlyBoard | null = null;
+
+  function openEarlyBoard(): void {
+    const held: EarlyBoard = { latest: null, failure: null, onNext: null, onError: null, stop: () => undefined, timer: undefined as never };
+    held.stop = channel.watchQuery<BoardCard>(
+      'projects',
+      {},
+      (docs) => {
+        held.latest = docs;
+        held.onNext?.(docs);
+      },
+      (error) => {
+        held.failure = { error };
+        held.onError?.(error);
+      },
+      'board',
+    );
+    held.timer = setTimeout(() => {
+      if (earlyBoard !== held) return;
+      earlyBoard = null;
+      held.stop();
+    }, EARLY_BOARD_MS);
+    earlyBoard = held;
+  }
+
+  function watchBoard(onNext: (docs: StoredDoc<BoardCard>[]) => void, onError?: (error: unknown) => void): Unsubscribe {
+    const held = earlyBoard;
+    earlyBoard = null;
+    if (!held) return channel.watchQuery('projects', {}, onNext, onError, 'board');
+    clearTimeout(held.timer);
+    held.onNext = onNext;
+    held.onError = onError ?? null;
+    if (held.failure) onError?.(held.failure.error);
+    else if (held.latest) onNext(held.latest);
+    return held.stop;
+  }
+
+  // The socket opens while the session is checked (the upgrade checks it too): on a reload the
+  // board's watch is sent a round trip sooner. Without a session the socket is told so and closes.
+  if (options.earlyBoard) openEarlyBoard();
+  channel.start();
+  try {
+    actor = await fetchSession();
+  } catch (error) {
+    channel.stop();
     throw error instanceof DomainError ? error : fromTransportError(error);
-  });
+  }
   if (actor) channel.start();
+  else channel.stop();
 
   /** A command or admin call whose answer says the session is gone signs the tab out. */
   async function asSignedIn<T>(run: () => Promise<T>): Promise<T> {
@@ -135,7 +201,7 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
     watchQuery: (collection, spec, onNext, onError) => channel.watchQuery(collection, spec, onNext, onError),
     watchDoc: (collection, id, onNext, onError) => channel.watchDoc(collection, id, onNext, onError),
     // The board's first snapshot is its cards only (the server projects them after the read policy).
-    watchBoard: (onNext, onError) => channel.watchQuery('projects', {}, onNext, onError, 'board'),
+    watchBoard,
     watchActor(onNext): Unsubscribe {
       actorListeners.add(onNext);
       onNext(actor);

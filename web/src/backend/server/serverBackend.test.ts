@@ -59,6 +59,50 @@ describe('team server backend: realtime', () => {
     expect(seen).toEqual([['p1@1', 'p2@1'], ['p2@2']]);
   });
 
+  it('opening the board sends its watch with the socket, before the app asks; the first watchBoard takes it over, the next has its own', async () => {
+    const server = fakeServer(staff);
+    backend = await createServerBackendWith({ baseUrl: BASE, fetch: server.fetch, createSocket: server.createSocket, earlyBoard: true });
+    expect(server.sockets).toHaveLength(1);
+    server.socket().open();
+    const [early] = server.socket().sent;
+    expect(early).toEqual({ type: 'watchQuery', id: early!.id, collection: 'projects', spec: {}, view: 'board' });
+    server.socket().receive({ type: 'snapshot', id: early!.id, docs: [doc('p1', 1), doc('p2', 1)] });
+
+    const seen: string[][] = [];
+    const stop = backend.watchBoard!((cards) => seen.push(cards.map((card) => `${card.id}@${card.version}`)));
+    expect(seen).toEqual([['p1@1', 'p2@1']]);
+    server.socket().receive({ type: 'delta', id: early!.id, upserts: [doc('p2', 2)], removed: ['p1'] });
+    expect(seen).toEqual([['p1@1', 'p2@1'], ['p2@2']]);
+    expect(server.socket().sent).toHaveLength(1);
+
+    backend.watchBoard!(() => undefined);
+    expect(server.socket().sent.at(-1)).toMatchObject({ type: 'watchQuery', view: 'board' });
+    expect(server.socket().sent.at(-1)!.id).not.toBe(early!.id);
+    stop();
+    expect(server.socket().sent.at(-1)).toEqual({ type: 'unwatch', id: early!.id });
+  });
+
+  it('an early board watch nobody takes over is dropped; one the server refused hands its error to the board', async () => {
+    vi.useFakeTimers();
+    const server = fakeServer(staff);
+    backend = await createServerBackendWith({ baseUrl: BASE, fetch: server.fetch, createSocket: server.createSocket, earlyBoard: true });
+    server.socket().open();
+    const [early] = server.socket().sent;
+    vi.advanceTimersByTime(15_000);
+    expect(server.socket().sent.at(-1)).toEqual({ type: 'unwatch', id: early!.id });
+    backend.dispose();
+
+    const refusing = fakeServer(staff);
+    backend = await createServerBackendWith({ baseUrl: BASE, fetch: refusing.fetch, createSocket: refusing.createSocket, earlyBoard: true });
+    refusing.socket().open();
+    const [watch] = refusing.socket().sent;
+    refusing.socket().receive({ type: 'error', id: watch!.id, error: { code: 'permission-denied', messageKey: 'errors.permission.denied' } });
+    const errors: unknown[] = [];
+    backend.watchBoard!(() => undefined, (error) => errors.push(error));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(DomainError);
+  });
+
   it('a watch the server refuses reaches its onError as a DomainError; other watches go on', async () => {
     const server = fakeServer(liaison);
     const backend = await start(server);
@@ -153,13 +197,16 @@ describe('team server backend: realtime', () => {
         : { status: 401, body: { error: { code: 'unauthenticated', messageKey: 'auth.error.badCredentials' } } },
     );
     const backend = await start(server);
+    // The socket opened alongside the session check is closed once the check finds no session.
+    const open = () => server.sockets.filter((socket) => socket.closedWith === null);
+    expect(server.sockets.every((socket) => socket.closedWith === 1000)).toBe(true);
     backend.watchQuery('projects', {}, () => undefined);
-    expect(server.sockets).toHaveLength(0);
+    expect(open()).toHaveLength(0);
 
     const refused = await backend.auth.signIn('staff@clearway.local', 'wrong').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DomainError);
     expect((refused as DomainError).messageKey).toBe('auth.error.invalidCredentials');
-    expect(server.sockets).toHaveLength(0);
+    expect(open()).toHaveLength(0);
 
     await backend.auth.signIn(' staff@clearway.local ', 'right');
     expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/session', body: { email: 'staff@clearway.local' }, credentials: 'same-origin' });
