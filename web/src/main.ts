@@ -9,12 +9,11 @@ import { loadToasts } from './composables/toasts';
 import { loadSortable } from './components/common/lazySortable';
 import { loadChoiceSelect } from './components/common/LazyChoiceSelect';
 import { useSessionStore } from './stores/session';
-import { configuredBackend } from './backend';
 import './styles/tokens.css';
 
 // On the team server the backend starts with the page: its session check and its socket, with the
 // board's watch, run while the app's code loads and mounts rather than after (session.start reports a failure).
-const earlyBackend = configuredBackend() === 'server' ? import('./backend/server').then(({ createServerBackend }) => createServerBackend()) : null;
+const earlyBackend = globalThis.window?.__CLEARWAY__?.backend === 'server' ? import('./backend').then((backends) => backends.createBackend()) : null;
 earlyBackend?.catch(() => undefined);
 
 // What the board's first paint does not need waits until it is out (see firstPaintGate): the
