@@ -11,7 +11,7 @@
 import type { Actor, CollectionName, DocumentChange, DocumentReader, Member, Project, QuerySpec, StoredDoc } from '@clearway/core';
 import { boardCardDoc, COLLECTIONS, runQuery } from '@clearway/core';
 import type { ReadPolicy } from './policy';
-import { SnapshotCache } from './snapshotCache';
+import { SnapshotCache, type Projector } from './snapshotCache';
 
 /** What the hub needs of a socket (ws's WebSocket, or a fake). */
 export interface HubSocket {
@@ -181,7 +181,7 @@ export class Connection {
       if (watch.spec.limit === undefined) {
         // Unlimited queries (the board above all) are answered from the hub's cache when their collection has not changed.
         const key = `${policy.audienceKey(this.actor, watch.collection)}|${watch.collection}|${watch.view ?? ''}|${JSON.stringify(watch.spec)}`;
-        const snapshot = await this.hub.snapshots.get(key, watch.collection, () => this.runScoped(watch));
+        const snapshot = await this.hub.snapshots.get(key, watch.collection, () => this.runScoped(watch), this.projector(watch));
         if (this.watches.get(watch.id) !== watch) return;
         watch.known = new Map(snapshot.versions);
         this.send(`{"type":"snapshot","id":${watch.id},"docs":${snapshot.text}}`);
@@ -202,6 +202,19 @@ export class Connection {
       if (typeof refusal.messageKey !== 'string') this.hub.deps.log.warn({ err: error }, 'realtime query refused');
       this.send(JSON.stringify({ type: 'error', id: watch.id, error: wire }));
     }
+  }
+
+  /** What `watch` shows of a changed document, for the cached answer of its audience (the same steps as applyChanges). */
+  private projector(watch: QueryWatch): Projector {
+    const { policy } = this.hub.deps;
+    const actor = this.actor;
+    const { collection, view } = watch;
+    const scoped = policy.scope(actor, collection, watch.spec);
+    return (stored) => {
+      if (!matchesIgnoringLimit(stored, scoped)) return null;
+      const shown = policy.apply(actor, collection, stored);
+      return shown && view === 'board' ? boardCardDoc(shown as StoredDoc<Project>) : shown;
+    };
   }
 
   private async runScoped(watch: QueryWatch): Promise<StoredDoc[]> {
@@ -371,8 +384,8 @@ export class RealtimeHub {
   onChanges(changes: DocumentChange[]): void {
     if (changes.length === 0) return;
     // Before any connection sees these changes, so no tab is answered from a snapshot older than them once they are known.
-    this.snapshots.invalidate(changes.map((change) => change.collection));
     const cache = new PolicyCache(this.deps.policy);
+    this.snapshots.applyChanges(changes, (doc) => cache.json(doc));
     const memberChanges = changes.filter((change) => change.collection === 'members');
     for (const connection of this.connections) {
       const own = memberChanges.find((change) => change.id === connection.uid);

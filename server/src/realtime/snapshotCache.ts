@@ -4,14 +4,17 @@
  * read policy and make a card of each, and stringify 3 MB again for each tab, while nothing changed.
  *
  * Why an answer may be reused: an entry is stored only if no change of its collection arrived
- * while it was computed, and dropped as soon as one arrives (the hub calls `invalidate` from the
- * store's change listener, before any connection handles the change). A change committed but not
+ * while it was computed, and each change that arrives after is applied to it (the hub calls
+ * `applyChanges` from the store's change listener, before any connection handles the change) the
+ * way a connection applies it to what its client holds: the entry's projector (scope, policy,
+ * card) decides whether the changed document is in the answer and as what, and an older version
+ * than the one held is a late echo. So an entry stays what the query would answer now. A change committed but not
  * yet announced when a tab is answered from the cache reaches that tab as a delta once announced,
  * exactly as it would have after a read from the database, because the tab's connection already
  * takes part in the hub's change fan-out. The key holds the policy's audience key, so one person's
  * projection never serves another audience.
  */
-import type { CollectionName, StoredDoc } from '@clearway/core';
+import type { CollectionName, DocumentChange, StoredDoc } from '@clearway/core';
 
 export interface CachedSnapshot {
   /** The JSON array of the documents, as sent in a `snapshot` message. */
@@ -20,10 +23,19 @@ export interface CachedSnapshot {
   readonly versions: ReadonlyMap<string, number>;
 }
 
+/** What an entry's query shows of a stored document: its projection, or null when it is not in the answer. */
+export type Projector = (doc: StoredDoc) => StoredDoc | null;
+
 interface Entry {
+  key: string;
   collection: CollectionName;
   generation: number;
-  snapshot: CachedSnapshot;
+  project: Projector;
+  /** Each document's version and JSON, the answer's parts. */
+  docs: Map<string, { version: number; json: string }>;
+  /** The answer as sent; null after a change until it is asked for again. */
+  snapshot: CachedSnapshot | null;
+  chars: number;
 }
 
 /** Enough for the board of every audience of a large workspace, bounded so memory stays bounded. */
@@ -49,11 +61,35 @@ export class SnapshotCache {
     return this.generations.get(collection) ?? 0;
   }
 
-  /** Changes of these collections arrived: their cached answers are out of date. */
+  /** Changes of these collections arrived: answers being computed across them are not kept. */
   invalidate(collections: Iterable<CollectionName>): void {
-    const changed = new Set(collections);
-    for (const collection of changed) this.generations.set(collection, this.generation(collection) + 1);
-    for (const [key, entry] of this.entries) if (changed.has(entry.collection)) this.drop(key, entry);
+    for (const collection of new Set(collections)) this.generations.set(collection, this.generation(collection) + 1);
+  }
+
+  /**
+   * A batch of committed changes: every entry of a changed collection takes them in (see the
+   * header); `json` serialises a projection (the hub's per-batch cache, shared with its deltas).
+   */
+  applyChanges(changes: readonly DocumentChange[], json: (doc: StoredDoc) => string): void {
+    this.invalidate(changes.map((change) => change.collection));
+    for (const [key, entry] of this.entries) {
+      const relevant = changes.filter((change) => change.collection === entry.collection);
+      if (relevant.length === 0) continue;
+      try {
+        for (const change of relevant) {
+          const held = entry.docs.get(change.id);
+          if (change.doc && held && change.doc.version <= held.version) continue;
+          const shown = change.doc ? entry.project(change.doc) : null;
+          if (shown) entry.docs.set(change.id, { version: shown.version, json: json(shown) });
+          else entry.docs.delete(change.id);
+        }
+      } catch {
+        this.drop(key, entry);
+        continue;
+      }
+      entry.generation = this.generation(entry.collection);
+      entry.snapshot = null;
+    }
   }
 
   /** Changes may have been missed (the change feed resynced): nothing cached can be trusted. */
@@ -68,20 +104,22 @@ export class SnapshotCache {
    * The answer under `key` (audience, collection, spec, view), computed by `compute` when there is
    * no current one. Concurrent asks of one key at one generation share one computation.
    */
-  get(key: string, collection: CollectionName, compute: () => Promise<StoredDoc[]>): Promise<CachedSnapshot> {
+  get(key: string, collection: CollectionName, compute: () => Promise<StoredDoc[]>, project: Projector): Promise<CachedSnapshot> {
     const generation = this.generation(collection);
     const epoch = this.epoch;
     const hit = this.entries.get(key);
     if (hit && hit.generation === generation) {
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return Promise.resolve(hit.snapshot);
+      return Promise.resolve(this.snapshotOf(hit));
     }
     const pending = this.inFlight.get(key);
     if (pending && pending.generation === generation && pending.epoch === epoch) return pending.promise;
-    const promise = compute().then((docs) => {
-      const snapshot: CachedSnapshot = { text: JSON.stringify(docs), versions: new Map(docs.map((doc) => [doc.id, doc.version])) };
-      if (this.generation(collection) === generation && this.epoch === epoch) this.store(key, { collection, generation, snapshot });
+    const promise = compute().then((answer) => {
+      const docs = new Map(answer.map((doc) => [doc.id, { version: doc.version, json: JSON.stringify(doc) }]));
+      const entry: Entry = { key, collection, generation, project, docs, snapshot: null, chars: 0 };
+      const snapshot = this.snapshotOf(entry);
+      if (this.generation(collection) === generation && this.epoch === epoch) this.store(key, entry);
       return snapshot;
     });
     const flight = { generation, epoch, promise };
@@ -93,13 +131,29 @@ export class SnapshotCache {
     return promise;
   }
 
+  private snapshotOf(entry: Entry): CachedSnapshot {
+    if (!entry.snapshot) {
+      const parts: string[] = [];
+      const versions = new Map<string, number>();
+      for (const [id, { version, json }] of entry.docs) {
+        parts.push(json);
+        versions.set(id, version);
+      }
+      entry.snapshot = { text: `[${parts.join(',')}]`, versions };
+      // The parts and the whole text are both held.
+      const chars = entry.snapshot.text.length * 2;
+      if (this.entries.get(entry.key) === entry) this.chars += chars - entry.chars;
+      entry.chars = chars;
+    }
+    return entry.snapshot;
+  }
+
   private store(key: string, entry: Entry): void {
     const old = this.entries.get(key);
     if (old) this.drop(key, old);
-    const size = entry.snapshot.text.length;
-    if (size > this.maxChars) return;
+    if (entry.chars > this.maxChars) return;
     this.entries.set(key, entry);
-    this.chars += size;
+    this.chars += entry.chars;
     for (const [oldest, value] of this.entries) {
       if (this.chars <= this.maxChars) break;
       this.drop(oldest, value);
@@ -108,6 +162,6 @@ export class SnapshotCache {
 
   private drop(key: string, entry: Entry): void {
     this.entries.delete(key);
-    this.chars -= entry.snapshot.text.length;
+    this.chars -= entry.chars;
   }
 }
