@@ -1,18 +1,17 @@
 /**
- * A query's whole answer, serialised, kept per audience until its collection changes: a reload of
- * the board at 5,000 projects would otherwise read every project out of the database, apply the
- * read policy and make a card of each, and stringify 3 MB again for each tab, while nothing changed.
+ * A query's whole answer, serialised, kept per audience and kept current: a reload of the board at
+ * 5,000 projects would otherwise read every project out of the database, apply the read policy,
+ * make a card of each and stringify 3 MB again for each tab.
  *
  * Why an answer may be reused: an entry is stored only if no change of its collection arrived
  * while it was computed, and each change that arrives after is applied to it (the hub calls
  * `applyChanges` from the store's change listener, before any connection handles the change) the
  * way a connection applies it to what its client holds: the entry's projector (scope, policy,
  * card) decides whether the changed document is in the answer and as what, and an older version
- * than the one held is a late echo. So an entry stays what the query would answer now. A change committed but not
- * yet announced when a tab is answered from the cache reaches that tab as a delta once announced,
- * exactly as it would have after a read from the database, because the tab's connection already
- * takes part in the hub's change fan-out. The key holds the policy's audience key, so one person's
- * projection never serves another audience.
+ * than the one held is a late echo. A change committed but not yet announced when a tab is
+ * answered from the cache reaches that tab as a delta once announced, exactly as after a read from
+ * the database, because the tab's connection already takes part in the hub's change fan-out. The
+ * key holds the policy's audience key, so one audience's projection never serves another.
  */
 import type { CollectionName, DocumentChange, StoredDoc } from '@clearway/core';
 
