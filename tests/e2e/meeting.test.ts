@@ -206,6 +206,9 @@ describe('month plan', () => {
     await page.locator(`.el-dropdown-menu__item[data-month="${target}"]:visible`).click();
     await expect.poll(() => cardsIn(target), PATIENTLY).toContain(projectId);
     expect(await cardsIn(source)).not.toContain(projectId);
+    // The card shows the move at once and is busy until it is stored; a reload before that would
+    // end the command (the board's tests wait the same way).
+    await expect.poll(() => page.locator(`li[data-id="${projectId}"] [aria-busy]`).count(), PATIENTLY).toBe(0);
 
     await page.reload();
     await page.locator('ol[data-column] > li[data-id]').first().waitFor({ state: 'visible', timeout: 30_000 });
