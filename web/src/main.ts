@@ -13,7 +13,11 @@ import './styles/tokens.css';
 
 // On the team server the backend starts with the page: its session check and its socket, with the
 // board's watch, run while the app's code loads and mounts rather than after (session.start reports a failure).
-const earlyBackend = globalThis.window?.__CLEARWAY__?.backend === 'server' ? import('./backend').then((backends) => backends.createBackend()) : null;
+// The adapter's chunk is fetched alongside the chooser's, not after it has run.
+const earlyBackend =
+  globalThis.window?.__CLEARWAY__?.backend === 'server'
+    ? Promise.all([import('./backend'), import('./backend/server')]).then(([backends]) => backends.createBackend())
+    : null;
 earlyBackend?.catch(() => undefined);
 
 // What the board's first paint does not need waits until it is out (see firstPaintGate): the
