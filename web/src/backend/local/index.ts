@@ -488,12 +488,6 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   const scanOnLoad = (): Promise<CommandResult | null> =>
     scannedRecently(scanIntervalMs ?? STALL_SCAN_INTERVAL_MS) ? Promise.resolve(null) : runStallScan();
   const firstScan = options.firstScanAfter ? options.firstScanAfter.then(scanOnLoad) : scanOnLoad();
-  // Once the board has painted, fetch the handlers even when no scan is due (a reload soon after
-  // one): the first move then does not wait for a download, and the window in which closing the
-  // tab would lose it stays as short as before the handlers were split off.
-  void options.firstScanAfter
-    ?.then(() => handlers())
-    .catch((error: unknown) => console.error('[clearway] could not fetch the command handlers', error));
 
   function setActor(next: Actor): void {
     actor = next;
