@@ -3,33 +3,23 @@
  * letters page (or `letter.issue`) reads it, a reload finds the numbers again, and only the bureau
  * reads it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LETTERS_COLLECTION, type IssuedLetter, type StoredDoc } from '@clearway/core';
-import { createLocalBackend, type LocalBackend } from '@/backend/local';
+import type { LocalBackend } from '@/backend/local';
+import { useLocalBackends } from '@/test/localBackends';
 
 const NOW = new Date('2026-11-27T04:00:00.000Z');
 const SCOPE = 'day:2026-11-27';
 let dbCounter = 0;
-const opened: LocalBackend[] = [];
 
 function memoryStorage() {
   const data = new Map<string, string>();
   return { getItem: (key: string) => data.get(key) ?? null, setItem: (key: string, value: string) => void data.set(key, value) };
 }
 
-async function open(dbName: string, storage = memoryStorage()): Promise<LocalBackend> {
-  const backend = await createLocalBackend({ dbName, channel: null, storage, stallScanIntervalMs: null, firstScanAfter: new Promise<void>(() => undefined), now: () => NOW });
-  await backend.ready();
-  opened.push(backend);
-  return backend;
-}
-
-function close(backend: LocalBackend): void {
-  backend.dispose();
-  opened.splice(opened.indexOf(backend), 1);
-}
-
-afterEach(() => opened.splice(0).forEach((backend) => backend.dispose()));
+const backends = useLocalBackends({ firstScanAfter: new Promise<void>(() => undefined), now: () => NOW });
+const open = (dbName: string, storage = memoryStorage()): Promise<LocalBackend> => backends.open({ dbName, storage });
+const close = backends.close;
 
 function scopeLetters(backend: LocalBackend): Promise<StoredDoc<IssuedLetter>[]> {
   return new Promise((resolve, reject) => {

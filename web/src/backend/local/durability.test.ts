@@ -20,35 +20,17 @@ import {
   type StoredDoc,
   type WorkspaceFile,
 } from '@clearway/core';
-import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from './index';
+import type { LocalBackend } from './index';
+import { useLocalBackends } from '@/test/localBackends';
 import { LocalPersistence } from './persistence';
 
 const NOW = new Date('2026-11-27T08:00:00.000Z');
 const TODAY = '2026-11-27';
 let dbCounter = 0;
-const opened: LocalBackend[] = [];
 const restore: (() => void)[] = [];
-
-async function open(options: LocalBackendOptions = {}): Promise<LocalBackend> {
-  const backend = await createLocalBackend({
-    channel: null,
-    storage: null,
-    stallScanIntervalMs: null,
-    now: () => NOW,
-    ...options,
-  });
-  await backend.ready();
-  opened.push(backend);
-  return backend;
-}
-
-function close(backend: LocalBackend): void {
-  backend.dispose();
-  opened.splice(opened.indexOf(backend), 1);
-}
+const { open, close } = useLocalBackends({ now: () => NOW });
 
 afterEach(() => {
-  opened.splice(0).forEach((backend) => backend.dispose());
   restore.splice(0).forEach((undo) => undo());
 });
 

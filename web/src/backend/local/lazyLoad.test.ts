@@ -6,38 +6,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
 import { SCHEMA_VERSION, boardCardDoc, boardCardOf, isDomainError, type BoardCard, type CollectionName, type LoanLine, type Project, type StoredDoc } from '@clearway/core';
-import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from './index';
+import type { LocalBackend } from './index';
+import { useLocalBackends } from '@/test/localBackends';
 import { createChannelHub } from './syncChannel';
 import { CARD_FORMAT, CARDS_MARKER } from './persistence';
 
 const NOW = new Date('2026-11-27T08:00:00.000Z');
 const TODAY = '2026-11-27';
 let dbCounter = 0;
-const opened: LocalBackend[] = [];
 const restore: (() => void)[] = [];
 
 /** A tab whose stall scan waits for a paint that never comes: nothing but the board is read. */
-async function open(options: LocalBackendOptions = {}): Promise<LocalBackend> {
-  const backend = await createLocalBackend({
-    channel: null,
-    storage: null,
-    stallScanIntervalMs: null,
-    firstScanAfter: new Promise<void>(() => undefined),
-    now: () => NOW,
-    ...options,
-  });
-  await backend.ready();
-  opened.push(backend);
-  return backend;
-}
-
-function close(backend: LocalBackend): void {
-  backend.dispose();
-  opened.splice(opened.indexOf(backend), 1);
-}
+const { open, close } = useLocalBackends({ firstScanAfter: new Promise<void>(() => undefined), now: () => NOW });
 
 afterEach(() => {
-  opened.splice(0).forEach((backend) => backend.dispose());
   restore.splice(0).forEach((undo) => undo());
 });
 
