@@ -38,6 +38,8 @@ export default {
       cancel: 'Cancel',
       done: 'Sample data reset',
     },
+    // Shown while a command is still being stored; closing the tab then asks first (the browser's own text).
+    saving: { status: 'Saving…', title: 'Changes still being saved: {count}. Wait for them before closing this tab.' },
     connection: { reconnecting: 'Lost the connection to the server; reconnecting… (what you see may be out of date until then)' },
     loading: 'Loading data…',
     loadFailed: 'Could not load the data: {reason}',

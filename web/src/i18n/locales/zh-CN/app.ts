@@ -39,6 +39,8 @@ export default {
       done: '示例数据已重置',
     },
     loading: '正在加载数据…',
+    // 命令尚在保存时显示；此时关闭标签页会先询问（浏览器自带的提示文字）。
+    saving: { status: '保存中…', title: '还有 {count} 项修改正在保存，请稍候再关闭页面' },
     connection: { reconnecting: '与服务器的连接已断开，正在重新连接…（重新连接前显示的可能不是最新数据）' },
     loadFailed: '数据加载失败：{reason}',
     retry: '重试',
