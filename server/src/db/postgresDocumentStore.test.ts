@@ -5,7 +5,7 @@ import { approvedLine, createProject, ICBC_LIAISON, run, STAFF, WAN } from '../t
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgresCluster';
 import { expectQueriesMatchMemoryStore } from '../testing/queryParity';
 import { openDatabase, type Database } from './database';
-import { PostgresDocumentStore } from './postgresDocumentStore';
+import { PostgresDocumentStore, SessionEndedError } from './postgresDocumentStore';
 import { buildDocumentQuery } from './querySql';
 
 let cluster: PostgresCluster;
@@ -279,6 +279,58 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
     // The first attempt counted on the stale prefetch; its commit failed validation and the second read afresh.
     expect(seen).toEqual([0, 1]);
     expect(await database.store.get('months', id)).toEqual({ id, version: 3, data: { count: 2 } });
+  });
+
+  it('a recent document another process changed since is read again: no lost update, even before its feed tells', async () => {
+    const id = database.store.newId('months');
+    await database.store.runTransaction(async (tx) => tx.create('months', id, { count: 0 }));
+    const increment = (store: PostgresDocumentStore, seen: number[]) =>
+      store.runTransaction(async (tx) => {
+        const doc = await tx.get<{ count: number }>('months', id);
+        seen.push(doc!.data.count);
+        tx.update('months', id, { count: doc!.data.count + 1 }, doc!.version);
+      });
+    // This process now holds the document as it wrote it (version 2)…
+    await increment(database.store, []);
+    expect(database.store.recent.get(`months/${id}`)?.version).toBe(2);
+    // …and a store of another process (no change feed: this one is never told) commits over it.
+    const other = new PostgresDocumentStore(database.client);
+    await increment(other, []);
+    const seen: number[] = [];
+    await increment(database.store, seen);
+    // The first attempt counted on the recent copy; its commit failed validation and the retry read the database.
+    expect(seen).toEqual([1, 2]);
+    expect(await database.store.get('months', id)).toEqual({ id, version: 4, data: { count: 3 } });
+    // A refusal made from a stale copy does not count either: the retry reads afresh and the edit applies.
+    await increment(other, []);
+    await database.store.runTransaction(async (tx) => {
+      const doc = await tx.get<{ count: number }>('months', id);
+      if (doc!.version !== 5) throw new DomainError('failed-precondition', 'test.stale');
+      tx.update('months', id, { count: 10 }, 5);
+    });
+    expect(await database.store.get('months', id)).toEqual({ id, version: 6, data: { count: 10 } });
+  });
+
+  it('a transaction checking its session writes nothing once the session ended', async () => {
+    const uid = `session-check-${database.store.newId('members')}`;
+    await database.sql("INSERT INTO accounts (uid, email, password_hash, disabled) VALUES ($1, $2, 'x', false)", [uid, `${uid}@clearway.local`]);
+    const now = new Date();
+    await database.sql('INSERT INTO sessions (token_hash, uid, expires_at) VALUES ($1, $2, $3)', [`live-${uid}`, uid, new Date(now.getTime() + 60_000)]);
+    await database.sql('INSERT INTO sessions (token_hash, uid, expires_at) VALUES ($1, $2, $3)', [`expired-${uid}`, uid, new Date(now.getTime() - 1)]);
+    const create = (tokenHash: string) => {
+      const id = database.store.newId('months');
+      return database.store.runTransaction(async (tx) => tx.create('months', id, { by: tokenHash }), { session: { tokenHash, now } }).then(
+        async () => (await database.store.get('months', id)) !== null,
+        async (error: unknown) => ({ error, written: (await database.store.get('months', id)) !== null }),
+      );
+    };
+    expect(await create(`live-${uid}`)).toBe(true);
+    for (const ended of [`expired-${uid}`, `signed-out-${uid}`]) {
+      const outcome = await create(ended);
+      expect(outcome).toEqual({ error: expect.any(SessionEndedError), written: false });
+    }
+    // A transaction that writes nothing checks it too.
+    await expect(database.store.runTransaction(async (tx) => tx.get('months', 'none'), { session: { tokenHash: `signed-out-${uid}`, now } })).rejects.toBeInstanceOf(SessionEndedError);
   });
 
   it('a burst of concurrent commits in one process reaches the other, every document at its final version', async () => {

@@ -32,9 +32,10 @@ import { sqlState, type SqlClient, type SqlExecutor } from './sqlClient';
 /** SQLSTATEs clearway_commit raises: the attempt lost a race (run again); a blind write's version is stale (refused). */
 const COMMIT_RETRY_STATE = 'CW001';
 const COMMIT_STALE_STATE = 'CW002';
+const COMMIT_SESSION_STATE = 'CW003';
 const COMMIT_STATEMENT = `SELECT clearway_commit($1::bigint[], $2::boolean[], $3::text[], $4::text[], $5::bigint[],
-  $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[], $11::boolean[], $12::text[], $13::jsonb[],
-  $14::text, $15::text, $16::double precision) AS txid`;
+  $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[], $11::boolean[], $12::bigint[], $13::text[], $14::jsonb[],
+  $15::text, $16::text, $17::double precision, $18::text, $19::timestamptz) AS seq`;
 
 /** Retries after the first attempt; the in-memory store allows 5, concurrent servers need a few more. */
 export const MAX_TRANSACTION_RETRIES = 8;
@@ -76,6 +77,96 @@ interface QueryRead {
   collection: CollectionName;
   spec: QuerySpec;
   result: { id: string; seq: number }[];
+}
+
+/**
+ * A transaction given a session to check (`runTransaction`'s `session`) found it ended when it
+ * committed (signed out, expired, or its member disabled, in this process or another): nothing
+ * was written.
+ */
+export class SessionEndedError extends Error {
+  constructor() {
+    super('the session ended before the commit');
+  }
+}
+
+/** A session a transaction's commit checks is still live (see clearway_commit's session_hash). */
+export interface SessionCheck {
+  tokenHash: string;
+  now: Date;
+}
+
+export interface StoreTransactionOptions {
+  prefetched?: readonly PrefetchedDoc[];
+  session?: SessionCheck;
+}
+
+/** A document as the store last knew it, with the seq of the commit that wrote it. */
+interface RecentDoc {
+  version: number;
+  seq: number;
+  json: string;
+}
+
+/**
+ * The documents this process read or wrote lately, each at the commit seq it was at, so the first
+ * attempt of a transaction takes them as its reads instead of asking the database (a command on a
+ * card reads the card, its rules and its lines; a round trip costs more than the query). Nothing
+ * here has to be current: every read, from here or not, is validated at commit (clearway_commit
+ * checks its seq under the locks), so an entry another process made stale costs one retry, which
+ * reads the database. Own commits put what they wrote (known exactly, at their seq); other
+ * processes' commits (the change feed) and a resync remove what they touch; a document's seq only
+ * grows (its writers hold its exclusive lock and draw the seq after it), so an older read never
+ * replaces a newer entry.
+ */
+export class RecentDocuments {
+  private readonly entries = new Map<string, RecentDoc>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxEntries = 5_000,
+    private readonly maxChars = 32 * 1024 * 1024,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): RecentDoc | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      // Least recently used first: a hit moves to the end.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  put(key: string, doc: RecentDoc): void {
+    const held = this.entries.get(key);
+    if (held && held.seq >= doc.seq) return;
+    if (held) this.delete(key);
+    if (doc.json.length > this.maxChars / 64) return;
+    this.entries.set(key, doc);
+    this.chars += doc.json.length;
+    for (const [oldest, entry] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= entry.json.length;
+    }
+  }
+
+  delete(key: string): void {
+    const held = this.entries.get(key);
+    if (!held) return;
+    this.entries.delete(key);
+    this.chars -= held.json.length;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.chars = 0;
+  }
 }
 
 /** Thrown inside the store only: the attempt lost a race and runs again. */
@@ -131,6 +222,8 @@ export class PostgresDocumentStore implements DocumentStore {
   private readonly listeners = new Set<ChangeListener>();
   private readonly resyncListeners = new Set<() => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** What transactions' first attempts read instead of the database (see RecentDocuments). */
+  readonly recent = new RecentDocuments();
   readonly origin: string;
 
   constructor(
@@ -175,6 +268,7 @@ export class PostgresDocumentStore implements DocumentStore {
 
   /** @internal the change feed asks for a full reload through this. */
   resync(): void {
+    this.recent.clear();
     for (const listener of [...this.resyncListeners]) {
       try {
         listener();
@@ -186,6 +280,12 @@ export class PostgresDocumentStore implements DocumentStore {
 
   /** @internal the change feed hands other processes' commits to the listeners through this. */
   emit(changes: DocumentChange[]): void {
+    // Their seqs are not in the feed: the next read of these asks the database.
+    for (const change of changes) this.recent.delete(keyOf(change.collection, change.id));
+    this.tell(changes);
+  }
+
+  private tell(changes: DocumentChange[]): void {
     if (changes.length === 0) return;
     const listeners = [...this.listeners];
     for (const [i, listener] of listeners.entries()) {
@@ -200,8 +300,8 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
-  runTransaction<R>(fn: (tx: TransactionContext) => Promise<R>, options: { prefetched?: readonly PrefetchedDoc[] } = {}): Promise<R> {
-    const running = this.runAttempts(fn, options.prefetched ?? []);
+  runTransaction<R>(fn: (tx: TransactionContext) => Promise<R>, options: StoreTransactionOptions = {}): Promise<R> {
+    const running = this.runAttempts(fn, options);
     this.inFlight.add(running);
     const settle = () => this.inFlight.delete(running);
     running.then(settle, settle);
@@ -218,20 +318,21 @@ export class PostgresDocumentStore implements DocumentStore {
    * its member with its session). Such a read is validated at commit like any other, so a document
    * changed since makes the attempt run again, on fresh reads.
    */
-  withPrefetched(docs: readonly PrefetchedDoc[]): DocumentStore {
+  withPrefetched(docs: readonly PrefetchedDoc[], session?: SessionCheck): DocumentStore {
     return {
       get: (collection, id) => this.get(collection, id),
       query: (collection, spec) => this.query(collection, spec),
       newId: (collection) => this.newId(collection),
-      runTransaction: (fn) => this.runTransaction(fn, { prefetched: docs }),
+      runTransaction: (fn) => this.runTransaction(fn, { prefetched: docs, ...(session ? { session } : {}) }),
     };
   }
 
-  private async runAttempts<R>(fn: (tx: TransactionContext) => Promise<R>, prefetched: readonly PrefetchedDoc[]): Promise<R> {
+  private async runAttempts<R>(fn: (tx: TransactionContext) => Promise<R>, options: StoreTransactionOptions): Promise<R> {
     let lastConflict: RetryableConflict | null = null;
     for (let attempt = 0; attempt <= MAX_TRANSACTION_RETRIES; attempt++) {
       if (attempt > 0) await pause(backoffMs(attempt));
-      const tx = new PostgresTransaction(this.client, attempt === 0 ? prefetched : []);
+      // A retry reads the database: what made the first attempt lose may be a stale recent document.
+      const tx = new PostgresTransaction(this.client, attempt === 0 ? (options.prefetched ?? []) : [], this.recent, attempt === 0);
       let result: R;
       try {
         result = await fn(tx);
@@ -246,8 +347,8 @@ export class PostgresDocumentStore implements DocumentStore {
       }
       tx.close();
       try {
-        const changes = await this.commit(tx);
-        if (changes.length > 0) this.emit(changes);
+        const changes = await this.commit(tx, options.session);
+        if (changes.length > 0) this.tell(changes);
         return result;
       } catch (error) {
         if (error instanceof RetryableConflict) {
@@ -265,21 +366,25 @@ export class PostgresDocumentStore implements DocumentStore {
     throw new ConflictError(lastConflict?.collection ?? 'unknown', lastConflict?.id ?? 'unknown');
   }
 
-  private async commit(tx: PostgresTransaction): Promise<DocumentChange[]> {
+  private async commit(tx: PostgresTransaction, session: SessionCheck | undefined): Promise<DocumentChange[]> {
     if (tx.writes.length === 0) {
       await this.validateReadOnly(tx);
+      if (session && !(await sessionLive(this.client, session))) throw new SessionEndedError();
       return [];
     }
     // PGlite runs one statement at a time: nothing to lock against.
     const locks = this.client.kind === 'postgres' ? commitLocks(tx) : [];
-    const reads = [...tx.reads.values()];
     const writes = tx.writes;
+    // A written document's read is checked by its write (at the seq it was read at).
+    const written = new Set(writes.map((write) => keyOf(write.collection, write.id)));
+    const reads = [...tx.reads].filter(([key]) => !written.has(key)).map(([, read]) => read);
     const queries = tx.queryReads.map((read) => ({
       text: buildDocumentQuery(read.collection, read.spec, 'id, seq', { inline: true }).text,
       expected: JSON.stringify(Object.fromEntries(read.result.map((row) => [row.id, row.seq]))),
     }));
+    let seq: number;
     try {
-      await this.client.query(
+      const [row] = await this.client.query<{ seq: number | string }>(
         COMMIT_STATEMENT,
         [
           locks.map((lock) => lock.key),
@@ -293,26 +398,40 @@ export class PostgresDocumentStore implements DocumentStore {
           writes.map((write) => (write.kind === 'delete' ? null : write.json)),
           writes.map((write) => (write.kind === 'create' ? null : write.expectedVersion)),
           writes.map((write) => tx.wasSeen(keyOf(write.collection, write.id))),
+          writes.map((write) => (write.kind === 'create' ? null : (tx.reads.get(keyOf(write.collection, write.id))?.seq ?? null))),
           queries.map((query) => query.text),
           queries.map((query) => query.expected),
           this.origin,
           this.options.notify ? CHANGES_CHANNEL : null,
           (this.options.validationPauseMs ?? 0) / 1000,
+          session?.tokenHash ?? null,
+          session?.now ?? null,
         ],
         'clearway_commit',
       );
+      seq = Number(row!.seq);
     } catch (error) {
       const state = sqlState(error);
       const { detail, hint } = error as { detail?: string; hint?: string };
-      if (state === COMMIT_RETRY_STATE) throw new RetryableConflict(detail ?? 'unknown', hint ?? 'unknown');
+      if (state === COMMIT_RETRY_STATE) {
+        this.recent.delete(keyOf(detail ?? '', hint ?? ''));
+        throw new RetryableConflict(detail ?? 'unknown', hint ?? 'unknown');
+      }
+      if (state === COMMIT_SESSION_STATE) throw new SessionEndedError();
       // The precondition held when the callback read the document (else the write was refused at
       // once), so a failed one it saw means a race; a blind write's failure is the caller's.
       if (state === COMMIT_STALE_STATE) throw new ConflictError(detail ?? 'unknown', hint ?? 'unknown');
       throw error;
     }
     return writes.map((write): DocumentChange => {
-      if (write.kind === 'delete') return { collection: write.collection, id: write.id, doc: null };
+      const key = keyOf(write.collection, write.id);
+      if (write.kind === 'delete') {
+        this.recent.delete(key);
+        return { collection: write.collection, id: write.id, doc: null };
+      }
       const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
+      // A document edited is likely edited again; one only created (an activity record) is not.
+      if (write.kind === 'update') this.recent.put(key, { version, seq, json: write.json });
       return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
     });
   }
@@ -337,6 +456,11 @@ export class PostgresDocumentStore implements DocumentStore {
 function backoffMs(attempt: number): number {
   // Jitter spreads contenders apart so the same ones do not collide again at once.
   return Math.random() * Math.min(2 ** attempt, 40);
+}
+
+async function sessionLive(sql: SqlExecutor, session: SessionCheck): Promise<boolean> {
+  const rows = await sql.query('SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2', [session.tokenHash, session.now], 'clearway_session_live');
+  return rows.length > 0;
 }
 
 async function readDoc(sql: SqlExecutor, collection: CollectionName, id: string): Promise<DocRow | null> {
@@ -537,8 +661,25 @@ class PostgresTransaction implements TransactionContext {
   constructor(
     private readonly sql: SqlExecutor,
     prefetched: readonly PrefetchedDoc[] = [],
+    private readonly recent: RecentDocuments | null = null,
+    /** Whether reads may come from `recent` (a first attempt); every attempt's database reads refresh it. */
+    private readonly readRecent = false,
   ) {
     for (const doc of prefetched) this.prefetched.set(keyOf(doc.collection, doc.id), doc);
+  }
+
+  /** A document read: prefetched, recent, or from the database (and then kept as recent). */
+  private async readRow(collection: CollectionName, id: string, key: string): Promise<DocRow | null> {
+    const prefetched = this.prefetched.get(key);
+    if (prefetched) {
+      this.prefetched.delete(key);
+      return prefetched;
+    }
+    const recent = this.readRecent ? this.recent?.get(key) : undefined;
+    if (recent) return { id, version: recent.version, seq: recent.seq, data: JSON.parse(recent.json) as unknown };
+    const row = await readDoc(this.sql, collection, id);
+    if (row && this.recent) this.recent.put(key, { version: Number(row.version), seq: Number(row.seq), json: JSON.stringify(row.data) });
+    return row;
   }
 
   close(): void {
@@ -556,9 +697,7 @@ class PostgresTransaction implements TransactionContext {
   async get<T>(collection: CollectionName, id: string): Promise<StoredDoc<T> | null> {
     this.assertCanRead(collection);
     const key = keyOf(collection, id);
-    const prefetched = this.prefetched.get(key);
-    this.prefetched.delete(key);
-    const row = prefetched ?? (await readDoc(this.sql, collection, id));
+    const row = await this.readRow(collection, id, key);
     if (!this.reads.has(key)) {
       this.reads.set(key, { collection, id, seq: row ? Number(row.seq) : null, version: row ? Number(row.version) : null });
       this.seenVersions.set(key, row ? Number(row.version) : null);
