@@ -2,8 +2,10 @@
  * Running a command from a store, the same way everywhere: the optimistic change shows at once,
  * stays when the command is accepted and is rolled back when it is refused; a refusal comes back
  * as a DomainError shape (its message key and params), never as a thrown value, and anything
- * nobody foresaw becomes the one internal-error message every backend uses.
+ * nobody foresaw becomes the one internal-error message every backend uses. It also counts the
+ * commands not yet answered, so the page can say it is still saving and ask before it is closed.
  */
+import { readonly, shallowRef, type Ref } from 'vue';
 import { INTERNAL_ERROR_KEY, type CommandEnvelope, type CommandResult, type DomainErrorShape } from '@clearway/core';
 
 /** What a store hands back to the page that asked for a command. */
@@ -38,6 +40,23 @@ export function refusalOf(caught: unknown): DomainErrorShape {
   return { code: 'internal', messageKey: INTERNAL_ERROR_KEY };
 }
 
+const unanswered = shallowRef(0);
+
+/**
+ * How many commands are sent, or queued behind another one, and not yet accepted or refused: what
+ * closing the tab now would lose (the optimistic change on screen was never stored).
+ */
+export const pendingCommands: Readonly<Ref<number>> = readonly(unanswered);
+
+/**
+ * Counts `work` as pending until it settles, for a command that does not go through `runCommand`
+ * (a board move waiting for the previous move of its card, a ledger import's batch of commands).
+ */
+export function whileSaving<T>(work: Promise<T>): Promise<T> {
+  unanswered.value++;
+  return work.finally(() => unanswered.value--);
+}
+
 export const SIGNED_OUT_REFUSAL: DomainErrorShape = { code: 'unauthenticated', messageKey: 'auth.error.signInRequired' };
 
 /**
@@ -53,6 +72,7 @@ export async function runCommand(
     optimistic?.refused();
     return { ok: false, error: SIGNED_OUT_REFUSAL };
   }
+  unanswered.value++;
   try {
     const result = await execute(command);
     optimistic?.accepted(result);
@@ -60,5 +80,7 @@ export async function runCommand(
   } catch (caught) {
     optimistic?.refused();
     return { ok: false, error: refusalOf(caught) };
+  } finally {
+    unanswered.value--;
   }
 }

@@ -25,6 +25,7 @@ import {
   type StageId,
   type StoredDoc,
 } from '@clearway/core';
+import { whileSaving } from '@/backend/commands';
 import type { Backend, Unsubscribe } from '@/backend/types';
 import { emptyFilters, hasActiveFilters, projectMatcher, type BoardFilterState } from '@/composables/useBoardFilters';
 import { useSessionStore } from './session';
@@ -460,7 +461,8 @@ export const useBoardStore = defineStore('board', () => {
     setOverlays((next) => next.set(projectId, { stage: toStage, rank, token, awaitVersion: null }));
 
     const previous = inFlight.get(projectId);
-    const run = (async (): Promise<MoveOutcome> => {
+    // Pending from now (waiting behind the card's previous move too): closing the tab would lose it.
+    const run = whileSaving((async (): Promise<MoveOutcome> => {
       if (previous) await previous.catch(() => undefined);
       await afterThisFrame();
       const latest = cardDocs.value.get(projectId) ?? doc;
@@ -480,7 +482,7 @@ export const useBoardStore = defineStore('board', () => {
         if (overlays.value.get(projectId)?.token === token) setOverlays((next) => next.delete(projectId));
         return { ok: false, error };
       }
-    })();
+    })());
     inFlight.set(projectId, run);
     void run.finally(() => {
       if (inFlight.get(projectId) === run) inFlight.delete(projectId);

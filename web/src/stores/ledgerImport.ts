@@ -43,7 +43,7 @@ import type {
   StoredDoc,
 } from '@clearway/core';
 import type { Backend } from '@/backend/types';
-import { asDomainErrorShape, refusalOf, runCommand, SIGNED_OUT_REFUSAL } from '@/backend/commands';
+import { asDomainErrorShape, refusalOf, runCommand, SIGNED_OUT_REFUSAL, whileSaving } from '@/backend/commands';
 import { saveBytes } from '@/composables/useWorkbookExport';
 import { useClockStore } from './clock';
 import { useSessionStore } from './session';
@@ -264,12 +264,15 @@ export const useLedgerImportStore = defineStore('ledgerImport', () => {
     stopRequested = false;
     applyProgress.value = { done: 0, total: toApply.length };
     const names = new Map((preview.value?.projects ?? []).map((p) => [p.rowNumbers.join(','), p.name]));
-    const results = await applyLedgerImport(toApply, (command) => backend.execute(command), {
-      onProgress: (done, total) => {
-        applyProgress.value = { done, total };
-      },
-      shouldStop: () => stopRequested,
-    });
+    // One pending change for the whole batch: closing the tab midway would leave the import half done.
+    const results = await whileSaving(
+      applyLedgerImport(toApply, (command) => backend.execute(command), {
+        onProgress: (done, total) => {
+          applyProgress.value = { done, total };
+        },
+        shouldStop: () => stopRequested,
+      }),
+    );
     applied.value = results.map((result) => ({ ...result, name: result.name || (names.get(result.rowNumbers.join(',')) ?? '') }));
     const ok = results.filter((r) => r.error === null).length;
     if (ok > 0) {
