@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { DomainError, boardCardDoc, type CommandEnvelope, type CommandResult, type Project, type StoredDoc } from '@clearway/core';
+import { pendingCommands } from '@/backend/commands';
 import type { Backend } from '@/backend/types';
 import { makeProject } from '@/test/boardFixtures';
 import { useBoardStore } from './board';
@@ -111,6 +112,21 @@ describe('board store', () => {
     fake.publish([...docs.slice(0, 3), { id: 'p3', version: 5, data: makeProject({ id: 'p3', stage: 'approval', rank: moved.rank }) }]);
     expect(board.overlays.size).toBe(0);
     expect(column(board, 'approval')).toEqual(['p0', 'p3', 'p1', 'p2']);
+  });
+
+  it('counts a move as still being saved from the drop, also while it waits behind the card\'s previous move', async () => {
+    const first = board.move('p0', 'approval', 2);
+    const second = board.move('p0', 'approval', 0);
+    expect(pendingCommands.value).toBe(2);
+    await vi.waitFor(() => expect(fake.pending).toHaveLength(1));
+    fake.pending[0]!.reject(new DomainError('failed-precondition', 'errors.conflict', { collection: 'projects', id: 'p0' }));
+    expect((await first).ok).toBe(false);
+    // The second is still queued (its command not yet sent): still pending.
+    expect(pendingCommands.value).toBe(1);
+    await vi.waitFor(() => expect(fake.pending).toHaveLength(2));
+    fake.pending[1]!.resolve({ written: [{ collection: 'projects', id: 'p0', version: 2 }] });
+    expect(await second).toEqual({ ok: true, changed: true });
+    expect(pendingCommands.value).toBe(0);
   });
 
   it('refuses a move a stage gate forbids without moving the card or sending a command', async () => {
