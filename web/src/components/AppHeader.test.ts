@@ -30,6 +30,7 @@ async function mountHeader(props: Partial<InstanceType<typeof AppHeader>['$props
       canReset: true,
       signedInAs: null,
       canChangePassword: false,
+      savingCount: 0,
       ...props,
     },
     global: { plugins: [router, ...testPlugins('zh-CN')] },
@@ -72,5 +73,19 @@ describe('AppHeader', () => {
     await team.get('[data-test="sign-out"]').trigger('click');
     expect(team.emitted('changePassword')).toHaveLength(1);
     expect(team.emitted('signOut')).toHaveLength(1);
+  });
+
+  it('says it is still saving while changes are pending, in a live region that is always there', async () => {
+    const header = await mountHeader();
+    const status = header.get('[data-test="saving-status"]');
+    expect(status.attributes('role')).toBe('status');
+    expect(status.attributes('aria-live')).toBe('polite');
+    expect(status.find('.header-saving__text').exists()).toBe(false);
+    await header.setProps({ savingCount: 2 });
+    expect(status.get('.header-saving__text').text()).toBe('保存中…');
+    expect(status.attributes('title')).toBe('还有 2 项修改正在保存，请稍候再关闭页面');
+    await header.setProps({ savingCount: 0 });
+    expect(status.find('.header-saving__text').exists()).toBe(false);
+    expect(status.attributes('title')).toBeUndefined();
   });
 });
