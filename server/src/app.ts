@@ -8,12 +8,12 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerO
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
-import type { DocumentChange, DocumentStore } from '@clearway/core';
+import type { CollectionName, DocumentChange, DocumentStore } from '@clearway/core';
 import type { ServerConfig } from './config';
-import type { PrefetchedDoc } from './db/postgresDocumentStore';
+import type { PrefetchedDoc, SessionCheck } from './db/postgresDocumentStore';
 import { AccountRepository } from './auth/accounts';
 import { LoginThrottle } from './auth/loginThrottle';
-import { requireSession, type SignedIn } from './auth/sessionGuard';
+import { requireSession, type RecentMembers, type SessionOptions, type SignedIn } from './auth/sessionGuard';
 import { ApiError, sendApiError, toApiError } from './http/errors';
 import { registerJsonParser } from './http/jsonBody';
 import { registerOriginCheck } from './http/origin';
@@ -31,8 +31,15 @@ export type SqlRunner = <T = Record<string, unknown>>(text: string, params?: unk
 /** A DocumentStore that tells about every committed change (server-db's PostgresDocumentStore). */
 export interface ChangeFeedStore extends DocumentStore {
   onChange(listener: (changes: DocumentChange[]) => void): () => void;
-  /** This store with transactions that take these documents as already read (validated at commit as any read). */
-  withPrefetched?(docs: readonly PrefetchedDoc[]): DocumentStore;
+  /**
+   * This store with transactions that take these documents as already read (validated at commit
+   * as any read), and whose commit refuses (SessionEndedError) once `session` has ended.
+   */
+  withPrefetched?(docs: readonly PrefetchedDoc[], session?: SessionCheck): DocumentStore;
+  /** The store's recent copy of a document with its seq (postgresDocumentStore.ts RecentDocuments), or null. */
+  recentDoc?(collection: CollectionName, id: string): PrefetchedDoc | null;
+  /** Keeps a document read elsewhere (with its seq) as recent. */
+  rememberDoc?(doc: PrefetchedDoc): void;
   /** Changes may have been missed (the change feed was away past the change log's retention): reload. */
   onResync?(listener: () => void): () => void;
 }
@@ -69,7 +76,7 @@ export interface ServerContext {
   now: () => Date;
   version: string;
   /** The signed-in person of a request, or an ApiError (401/403). */
-  authenticate(request: FastifyRequest): Promise<SignedIn>;
+  authenticate(request: FastifyRequest, options?: SessionOptions): Promise<SignedIn>;
 }
 
 export interface ClearwayApp {
@@ -106,7 +113,17 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     log: app.log,
     sweepMs: deps.sessionSweepMs ?? 60_000,
   });
-  const unsubscribeChanges = db.store.onChange((changes) => hub.onChanges(changes));
+  const unsubscribeChanges = db.store.onChange((changes) => {
+    // A members document changed (here or in another process): its person's sessions are looked up again.
+    for (const change of changes) if (change.collection === 'members') accounts.forgetSessionsOf(change.id);
+    hub.onChanges(changes);
+  });
+  const { store } = db;
+  // Only a store whose commits check a session may let a command skip the session's lookup.
+  const recentMembers: RecentMembers | undefined =
+    store.withPrefetched && store.recentDoc && store.rememberDoc
+      ? { get: (uid) => store.recentDoc!('members', uid), put: (doc) => store.rememberDoc!(doc) }
+      : undefined;
   const unsubscribeResync = db.store.onResync?.(() => hub.resyncAll()) ?? (() => {});
   const unsubscribe = () => {
     unsubscribeChanges();
@@ -122,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     hub,
     now,
     version: deps.version ?? SERVER_VERSION,
-    authenticate: (request) => requireSession({ accounts, now, sessionTtlMs: config.sessionTtlMs }, request),
+    authenticate: (request, options) => requireSession({ accounts, now, sessionTtlMs: config.sessionTtlMs, recentMembers }, request, options),
   };
 
   // Closing: idle keep-alive connections close at once (forceCloseConnections: 'idle'); one that

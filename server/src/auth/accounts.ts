@@ -49,11 +49,51 @@ const toAccount = (row: AccountRow): Account => ({
   disabled: row.disabled,
 });
 
+/** Sessions a command may take as live without asking the database (see `recentSession`). */
+const RECENT_SESSIONS_MAX = 10_000;
+/** How long a looked-up session is taken as live by commands (their commit checks it again anyway). */
+export const RECENT_SESSION_MS = 60_000;
+
 export class AccountRepository {
+  /** Sessions looked up lately, by token hash: uid, expiry, and when they were looked up. */
+  private readonly recentSessions = new Map<string, { session: Session; seenAt: number }>();
+
   constructor(
     private readonly sql: SqlRunner,
     private readonly secret: string,
   ) {}
+
+  /**
+   * The session of a token hash as looked up in the last RECENT_SESSION_MS, while it is in its
+   * first half of life (later, the database lookup extends it), else null. Only for a command,
+   * whose commit checks the session again (clearway_commit's session_hash) and whose refusal is
+   * checked before it is told (commandRoutes.ts): a session ended in another process is still
+   * refused, with nothing written. One ended in this process is forgotten here at once.
+   */
+  recentSession(tokenHash: string, now: Date, ttlMs: number): Session | null {
+    const recent = this.recentSessions.get(tokenHash);
+    if (!recent) return null;
+    const left = recent.session.expiresAt.getTime() - now.getTime();
+    if (now.getTime() - recent.seenAt > RECENT_SESSION_MS || now.getTime() < recent.seenAt || left < ttlMs / 2) {
+      this.recentSessions.delete(tokenHash);
+      return null;
+    }
+    return recent.session;
+  }
+
+  private rememberSession(session: Session, now: Date): void {
+    if (this.recentSessions.size >= RECENT_SESSIONS_MAX) this.recentSessions.clear();
+    this.recentSessions.set(session.tokenHash, { session: { ...session }, seenAt: now.getTime() });
+  }
+
+  /** Forgets the recent sessions of a person (signed out, disabled, their members document changed). */
+  forgetSessionsOf(uid: string): void {
+    for (const [hash, recent] of this.recentSessions) if (recent.session.uid === uid) this.recentSessions.delete(hash);
+  }
+
+  forgetSession(tokenHash: string): void {
+    this.recentSessions.delete(tokenHash);
+  }
 
   async findByEmail(email: string): Promise<Account | null> {
     const rows = await this.sql<AccountRow>('SELECT uid, email, password_hash, disabled FROM accounts WHERE email = $1', [normaliseEmail(email)]);
@@ -76,6 +116,7 @@ export class AccountRepository {
   }
 
   async deleteAccount(uid: string): Promise<void> {
+    this.forgetSessionsOf(uid);
     await this.sql('DELETE FROM accounts WHERE uid = $1', [uid]);
   }
 
@@ -84,6 +125,7 @@ export class AccountRepository {
   }
 
   async setDisabled(uid: string, disabled: boolean): Promise<void> {
+    this.forgetSessionsOf(uid);
     await this.sql('UPDATE accounts SET disabled = $2 WHERE uid = $1', [uid, disabled]);
   }
 
@@ -128,6 +170,7 @@ export class AccountRepository {
       await this.sql('UPDATE sessions SET expires_at = $2 WHERE token_hash = $1', [tokenHash, session.expiresAt]);
     }
     const member = row.member === null || row.member === undefined ? null : { data: row.member, version: Number(row.member_version), seq: Number(row.member_seq) };
+    this.rememberSession(session, now);
     return { session, member };
   }
 
@@ -137,11 +180,13 @@ export class AccountRepository {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
+    this.forgetSession(tokenHash);
     await this.sql('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
   }
 
   /** Ends every session of a person (but the one named in `except`, e.g. after their own password change). */
   async deleteSessionsOf(uid: string, except: string | null = null): Promise<void> {
+    this.forgetSessionsOf(uid);
     await this.sql('DELETE FROM sessions WHERE uid = $1 AND token_hash <> $2', [uid, except ?? '']);
   }
 

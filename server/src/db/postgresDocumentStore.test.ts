@@ -311,6 +311,41 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
     expect(await database.store.get('months', id)).toEqual({ id, version: 6, data: { count: 10 } });
   });
 
+  it('a recent query result another process changed since is asked again: the transaction sees every document', async () => {
+    const projectId = `recent-query-${database.store.newId('projects')}`;
+    const lineIds = [database.store.newId('loanLines'), database.store.newId('loanLines'), database.store.newId('loanLines')];
+    await database.store.runTransaction(async (tx) => tx.create('loanLines', lineIds[0]!, { projectId, note: 'a' }));
+    const summarise = (store: PostgresDocumentStore, seen: number[]) =>
+      store.runTransaction(async (tx) => {
+        const lines = await tx.query<{ note: string }>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] });
+        seen.push(lines.length);
+        const first = lines.find((line) => line.id === lineIds[0])!;
+        tx.update('loanLines', first.id, { projectId, note: `${lines.length} lines` }, first.version);
+      });
+    await summarise(database.store, []);
+    // This process keeps the result and follows its own writes…
+    const seen: number[] = [];
+    await summarise(database.store, seen);
+    expect(seen).toEqual([1]);
+    // …until another process adds a line this one is not told about: the stale answer fails at commit, the retry reads afresh.
+    await new PostgresDocumentStore(database.client).runTransaction(async (tx) => tx.create('loanLines', lineIds[1]!, { projectId, note: 'b' }));
+    seen.length = 0;
+    await summarise(database.store, seen);
+    expect(seen).toEqual([1, 2]);
+    expect((await database.store.get('loanLines', lineIds[0]!))!.data).toEqual({ projectId, note: '2 lines' });
+    // A line this process adds, and one it moves away, are taken in (core's order: by id here).
+    await database.store.runTransaction(async (tx) => tx.create('loanLines', lineIds[2]!, { projectId, note: 'c' }));
+    const moved = (await database.store.get<{ note: string }>('loanLines', lineIds[1]!))!;
+    await database.store.runTransaction(async (tx) => {
+      const doc = await tx.get('loanLines', lineIds[1]!);
+      tx.update('loanLines', lineIds[1]!, { projectId: 'elsewhere', note: moved.data.note }, doc!.version);
+    });
+    const final = await database.store.runTransaction((tx) => tx.query<{ note: string }>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] }));
+    const fresh = await database.store.query<{ note: string }>('loanLines', { where: [{ field: 'projectId', op: '==', value: projectId }] });
+    expect(final).toEqual(fresh);
+    expect(final.map((line) => line.id).sort()).toEqual([lineIds[0]!, lineIds[2]!].sort());
+  });
+
   it('a transaction checking its session writes nothing once the session ended', async () => {
     const uid = `session-check-${database.store.newId('members')}`;
     await database.sql("INSERT INTO accounts (uid, email, password_hash, disabled) VALUES ($1, $2, 'x', false)", [uid, `${uid}@clearway.local`]);

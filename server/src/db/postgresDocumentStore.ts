@@ -24,7 +24,7 @@
  * so a retry never turns a client's out-of-date edit into a success.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictError } from '@clearway/core';
+import { ConflictError, runQuery } from '@clearway/core';
 import type { CollectionName, DocumentChange, DocumentStore, QuerySpec, StoredDoc, TransactionContext } from '@clearway/core';
 import { assertCollection, buildDocumentQuery } from './querySql';
 import { sqlState, type SqlClient, type SqlExecutor } from './sqlClient';
@@ -122,6 +122,13 @@ interface RecentDoc {
 export class RecentDocuments {
   private readonly entries = new Map<string, RecentDoc>();
   private chars = 0;
+  /**
+   * Small unlimited query results (a project's lines) as the ids they held: answered again from
+   * the documents above, in core's query order (runQuery: what the database's order is, see the
+   * parity tests), while every one of them is here. A commit re-runs each query it read and
+   * compares ids and seqs, so a result that missed a change costs a retry, as a stale document does.
+   */
+  private readonly queries = new Map<CollectionName, Map<string, { spec: QuerySpec; ids: Set<string> }>>();
 
   constructor(
     private readonly maxEntries = 5_000,
@@ -165,8 +172,69 @@ export class RecentDocuments {
 
   clear(): void {
     this.entries.clear();
+    this.queries.clear();
     this.chars = 0;
   }
+
+  /** A query's result from the documents here, or null when it was not kept or one of its documents is gone. */
+  getQuery(collection: CollectionName, spec: QuerySpec): DocRow[] | null {
+    if (spec.limit !== undefined) return null;
+    const kept = this.queries.get(collection);
+    const key = queryKey(spec);
+    const held = kept?.get(key);
+    if (!kept || !held) return null;
+    kept.delete(key);
+    kept.set(key, held);
+    const docs: StoredDoc[] = [];
+    const seqs = new Map<string, number>();
+    for (const id of held.ids) {
+      const entry = this.entries.get(keyOf(collection, id));
+      if (!entry) return null;
+      docs.push({ id, version: entry.version, data: JSON.parse(entry.json) as unknown });
+      seqs.set(id, entry.seq);
+    }
+    const answer = runQuery(docs, spec);
+    // A document that no longer matches means the ids are not what the database would answer.
+    if (answer.length !== docs.length) return null;
+    return answer.map((doc) => ({ id: doc.id, version: doc.version, data: doc.data, seq: seqs.get(doc.id)! }));
+  }
+
+  /** Keeps a query's result (and its documents) when it is small and unlimited. */
+  putQuery(collection: CollectionName, spec: QuerySpec, rows: readonly DocRow[]): void {
+    if (spec.limit !== undefined || rows.length > RECENT_QUERY_MAX_ROWS) return;
+    for (const row of rows) this.put(keyOf(collection, row.id), { version: Number(row.version), seq: Number(row.seq), json: JSON.stringify(row.data) });
+    let kept = this.queries.get(collection);
+    if (!kept) this.queries.set(collection, (kept = new Map()));
+    const key = queryKey(spec);
+    kept.delete(key);
+    kept.set(key, { spec: structuredClone(spec), ids: new Set(rows.map((row) => row.id)) });
+    // Few per collection: each write of it is matched against every one (least recently used go first).
+    for (const oldest of kept.keys()) {
+      if (kept.size <= RECENT_QUERIES_PER_COLLECTION) break;
+      kept.delete(oldest);
+    }
+  }
+
+  /** This process committed `data` (null: deleted) as the document `id`: each kept query of its collection takes it in or lets it go. */
+  applyWrite(collection: CollectionName, id: string, data: unknown): void {
+    for (const held of this.queries.get(collection)?.values() ?? []) {
+      const matches = data !== null && runQuery([{ id, version: 1, data }], { where: held.spec.where, orderBy: held.spec.orderBy }).length === 1;
+      if (matches) held.ids.add(id);
+      else held.ids.delete(id);
+    }
+  }
+
+  /** Another process changed documents of these collections: their kept queries are asked of the database again. */
+  forgetQueriesOf(collections: Iterable<CollectionName>): void {
+    for (const collection of collections) this.queries.delete(collection);
+  }
+}
+
+const RECENT_QUERY_MAX_ROWS = 50;
+const RECENT_QUERIES_PER_COLLECTION = 64;
+
+function queryKey(spec: QuerySpec): string {
+  return JSON.stringify(spec);
 }
 
 /** Thrown inside the store only: the attempt lost a race and runs again. */
@@ -181,6 +249,19 @@ class RetryableConflict extends Error {
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+/** Random bytes for ids, drawn from the system a few KB at a time rather than 20 bytes per id. */
+const idEntropy = { pool: Buffer.alloc(0), offset: 0 };
+
+function randomIdBytes(count: number): Buffer {
+  if (idEntropy.offset + count > idEntropy.pool.length) {
+    idEntropy.pool = randomBytes(4096);
+    idEntropy.offset = 0;
+  }
+  const bytes = idEntropy.pool.subarray(idEntropy.offset, idEntropy.offset + count);
+  idEntropy.offset += count;
+  return bytes;
+}
 
 function keyOf(collection: string, id: string): string {
   return `${collection}/${id}`;
@@ -246,7 +327,7 @@ export class PostgresDocumentStore implements DocumentStore {
 
   newId(_collection: CollectionName): string {
     let id = '';
-    for (const byte of randomBytes(20)) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+    for (const byte of randomIdBytes(20)) id += ID_ALPHABET[byte % ID_ALPHABET.length];
     return id;
   }
 
@@ -282,6 +363,7 @@ export class PostgresDocumentStore implements DocumentStore {
   emit(changes: DocumentChange[]): void {
     // Their seqs are not in the feed: the next read of these asks the database.
     for (const change of changes) this.recent.delete(keyOf(change.collection, change.id));
+    this.recent.forgetQueriesOf(changes.map((change) => change.collection));
     this.tell(changes);
   }
 
@@ -325,6 +407,17 @@ export class PostgresDocumentStore implements DocumentStore {
       newId: (collection) => this.newId(collection),
       runTransaction: (fn) => this.runTransaction(fn, { prefetched: docs, ...(session ? { session } : {}) }),
     };
+  }
+
+  /** The recent copy of a document with its seq, for a request to hand its transaction as prefetched (null: none). */
+  recentDoc(collection: CollectionName, id: string): PrefetchedDoc | null {
+    const recent = this.recent.get(keyOf(collection, id));
+    return recent ? { collection, id, version: recent.version, seq: recent.seq, data: JSON.parse(recent.json) as unknown } : null;
+  }
+
+  /** Keeps a document a request read (with its seq: e.g. a member read with the session) as recent. */
+  rememberDoc(doc: PrefetchedDoc): void {
+    this.recent.put(keyOf(doc.collection, doc.id), { version: doc.version, seq: doc.seq, json: JSON.stringify(doc.data) });
   }
 
   private async runAttempts<R>(fn: (tx: TransactionContext) => Promise<R>, options: StoreTransactionOptions): Promise<R> {
@@ -427,12 +520,15 @@ export class PostgresDocumentStore implements DocumentStore {
       const key = keyOf(write.collection, write.id);
       if (write.kind === 'delete') {
         this.recent.delete(key);
+        this.recent.applyWrite(write.collection, write.id, null);
         return { collection: write.collection, id: write.id, doc: null };
       }
       const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
       // A document edited is likely edited again; one only created (an activity record) is not.
       if (write.kind === 'update') this.recent.put(key, { version, seq, json: write.json });
-      return { collection: write.collection, id: write.id, doc: { id: write.id, version, data: JSON.parse(write.json) as unknown } };
+      const data = JSON.parse(write.json) as unknown;
+      this.recent.applyWrite(write.collection, write.id, data);
+      return { collection: write.collection, id: write.id, doc: { id: write.id, version, data } };
     });
   }
 
@@ -708,8 +804,12 @@ class PostgresTransaction implements TransactionContext {
 
   async query<T>(collection: CollectionName, spec: QuerySpec = {}): Promise<StoredDoc<T>[]> {
     this.assertCanRead(collection);
-    const built = buildDocumentQuery(collection, spec);
-    const rows = await this.sql.query<DocRow>(built.text, built.params);
+    let rows = this.readRecent ? this.recent?.getQuery(collection, spec) : null;
+    if (!rows) {
+      const built = buildDocumentQuery(collection, spec);
+      rows = await this.sql.query<DocRow>(built.text, built.params);
+      this.recent?.putQuery(collection, spec, rows);
+    }
     this.queryReads.push({ collection, spec: structuredClone(spec), result: rows.map((row) => ({ id: row.id, seq: Number(row.seq) })) });
     for (const row of rows) {
       const key = keyOf(collection, row.id);
