@@ -261,7 +261,9 @@ describe('the WebChannel bridge on the wire', () => {
       const first = await handshake(small.url, [queryTarget(2)]);
       expect(first.response.status).toBe(200);
       const sid = (first.frames[0]![0]![1] as string[])[1]!;
-      // Two documents and the target changes outgrow 600 bytes: the session is dropped.
+      // Two documents and the target changes outgrow 600 bytes: the session is dropped (the
+      // server streams them over a few turns of the event loop, so wait for the drop first).
+      for (let waited = 0; small.sessions().length > 0 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       const dropped = await poll(small.url, sid, 0);
       expect([dropped.status, dropped.text.includes('Unknown SID')]).toEqual([400, true]);
 
