@@ -2,7 +2,9 @@
  * Other processes' commits on the same PostgreSQL, handed to the store's listeners.
  *
  * A commit writes a row per document into `document_changes`, stamped with its transaction id,
- * and NOTIFYs (with no payload, so nothing nears NOTIFY's 8000-byte limit). Commits run
+ * and its process NOTIFYs after it, once for the commits of a few ms (the store's announce; the
+ * payload is only the process's origin, so nothing nears NOTIFY's 8000-byte limit); the feed also
+ * reads every few seconds unasked, so a commit whose NOTIFY was lost still arrives. Commits run
  * concurrently, so neither seq nor txid order is the order they become visible; the feed follows
  * snapshots instead: its cursor is the snapshot of its last read, and each read takes the rows of
  * every transaction visible now but not in that snapshot, together with the new snapshot and the
@@ -39,7 +41,12 @@ export interface ChangeFeedOptions {
   /** Changes were pruned before this feed read them: whoever follows the documents must reload them. */
   resync?: () => void;
   onError?: (error: Error) => void;
+  /** How often the feed reads without a NOTIFY (default DEFAULT_POLL_MS). */
+  pollMs?: number;
 }
+
+/** A commit whose NOTIFY was lost arrives within this long. */
+export const DEFAULT_POLL_MS = 3_000;
 
 export class PgChangeFeed {
   private client: pg.Client | null = null;
@@ -50,6 +57,7 @@ export class PgChangeFeed {
   private stopped = false;
   private reconnectDelay = RECONNECT_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
   /** The backend pid of the listening connection (tests terminate it to prove a reconnect misses nothing). */
   backendPid: number | null = null;
 
@@ -60,6 +68,10 @@ export class PgChangeFeed {
     // Taken after LISTEN is active: a commit in between is both outside the cursor and notified.
     const [row] = (await this.client!.query<{ snapshot: string }>('SELECT pg_current_snapshot()::text AS snapshot')).rows;
     this.cursor = row!.snapshot;
+    // Commits are announced after they commit (the store's announce): one whose NOTIFY was lost
+    // (its process killed in between) still arrives, within a poll.
+    this.pollTimer = setInterval(() => void this.catchUp(), this.options.pollMs ?? DEFAULT_POLL_MS);
+    this.pollTimer.unref();
   }
 
   /** Reads and emits whatever committed after the cursor; resolves once caught up. */
@@ -86,6 +98,7 @@ export class PgChangeFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
     await this.running;
     const client = this.client;
     this.client = null;

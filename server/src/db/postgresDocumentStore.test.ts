@@ -403,6 +403,23 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
     }
   });
 
+  it('a commit whose NOTIFY never came still reaches the other process, within a poll', async () => {
+    const other = await openDatabase({ databaseUrl: url, dataDir: '' });
+    try {
+      const seen = new Set<string>();
+      other.store.onChange((changes) => {
+        for (const change of changes) seen.add(change.id);
+      });
+      // A process killed between its commit and its announcement: the commit is there, the NOTIFY is not.
+      const silent = new PostgresDocumentStore(database.client, { notify: false });
+      const id = silent.newId('banks');
+      await silent.runTransaction(async (tx) => tx.create('banks', id, { name: '无通知' }));
+      await eventually(() => seen.has(id), 'the other process’s feed to read the unannounced commit');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('after PostgreSQL restarts, commits work again and the change feed catches up', async () => {
     const errors: string[] = [];
     const other = await openDatabase({ databaseUrl: url, dataDir: '', onError: (error) => errors.push(error.message) });

@@ -37,6 +37,9 @@ const COMMIT_STATEMENT = `SELECT clearway_commit($1::bigint[], $2::boolean[], $3
   $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[], $11::boolean[], $12::bigint[], $13::text[], $14::jsonb[],
   $15::text, $16::text, $17::double precision, $18::text, $19::timestamptz) AS seq`;
 
+/** How long commits gather before one NOTIFY announces them all (announce): a few ms on the way to other processes. */
+const ANNOUNCE_WINDOW_MS = 5;
+
 /** Retries after the first attempt; the in-memory store allows 5, concurrent servers need a few more. */
 export const MAX_TRANSACTION_RETRIES = 8;
 /** The NOTIFY channel a commit announces itself on (no payload: listeners read document_changes, so nothing nears 8000 bytes). */
@@ -303,6 +306,9 @@ export class PostgresDocumentStore implements DocumentStore {
   private readonly listeners = new Set<ChangeListener>();
   private readonly resyncListeners = new Set<() => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The NOTIFY on its way (see announce), and whether commits completed since it was sent. */
+  private announcing: Promise<void> | null = null;
+  private announceAgain = false;
   /** What transactions' first attempts read instead of the database (see RecentDocuments). */
   readonly recent = new RecentDocuments();
   readonly origin: string;
@@ -390,9 +396,40 @@ export class PostgresDocumentStore implements DocumentStore {
     return running;
   }
 
-  /** Resolves once no transaction is running (graceful shutdown: commands in flight finish). */
+  /** Resolves once no transaction is running (graceful shutdown: commands in flight finish) and their commits are announced. */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.announcing) {
+      await Promise.allSettled([...this.inFlight]);
+      await this.announcing;
+    }
+  }
+
+  /**
+   * Tells other processes' change feeds that commits landed: one NOTIFY, sent after a short
+   * window, for every commit that completed meanwhile, rather than one inside each commit. Each
+   * NOTIFY wakes every listening backend and its process (this one's own feed among them), and one
+   * per commit was a quarter of PostgreSQL's work per command. The feeds read by snapshot, so one
+   * wake-up brings every commit before it; a NOTIFY lost (the process killed right after a commit,
+   * the connection failing) is made up by the feeds' periodic catch-up (changeFeed.ts).
+   */
+  private announce(): void {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = (async () => {
+      do {
+        this.announceAgain = false;
+        await pause(ANNOUNCE_WINDOW_MS);
+        try {
+          await this.client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, this.origin], 'clearway_announce');
+        } catch {
+          // The database is away: the feeds catch up when it is back.
+        }
+      } while (this.announceAgain);
+    })().finally(() => {
+      this.announcing = null;
+    });
   }
 
   /**
@@ -441,6 +478,7 @@ export class PostgresDocumentStore implements DocumentStore {
       tx.close();
       try {
         const changes = await this.commit(tx, options.session);
+        if (changes.length > 0 && this.options.notify) this.announce();
         if (changes.length > 0) this.tell(changes);
         return result;
       } catch (error) {
@@ -495,7 +533,8 @@ export class PostgresDocumentStore implements DocumentStore {
           queries.map((query) => query.text),
           queries.map((query) => query.expected),
           this.origin,
-          this.options.notify ? CHANGES_CHANNEL : null,
+          // Announced after the commit, together with others (announce).
+          null,
           (this.options.validationPauseMs ?? 0) / 1000,
           session?.tokenHash ?? null,
           session?.now ?? null,
