@@ -20,7 +20,12 @@ import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
 import { CHANGE_LOG_HORIZON_MIGRATION } from './changeLog';
-import { COMMIT_FUNCTION_LEAN_MIGRATION, COMMIT_FUNCTION_MIGRATION, COMMIT_FUNCTION_ROW_WRITES_MIGRATION } from './commitFunction';
+import {
+  COMMIT_FUNCTION_LEAN_MIGRATION,
+  COMMIT_FUNCTION_MIGRATION,
+  COMMIT_FUNCTION_ONE_LOCK_STATEMENT_MIGRATION,
+  COMMIT_FUNCTION_ROW_WRITES_MIGRATION,
+} from './commitFunction';
 import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
@@ -150,6 +155,8 @@ export const MIGRATIONS: Migration[] = [
   },
   // Writes check their own preconditions, the commit answers with its seq, and may check a session (commitFunction.ts).
   COMMIT_FUNCTION_LEAN_MIGRATION,
+  // The commit's locks in one statement (commitFunction.ts).
+  COMMIT_FUNCTION_ONE_LOCK_STATEMENT_MIGRATION,
 ];
 
 export class MigrationError extends Error {
