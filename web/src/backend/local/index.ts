@@ -1,7 +1,8 @@
 /**
  * The local backend: the whole product in the browser. The core's in-memory store runs the same
  * command handlers as the Cloud Function; IndexedDB keeps the data across reloads and is the
- * truth the tabs share; the stall scan runs on load and every 10 minutes. The first start seeds a
+ * truth the tabs share; the stall scan runs on load and every 10 minutes, over the projects due
+ * for a check only (see `scanCandidates`). The first start seeds a
  * realistic sample workspace; "reset" brings it back.
  *
  * One writer at a time: every command runs inside the writer lock (Web Locks across the tabs of
@@ -109,6 +110,14 @@ export interface LocalBackend extends Backend {
   dispose(): void;
 }
 
+/**
+ * What core's `stall.scan` answers when no project is due (no write, no activity), for the scan
+ * that finds no candidate in IndexedDB and so never runs the handler.
+ */
+export function nothingDueResult(): CommandResult {
+  return { written: [], stats: { candidates: 0, flagged: 0, newlyStalled: 0, cleared: 0, written: 0, more: 0 } };
+}
+
 function newTabId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
@@ -182,6 +191,8 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
 
   /** Commits of this tab's store while a locked command runs: what to persist. */
   let captured: DocumentChange[] | null = null;
+  /** The locked work ran on a store of its own (the stall scan's candidates): its commits reach this tab's store once stored. */
+  let capturedElsewhere = false;
   const unsubscribeStore = store.subscribe((changes, origin) => {
     if (origin !== 'commit') return;
     if (captured) captured.push(...changes);
@@ -330,6 +341,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
       lock.run(async () => {
         await catchUp();
         captured = [];
+        capturedElsewhere = false;
         insideWriter = true;
         let result: T;
         try {
@@ -337,15 +349,18 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
         } catch (error) {
           insideWriter = false;
           // Work of several transactions (an import in batches) may fail after some committed:
-          // those never reached IndexedDB, so they are undone too.
-          const partial = captured ?? [];
+          // those never reached IndexedDB, so they are undone too (a store of its own is dropped).
+          const partial = capturedElsewhere ? [] : (captured ?? []);
           captured = null;
+          capturedElsewhere = false;
           if (partial.length > 0) await rollback(partial);
           throw error;
         }
         insideWriter = false;
         const changes: DocumentChange[] = captured ?? [];
+        const elsewhere = capturedElsewhere;
         captured = null;
+        capturedElsewhere = false;
         if (changes.length === 0 || !persistence) return result;
         const expected = head;
         const next: Head = { seq: (expected?.seq ?? 0) + 1, epoch: expected?.epoch ?? newEpoch() };
@@ -362,6 +377,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
           }
           throw storageWriteFailed(error);
         }
+        if (elsewhere) applyIncoming(changes);
         head = next;
         channel?.post({ type: 'changes', from: tabId, epoch: next.epoch, seq: next.seq, changes });
         return result;
@@ -470,9 +486,50 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     });
   }
 
+  const scanCommand: CommandEnvelope = { name: 'stall.scan', payload: {} };
+
+  /**
+   * The daily scan over its candidates only (DESIGN: "reads only candidates, indexed by stage
+   * and deadline"): the projects whose next check has come, read from IndexedDB by the
+   * `byNextCheck` index into a store of their own, where core's `stall.scan` runs as anywhere
+   * else (it queries exactly those); its writes are stored, then applied to this tab. The other
+   * projects, the lines and the history stay on disk, and with nothing due the command handlers
+   * are not even fetched. Null when the scan must run over the tab's store instead: the projects
+   * are in memory anyway, there is no IndexedDB, or a candidate row cannot be read.
+   */
+  function scanCandidates(): Promise<CommandResult | null> {
+    const disk = persistence;
+    if (!disk || store.isLoaded('projects')) return Promise.resolve(null);
+    return asWriter(async () => {
+      const at = now();
+      const due = await disk.readDueProjects(at.toISOString());
+      if (due.unreadable || due.head?.seq !== head?.seq || due.head?.epoch !== head?.epoch) return null;
+      if (due.docs.length === 0) return nothingDueResult();
+      const [{ executeCommand }, settings] = await Promise.all([handlers(), store.query('settings')]);
+      const candidates = new MemoryDocumentStore();
+      // The projects given are every one the scan's query can find; the activity record is new;
+      // any other collection the handler reads (a project's lines, stored before the digest) is
+      // read through this tab's store.
+      const given: CollectionName[] = ['projects', 'settings', 'activity'];
+      candidates.importAll({ projects: due.docs, settings }, { adopt: true, deferred: COLLECTIONS.filter((name) => !given.includes(name)) });
+      candidates.setLoader(async (collection) => candidates.loadCollection(collection, await store.query(collection)));
+      capturedElsewhere = true;
+      const stop = candidates.subscribe((changes, origin) => {
+        if (origin === 'commit') captured?.push(...changes);
+      });
+      try {
+        return await executeCommand(candidates, { actor: { ...STALL_SCAN_ACTOR }, now: at }, scanCommand);
+      } finally {
+        stop();
+      }
+    });
+  }
+
   async function runStallScan(): Promise<CommandResult | null> {
     try {
-      const result = await execute({ name: 'stall.scan', payload: {} }, { ...STALL_SCAN_ACTOR });
+      const result =
+        (await scanCandidates().catch((error: unknown) => unexpected('stall.scan', error))) ??
+        (await execute(scanCommand, { ...STALL_SCAN_ACTOR }));
       rememberScan();
       await forgetUnwatched();
       return result;

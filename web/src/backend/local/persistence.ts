@@ -35,9 +35,10 @@ import {
 export const DEFAULT_DB_NAME = 'clearway-local';
 /**
  * 1: rows without schema version or sequence; 2: adds `bySeq`, `quarantine` and `meta/head`;
- * 3: adds `cards` (built from the projects at the first load, see `CARD_FORMAT`).
+ * 3: adds `cards` (built from the projects at the first load, see `CARD_FORMAT`);
+ * 4: adds `byNextCheck` (the stall scan's candidates, see `readDueProjects`).
  */
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 const HEAD_KEY = 'head';
 const CARDS_KEY = 'cardsFormat';
 /**
@@ -79,13 +80,24 @@ export interface Head {
 }
 
 interface LocalSchema extends DBSchema {
-  docs: { key: string; value: PersistedDoc; indexes: { bySeq: number } };
+  docs: { key: string; value: PersistedDoc; indexes: { bySeq: number; byNextCheck: string } };
   cards: { key: string; value: StoredDoc<BoardCard> };
   meta: { key: string; value: { key: string; value: unknown } };
   quarantine: { key: string; value: QuarantinedRecord };
 }
 
 export type CollectionSnapshot = Record<CollectionName, StoredDoc[]>;
+
+/** Where a stored project keeps its next stall check (`Project.stall.nextCheckAt`). */
+const NEXT_CHECK_PATH = 'data.stall.nextCheckAt';
+
+/** The projects whose next stall check has come, read by the index, with the head of the same transaction. */
+export interface DueRead {
+  head: Head | null;
+  docs: StoredDoc[];
+  /** Some rows could not be read: the caller reads the whole collection instead (which quarantines them). */
+  unreadable: boolean;
+}
 
 /** One collection as stored, read in one transaction with the head and the commits after a sequence. */
 export interface CollectionRead {
@@ -266,6 +278,9 @@ export class LocalPersistence {
         upgrade(database, _oldVersion, _newVersion, tx) {
           const docs = database.objectStoreNames.contains('docs') ? tx.objectStore('docs') : database.createObjectStore('docs');
           if (!docs.indexNames.contains('bySeq')) docs.createIndex('bySeq', 'seq');
+          // A project's next stall check (an ISO instant; null, when no rule can fire, is no key
+          // and leaves the row out). Created on a filled store, it indexes the rows already there.
+          if (!docs.indexNames.contains('byNextCheck')) docs.createIndex('byNextCheck', NEXT_CHECK_PATH);
           // Filled by the first load (`prepareBoard`), which reads the projects through the migrations.
           if (!database.objectStoreNames.contains('cards')) database.createObjectStore('cards');
           if (!database.objectStoreNames.contains('meta')) database.createObjectStore('meta', { keyPath: 'key' });
@@ -403,6 +418,25 @@ export class LocalPersistence {
     const { changes, unreadableIn } = changesOf(changed);
     const quarantinedKeys = await this.settle(read.unreadable, read.outdated, now);
     return { head: isHead(headRow?.value) ? headRow.value : null, docs: read.docs, changes, unreadableIn, quarantinedKeys };
+  }
+
+  /**
+   * The projects whose `stall.nextCheckAt` is at or before `at` (the daily scan's candidates, as
+   * core's `stall.scan` queries them), by the `byNextCheck` index: the other projects, the lines
+   * and the history are not read. Rows of another schema are migrated as read.
+   */
+  async readDueProjects(at: string): Promise<DueRead> {
+    const tx = this.db.transaction(['docs', 'meta'], 'readonly');
+    const index = tx.objectStore('docs').index('byNextCheck');
+    const range = IDBKeyRange.upperBound(at);
+    const [headRow, keys, rows] = await Promise.all([tx.objectStore('meta').get(HEAD_KEY), index.getAllKeys(range), index.getAll(range)]);
+    await tx.done;
+    const inProjects = keys.flatMap((key, position) => (key.startsWith('projects/') ? [position] : []));
+    const read = readRows(
+      inProjects.map((position) => keys[position]!),
+      inProjects.map((position) => rows[position]),
+    );
+    return { head: isHead(headRow?.value) ? headRow.value : null, docs: read.docs, unreadable: read.unreadable.length > 0 };
   }
 
   /**
