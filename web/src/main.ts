@@ -14,10 +14,15 @@ import './styles/tokens.css';
 // On the team server the backend starts with the page: its session check and its socket, with the
 // board's watch, run while the app's code loads and mounts rather than after (session.start reports a failure).
 // The adapter's chunk is fetched alongside the chooser's, not after it has run.
+// A Firebase build (VITE_FIREBASE_PROJECT_ID, known at build time) starts its SDK's chunk, Auth's
+// restore of the session and Firestore's cache the same way.
+const firebaseBuild = typeof import.meta.env.VITE_FIREBASE_PROJECT_ID === 'string' && import.meta.env.VITE_FIREBASE_PROJECT_ID.trim() !== '';
 const earlyBackend =
   globalThis.window?.__CLEARWAY__?.backend === 'server'
     ? Promise.all([import('./backend'), import('./backend/server')]).then(([backends]) => backends.createBackend())
-    : null;
+    : firebaseBuild
+      ? Promise.all([import('./backend'), import('./backend/firebase')]).then(([backends]) => backends.createBackend())
+      : null;
 earlyBackend?.catch(() => undefined);
 
 // What the board's first paint does not need waits until it is out (see firstPaintGate): the
