@@ -157,8 +157,11 @@ export class PgChangeFeed {
                   LEFT JOIN documents d ON d.collection = c.collection AND d.id = c.id
                  WHERE c.txid >= pg_snapshot_xmin($1::pg_snapshot)
                    AND NOT pg_visible_in_snapshot(c.txid, $1::pg_snapshot)
+                   -- This process's own commits reached its hub as it made them: leave their
+                   -- documents in the database rather than ship them here to be dropped (every poll).
+                   AND c.origin IS DISTINCT FROM $2
               ), '[]'::json) AS changes`,
-      [this.cursor],
+      [this.cursor, this.options.origin],
     );
     const [row] = rows;
     if (!row) return;
