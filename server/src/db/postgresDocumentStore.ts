@@ -204,7 +204,7 @@ export class RecentDocuments {
 
   /** Keeps a query's result (and its documents) when it is small and unlimited. */
   putQuery(collection: CollectionName, spec: QuerySpec, rows: readonly DocRow[]): void {
-    if (spec.limit !== undefined || rows.length > RECENT_QUERY_MAX_ROWS) return;
+    if (spec.limit !== undefined || rows.length > RECENT_QUERY_MAX_ROWS || NOT_RECENT.has(collection)) return;
     for (const row of rows) this.put(keyOf(collection, row.id), { version: Number(row.version), seq: Number(row.seq), json: JSON.stringify(row.data) });
     let kept = this.queries.get(collection);
     if (!kept) this.queries.set(collection, (kept = new Map()));
@@ -234,6 +234,8 @@ export class RecentDocuments {
 }
 
 const RECENT_QUERY_MAX_ROWS = 50;
+/** History records are written once and read in pages; a month's snapshot parts are up to 900 KB each: neither is kept. */
+const NOT_RECENT: ReadonlySet<CollectionName> = new Set(['activity', 'snapshots']);
 const RECENT_QUERIES_PER_COLLECTION = 64;
 
 function queryKey(spec: QuerySpec): string {
@@ -564,7 +566,7 @@ export class PostgresDocumentStore implements DocumentStore {
       }
       const version = write.kind === 'create' ? 1 : write.expectedVersion + 1;
       // A document edited is likely edited again; one only created (an activity record) is not.
-      if (write.kind === 'update') this.recent.put(key, { version, seq, json: write.json });
+      if (write.kind === 'update' && !NOT_RECENT.has(write.collection)) this.recent.put(key, { version, seq, json: write.json });
       const data = JSON.parse(write.json) as unknown;
       this.recent.applyWrite(write.collection, write.id, data);
       return { collection: write.collection, id: write.id, doc: { id: write.id, version, data } };
@@ -813,7 +815,7 @@ class PostgresTransaction implements TransactionContext {
     const recent = this.readRecent ? this.recent?.get(key) : undefined;
     if (recent) return { id, version: recent.version, seq: recent.seq, data: JSON.parse(recent.json) as unknown };
     const row = await readDoc(this.sql, collection, id);
-    if (row && this.recent) this.recent.put(key, { version: Number(row.version), seq: Number(row.seq), json: JSON.stringify(row.data) });
+    if (row && this.recent && !NOT_RECENT.has(collection)) this.recent.put(key, { version: Number(row.version), seq: Number(row.seq), json: JSON.stringify(row.data) });
     return row;
   }
 
