@@ -111,8 +111,9 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
         watcher.detach?.();
         watcher.detach = null;
       }
-      // Signed out: nothing of that person stays readable. Signed in: the cache may hold only theirs.
-      const work = next ? cache.claim(next.uid) : cache.forget();
+      // Signed out: nothing of that person stays readable. Signed in: the cache may hold only what
+      // this person in this role may read (a staff member made a liaison keeps no bureau cards).
+      const work = next ? cache.claim(actorKey(next)) : cache.forget();
       void work
         .catch(() => undefined)
         .then(() => {

@@ -7,9 +7,10 @@
  * Whoever is signed out leaves nothing readable: a bureau member's cache holds every bank's
  * figures, and an office PC is shared. So the cache is cleared whenever nobody is signed in
  * (sign-out here or in another tab, a session that ended, a start with no session), and before
- * someone else's session uses it: a marker in localStorage names the uid whose data the cache may
- * hold until a clear has succeeded (a clear fails while another tab still has the cache open; it
- * is retried, and else done on the next start).
+ * someone else's session uses it, or the same person's in another role: a marker in localStorage
+ * names the reader (uid, role, bank, unit) whose data the cache may hold until a clear has
+ * succeeded (a clear waits or fails while another tab still has the cache open; it is retried,
+ * and else done on the next start).
  */
 import {
   clearIndexedDbPersistence,
@@ -24,7 +25,7 @@ import {
 import type { FirebaseApp } from 'firebase/app';
 import type { FirebaseWebConfig } from './config';
 
-/** The localStorage key naming the uid whose documents the persistent cache may hold. */
+/** The localStorage key naming the reader (uid, role, bank, unit) whose documents the persistent cache may hold. */
 export const CACHE_OWNER_KEY = 'clearway.firestoreCache.owner';
 
 const CLEAR_ATTEMPTS = 10;
@@ -42,10 +43,10 @@ function storedOwner(): string | null {
   }
 }
 
-function setStoredOwner(uid: string | null): void {
+function setStoredOwner(reader: string | null): void {
   try {
-    if (uid === null) localStorage.removeItem(CACHE_OWNER_KEY);
-    else localStorage.setItem(CACHE_OWNER_KEY, uid);
+    if (reader === null) localStorage.removeItem(CACHE_OWNER_KEY);
+    else localStorage.setItem(CACHE_OWNER_KEY, reader);
   } catch {
     // Storage refused (private mode quota): the clear on sign-out still runs.
   }
@@ -61,8 +62,8 @@ export interface LocalCache {
   settled(): Promise<void>;
   /** Whether a clear is running. */
   busy(): boolean;
-  /** `uid`'s reads may start: the cache is cleared first if it may hold another person's data. */
-  claim(uid: string): Promise<void>;
+  /** `reader`'s reads may start: the cache is cleared first if it may hold another reader's data. */
+  claim(reader: string): Promise<void>;
   /** Nobody is signed in: terminates the instance, clears the cache, opens a fresh instance. */
   forget(): Promise<void>;
 }
@@ -111,12 +112,12 @@ export function openLocalCache(app: FirebaseApp, config: FirebaseWebConfig, pers
     current: () => db,
     settled: () => running ?? Promise.resolve(),
     busy: () => running !== null,
-    claim(uid) {
+    claim(reader) {
       if (!persistent) return Promise.resolve();
       return exclusive(async () => {
         const owner = storedOwner();
-        if (owner !== null && owner !== uid) await clearNow();
-        setStoredOwner(uid);
+        if (owner !== null && owner !== reader) await clearNow();
+        setStoredOwner(reader);
         used = true;
       });
     },
