@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { DEFAULT_STALL_RULES, MemoryDocumentStore, executeCommand, type Actor, type Member } from '@clearway/core';
+import { DEFAULT_STALL_RULES, MemoryDocumentStore, executeCommand, type Actor, type Member, type Project } from '@clearway/core';
 import type { Backend, NewMemberInput } from '@/backend/types';
 import { memoryBackend, WAN } from '@/test/projectFixtures';
 import { useAdminStore } from './admin';
@@ -83,6 +83,38 @@ describe('admin store', () => {
     await admin.createMember({ email: 'b@c.cn', name: '乙', role: 'staff', bankId: null, password: 'chosen-password' });
     expect(received[1]).toMatchObject({ password: 'chosen-password' });
     expect(await admin.resetPassword('u-new')).toEqual({ ok: true, value: 'Tmp-reset-0001' });
+  });
+
+  it('new stall limits apply to the board at once: saving them runs the scan over what the old limits made', async () => {
+    const store = await workspace();
+    const fiftyDaysAgo = new Date(Date.now() - 50 * 86_400_000);
+    const created = await executeCommand(store, { actor: STAFF, now: fiftyDaysAgo }, {
+      name: 'project.create',
+      payload: {
+        name: '城南污水处理厂',
+        owner: { name: '城投集团', type: 'platform' },
+        district: '城南区',
+        sector: '水务',
+        source: 'matchmaking',
+        buildStatus: 'new',
+        totalInvestment: 50_000 * WAN,
+        equityRequired: 10_000 * WAN,
+        needTotal: 30_000 * WAN,
+        leadBankId: 'icbc',
+      },
+    });
+    const projectId = created.createdId!;
+    const admin = await adminOn(store, ADMIN);
+    // 50 days in 在谈 is within the default 180; within 30 it is not.
+    const tightened = { ...DEFAULT_STALL_RULES, stageLimitDays: { ...DEFAULT_STALL_RULES.stageLimitDays, pipeline: 30 } };
+    expect((await admin.saveRules(tightened)).ok).toBe(true);
+    await vi.waitFor(async () => {
+      const stored = await store.get<Project>('projects', projectId);
+      expect(stored?.data.stall.flags.map((flag) => flag.rule)).toEqual(['stageLimit']);
+    });
+    await vi.waitFor(() => expect(admin.rules.stageLimitDays.pipeline).toBe(30));
+    expect((await admin.saveRules(DEFAULT_STALL_RULES)).ok).toBe(true);
+    await vi.waitFor(async () => expect((await store.get<Project>('projects', projectId))?.data.stall.stalled).toBe(false));
   });
 
   it('adds and edits banks, sets the stall rules and the year’s targets, each at the version seen', async () => {

@@ -33,6 +33,10 @@ export type AdminOutcome<T = undefined> = { ok: true; value: T } | { ok: false; 
 
 const ROLE_ORDER = { admin: 0, staff: 1, liaison: 2, unit: 3, viewer: 4 } as const;
 
+/** After the limits change: projects re-evaluated per scan command, and at most this many pages (5,000 projects). */
+const STALL_PAGE_AFTER_RULES_CHANGE = 100;
+const STALL_PAGES_AFTER_RULES_CHANGE = 50;
+
 /** A refused account or delivery call (not a command), in the runner's words. */
 function failure(caught: unknown): { ok: false; error: DomainErrorShape } {
   return { ok: false, error: refusalOf(caught) };
@@ -166,8 +170,23 @@ export const useAdminStore = defineStore('admin', () => {
     return run('bank.upsert', id === undefined ? { expectedVersion, ...values } : { id, expectedVersion, ...values });
   }
 
-  function saveRules(values: RuleValues): Promise<CommandOutcome> {
-    return run('rules.setStageLimits', { expectedVersion: rulesDoc.value?.version ?? null, ...values });
+  async function saveRules(values: RuleValues): Promise<CommandOutcome> {
+    const outcome = await run('rules.setStageLimits', { expectedVersion: rulesDoc.value?.version ?? null, ...values });
+    if (outcome.ok) void reEvaluateStalls();
+    return outcome;
+  }
+
+  /**
+   * New limits apply to the board now, not at the next daily scan: the scan re-evaluates, page by
+   * page, what the old limits made of each project (core's stall.scan after a rules change). A page
+   * fits any backend's one transaction (Firebase: three writes a project, under 500); a page that
+   * fails leaves the rest to the daily scan, which does the same.
+   */
+  async function reEvaluateStalls(): Promise<void> {
+    for (let page = 0; page < STALL_PAGES_AFTER_RULES_CHANGE; page += 1) {
+      const outcome = await run('stall.scan', { scope: 'due', limit: STALL_PAGE_AFTER_RULES_CHANGE });
+      if (!outcome.ok || !outcome.result.stats?.more) return;
+    }
   }
 
   function saveChannels(values: ChannelValues): Promise<CommandOutcome> {

@@ -7,7 +7,20 @@ import type { CollectionName, StoredDoc } from '../../store/documentStore';
 import { PARTY_CONTACTS_DOC_ID, partyContactsOf, readPartyContacts, samePartyContacts } from '../../followUp/partyContacts';
 import type { PartyContacts } from '../../followUp/partyContacts';
 import type { AnnualTargets, Bank, Member, StallRules } from '../../types';
-import { assertBankExists, assertVersion, diffFields, fieldRefusal, notFound, STALL_RULES_DOC_ID, targetsDocId } from './shared';
+import { defaultStallRules } from '../../defaults';
+import { deepEqual } from '../../store/query';
+import {
+  assertBankExists,
+  assertVersion,
+  diffFields,
+  fieldRefusal,
+  notFound,
+  readStallRulesChange,
+  STALL_RULES_CHANGE_DOC_ID,
+  STALL_RULES_DOC_ID,
+  targetsDocId,
+  type StallRulesChange,
+} from './shared';
 import { assertRoomForBank } from '../../workspace/capacity';
 import type { CommandHandler, HandlerContext } from './types';
 
@@ -37,9 +50,18 @@ function changedFields<T extends object>(before: T | null, after: T): { before: 
 
 export const rulesSetStageLimits: CommandHandler<'rules.setStageLimits'> = async (ctx) => {
   const { expectedVersion, ...rules } = ctx.payload;
+  // Both reads first: a Firestore transaction reads nothing after its first write.
   const current = await ctx.tx.get<StallRules>('settings', STALL_RULES_DOC_ID);
+  const change = await readStallRulesChange(ctx.tx);
   const data: StallRules = rules;
   writeAtVersion(ctx, 'settings', STALL_RULES_DOC_ID, current, expectedVersion, data);
+  // Projects keep what the old limits made of them until the scan sees this (stallScan.ts);
+  // with no rules stored they were evaluated under the defaults.
+  if (!deepEqual(current?.data ?? defaultStallRules(), data)) {
+    const marker: StallRulesChange = { changedAt: ctx.at };
+    if (change) ctx.writer.update('settings', STALL_RULES_CHANGE_DOC_ID, marker, change.version);
+    else ctx.writer.create('settings', STALL_RULES_CHANGE_DOC_ID, marker);
+  }
   return { activity: { projectId: null, lineId: null, ...changedFields(current?.data ?? null, data) } };
 };
 

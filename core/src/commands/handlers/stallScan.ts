@@ -5,15 +5,17 @@
  * stored before it carried one) and writes only those whose summary changed. A second run at the
  * same time finds nothing due, writes nothing and records no activity.
  *
- * Scope 'all' re-evaluates every project, the least recently evaluated first, after an admin
- * changed the limits; it always writes (advancing `stall.evaluatedAt`) so repeated runs page
- * through the board until none is left.
+ * After an admin changed the limits (`settings/stallRulesChange`), a due scan also takes, in what
+ * room its limit leaves, the projects last evaluated before the change (their summary and next
+ * check were worked out under the old limits), and always writes those, so that repeated runs page
+ * through them until none is left. Scope 'all' re-evaluates every project the same way, the least
+ * recently evaluated first.
  */
 import { deriveProject, lacksLineDigest } from '../../derive';
 import type { QuerySpec, StoredDoc } from '../../store/documentStore';
 import { deepEqual } from '../../store/query';
 import type { LoanLine, Project } from '../../types';
-import { readStallRules } from './shared';
+import { readStallRules, readStallRulesChange } from './shared';
 import type { CommandHandler } from './types';
 
 /** Firestore's `in` filter takes at most 30 values. */
@@ -40,8 +42,22 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
     scope === 'due'
       ? { where: [{ field: 'stall.nextCheckAt', op: '<=', value: ctx.at }], orderBy: [{ field: 'stall.nextCheckAt' }], limit }
       : { where: [{ field: 'stall.evaluatedAt', op: '<', value: ctx.at }], orderBy: [{ field: 'stall.evaluatedAt' }], limit };
-  const candidates = await ctx.tx.query<Project>('projects', spec);
+  const due = await ctx.tx.query<Project>('projects', spec);
   const rules = await readStallRules(ctx.tx);
+  const change = scope === 'due' ? await readStallRulesChange(ctx.tx) : null;
+  const room = limit - due.length;
+  const evaluatedBeforeChange =
+    change && room > 0
+      ? await ctx.tx.query<Project>('projects', {
+          where: [{ field: 'stall.evaluatedAt', op: '<', value: change.data.changedAt }],
+          orderBy: [{ field: 'stall.evaluatedAt' }],
+          limit: room,
+        })
+      : [];
+  // Written whatever they come to: their evaluatedAt must pass the change for the paging to end.
+  const mustWrite = new Set(scope === 'all' ? due.map((doc) => doc.id) : evaluatedBeforeChange.map((doc) => doc.id));
+  const dueIds = new Set(due.map((doc) => doc.id));
+  const candidates = [...due, ...evaluatedBeforeChange.filter((doc) => !dueIds.has(doc.id))];
 
   // Only documents older than the line digest need their lines, once: this write heals them.
   const undigested = candidates.filter((doc) => lacksLineDigest(doc.data));
@@ -61,7 +77,7 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
   for (const doc of candidates) {
     const derived = deriveProject(doc.data, linesByProject.get(doc.id), rules, ctx.now);
     if (derived.stall.stalled) flagged += 1;
-    if (scope === 'due' && deepEqual(derivedPart(doc.data), derivedPart(derived))) continue;
+    if (!mustWrite.has(doc.id) && deepEqual(derivedPart(doc.data), derivedPart(derived))) continue;
     if (derived.stall.stalled && !doc.data.stall.stalled) newlyStalled += 1;
     if (!derived.stall.stalled && doc.data.stall.stalled) cleared += 1;
     toWrite.push([doc, derived]);
@@ -78,7 +94,7 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
     newlyStalled,
     cleared,
     written: toWrite.length,
-    more: candidates.length === limit ? 1 : 0,
+    more: due.length === limit || (change !== null && evaluatedBeforeChange.length === room) ? 1 : 0,
   };
   const activity =
     toWrite.length === 0
