@@ -17,12 +17,12 @@ import './styles/tokens.css';
 // A Firebase build (VITE_FIREBASE_PROJECT_ID, known at build time) starts its SDK's chunk, Auth's
 // restore of the session and Firestore's cache the same way.
 const firebaseBuild = typeof import.meta.env.VITE_FIREBASE_PROJECT_ID === 'string' && import.meta.env.VITE_FIREBASE_PROJECT_ID.trim() !== '';
-const earlyBackend =
-  globalThis.window?.__CLEARWAY__?.backend === 'server'
+// In configuredBackend's order: a Firebase build is Firebase even when served by the team server.
+const earlyBackend = firebaseBuild
+  ? Promise.all([import('./backend'), import('./backend/firebase')]).then(([backends]) => backends.createBackend())
+  : globalThis.window?.__CLEARWAY__?.backend === 'server'
     ? Promise.all([import('./backend'), import('./backend/server')]).then(([backends]) => backends.createBackend())
-    : firebaseBuild
-      ? Promise.all([import('./backend'), import('./backend/firebase')]).then(([backends]) => backends.createBackend())
-      : null;
+    : null;
 earlyBackend?.catch(() => undefined);
 
 // What the board's first paint does not need waits until it is out (see firstPaintGate): the
