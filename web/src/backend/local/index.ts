@@ -557,6 +557,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     if (actor.role !== 'admin') throw new DomainError('permission-denied', 'errors.permission.role', { role: actor.role, command: 'workspace' });
   }
 
+  let stopReleaseOnUnload: () => void = () => undefined;
   const backend: LocalBackend = {
     kind: 'local',
     store,
@@ -628,6 +629,7 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     runStallScan,
     flush: () => serial(async () => undefined),
     dispose() {
+      stopReleaseOnUnload();
       if (scanTimer !== null) clearInterval(scanTimer);
       unsubscribeStore();
       unsubscribeChannel();
@@ -637,7 +639,22 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     },
   };
   exposeToBrowserTests(backend, lock.kind);
+  stopReleaseOnUnload = releaseOnUnload(() => backend.dispose());
   return backend;
+}
+
+/**
+ * A page that is unloaded (a reload, a navigation away; not one kept in the back-forward cache)
+ * lets go of its IndexedDB connection and its channel at once: while they are open the browser
+ * keeps the old page's whole heap alive, and the next page starts beside it.
+ */
+function releaseOnUnload(dispose: () => void): () => void {
+  if (typeof addEventListener !== 'function') return () => undefined;
+  const onPageHide = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) dispose();
+  };
+  addEventListener('pagehide', onPageHide);
+  return () => removeEventListener('pagehide', onPageHide);
 }
 
 /** What the browser tests reach through `window.__clearwayLocal`. */

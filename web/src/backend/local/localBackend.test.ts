@@ -3,6 +3,7 @@ import { boardCardOf, isDomainError, type BoardCard, type Project, type StoredDo
 import { createLocalBackend, SCAN_MEMO_PREFIX, STALL_SCAN_INTERVAL_MS, type LocalBackend, type LocalBackendOptions } from './index';
 import { createChannelHub } from './syncChannel';
 import { IDENTITY_STORAGE_KEY } from './identity';
+import { LocalPersistence } from './persistence';
 
 const NOW = new Date('2026-11-27T08:00:00.000Z');
 let dbCounter = 0;
@@ -191,5 +192,31 @@ describe('local backend', () => {
     const untouched = after.filter((card) => card.id !== doc.id);
     expect(untouched.every((card) => before.includes(card))).toBe(true);
     stop();
+  });
+
+  it('lets go of IndexedDB and its channel when the page is unloaded, not when it goes into the back-forward cache', async () => {
+    const closed: string[] = [];
+    const openPersistence = async (name: string) => {
+      const persistence = await LocalPersistence.open(name);
+      const close = persistence.close.bind(persistence);
+      persistence.close = () => {
+        closed.push('persistence');
+        close();
+      };
+      return persistence;
+    };
+    const hub = createChannelHub();
+    const channel = hub.join();
+    const closeChannel = channel.close.bind(channel);
+    channel.close = () => {
+      closed.push('channel');
+      closeChannel();
+    };
+    await open({ dbName: `clearway-test-${++dbCounter}`, openPersistence, channel });
+    const pageHide = (persisted: boolean) => window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+    pageHide(true);
+    expect(closed).toEqual([]);
+    pageHide(false);
+    expect(closed.sort()).toEqual(['channel', 'persistence']);
   });
 });
