@@ -441,3 +441,108 @@ export const COMMIT_FUNCTION_ONE_LOCK_STATEMENT_MIGRATION: { name: string; sql: 
       $commit$;
     `,
 };
+
+/**
+ * clearway_commit as commit-function-one-lock-statement, with the writes' data, the queries' texts
+ * and their expected results each ONE jsonb array (element i for write or query i; a delete's data
+ * is null) instead of a text[] or jsonb[] of JSON texts: node-postgres escaped every quote of every
+ * JSON text into the array literal and PostgreSQL parsed the literal, then each element again. Now
+ * the client joins the JSON texts it already has and PostgreSQL parses them once.
+ */
+export const COMMIT_FUNCTION_JSONB_ARRAYS_MIGRATION: { name: string; sql: string } = {
+  name: 'commit-function-jsonb-arrays',
+  sql: `
+      DROP FUNCTION clearway_commit(bigint[], boolean[], text[], text[], bigint[], text[], text[], text[], text[], integer[], boolean[],
+                                    bigint[], text[], jsonb[], text, text, double precision, text, timestamptz);
+      CREATE FUNCTION clearway_commit(
+        lock_keys bigint[], lock_exclusive boolean[],
+        read_collections text[], read_ids text[], read_seqs bigint[],
+        write_kinds text[], write_collections text[], write_ids text[], write_data jsonb, write_expected integer[], write_seen boolean[],
+        write_seqs bigint[],
+        query_texts jsonb, query_expected jsonb,
+        origin text, notify_channel text, pause_seconds double precision,
+        session_hash text, session_now timestamptz
+      ) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $commit$
+      DECLARE
+        i integer;
+        now_seq bigint;
+        got jsonb;
+        commit_seq bigint;
+        affected bigint;
+      BEGIN
+        -- Under REPEATABLE READ or SERIALIZABLE the checks below would read the snapshot taken
+        -- before the locks were granted, and miss the commits that held them.
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'clearway_commit runs in READ COMMITTED, not %', current_setting('transaction_isolation');
+        END IF;
+        -- One statement for every lock, taken in the order given (unnest's order, which ORDER BY keeps).
+        PERFORM CASE WHEN l.exclusive THEN pg_advisory_xact_lock(l.key)::text ELSE pg_advisory_xact_lock_shared(l.key)::text END
+           FROM unnest(lock_keys, lock_exclusive) WITH ORDINALITY AS l(key, exclusive, ord)
+          ORDER BY l.ord;
+
+        -- After the locks: a sign-out (or a disabling) that committed before them refuses this commit.
+        IF session_hash IS NOT NULL THEN
+          PERFORM 1 FROM sessions s WHERE s.token_hash = session_hash AND s.expires_at > session_now;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW003', MESSAGE = 'clearway: the session ended';
+          END IF;
+        END IF;
+
+        FOR i IN 1 .. coalesce(cardinality(read_ids), 0) LOOP
+          SELECT d.seq INTO now_seq FROM documents d WHERE d.collection = read_collections[i] AND d.id = read_ids[i];
+          IF NOT FOUND THEN
+            now_seq := NULL;
+          END IF;
+          IF now_seq IS DISTINCT FROM read_seqs[i] THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = read_collections[i], HINT = read_ids[i];
+          END IF;
+        END LOOP;
+
+        -- The same documents at the same seqs: the order is then the same too (it depends only on
+        -- their data and ids), so the comparison is by set.
+        FOR i IN 1 .. coalesce(jsonb_array_length(query_texts), 0) LOOP
+          EXECUTE 'SELECT coalesce(jsonb_object_agg(q.id, q.seq), ''{}''::jsonb) FROM (' || (query_texts ->> (i - 1)) || ') AS q' INTO got;
+          IF got IS DISTINCT FROM (query_expected -> (i - 1)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = '(query)', HINT = '(query)';
+          END IF;
+        END LOOP;
+
+        IF pause_seconds > 0 THEN
+          PERFORM pg_sleep(pause_seconds);
+        END IF;
+
+        commit_seq := nextval('document_commit_seq');
+        -- One statement per document, by primary key (a join with unnest()ed arrays gets a generic
+        -- plan that may scan the table), each its own precondition: a raise undoes the writes before it.
+        FOR i IN 1 .. coalesce(cardinality(write_ids), 0) LOOP
+          IF write_kinds[i] = 'create' THEN
+            INSERT INTO documents (collection, id, version, data, seq) VALUES (write_collections[i], write_ids[i], 1, write_data -> (i - 1), commit_seq)
+              ON CONFLICT DO NOTHING;
+          ELSIF write_kinds[i] = 'update' THEN
+            UPDATE documents SET data = write_data -> (i - 1), version = version + 1, seq = commit_seq
+             WHERE collection = write_collections[i] AND id = write_ids[i] AND version = write_expected[i]
+               AND (write_seqs[i] IS NULL OR seq = write_seqs[i]);
+          ELSE
+            DELETE FROM documents WHERE collection = write_collections[i] AND id = write_ids[i] AND version = write_expected[i]
+               AND (write_seqs[i] IS NULL OR seq = write_seqs[i]);
+          END IF;
+          GET DIAGNOSTICS affected = ROW_COUNT;
+          IF affected <> 1 THEN
+            IF write_seen[i] THEN
+              RAISE EXCEPTION USING ERRCODE = 'CW001', MESSAGE = 'clearway: the transaction lost a race', DETAIL = write_collections[i], HINT = write_ids[i];
+            END IF;
+            RAISE EXCEPTION USING ERRCODE = 'CW002', MESSAGE = 'clearway: stale expected version', DETAIL = write_collections[i], HINT = write_ids[i];
+          END IF;
+        END LOOP;
+        INSERT INTO document_changes (seq, collection, id, version, origin)
+          SELECT commit_seq, w.collection, w.id,
+                 CASE w.kind WHEN 'create' THEN 1 WHEN 'update' THEN w.expected + 1 END, clearway_commit.origin
+            FROM unnest(write_kinds, write_collections, write_ids, write_expected) AS w(kind, collection, id, expected);
+        IF notify_channel IS NOT NULL THEN
+          PERFORM pg_notify(notify_channel, coalesce(clearway_commit.origin, ''));
+        END IF;
+        RETURN commit_seq;
+      END
+      $commit$;
+    `,
+};

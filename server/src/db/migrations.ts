@@ -21,6 +21,7 @@ import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
 import { CHANGE_LOG_HORIZON_MIGRATION } from './changeLog';
 import {
+  COMMIT_FUNCTION_JSONB_ARRAYS_MIGRATION,
   COMMIT_FUNCTION_LEAN_MIGRATION,
   COMMIT_FUNCTION_MIGRATION,
   COMMIT_FUNCTION_ONE_LOCK_STATEMENT_MIGRATION,
@@ -157,6 +158,24 @@ export const MIGRATIONS: Migration[] = [
   COMMIT_FUNCTION_LEAN_MIGRATION,
   // The commit's locks in one statement (commitFunction.ts).
   COMMIT_FUNCTION_ONE_LOCK_STATEMENT_MIGRATION,
+  // The commit's writes and queries as jsonb arrays, not arrays of JSON texts (commitFunction.ts).
+  COMMIT_FUNCTION_JSONB_ARRAYS_MIGRATION,
+  {
+    name: 'documents-sparse-activity-indexes',
+    sql: `
+      -- Every command inserts an activity record, and every index on documents gets an entry for
+      -- it. Only ledger imports' records carry an importId, and only line records a bankId: the
+      -- queries by those fields (core's ledger import; a liaison's records of a project, by its
+      -- bank) compare them with = , which implies IS NOT NULL, so these partial indexes still
+      -- serve them and the other records no longer add entries.
+      DROP INDEX documents_activity_import;
+      CREATE INDEX documents_activity_import ON documents ((data -> 'importId'))
+        WHERE collection = 'activity' AND (data -> 'importId') IS NOT NULL;
+      DROP INDEX documents_activity_project_bank;
+      CREATE INDEX documents_activity_project_bank ON documents ((data -> 'projectId'), (data -> 'bankId'))
+        WHERE collection = 'activity' AND (data -> 'bankId') IS NOT NULL;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

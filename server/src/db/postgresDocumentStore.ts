@@ -34,7 +34,7 @@ const COMMIT_RETRY_STATE = 'CW001';
 const COMMIT_STALE_STATE = 'CW002';
 const COMMIT_SESSION_STATE = 'CW003';
 const COMMIT_STATEMENT = `SELECT clearway_commit($1::bigint[], $2::boolean[], $3::text[], $4::text[], $5::bigint[],
-  $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[], $11::boolean[], $12::bigint[], $13::text[], $14::jsonb[],
+  $6::text[], $7::text[], $8::text[], $9::jsonb, $10::integer[], $11::boolean[], $12::bigint[], $13::jsonb, $14::jsonb,
   $15::text, $16::text, $17::double precision, $18::text, $19::timestamptz) AS seq`;
 
 /** How long commits gather before one NOTIFY announces them all (announce): a few ms on the way to other processes. */
@@ -528,12 +528,13 @@ export class PostgresDocumentStore implements DocumentStore {
           writes.map((write) => write.kind),
           writes.map((write) => write.collection),
           writes.map((write) => write.id),
-          writes.map((write) => (write.kind === 'delete' ? null : write.json)),
+          // The JSON texts as they are, joined into one array (no escaping into an array literal).
+          `[${writes.map((write) => (write.kind === 'delete' ? 'null' : write.json)).join(',')}]`,
           writes.map((write) => (write.kind === 'create' ? null : write.expectedVersion)),
           writes.map((write) => tx.wasSeen(keyOf(write.collection, write.id))),
           writes.map((write) => (write.kind === 'create' ? null : (tx.reads.get(keyOf(write.collection, write.id))?.seq ?? null))),
-          queries.map((query) => query.text),
-          queries.map((query) => query.expected),
+          JSON.stringify(queries.map((query) => query.text)),
+          `[${queries.map((query) => query.expected).join(',')}]`,
           this.origin,
           // Announced after the commit, together with others (announce).
           null,
