@@ -51,7 +51,7 @@ function firestoreData(page: Page): Promise<{ name: string; documentKeys: string
         request.onerror = () => resolve(null);
       });
       if (!db) continue;
-      const stores = [...db.objectStoreNames].filter((store) => store.startsWith('remoteDocuments'));
+      const stores = Array.from(db.objectStoreNames).filter((store) => store.startsWith('remoteDocuments'));
       const documentKeys: string[] = [];
       for (const store of stores) {
         const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
