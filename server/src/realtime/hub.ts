@@ -385,7 +385,7 @@ export class RealtimeHub {
     if (changes.length === 0) return;
     // Before any connection sees these changes, so no tab is answered from a snapshot older than them once they are known.
     const cache = new PolicyCache(this.deps.policy);
-    this.snapshots.applyChanges(changes, (doc) => cache.json(doc));
+    this.snapshots.applyChanges(changes);
     const memberChanges = changes.filter((change) => change.collection === 'members');
     for (const connection of this.connections) {
       const own = memberChanges.find((change) => change.id === connection.uid);

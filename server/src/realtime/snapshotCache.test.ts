@@ -55,10 +55,8 @@ describe('SnapshotCache', () => {
         { collection: 'projects', id: 'c', doc: null },
         { collection: 'projects', id: 'd', doc: doc('d', 1, { name: 'D' }) },
         { collection: 'banks', id: 'a', doc: doc('a', 9) },
-      ],
-      (shown) => JSON.stringify(shown),
-    );
-    cache.applyChanges([{ collection: 'projects', id: 'a', doc: doc('a', 1, { name: 'late' }) }], (shown) => JSON.stringify(shown));
+      ]);
+    cache.applyChanges([{ collection: 'projects', id: 'a', doc: doc('a', 1, { name: 'late' }) }]);
     const docs = await read();
     expect(source.calls).toBe(1);
     expect(docs.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual([
@@ -67,6 +65,36 @@ describe('SnapshotCache', () => {
     ]);
     const { versions } = await cache.get('k', 'projects', source.compute, project);
     expect([...versions].sort()).toEqual([['a', 2], ['d', 1]]);
+  });
+
+  it('projects a change only when the answer is asked for, once, however many versions came before', async () => {
+    const cache = new SnapshotCache();
+    let projected = 0;
+    const project = (stored: StoredDoc) => {
+      projected += 1;
+      return stored;
+    };
+    await cache.get('k', 'projects', async () => [doc('a', 1)], project);
+    for (let version = 2; version <= 5; version += 1) cache.applyChanges([{ collection: 'projects', id: 'a', doc: doc('a', version) }]);
+    expect(projected).toBe(0);
+    const source = counting(() => [doc('a', 1)]);
+    expect(JSON.parse((await cache.get('k', 'projects', source.compute, project)).text)).toEqual([doc('a', 5)]);
+    await cache.get('k', 'projects', source.compute, project);
+    expect(projected).toBe(1);
+    expect(source.calls).toBe(0);
+  });
+
+  it('reads the answer anew when a change it took in cannot be projected', async () => {
+    const cache = new SnapshotCache();
+    const project = (stored: StoredDoc) => {
+      if ((stored.data as { broken?: boolean }).broken) throw new Error('unprojectable');
+      return stored;
+    };
+    await cache.get('k', 'projects', async () => [doc('a', 1)], project);
+    cache.applyChanges([{ collection: 'projects', id: 'a', doc: doc('a', 2, { broken: true }) }]);
+    const source = counting(() => [doc('a', 3)]);
+    expect(JSON.parse((await cache.get('k', 'projects', source.compute, project)).text)).toEqual([doc('a', 3)]);
+    expect(source.calls).toBe(1);
   });
 
   it('keeps audiences apart: another key computes its own answer', async () => {
@@ -85,7 +113,7 @@ describe('SnapshotCache', () => {
       await gate;
       return [doc('a', 1)];
     }, same);
-    cache.applyChanges([{ collection: 'projects', id: 'a', doc: doc('a', 2) }], (shown) => JSON.stringify(shown));
+    cache.applyChanges([{ collection: 'projects', id: 'a', doc: doc('a', 2) }]);
     release();
     expect(JSON.parse((await slow).text)).toEqual([doc('a', 1)]);
     const source = counting(() => [doc('a', 2)]);

@@ -30,12 +30,18 @@ interface Entry {
   collection: CollectionName;
   generation: number;
   project: Projector;
-  /** Each document's version and JSON, the answer's parts. */
-  docs: Map<string, { version: number; json: string }>;
+  /**
+   * Each document's version and JSON, the answer's parts; a changed document is kept as stored
+   * (`json` null) until the answer is asked for: most changes are overwritten or never read before
+   * then (a command's commit would otherwise project and stringify it for every audience's board).
+   */
+  docs: Map<string, Part>;
   /** The answer as sent; null after a change until it is asked for again. */
   snapshot: CachedSnapshot | null;
   chars: number;
 }
+
+type Part = { version: number; json: string; stored: null } | { version: number; json: null; stored: StoredDoc };
 
 /** Enough for the board of every audience of a large workspace, bounded so memory stays bounded. */
 const DEFAULT_MAX_CHARS = 48 * 1024 * 1024;
@@ -67,24 +73,18 @@ export class SnapshotCache {
 
   /**
    * A batch of committed changes: every entry of a changed collection takes them in (see the
-   * header); `json` serialises a projection (the hub's per-batch cache, shared with its deltas).
+   * header), as stored; each is projected when the answer is next asked for (snapshotOf).
    */
-  applyChanges(changes: readonly DocumentChange[], json: (doc: StoredDoc) => string): void {
+  applyChanges(changes: readonly DocumentChange[]): void {
     this.invalidate(changes.map((change) => change.collection));
-    for (const [key, entry] of this.entries) {
+    for (const entry of this.entries.values()) {
       const relevant = changes.filter((change) => change.collection === entry.collection);
       if (relevant.length === 0) continue;
-      try {
-        for (const change of relevant) {
-          const held = entry.docs.get(change.id);
-          if (change.doc && held && change.doc.version <= held.version) continue;
-          const shown = change.doc ? entry.project(change.doc) : null;
-          if (shown) entry.docs.set(change.id, { version: shown.version, json: json(shown) });
-          else entry.docs.delete(change.id);
-        }
-      } catch {
-        this.drop(key, entry);
-        continue;
+      for (const change of relevant) {
+        const held = entry.docs.get(change.id);
+        if (change.doc && held && change.doc.version <= held.version) continue;
+        if (change.doc) entry.docs.set(change.id, { version: change.doc.version, json: null, stored: change.doc });
+        else entry.docs.delete(change.id);
       }
       entry.generation = this.generation(entry.collection);
       entry.snapshot = null;
@@ -108,14 +108,24 @@ export class SnapshotCache {
     const epoch = this.epoch;
     const hit = this.entries.get(key);
     if (hit && hit.generation === generation) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return Promise.resolve(this.snapshotOf(hit));
+      let snapshot: CachedSnapshot | null;
+      try {
+        snapshot = this.snapshotOf(hit);
+      } catch {
+        // A change its projector cannot take: the answer is computed again.
+        this.drop(key, hit);
+        snapshot = null;
+      }
+      if (snapshot) {
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        return Promise.resolve(snapshot);
+      }
     }
     const pending = this.inFlight.get(key);
     if (pending && pending.generation === generation && pending.epoch === epoch) return pending.promise;
     const promise = compute().then((answer) => {
-      const docs = new Map(answer.map((doc) => [doc.id, { version: doc.version, json: JSON.stringify(doc) }]));
+      const docs = new Map<string, Part>(answer.map((doc) => [doc.id, { version: doc.version, json: JSON.stringify(doc), stored: null }]));
       const entry: Entry = { key, collection, generation, project, docs, snapshot: null, chars: 0 };
       const snapshot = this.snapshotOf(entry);
       if (this.generation(collection) === generation && this.epoch === epoch) this.store(key, entry);
@@ -132,10 +142,18 @@ export class SnapshotCache {
 
   private snapshotOf(entry: Entry): CachedSnapshot {
     if (!entry.snapshot) {
+      // The changes taken in since the last ask, projected (the projector throws: the caller drops the entry).
+      for (const [id, part] of entry.docs) {
+        if (part.json !== null) continue;
+        const shown = entry.project(part.stored);
+        // Still held with the stored version, so a late echo of an older one stays ignored.
+        if (shown) entry.docs.set(id, { version: shown.version, json: JSON.stringify(shown), stored: null });
+        else entry.docs.delete(id);
+      }
       const parts: string[] = [];
       const versions = new Map<string, number>();
       for (const [id, { version, json }] of entry.docs) {
-        parts.push(json);
+        parts.push(json!);
         versions.set(id, version);
       }
       entry.snapshot = { text: `[${parts.join(',')}]`, versions };
