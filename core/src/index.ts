@@ -20,6 +20,7 @@ export { addDays, addMonths, dayOf, daysBetween, isIsoMonth, monthEnd, monthOf, 
 export { checkStageGate } from './stages';
 export { DEFAULT_STALL_RULES, emptyClearance, emptyStall } from './defaults';
 export { assertCanRun, canAccessLine, canRun, canRunOnLine, isSystemActor, STALL_SCAN_ACTOR } from './permissions';
+export { STALL_RULES_CHANGE_DOC_ID, type StallRulesChange } from './stallRulesChange';
 export { digestLine, digestLines, lineDisbursed } from './lineDigest';
 export { computeClearance, lineAwaiting } from './clearance';
 export { evaluateStall } from './stall';

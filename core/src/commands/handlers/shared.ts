@@ -14,19 +14,11 @@ import { deepEqual } from '../../store/query';
 import type { CollectionName, StoredDoc, TransactionContext } from '../../store/documentStore';
 import type { LineStatus, LoanLine, Project, StallRules } from '../../types';
 import type { ActivityDraft, HandlerContext } from './types';
+import { STALL_RULES_CHANGE_DOC_ID, type StallRulesChange } from '../../stallRulesChange';
+
+export { STALL_RULES_CHANGE_DOC_ID, type StallRulesChange };
 
 export const STALL_RULES_DOC_ID = 'stallRules';
-
-/**
- * `settings/stallRulesChange`: when the stall limits last changed. Every project evaluated
- * before it carries a stall summary and a next check worked out under the old limits, so the
- * scan re-evaluates those too (a tightened limit flags at once, a loosened one clears).
- */
-export const STALL_RULES_CHANGE_DOC_ID = 'stallRulesChange';
-
-export interface StallRulesChange {
-  changedAt: string;
-}
 
 export async function readStallRulesChange(tx: TransactionContext): Promise<StoredDoc<StallRulesChange> | null> {
   return tx.get<StallRulesChange>('settings', STALL_RULES_CHANGE_DOC_ID);

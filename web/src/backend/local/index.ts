@@ -13,6 +13,7 @@
  */
 import {
   COLLECTIONS,
+  STALL_RULES_CHANGE_DOC_ID,
   STALL_SCAN_ACTOR,
   ConflictError,
   DomainError,
@@ -26,6 +27,7 @@ import {
   type CommandResult,
   type DocumentChange,
   type Project,
+  type StallRulesChange,
   type StoredDoc,
   type WorkspaceFile,
 } from '@clearway/core';
@@ -57,6 +59,8 @@ import { webWriterLock, type WriterLock } from './writerLock';
 type CommandModule = typeof commandModule;
 
 export const STALL_SCAN_INTERVAL_MS = 10 * 60 * 1000;
+/** A scan over the tab's store goes on while pages say more are left, at most this many (core's 400 a page). */
+const FULL_SCAN_MAX_PAGES = 50;
 /**
  * What the board reads before its first paint besides its cards (`BoardCards`): the banks and the
  * settings. The projects, loan lines, history, months and snapshots stay in IndexedDB until a
@@ -462,6 +466,22 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
       // storage full or disabled: the next load scans again, which is only slower
     }
   }
+  const rulesMemoKey = `${SCAN_MEMO_PREFIX}rulesCovered.${options.dbName ?? DEFAULT_DB_NAME}`;
+  /** Whether a scan has re-evaluated every project since the limits changed at `changedAt`. */
+  function rulesChangeCovered(changedAt: string): boolean {
+    try {
+      return scanMemo?.getItem(rulesMemoKey) === changedAt;
+    } catch {
+      return false;
+    }
+  }
+  function rememberRulesChangeCovered(changedAt: string): void {
+    try {
+      scanMemo?.setItem(rulesMemoKey, changedAt);
+    } catch {
+      // storage full or disabled: the next scan covers them again, which is only slower
+    }
+  }
   function scannedRecently(withinMs: number): boolean {
     try {
       const memo = JSON.parse(scanMemo?.getItem(scanMemoKey) ?? 'null') as { epoch?: unknown; at?: unknown } | null;
@@ -501,6 +521,10 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     const disk = persistence;
     if (!disk || store.isLoaded('projects')) return Promise.resolve(null);
     return asWriter(async () => {
+      // After the limits changed, every project evaluated before is a candidate, not only the
+      // due ones: the full scan re-evaluates them, until one pass has covered them all.
+      const change = await store.get<StallRulesChange>('settings', STALL_RULES_CHANGE_DOC_ID);
+      if (change && !rulesChangeCovered(change.data.changedAt)) return null;
       const at = now();
       const due = await disk.readDueProjects(at.toISOString());
       if (due.unreadable || due.head?.seq !== head?.seq || due.head?.epoch !== head?.epoch) return null;
@@ -525,11 +549,20 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
     });
   }
 
+  /** The scan over the tab's store, page after page while a page says more are left. */
+  async function scanInMemory(): Promise<CommandResult> {
+    const change = await store.get<StallRulesChange>('settings', STALL_RULES_CHANGE_DOC_ID);
+    let result = await execute(scanCommand, { ...STALL_SCAN_ACTOR });
+    for (let page = 1; page < FULL_SCAN_MAX_PAGES && result.stats?.more && result.stats.written; page += 1) {
+      result = await execute(scanCommand, { ...STALL_SCAN_ACTOR });
+    }
+    if (change && !result.stats?.more) rememberRulesChangeCovered(change.data.changedAt);
+    return result;
+  }
+
   async function runStallScan(): Promise<CommandResult | null> {
     try {
-      const result =
-        (await scanCandidates().catch((error: unknown) => unexpected('stall.scan', error))) ??
-        (await execute(scanCommand, { ...STALL_SCAN_ACTOR }));
+      const result = (await scanCandidates().catch((error: unknown) => unexpected('stall.scan', error))) ?? (await scanInMemory());
       rememberScan();
       await forgetUnwatched();
       return result;

@@ -160,4 +160,46 @@ describe('the stall scan of the demo', () => {
     expect(reads.filter((read) => /^docs (projects|loanLines|activity)\//.test(read))).toEqual([]);
     expect(await scanWithProjectsInMemory(tab)).toEqual(nothingDueResult());
   });
+
+  it('after the limits changed, re-evaluates every project once (not only the due ones), then scans candidates again', async () => {
+    const dbName = `scan-${++dbCounter}`;
+    // The tabs of one browser share its localStorage, where a scan notes what it has covered.
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    } as unknown as Storage;
+    await open({ dbName, storage }).then(async (first) => {
+      await first.runStallScan();
+      close(first);
+    });
+    // The limits change a minute after that scan, and the next tab opens a minute later.
+    const minutes = (n: number) => () => new Date(NOW.getTime() + n * 60_000);
+    const tab = await open({ dbName, storage, now: minutes(1) });
+    const admin = tab.local.identities().find((identity) => identity.role === 'admin')!;
+    await tab.local.switchIdentity(admin.uid);
+    const rules = (await tab.store.get<{ stageLimitDays: Record<string, number | null> }>('settings', 'stallRules'))!;
+    const stageLimitDays = Object.fromEntries(Object.entries(rules.data.stageLimitDays).map(([stage, days]) => [stage, days === null ? null : 1]));
+    await tab.execute({ name: 'rules.setStageLimits', payload: { ...rules.data, stageLimitDays, expectedVersion: rules.version } });
+    close(tab);
+    const overLimit = (projects: Map<string, Project>) =>
+      [...projects.values()].filter((project) => project.stall.flags.some((flag) => flag.rule === 'stageLimit' && flag.params.basis === 'stage')).length;
+    const before = overLimit(await storedProjects(dbName));
+
+    const reopened = await open({ dbName, storage, now: minutes(2) });
+    const result = await reopened.runStallScan();
+    const after = await storedProjects(dbName);
+    expect(overLimit(after)).toBeGreaterThan(before);
+    expect(result?.stats?.more).toBe(0);
+    for (const project of after.values()) expect(project.stall.evaluatedAt).toBe(minutes(2)().toISOString());
+
+    // Covered: the next tab's scan reads the due candidates by the index again, no project by key range.
+    close(reopened);
+    const next = await open({ dbName, storage, now: minutes(3) });
+    const reads = recordBulkReads();
+    await next.runStallScan();
+    expect(reads.some((read) => read.startsWith('docs.byNextCheck'))).toBe(true);
+    expect(reads.filter((read) => /^docs projects\//.test(read))).toEqual([]);
+  });
 });
