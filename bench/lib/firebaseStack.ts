@@ -8,16 +8,14 @@
  * `<BENCH_DIR>/web-dist-firebase` and served like the demo build. A context is signed in as
  * staff once through the sign-in page (Firebase Auth keeps the session in IndexedDB, as a
  * person's browser would): the measured first visit is that person opening the board in a fresh
- * tab of a browser that holds no copy of the app (the server sends `no-store`) and no Firestore
- * cache (the one the sign-in filled is deleted); reloads and second tabs have the cache the first
- * visit filled, as a person's browser would.
+ * tab of a browser that holds no copy of the app (the server sends `no-store`).
  *
  * The emulators and the bridge are not Google's servers (no TLS, no network distance, one Node
  * process answering every Listen): the figures say what the app does with the data, not what a
  * real Firestore region adds.
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { startEmulatorStack, type EmulatorStack } from '../../functions/src/testing/emulatorStack';
 import { SAMPLE_PASSWORD, seedEmulators } from '../../functions/src/testing/seedEmulators';
@@ -27,13 +25,6 @@ import { progress } from './figures';
 import { BENCH_WEB_DIST, REPO_ROOT } from './paths';
 
 export const BENCH_FIREBASE_PROJECT_ID = 'demo-clearway-bench';
-
-/** A stylesheet of the build: a page of the app's origin that runs none of the app. */
-function firstAsset(webDist: string): string {
-  const css = readdirSync(join(webDist, 'assets')).find((name) => name.endsWith('.css'));
-  if (!css) throw new Error(`no stylesheet in ${webDist}/assets`);
-  return join(webDist, 'assets', css);
-}
 
 export interface FirebaseBenchStack {
   baseUrl: string;
@@ -76,21 +67,6 @@ export async function startFirebaseStack(projects: number): Promise<FirebaseBenc
       await page.locator('[data-test="sign-in-submit"]').click();
       await page.locator('article[data-project-id]').first().waitFor({ state: 'visible', timeout: 120_000 });
       await page.close();
-      // The sign-in filled Firestore's persistent cache; the measured first visit starts without
-      // it (a page of the origin that is not the app removes it), the reloads and tabs with it.
-      const blank = await context.newPage();
-      await blank.goto(`/${relative(webDist, firstAsset(webDist))}`);
-      await blank.evaluate(async () => {
-        const names = (await indexedDB.databases()).map((info) => info.name ?? '').filter((name) => name.startsWith('firestore/'));
-        await Promise.all(
-          names.map((name) => new Promise<void>((resolve, reject) => {
-            const request = indexedDB.deleteDatabase(name);
-            request.onsuccess = () => resolve();
-            request.onerror = () => reject(request.error);
-          })),
-        );
-      });
-      await blank.close();
     },
     async stop() {
       await served.close();

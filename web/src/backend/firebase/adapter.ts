@@ -7,11 +7,6 @@
  * would refuse them), and when the actor changes they re-attach reading what core's read policy
  * lets that actor read (policyReads.ts: scoped queries, a liaison's projections, a unit's views;
  * boardReads.ts: the board's cards).
- *
- * Reads go through Firestore's persistent cache where the browser has one (localCache.ts): a
- * reload or a second tab shows the cached board at once, then the server's changes. The cache is
- * cleared whenever nobody is signed in, and the reads of a person wait until it holds no one
- * else's documents.
  */
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import {
@@ -23,7 +18,7 @@ import {
   type Auth,
   type User,
 } from 'firebase/auth';
-import type { Firestore } from 'firebase/firestore';
+import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from 'firebase/functions';
 import { DomainError, ROLES } from '@clearway/core';
 import type { Actor, CollectionName, CommandEnvelope, CommandResult, QuerySpec, Role, StoredDoc } from '@clearway/core';
@@ -32,7 +27,6 @@ import type { FirebaseWebConfig } from './config';
 import { fromCallableError, fromSignInError } from './errors';
 import { watchBoardAs } from './boardReads';
 import { ownUnit, watchDocAs, watchQueryAs } from './policyReads';
-import { openLocalCache } from './localCache';
 
 export interface FirebaseBackend extends Backend {
   readonly kind: 'firebase';
@@ -72,18 +66,14 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
     `clearway-${++appCounter}`,
   );
   const auth: Auth = getAuth(app);
-  const cache = openLocalCache(app, config);
+  const db: Firestore = getFirestore(app);
   const functions: Functions = getFunctions(app, config.functionsRegion);
   if (config.emulators) {
-    const { host, authPort, functionsPort } = config.emulators;
+    const { host, authPort, firestorePort, functionsPort } = config.emulators;
     connectAuthEmulator(auth, `http://${host}:${authPort}`, { disableWarnings: true });
+    connectFirestoreEmulator(db, host, firestorePort);
     connectFunctionsEmulator(functions, host, functionsPort);
   }
-  /** The Firestore to read with, once no clear of the cache is running. */
-  const readyDb = async (): Promise<Firestore> => {
-    await cache.settled();
-    return cache.current();
-  };
   const callCommand = httpsCallable<CommandEnvelope, CommandResult>(functions, 'command');
   const callInvite = httpsCallable<Omit<NewMemberInput, 'password'>, { uid: string; passwordSetupLink: string | null }>(functions, 'memberInvite');
 
@@ -92,35 +82,14 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
   const actorListeners = new Set<(actor: Actor | null) => void>();
   const watchers = new Set<Watcher>();
 
-  /** Bumped on every change of actor: a deferred attach for an earlier actor is dropped. */
-  let generation = 0;
-  /** Whether the watchers may read as `actor` now (its claim on the cache is done). */
-  let reading = false;
-
-  function attachAll(current: Actor): void {
-    for (const watcher of watchers) watcher.detach ??= watcher.attach(current);
-  }
-
   function setActor(next: Actor | null): void {
     const changed = actorKey(next) !== actorKey(actor);
     actor = next;
     if (changed) {
-      const mine = ++generation;
-      reading = false;
       for (const watcher of watchers) {
         watcher.detach?.();
-        watcher.detach = null;
+        watcher.detach = next ? watcher.attach(next) : null;
       }
-      // Signed out: nothing of that person stays readable. Signed in: the cache may hold only what
-      // this person in this role may read (a staff member made a liaison keeps no bureau cards).
-      const work = next ? cache.claim(actorKey(next)) : cache.forget();
-      void work
-        .catch(() => undefined)
-        .then(() => {
-          if (mine !== generation || !next) return;
-          reading = true;
-          attachAll(next);
-        });
     }
     for (const listener of actorListeners) listener(next);
   }
@@ -129,30 +98,17 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
   const readyPromise = new Promise<void>((resolve) => {
     resolveReady = resolve;
   });
-  /** Bumped on every token change: an actor read for an earlier token is dropped. */
-  let tokenChanges = 0;
   const stopAuthWatch = onIdTokenChanged(auth, (user) => {
-    const mine = ++tokenChanges;
-    if (!user) {
-      // Signed out (here, in another tab, or before this start): the reads stop at once and the
-      // cache is cleared, also when this tab had no session to end (one that ended elsewhere).
-      setActor(null);
-      void cache.forget().catch(() => undefined);
-      resolveReady();
-      return;
-    }
-    readyDb()
-      .then((db) => actorOf(user, db))
+    actorOf(user, db)
       .catch(() => null)
       .then((next) => {
-        if (mine !== tokenChanges) return;
         setActor(next);
         resolveReady();
       });
   });
 
   function addWatcher(attach: (actor: Actor) => Unsubscribe): Unsubscribe {
-    const watcher: Watcher = { attach, detach: actor && reading ? attach(actor) : null };
+    const watcher: Watcher = { attach, detach: actor ? attach(actor) : null };
     watchers.add(watcher);
     return () => {
       watcher.detach?.();
@@ -169,7 +125,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       // The role changed since the token was minted: refresh it once and try again.
       if (!retried && refusal.messageKey === 'auth.error.sessionStale' && auth.currentUser) {
         await auth.currentUser.getIdToken(true);
-        setActor(await actorOf(auth.currentUser, await readyDb()));
+        setActor(await actorOf(auth.currentUser, db));
         return execute(command, true);
       }
       // Disabled or removed since signing in: the session ends here, and sign-in says why.
@@ -194,7 +150,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       onNext: (docs: StoredDoc<T>[]) => void,
       onError?: (error: unknown) => void,
     ): Unsubscribe {
-      return addWatcher((current) => watchQueryAs(cache.current(), current, collectionName, spec, onNext, onError));
+      return addWatcher((current) => watchQueryAs(db, current, collectionName, spec, onNext, onError));
     },
 
     watchDoc<T>(
@@ -203,11 +159,11 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
       onNext: (doc: StoredDoc<T> | null) => void,
       onError?: (error: unknown) => void,
     ): Unsubscribe {
-      return addWatcher((current) => watchDocAs(cache.current(), current, collectionName, id, onNext, onError));
+      return addWatcher((current) => watchDocAs(db, current, collectionName, id, onNext, onError));
     },
 
     watchBoard(onNext, onError): Unsubscribe {
-      return addWatcher((current) => watchBoardAs(cache.current(), current, onNext, onError));
+      return addWatcher((current) => watchBoardAs(db, current, onNext, onError));
     },
 
     watchActor(onNext: (actor: Actor | null) => void): Unsubscribe {
@@ -236,7 +192,7 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
         } catch (error) {
           throw fromSignInError(error);
         }
-        const signedIn = await actorOf(user, await readyDb());
+        const signedIn = await actorOf(user, db);
         if (!signedIn) {
           await signOut(auth);
           throw new DomainError('permission-denied', 'auth.error.notMember');
@@ -248,8 +204,6 @@ export async function createFirebaseBackendWith(config: FirebaseWebConfig): Prom
         endedReason = null;
         await signOut(auth);
         setActor(null);
-        // Signing out is done once the cache holds nothing of the person (a shared office PC).
-        await cache.settled();
       },
       endedReason: () => endedReason,
     },
