@@ -104,6 +104,15 @@ describe('stall.scan', () => {
       expect((await run(store, ADMIN, 'stall.scan', { limit: 2 }, at(50))).stats).toMatchObject({ candidates: 0, more: 0 });
     });
 
+    it('a change later than the scan (saved while a job runs its batches) is left to the next scan, which takes it', async () => {
+      const store = await workspace();
+      await createProject(store);
+      await setLimits(store, 30, at(50));
+      const earlier = await run(store, ADMIN, 'stall.scan', { limit: 2 }, at(49));
+      expect(earlier.stats).toMatchObject({ candidates: 0, more: 0 });
+      expect((await run(store, ADMIN, 'stall.scan', { limit: 2 }, at(50))).stats).toMatchObject({ candidates: 1, newlyStalled: 1 });
+    });
+
     it('rules saved unchanged mark no change', async () => {
       const store = await workspace();
       await setLimits(store, 30, at(1));

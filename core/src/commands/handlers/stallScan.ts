@@ -44,7 +44,10 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
       : { where: [{ field: 'stall.evaluatedAt', op: '<', value: ctx.at }], orderBy: [{ field: 'stall.evaluatedAt' }], limit };
   const due = await ctx.tx.query<Project>('projects', spec);
   const rules = await readStallRules(ctx.tx);
-  const change = scope === 'due' ? await readStallRulesChange(ctx.tx) : null;
+  // A change after this scan's instant (saved while a job's batches run, or a clock behind the
+  // admin's) is the next scan's: projects this one writes would still be evaluated before it.
+  const marked = scope === 'due' ? await readStallRulesChange(ctx.tx) : null;
+  const change = marked && marked.data.changedAt <= ctx.at ? marked : null;
   const room = limit - due.length;
   const evaluatedBeforeChange =
     change && room > 0

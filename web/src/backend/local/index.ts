@@ -470,14 +470,15 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   /** Whether a scan has re-evaluated every project since the limits changed at `changedAt`. */
   function rulesChangeCovered(changedAt: string): boolean {
     try {
-      return scanMemo?.getItem(rulesMemoKey) === changedAt;
+      return head !== null && scanMemo?.getItem(rulesMemoKey) === `${head.epoch} ${changedAt}`;
     } catch {
       return false;
     }
   }
   function rememberRulesChangeCovered(changedAt: string): void {
     try {
-      scanMemo?.setItem(rulesMemoKey, changedAt);
+      // Per workspace: a reset or an import brings projects this browser never re-evaluated.
+      if (head) scanMemo?.setItem(rulesMemoKey, `${head.epoch} ${changedAt}`);
     } catch {
       // storage full or disabled: the next scan covers them again, which is only slower
     }
