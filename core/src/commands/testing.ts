@@ -1,4 +1,4 @@
-/** A small workspace for the command tests (not exported from the package). */
+/** A small workspace for the command tests (only PROJECT_INPUT is exported, from '@clearway/core/testing'). */
 import { expect } from 'vitest';
 import { DomainError } from '../errors';
 import { MemoryDocumentStore } from '../store/memoryDocumentStore';

@@ -4,6 +4,8 @@
  * Never imported by application code (the contract imports vitest).
  */
 export { makeLine, makeProject, T0, tranche } from './ruleFixtures';
+// The command tests' project.create input, for other packages' tests that create one.
+export { PROJECT_INPUT } from '../commands/testing';
 // What settings/partyContacts must hold for some members (the commands keep it): for parity checks.
 export { partyContactsOf } from '../followUp/partyContacts';
 export { readPolicyViolations, readPolicyViolationsOfAll, readPolicyWorld } from './readPolicyChecks';

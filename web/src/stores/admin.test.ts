@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { DEFAULT_STALL_RULES, MemoryDocumentStore, executeCommand, type Actor, type Member, type Project } from '@clearway/core';
 import type { Backend, NewMemberInput } from '@/backend/types';
+import { PROJECT_INPUT } from '@clearway/core/testing';
 import { memoryBackend, WAN } from '@/test/projectFixtures';
 import { useAdminStore } from './admin';
 import { useSessionStore } from './session';
@@ -88,21 +89,7 @@ describe('admin store', () => {
   it('new stall limits apply to the board at once: saving them runs the scan over what the old limits made', async () => {
     const store = await workspace();
     const fiftyDaysAgo = new Date(Date.now() - 50 * 86_400_000);
-    const created = await executeCommand(store, { actor: STAFF, now: fiftyDaysAgo }, {
-      name: 'project.create',
-      payload: {
-        name: '城南污水处理厂',
-        owner: { name: '城投集团', type: 'platform' },
-        district: '城南区',
-        sector: '水务',
-        source: 'matchmaking',
-        buildStatus: 'new',
-        totalInvestment: 50_000 * WAN,
-        equityRequired: 10_000 * WAN,
-        needTotal: 30_000 * WAN,
-        leadBankId: 'icbc',
-      },
-    });
+    const created = await executeCommand(store, { actor: STAFF, now: fiftyDaysAgo }, { name: 'project.create', payload: PROJECT_INPUT });
     const projectId = created.createdId!;
     const admin = await adminOn(store, ADMIN);
     // 50 days in 在谈 is within the default 180; within 30 it is not.
