@@ -11,7 +11,7 @@ export { COLLECTIONS } from './store/documentStore';
 export type { CollectionName, DocumentChange, DocumentReader, DocumentStore, QueryFilter, QuerySpec, StoredDoc, TransactionContext, WhereOp } from './store/documentStore';
 export { runQuery } from './store/query';
 export { COMMAND_NAMES } from './commands/contract';
-export type { CommandEnvelope, CommandName, CommandResult } from './commands/contract';
+export type { CommandEnvelope, CommandName, CommandResult, SkippedProject } from './commands/contract';
 export { MemoryDocumentStore } from './store/memoryDocumentStore';
 export { formatMoneyAuto, formatRate, formatWan, formatWanFigure, formatYi, parseWanInput, YUAN_PER_YI } from './money';
 export { isValidCreditCode } from './creditCode';

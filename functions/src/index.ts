@@ -46,7 +46,8 @@ export const memberInvite = onCall(callableOptions, (request) => handleInvite(de
 
 /** The daily stall scan 停滞扫描 at 06:00 Beijing time. */
 export const stallScan = onSchedule({ schedule: STALL_SCAN_SCHEDULE, timeZone: STALL_SCAN_TIME_ZONE }, async () => {
-  await runStallScan(dependencies().store, new Date(), (message, data) => logger.info(message, data));
+  const summary = await runStallScan(dependencies().store, new Date(), (message, data) => logger.info(message, data));
+  if (summary.skipped.length > 0) logger.warn('stall scan skipped projects it cannot write; the next run tries them again', { skipped: summary.skipped });
 });
 
 /** Digests from 08:30 and red alerts 逾期提醒 every 15 minutes, Beijing time (handlers/notify.ts). */

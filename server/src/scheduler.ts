@@ -13,7 +13,7 @@
  *   failed, e.g. while PostgreSQL restarted, is retried within the hour instead of the next day.
  */
 import { Cron } from 'croner';
-import { executeCommand, STALL_SCAN_ACTOR, type DocumentStore } from '@clearway/core';
+import { executeCommand, STALL_SCAN_ACTOR, type DocumentStore, type SkippedProject } from '@clearway/core';
 import { LOCKS, type SqlClient } from './db/sqlClient';
 
 export const STALL_SCAN_JOB = 'stall.scan';
@@ -26,6 +26,7 @@ export const STALL_SCAN_MAX_BATCHES = 50;
 
 export interface SchedulerLogger {
   info(data: Record<string, unknown>, message: string): void;
+  warn?(data: Record<string, unknown>, message: string): void;
   error(data: Record<string, unknown>, message: string): void;
 }
 
@@ -38,7 +39,7 @@ export interface StallScanDependencies {
 }
 
 export type StallScanOutcome =
-  | { outcome: 'ran'; day: string; batches: number; candidates: number; written: number }
+  | { outcome: 'ran'; day: string; batches: number; candidates: number; written: number; skipped: SkippedProject[] }
   | { outcome: 'already-ran'; day: string }
   | { outcome: 'not-due' }
   | { outcome: 'other-process' };
@@ -78,12 +79,15 @@ export async function runStallScanIfDue(deps: StallScanDependencies): Promise<St
     const [last] = await deps.client.query<{ last_day: string }>('SELECT last_day FROM scheduled_job_runs WHERE job = $1', [STALL_SCAN_JOB]);
     if (last && last.last_day >= day) return { outcome: 'already-ran', day };
     const summary = { batches: 0, candidates: 0, written: 0 };
+    // Each batch reads (and reports) the projects it cannot write again: one entry per project.
+    const skipped = new Map<string, SkippedProject>();
     while (summary.batches < STALL_SCAN_MAX_BATCHES) {
       const result = await executeCommand(deps.store, { actor: { ...STALL_SCAN_ACTOR }, now: at }, { name: 'stall.scan', payload: { scope: 'due' } });
       const stats = result.stats ?? {};
       summary.batches += 1;
       summary.candidates += stats.candidates ?? 0;
       summary.written += stats.written ?? 0;
+      for (const project of result.skipped ?? []) skipped.set(project.projectId, project);
       // A batch that wrote nothing would find the same candidates again.
       if (!stats.more || !stats.written) break;
     }
@@ -92,8 +96,11 @@ export async function runStallScanIfDue(deps: StallScanDependencies): Promise<St
        ON CONFLICT (job) DO UPDATE SET last_day = excluded.last_day, ran_at = excluded.ran_at`,
       [STALL_SCAN_JOB, day],
     );
-    deps.logger?.info({ day, ...summary }, 'stall scan finished');
-    return { outcome: 'ran', day, ...summary };
+    deps.logger?.info({ day, ...summary, skipped: skipped.size }, 'stall scan finished');
+    if (skipped.size > 0) {
+      deps.logger?.warn?.({ day, skipped: [...skipped.values()] }, 'stall scan skipped projects it cannot write; the next run tries them again');
+    }
+    return { outcome: 'ran', day, ...summary, skipped: [...skipped.values()] };
   });
   return locked.ran ? locked.value : { outcome: 'other-process' };
 }

@@ -63,6 +63,14 @@ export interface CommandEnvelope {
   payload: unknown;
 }
 
+/** A project a batch command could not write this time (the next run tries it again). */
+export interface SkippedProject {
+  projectId: string;
+  /** The refusal's message key, e.g. 'errors.project.tooLarge'. */
+  messageKey: string;
+  params?: Record<string, string | number>;
+}
+
 export interface CommandResult {
   /** The documents the command wrote, with their new versions (so a client can reconcile). */
   written: { collection: string; id: string; version: number }[];
@@ -72,6 +80,11 @@ export interface CommandResult {
   activityId?: string;
   /** Command-specific figures, e.g. the stall scan's candidate/flagged counts. */
   stats?: Record<string, number>;
+  /**
+   * The projects a batch command left out because it could not write them, and why (the stall
+   * scan: one over the document budget), for the adapters' logs; absent when none was.
+   */
+  skipped?: SkippedProject[];
   /**
    * Message keys of what the user should know although the command was saved, e.g.
    * 'errors.member.claimsPending' when a member's sign-in rights could not be updated yet.

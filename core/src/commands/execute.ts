@@ -81,6 +81,7 @@ export async function executeCommand(
     }
     if (outcome.createdId !== undefined) result.createdId = outcome.createdId;
     if (outcome.stats) result.stats = outcome.stats;
+    if (outcome.skipped?.length) result.skipped = outcome.skipped;
     return result;
   });
 }

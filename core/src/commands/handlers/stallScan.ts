@@ -10,16 +10,30 @@
  * check were worked out under the old limits), and always writes those, so that repeated runs page
  * through them until none is left. Scope 'all' re-evaluates every project the same way, the least
  * recently evaluated first.
+ *
+ * A project the scan cannot write (its document would pass the budget, or deriving it fails) is
+ * left as it is and reported in the result's `skipped`, and the page is filled from the projects
+ * behind it: unwritten, it stays first in both orders, and would otherwise take the place of due
+ * ones in every page of every run. Nothing records the skip, so the next run tries it again.
  */
 import { deriveProject, lacksLineDigest } from '../../derive';
+import { DomainError, INTERNAL_ERROR_KEY } from '../../errors';
 import type { QuerySpec, StoredDoc } from '../../store/documentStore';
 import { deepEqual } from '../../store/query';
 import type { LoanLine, Project } from '../../types';
-import { readStallRules, readStallRulesChange } from './shared';
+import type { SkippedProject } from '../contract';
+import { assertProjectFits, readStallRules, readStallRulesChange } from './shared';
 import type { CommandHandler } from './types';
 
 /** Firestore's `in` filter takes at most 30 values. */
 const IN_FILTER_MAX = 30;
+
+/**
+ * Unwritable projects a page reads past, per query. More than this is no one project's defect
+ * but one of all of them: the page then holds what it could write among them (maybe none, which
+ * ends the adapters' batches), and every run reports them.
+ */
+export const STALL_SCAN_MAX_SKIPPED = 50;
 
 function derivedPart(project: Project) {
   const { evaluatedAt: _ignored, ...stall } = project.stall;
@@ -36,40 +50,98 @@ function stallBrief(project: Project) {
   return { stalled: project.stall.stalled, rules: [...new Set(project.stall.flags.map((flag) => flag.rule))] };
 }
 
+type Evaluation = { derived: Project; write: boolean } | { skipped: SkippedProject };
+
 export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
   const { scope, limit } = ctx.payload;
-  const spec: QuerySpec =
+  const dueSpec: QuerySpec =
     scope === 'due'
-      ? { where: [{ field: 'stall.nextCheckAt', op: '<=', value: ctx.at }], orderBy: [{ field: 'stall.nextCheckAt' }], limit }
-      : { where: [{ field: 'stall.evaluatedAt', op: '<', value: ctx.at }], orderBy: [{ field: 'stall.evaluatedAt' }], limit };
-  const due = await ctx.tx.query<Project>('projects', spec);
+      ? { where: [{ field: 'stall.nextCheckAt', op: '<=', value: ctx.at }], orderBy: [{ field: 'stall.nextCheckAt' }] }
+      : { where: [{ field: 'stall.evaluatedAt', op: '<', value: ctx.at }], orderBy: [{ field: 'stall.evaluatedAt' }] };
   const rules = await readStallRules(ctx.tx);
   // A change after this scan's instant (saved while a job's batches run, or a clock behind the
   // admin's) is the next scan's: projects this one writes would still be evaluated before it.
   const marked = scope === 'due' ? await readStallRulesChange(ctx.tx) : null;
   const change = marked && marked.data.changedAt <= ctx.at ? marked : null;
-  const room = limit - due.length;
+
+  const evaluations = new Map<string, Evaluation>();
+  // Only documents older than the line digest need their lines, once: this write heals them.
+  const linesByProject = new Map<string, LoanLine[]>();
+  const evaluate = (doc: StoredDoc<Project>, mustWrite: boolean): Evaluation => {
+    try {
+      const derived = deriveProject(doc.data, linesByProject.get(doc.id), rules, ctx.now);
+      const write = mustWrite || !deepEqual(derivedPart(doc.data), derivedPart(derived));
+      if (write) assertProjectFits(derived);
+      return { derived, write };
+    } catch (error) {
+      const refusal = error instanceof DomainError ? { messageKey: error.messageKey, params: error.params } : { messageKey: INTERNAL_ERROR_KEY };
+      return { skipped: { projectId: doc.id, ...refusal } };
+    }
+  };
+  const evaluateAll = async (docs: StoredDoc<Project>[], mustWrite: boolean) => {
+    const undigested = docs.filter((doc) => !evaluations.has(doc.id) && lacksLineDigest(doc.data));
+    for (const doc of undigested) linesByProject.set(doc.id, []);
+    for (let start = 0; start < undigested.length; start += IN_FILTER_MAX) {
+      const ids = undigested.slice(start, start + IN_FILTER_MAX).map((doc) => doc.id);
+      const lines = await ctx.tx.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: 'in', value: ids }] });
+      for (const line of lines) linesByProject.get(line.data.projectId)?.push(line.data);
+    }
+    for (const doc of docs) {
+      const known = evaluations.get(doc.id);
+      // A due one the change's query returns too must now be written, so checked.
+      if (known && (!mustWrite || 'skipped' in known || known.write)) continue;
+      evaluations.set(doc.id, evaluate(doc, mustWrite));
+    }
+  };
+  const isSkipped = (doc: StoredDoc<Project>) => 'skipped' in evaluations.get(doc.id)!;
+
+  /**
+   * The first `want` projects of `spec` the scan can write, and those it cannot among what it
+   * read; `more` when the query may hold others it can. Reads past the unwritable ones in
+   * widening steps: a second query only when one is met, a few at most then.
+   */
+  const page = async (spec: QuerySpec, want: number, mustWrite: boolean) => {
+    let extra = 0;
+    for (;;) {
+      const docs = await ctx.tx.query<Project>('projects', { ...spec, limit: want + extra });
+      await evaluateAll(docs, mustWrite);
+      const unwritable = docs.filter(isSkipped).length;
+      const full = docs.length === want + extra;
+      if (!full || unwritable <= extra || extra >= STALL_SCAN_MAX_SKIPPED) {
+        const taken: StoredDoc<Project>[] = [];
+        let writable = 0;
+        let left = false;
+        for (const doc of docs) {
+          if (isSkipped(doc)) taken.push(doc);
+          else if (writable < want) {
+            taken.push(doc);
+            writable += 1;
+          } else left = true;
+        }
+        return { docs: taken, writable, more: full || left };
+      }
+      extra = Math.min(STALL_SCAN_MAX_SKIPPED, Math.max(unwritable, 2 * extra));
+    }
+  };
+
+  const due = await page(dueSpec, limit, scope === 'all');
+  const room = limit - due.writable;
+  // Written whatever they come to: their evaluatedAt must pass the change for the paging to end.
   const evaluatedBeforeChange =
     change && room > 0
-      ? await ctx.tx.query<Project>('projects', {
-          where: [{ field: 'stall.evaluatedAt', op: '<', value: change.data.changedAt }],
-          orderBy: [{ field: 'stall.evaluatedAt' }],
-          limit: room,
-        })
-      : [];
-  // Written whatever they come to: their evaluatedAt must pass the change for the paging to end.
-  const mustWrite = new Set(scope === 'all' ? due.map((doc) => doc.id) : evaluatedBeforeChange.map((doc) => doc.id));
-  const dueIds = new Set(due.map((doc) => doc.id));
-  const candidates = [...due, ...evaluatedBeforeChange.filter((doc) => !dueIds.has(doc.id))];
-
-  // Only documents older than the line digest need their lines, once: this write heals them.
-  const undigested = candidates.filter((doc) => lacksLineDigest(doc.data));
-  const linesByProject = new Map<string, LoanLine[]>(undigested.map((doc) => [doc.id, []]));
-  for (let start = 0; start < undigested.length; start += IN_FILTER_MAX) {
-    const ids = undigested.slice(start, start + IN_FILTER_MAX).map((doc) => doc.id);
-    const lines = await ctx.tx.query<LoanLine>('loanLines', { where: [{ field: 'projectId', op: 'in', value: ids }] });
-    for (const line of lines) linesByProject.get(line.data.projectId)?.push(line.data);
-  }
+      ? await page(
+          { where: [{ field: 'stall.evaluatedAt', op: '<', value: change.data.changedAt }], orderBy: [{ field: 'stall.evaluatedAt' }] },
+          room,
+          true,
+        )
+      : { docs: [], writable: 0, more: change !== null };
+  const seen = new Set<string>();
+  const taken = [...due.docs, ...evaluatedBeforeChange.docs].filter((doc) => !seen.has(doc.id) && seen.add(doc.id));
+  const candidates = taken.filter((doc) => !isSkipped(doc));
+  const skipped = taken.flatMap((doc) => {
+    const evaluation = evaluations.get(doc.id)!;
+    return 'skipped' in evaluation ? [evaluation.skipped] : [];
+  });
 
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
@@ -78,9 +150,9 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
   let cleared = 0;
   const toWrite: [StoredDoc<Project>, Project][] = [];
   for (const doc of candidates) {
-    const derived = deriveProject(doc.data, linesByProject.get(doc.id), rules, ctx.now);
+    const { derived, write } = evaluations.get(doc.id) as Extract<Evaluation, { write: boolean }>;
     if (derived.stall.stalled) flagged += 1;
-    if (!mustWrite.has(doc.id) && deepEqual(derivedPart(doc.data), derivedPart(derived))) continue;
+    if (!write) continue;
     if (derived.stall.stalled && !doc.data.stall.stalled) newlyStalled += 1;
     if (!derived.stall.stalled && doc.data.stall.stalled) cleared += 1;
     toWrite.push([doc, derived]);
@@ -97,11 +169,13 @@ export const stallScan: CommandHandler<'stall.scan'> = async (ctx) => {
     newlyStalled,
     cleared,
     written: toWrite.length,
-    more: due.length === limit || (change !== null && evaluatedBeforeChange.length === room) ? 1 : 0,
+    more: due.more || evaluatedBeforeChange.more ? 1 : 0,
   };
+  // A run that only skipped writes nothing, no record either: the adapters log what it skipped.
+  const skippedRecord = skipped.length === 0 ? {} : { skipped: Object.fromEntries(skipped.map((s) => [s.projectId, s.messageKey])) };
   const activity =
     toWrite.length === 0
       ? null
-      : { projectId: null, lineId: null, before: { projects: before }, after: { projects: after, ...stats, scope } };
-  return { activity, stats };
+      : { projectId: null, lineId: null, before: { projects: before }, after: { projects: after, ...stats, scope, ...skippedRecord } };
+  return { activity, stats, skipped };
 };

@@ -5,7 +5,7 @@
  */
 import type { CollectionName, TransactionContext } from '../../store/documentStore';
 import type { Actor } from '../../types';
-import type { CommandName } from '../contract';
+import type { CommandName, SkippedProject } from '../contract';
 import type { CommandPayloads } from '../schemas';
 
 export interface WrittenDoc {
@@ -57,6 +57,7 @@ export interface HandlerOutcome {
   activity: ActivityDraft | null;
   createdId?: string;
   stats?: Record<string, number>;
+  skipped?: SkippedProject[];
 }
 
 export type CommandHandler<N extends CommandName = CommandName> = (ctx: HandlerContext<N>) => Promise<HandlerOutcome>;
