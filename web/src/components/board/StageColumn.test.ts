@@ -26,6 +26,45 @@ function mountColumn(projects = column(3), pageSize = 30) {
   });
 }
 
+/**
+ * A ResizeObserver that reports when told: `report(h)` tells the observers watching an element it
+ * is `h` px tall (the entry a browser delivers after the frame's layout).
+ */
+function stubResizeObserver() {
+  const observers: { callback: ResizeObserverCallback; targets: Element[]; self: ResizeObserver }[] = [];
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      constructor(callback: ResizeObserverCallback) {
+        observers.push({ callback, targets: [], self: this as unknown as ResizeObserver });
+      }
+      observe(target: Element) {
+        observers.find((o) => o.self === (this as unknown))!.targets.push(target);
+      }
+      unobserve(target: Element) {
+        const entry = observers.find((o) => o.self === (this as unknown))!;
+        entry.targets = entry.targets.filter((t) => t !== target);
+      }
+      disconnect() {
+        observers.find((o) => o.self === (this as unknown))!.targets = [];
+      }
+    },
+  );
+  return {
+    targets: () => observers.flatMap((o) => o.targets),
+    report(height: number) {
+      for (const o of observers.filter((o) => o.targets.length)) {
+        const entries = o.targets.map((target) => ({
+          target,
+          contentRect: { height: Math.max(0, height - 16) },
+          borderBoxSize: [{ blockSize: height, inlineSize: 280 }],
+        })) as unknown as ResizeObserverEntry[];
+        o.callback(entries, o.self);
+      }
+    },
+  };
+}
+
 /** A SortableJS `end` event as vuedraggable forwards it. */
 function dropEvent(projectId: string, from: string, to: string, oldIndex: number, newIndex: number) {
   const list = (stage: string) => {
@@ -87,21 +126,38 @@ describe('StageColumn', () => {
     expect(wrapper.find('.column__more').text()).toContain('4952');
   });
 
-  it('sizes the first render by the window before layout and by the column once it is laid out', () => {
+  it('sizes the first render by the window before layout and by the column once it is laid out', async () => {
     vi.stubGlobal('innerHeight', 1400);
     expect(mountColumn(column(500)).findAll('.column__item')).toHaveLength(16);
     vi.stubGlobal('innerHeight', 500);
     expect(mountColumn(column(500)).findAll('.column__item')).toHaveLength(6);
 
     vi.stubGlobal('innerHeight', 800);
-    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
-      return this.classList.contains('cw-column__scroll') ? 1000 : 0;
-    });
+    const sized = stubResizeObserver();
+    // Read at mount, the height would make the browser lay the page out there and then.
+    const clientHeight = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get');
     const laidOut = mountColumn(column(500));
-    return laidOut.vm.$nextTick().then(() => {
-      // 1000 px hold 7 cards of 144 px: 7 in sight and 7 below.
-      expect(laidOut.findAll('.column__item')).toHaveLength(14);
-    });
+    expect(laidOut.findAll('.column__item')).toHaveLength(8);
+    expect(sized.targets()).toEqual([laidOut.find('.cw-column__scroll').element]);
+    // Not laid out yet (a column not shown): the guess stays and the column is still watched.
+    sized.report(0);
+    await laidOut.vm.$nextTick();
+    expect(laidOut.findAll('.column__item')).toHaveLength(8);
+    sized.report(1000);
+    await laidOut.vm.$nextTick();
+    // 1000 px hold 7 cards of 144 px: 7 in sight and 7 below.
+    expect(laidOut.findAll('.column__item')).toHaveLength(14);
+    // Measured once: a later size keeps the window the column has.
+    expect(sized.targets()).toEqual([]);
+    expect(clientHeight).not.toHaveBeenCalled();
+
+    const grown = mountColumn(column(500), 30);
+    await grown.find('.column__more').trigger('click');
+    sized.report(1000);
+    await grown.vm.$nextTick();
+    expect(grown.findAll('.column__item')).toHaveLength(38);
+    grown.unmount();
+    expect(sized.targets()).toEqual([]);
   });
 
   it('draws a page more each time the sentinel below the cards comes near, and everything a short column has', async () => {

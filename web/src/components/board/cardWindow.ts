@@ -46,10 +46,10 @@ export interface CardWindowSource<T> {
 export function useCardWindow<T>(source: CardWindowSource<T>) {
   /**
    * The first render's size: guessed from the window height before anything is laid out, then
-   * counted from the column's laid-out height at mount (still before the first paint). A card's
-   * own height is not known yet then (`content-visibility` draws it at its intrinsic size until
-   * the first frame), so the step is the typical card's; shorter cards bring the sentinel into
-   * reach, which adds a page.
+   * counted from the column's height as the first frame's layout reports it (a ResizeObserver's
+   * first entry, delivered before that frame is painted). A card's own height is not known yet
+   * then (`content-visibility` draws it at its intrinsic size until the first frame), so the step
+   * is the typical card's; shorter cards bring the sentinel into reach, which adds a page.
    */
   const firstCount = ref(screenEstimate(typeof window === 'undefined' ? 0 : window.innerHeight));
   const renderCount = ref(firstCount.value);
@@ -75,14 +75,35 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
     if (dropped && list.length === old.length + 1 && !old.includes(dropped)) showMore();
   });
 
-  /** Sizes the first render by the column's laid-out height (no layout yet: the guess stays). */
-  function fitToColumn(): void {
-    const height = source.scroller()?.clientHeight ?? 0;
-    if (height === 0) return;
+  /** Sizes the first render by the column's laid-out height; false while it has none (hidden). */
+  function fitToColumn(height: number): boolean {
+    if (height <= 0) return false;
     const count = fittingCards(height);
     // Only the untouched first window is resized: a column already grown by the person stays.
     if (renderCount.value === firstCount.value) renderCount.value = count;
     firstCount.value = count;
+    return true;
+  }
+
+  /**
+   * Reading the height at mount (`clientHeight`) made the browser lay out the whole page there and
+   * then, once per board (about 20 ms at 500 projects), and again in the frame. A ResizeObserver
+   * is told the size by the frame's own layout, before its paint: the cards its entry adds are laid
+   * out in that frame too, so the guess never shows. Measured once, as at mount before: later
+   * sizes (a window resized) keep the column's window.
+   */
+  let sizer: ResizeObserver | null = null;
+  function measureColumn(scroller: HTMLElement | null): void {
+    if (typeof ResizeObserver === 'undefined' || !scroller) return;
+    sizer = new ResizeObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      // The border box is the scroller's clientHeight (it has no border and scrolls only down).
+      const height = entry ? (entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height) : 0;
+      if (!fitToColumn(height)) return;
+      sizer?.disconnect();
+      sizer = null;
+    });
+    sizer.observe(scroller, { box: 'border-box' });
   }
 
   let observer: IntersectionObserver | null = null;
@@ -101,7 +122,7 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
   }
 
   onMounted(() => {
-    fitToColumn();
+    measureColumn(source.scroller());
     window.addEventListener('beforeprint', beforePrint);
     const sentinel = source.sentinel.value;
     if (typeof IntersectionObserver === 'undefined' || !sentinel) return;
@@ -117,6 +138,7 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
     observer.observe(sentinel);
   });
   onBeforeUnmount(() => {
+    sizer?.disconnect();
     observer?.disconnect();
     window.removeEventListener('beforeprint', beforePrint);
   });
