@@ -253,6 +253,32 @@ describe('StageColumn', () => {
     expect(wrapper.find('.card__meta').text()).toContain('工行昭通分行');
   });
 
+  it('shares the cards\' words between columns, and says the head and the words again in a new language', async () => {
+    const plugins = testPlugins();
+    const i18n = plugins[0] as unknown as { global: { locale: { value: string } } };
+    const mountWith = (stage: 'approval' | 'approved') =>
+      mount(StageColumn, {
+        props: { stage, projects: column(3).map((card) => ({ ...card, stage })), canMove: true, bankName: () => '工商银行' },
+        global: { plugins },
+      });
+    const first = mountWith('approval');
+    const second = mountWith('approved');
+    const wordsOf = (wrapper: ReturnType<typeof mountWith>) => wrapper.findComponent({ name: 'ProjectCard' }).props('words');
+    expect(wordsOf(second)).toBe(wordsOf(first));
+    expect(first.find('.cw-column__count').text()).toBe('3 个');
+    expect(first.find('.column__totals').text()).toContain('需求');
+
+    i18n.global.locale.value = 'en';
+    await first.vm.$nextTick();
+    expect(first.find('.cw-column__head').text()).toContain('Under approval');
+    expect(first.find('.cw-column__count').text()).toBe('3');
+    expect(first.find('.column__totals').text()).toContain('Need');
+    expect(wordsOf(first).need).toBe('Need');
+    expect(wordsOf(second)).toBe(wordsOf(first));
+    await first.setProps({ projects: column(5) });
+    expect(first.find('.column__list').attributes('aria-label')).toBe('Under approval, 5 projects');
+  });
+
   it('passes a card menu move through with the card position', async () => {
     const wrapper = mountColumn();
     const cards = wrapper.findAllComponents({ name: 'ProjectCard' });

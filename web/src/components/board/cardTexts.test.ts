@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { defineComponent } from 'vue';
 import { useDomainText } from '@/composables/useDomainText';
@@ -36,5 +36,24 @@ describe('kept card texts', () => {
     const renamed = textsOf({ ...card, name: '城南污水处理厂二期' });
     expect(renamed).not.toBe(texts);
     expect(renamed.label).toContain('城南污水处理厂二期');
+  });
+
+  it('translates a status, a flag or a blocker many cards share once', () => {
+    const text = domainText();
+    const statusLabel = vi.fn(text.statusLabel);
+    const blockerLabel = vi.fn(text.blockerLabel);
+    const textsOf = keptCardTexts({ ...text, statusLabel, blockerLabel }, () => '工商银行', false);
+    const blocker = { id: 'b1', tag: 'permits', party: '自然资源局' } as const;
+    const blocked = (id: string) =>
+      makeCard({ id, name: id, stage: 'approval', clearance: { status: 'blocked', openBlockers: [{ ...blocker, id: `${id}-b` }] } });
+    const [one, two] = [textsOf(blocked('p1')), textsOf(blocked('p2'))];
+    expect(two.status).toBe(one.status);
+    expect(two.blockers[0]!.text).toBe(one.blockers[0]!.text);
+    expect(one.blockers[0]!.text).toContain('自然资源局');
+    expect(statusLabel).toHaveBeenCalledTimes(1);
+    expect(blockerLabel).toHaveBeenCalledTimes(1);
+    const other = textsOf(makeCard({ id: 'p3', name: 'p3', stage: 'approval', clearance: { status: 'cleared' } }));
+    expect(other.status).not.toBe(one.status);
+    expect(statusLabel).toHaveBeenCalledTimes(2);
   });
 });

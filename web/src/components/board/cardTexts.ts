@@ -63,6 +63,42 @@ export function cardWords(text: DomainText): CardWords {
   };
 }
 
+/**
+ * The words, made once per translator and language for all the board's columns (each column
+ * made its own: 7 columns × 21 translations before the first paint). The caller reads the
+ * language itself, so a switch still reaches a computed that got them from here.
+ */
+const wordsByTranslator = new WeakMap<DomainText['t'], Map<string, CardWords>>();
+export function sharedCardWords(text: DomainText, locale: string): CardWords {
+  let byLocale = wordsByTranslator.get(text.t);
+  if (!byLocale) wordsByTranslator.set(text.t, (byLocale = new Map()));
+  let words = byLocale.get(locale);
+  if (!words) byLocale.set(locale, (words = cardWords(text)));
+  return words;
+}
+
+/**
+ * The domain words many cards share (a clearance status, an off-flow flag, a blocker's tag and
+ * party), translated once per keeper rather than once per card.
+ */
+function sharedLabels(text: DomainText): DomainText {
+  const once = <A extends unknown[]>(label: (...args: A) => string, key: (...args: A) => string) => {
+    const made = new Map<string, string>();
+    return (...args: A): string => {
+      const k = key(...args);
+      let value = made.get(k);
+      if (value === undefined) made.set(k, (value = label(...args)));
+      return value;
+    };
+  };
+  return {
+    ...text,
+    statusLabel: once(text.statusLabel, (status) => status),
+    flagLabel: once(text.flagLabel, (flag) => flag),
+    blockerLabel: once(text.blockerLabel, (blocker) => `${blocker.tag}\u0000${blocker.party}`),
+  };
+}
+
 function progressText(card: BoardCard, text: DomainText, ownBankOnly: boolean): string {
   const { t, wan, rate } = text;
   const { approved, disbursed, disbursementRate } = card.clearance;
@@ -113,7 +149,8 @@ function sameTexts(a: BoardCard, b: BoardCard): boolean {
  * shown at a move's new place (a copy with another stage and rank): make a new keeper when the
  * language, the bank names or the liaison view change.
  */
-export function keptCardTexts(text: DomainText, bankName: BankNameLookup, ownBankOnly: boolean): (card: BoardCard) => CardTexts {
+export function keptCardTexts(domainText: DomainText, bankName: BankNameLookup, ownBankOnly: boolean): (card: BoardCard) => CardTexts {
+  const text = sharedLabels(domainText);
   const kept = new WeakMap<BoardCard, CardTexts>();
   const byId = new Map<string, { card: BoardCard; texts: CardTexts }>();
   return (card) => {
