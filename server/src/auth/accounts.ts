@@ -71,7 +71,7 @@ export class AccountRepository {
   /**
    * The session of a token hash as looked up in the last RECENT_SESSION_MS, while it is in its
    * first half of life (later, the database lookup extends it), else null. Only for a command,
-   * whose commit checks the session again (clearway_commit's session_hash) and whose refusal is
+   * whose commit checks the session again (clearway_commit_batch's item_sessions) and whose refusal is
    * checked before it is told (commandRoutes.ts): a session ended in another process is still
    * refused, with nothing written. One ended in this process is forgotten here at once.
    */

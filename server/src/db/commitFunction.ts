@@ -546,3 +546,164 @@ export const COMMIT_FUNCTION_JSONB_ARRAYS_MIGRATION: { name: string; sql: string
       $commit$;
     `,
 };
+
+/**
+ * Group commit: several transactions' commits in ONE statement, so one database transaction,
+ * one round trip and one WAL flush serve them all (the store gathers the commits that arrive while
+ * earlier ones are on their way: postgresDocumentStore.ts, GroupCommitter). On a small machine
+ * the per-transaction costs (the protocol round trip, the transaction's start and commit, the
+ * flush, the driver's parse and serialize) were most of a command's database time.
+ *
+ * Each item is one transaction's commit, as clearway_commit checks it, but without raising: an
+ * item whose check fails writes nothing and answers with its code (CW001: lost a race, run
+ * again; CW002: a blind write's version is stale; CW003: its session ended), and the items after
+ * it still commit. So the checks of an item come BEFORE any of its writes (a raise would undo
+ * the items before it too): its session, its reads at their seqs, its queries' results, and each
+ * write's precondition (create: absent; update/delete: at the expected version and, when read, at
+ * the seq it was read at); only then its writes, under its own commit seq, with its change rows.
+ *
+ * Locks: the union of every item's locks (an exclusive need wins), taken first, in key order, as
+ * one commit takes its own: no two batches (or a batch and a single commit) wait for each other
+ * in a cycle. Items of one batch share the locks, so they do not exclude each other; instead an
+ * item sees what the items before it wrote (one transaction, READ COMMITTED: a fresh snapshot per
+ * statement), so one that read a document an earlier item changed fails its seq check and runs
+ * again. The batch is serializable in item order.
+ *
+ * Items' parts are flat arrays (the reads of every item, one after another, and so on);
+ * `item_*_ends[i]` is the 1-based index of item i's last read, write or query (its first is one
+ * after the previous item's end). A raise (a bug: a validated write that did not apply, or the
+ * database failing) aborts the whole batch: nothing of it is written, and the store sends its
+ * items again one by one.
+ */
+export const COMMIT_BATCH_FUNCTION_MIGRATION: { name: string; sql: string } = {
+  name: 'commit-batch-function',
+  sql: `
+      CREATE FUNCTION clearway_commit_batch(
+        lock_keys bigint[], lock_exclusive boolean[],
+        item_read_ends integer[], read_collections text[], read_ids text[], read_seqs bigint[],
+        item_write_ends integer[], write_kinds text[], write_collections text[], write_ids text[], write_data jsonb,
+        write_expected integer[], write_seen boolean[], write_seqs bigint[],
+        item_query_ends integer[], query_texts jsonb, query_expected jsonb,
+        item_sessions text[], item_session_nows timestamptz[],
+        commit_origin text, pause_seconds double precision,
+        OUT out_item integer, OUT out_seq bigint, OUT out_code text, OUT out_detail text, OUT out_hint text
+      ) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $commit$
+      DECLARE
+        items integer := coalesce(cardinality(item_write_ends), 0);
+        i integer;
+        j integer;
+        first_read integer := 1;
+        first_write integer := 1;
+        first_query integer := 1;
+        now_seq bigint;
+        got jsonb;
+        affected bigint;
+      BEGIN
+        -- Under REPEATABLE READ or SERIALIZABLE the checks below would read the snapshot taken
+        -- before the locks were granted, and miss the commits that held them.
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'clearway_commit_batch runs in READ COMMITTED, not %', current_setting('transaction_isolation');
+        END IF;
+        PERFORM CASE WHEN l.exclusive THEN pg_advisory_xact_lock(l.key)::text ELSE pg_advisory_xact_lock_shared(l.key)::text END
+           FROM unnest(lock_keys, lock_exclusive) WITH ORDINALITY AS l(key, exclusive, ord)
+          ORDER BY l.ord;
+
+        FOR i IN 1 .. items LOOP
+          out_item := i;
+          out_seq := NULL;
+          out_code := NULL;
+          out_detail := NULL;
+          out_hint := NULL;
+
+          -- After the locks: a sign-out (or a disabling) that committed before them refuses the item.
+          IF item_sessions[i] IS NOT NULL THEN
+            PERFORM 1 FROM sessions s WHERE s.token_hash = item_sessions[i] AND s.expires_at > item_session_nows[i];
+            IF NOT FOUND THEN
+              out_code := 'CW003';
+            END IF;
+          END IF;
+
+          j := first_read;
+          WHILE out_code IS NULL AND j <= item_read_ends[i] LOOP
+            SELECT d.seq INTO now_seq FROM documents d WHERE d.collection = read_collections[j] AND d.id = read_ids[j];
+            IF NOT FOUND THEN
+              now_seq := NULL;
+            END IF;
+            IF now_seq IS DISTINCT FROM read_seqs[j] THEN
+              out_code := 'CW001';
+              out_detail := read_collections[j];
+              out_hint := read_ids[j];
+            END IF;
+            j := j + 1;
+          END LOOP;
+
+          -- The same documents at the same seqs: the order is then the same too (it depends only on
+          -- their data and ids), so the comparison is by set.
+          j := first_query;
+          WHILE out_code IS NULL AND j <= item_query_ends[i] LOOP
+            EXECUTE 'SELECT coalesce(jsonb_object_agg(q.id, q.seq), ''{}''::jsonb) FROM (' || (query_texts ->> (j - 1)) || ') AS q' INTO got;
+            IF got IS DISTINCT FROM (query_expected -> (j - 1)) THEN
+              out_code := 'CW001';
+              out_detail := '(query)';
+              out_hint := '(query)';
+            END IF;
+            j := j + 1;
+          END LOOP;
+
+          j := first_write;
+          WHILE out_code IS NULL AND j <= item_write_ends[i] LOOP
+            IF write_kinds[j] = 'create' THEN
+              PERFORM 1 FROM documents d WHERE d.collection = write_collections[j] AND d.id = write_ids[j];
+              affected := CASE WHEN FOUND THEN 0 ELSE 1 END;
+            ELSE
+              PERFORM 1 FROM documents d
+                WHERE d.collection = write_collections[j] AND d.id = write_ids[j] AND d.version = write_expected[j]
+                  AND (write_seqs[j] IS NULL OR d.seq = write_seqs[j]);
+              affected := CASE WHEN FOUND THEN 1 ELSE 0 END;
+            END IF;
+            IF affected <> 1 THEN
+              out_code := CASE WHEN write_seen[j] THEN 'CW001' ELSE 'CW002' END;
+              out_detail := write_collections[j];
+              out_hint := write_ids[j];
+            END IF;
+            j := j + 1;
+          END LOOP;
+
+          IF out_code IS NULL THEN
+            IF pause_seconds > 0 THEN
+              PERFORM pg_sleep(pause_seconds);
+            END IF;
+            out_seq := nextval('document_commit_seq');
+            -- One statement per document, by primary key (a join with unnest()ed arrays gets a
+            -- generic plan that may scan the table). Checked above, under the locks: each applies.
+            FOR j IN first_write .. item_write_ends[i] LOOP
+              IF write_kinds[j] = 'create' THEN
+                INSERT INTO documents (collection, id, version, data, seq)
+                  VALUES (write_collections[j], write_ids[j], 1, write_data -> (j - 1), out_seq);
+              ELSIF write_kinds[j] = 'update' THEN
+                UPDATE documents SET data = write_data -> (j - 1), version = version + 1, seq = out_seq
+                 WHERE collection = write_collections[j] AND id = write_ids[j] AND version = write_expected[j];
+              ELSE
+                DELETE FROM documents WHERE collection = write_collections[j] AND id = write_ids[j] AND version = write_expected[j];
+              END IF;
+              GET DIAGNOSTICS affected = ROW_COUNT;
+              IF affected <> 1 THEN
+                RAISE EXCEPTION 'clearway_commit_batch: a validated write of %/% did not apply', write_collections[j], write_ids[j];
+              END IF;
+            END LOOP;
+            INSERT INTO document_changes (seq, collection, id, version, origin)
+              SELECT out_seq, w.collection, w.id, CASE w.kind WHEN 'create' THEN 1 WHEN 'update' THEN w.expected + 1 END, commit_origin
+                FROM unnest(write_kinds[first_write:item_write_ends[i]], write_collections[first_write:item_write_ends[i]],
+                            write_ids[first_write:item_write_ends[i]], write_expected[first_write:item_write_ends[i]])
+                  AS w(kind, collection, id, expected);
+          END IF;
+
+          first_read := item_read_ends[i] + 1;
+          first_write := item_write_ends[i] + 1;
+          first_query := item_query_ends[i] + 1;
+          RETURN NEXT;
+        END LOOP;
+      END
+      $commit$;
+    `,
+};

@@ -21,6 +21,7 @@ import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
 import { LOGIN_THROTTLE_MIGRATION } from '../auth/loginThrottle';
 import { CHANGE_LOG_HORIZON_MIGRATION } from './changeLog';
 import {
+  COMMIT_BATCH_FUNCTION_MIGRATION,
   COMMIT_FUNCTION_JSONB_ARRAYS_MIGRATION,
   COMMIT_FUNCTION_LEAN_MIGRATION,
   COMMIT_FUNCTION_MIGRATION,
@@ -176,6 +177,8 @@ export const MIGRATIONS: Migration[] = [
         WHERE collection = 'activity' AND (data -> 'bankId') IS NOT NULL;
     `,
   },
+  // Group commit: several transactions' commits in one statement, each checked on its own (commitFunction.ts).
+  COMMIT_BATCH_FUNCTION_MIGRATION,
 ];
 
 export class MigrationError extends Error {

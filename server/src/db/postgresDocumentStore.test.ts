@@ -216,7 +216,7 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
    * conflicting commits sent together would both validate and both write.
    */
   function sideBySideStore(): PostgresDocumentStore {
-    return new PostgresDocumentStore(database.client, { validationPauseMs: 200 });
+    return new PostgresDocumentStore(database.client, { validationPauseMs: 200, commitsInFlight: Infinity });
   }
 
   it('two commits validated side by side cannot both miss the other’s insert (predicate locks)', async () => {
