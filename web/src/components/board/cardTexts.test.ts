@@ -56,4 +56,16 @@ describe('kept card texts', () => {
     expect(other.status).not.toBe(one.status);
     expect(statusLabel).toHaveBeenCalledTimes(2);
   });
+
+  it('translates a text without parameters many cards show once, and one with parameters for each card', () => {
+    const text = domainText();
+    const t = vi.fn(text.t);
+    const textsOf = keptCardTexts({ ...text, t: t as unknown as DomainText['t'] }, () => '工商银行', false);
+    const notApproved = (id: string) => textsOf(makeCard({ id, name: `项目${id}`, stage: 'approval', clearance: { approved: 0 } }));
+    const [one, two] = [notApproved('p1'), notApproved('p2')];
+    expect(two.progress).toBe(one.progress);
+    expect(t.mock.calls.filter(([key]) => key === 'board.card.notApproved')).toHaveLength(1);
+    expect([one.label, two.label]).toEqual([expect.stringContaining('项目p1'), expect.stringContaining('项目p2')]);
+    expect(t.mock.calls.filter(([key]) => key === 'board.card.open')).toHaveLength(2);
+  });
 });

@@ -78,10 +78,18 @@ export function sharedCardWords(text: DomainText, locale: string): CardWords {
 }
 
 /**
- * The domain words many cards share (a clearance status, an off-flow flag, a blocker's tag and
- * party), translated once per keeper rather than once per card.
+ * The words many cards share (a clearance status, an off-flow flag, a blocker's tag and party, a
+ * message without parameters such as 未审批), translated once per keeper rather than once per card.
  */
 function sharedLabels(text: DomainText): DomainText {
+  const translate = text.t as (key: string, ...rest: unknown[]) => string;
+  const plain = new Map<string, string>();
+  const t = ((key: string, ...rest: unknown[]): string => {
+    if (rest.length) return translate(key, ...rest);
+    let value = plain.get(key);
+    if (value === undefined) plain.set(key, (value = translate(key)));
+    return value;
+  }) as DomainText['t'];
   const once = <A extends unknown[]>(label: (...args: A) => string, key: (...args: A) => string) => {
     const made = new Map<string, string>();
     return (...args: A): string => {
@@ -93,6 +101,7 @@ function sharedLabels(text: DomainText): DomainText {
   };
   return {
     ...text,
+    t,
     statusLabel: once(text.statusLabel, (status) => status),
     flagLabel: once(text.flagLabel, (flag) => flag),
     blockerLabel: once(text.blockerLabel, (blocker) => `${blocker.tag}\u0000${blocker.party}`),
