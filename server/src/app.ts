@@ -6,7 +6,6 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import type { CollectionName, DocumentChange, DocumentStore } from '@clearway/core';
 import type { ServerConfig } from './config';
@@ -16,6 +15,7 @@ import { LoginThrottle } from './auth/loginThrottle';
 import { requireSession, type RecentMembers, type SessionOptions, type SignedIn } from './auth/sessionGuard';
 import { ApiError, sendApiError, toApiError } from './http/errors';
 import { registerJsonParser } from './http/jsonBody';
+import { registerSecurityHeaders } from './http/securityHeaders';
 import { registerOriginCheck } from './http/origin';
 import { registerSessionRoutes } from './http/sessionRoutes';
 import { registerCommandRoutes } from './http/commandRoutes';
@@ -155,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<ClearwayApp> {
     unsubscribe();
     hub.close();
   });
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         scriptSrc: ["'self'", `'sha256-${CONFIG_SCRIPT_HASH}'`],
