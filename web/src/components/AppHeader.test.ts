@@ -44,11 +44,19 @@ describe('AppHeader', () => {
     const header = await mountHeader();
     expect(header.findAll('nav a').map((link) => link.text())).toEqual(['待我处理', '看板']);
     expect(header.find('[data-test="inbox-count"]').exists()).toBe(false);
+    expect(header.find('[data-test="inbox-count-reserved"]').exists()).toBe(true);
     await header.setProps({ inboxCount: 4 });
+    expect(header.find('[data-test="inbox-count-reserved"]').exists()).toBe(false);
     expect(header.get('[data-test="inbox-count"]').text()).toBe('4');
     expect(header.get('[data-test="inbox-count"]').attributes('title')).toBe('4 项待处理');
     await header.setProps({ inboxCount: 0 });
     expect(header.find('[data-test="inbox-count"]').exists()).toBe(false);
+  });
+
+  it('holds the identity switcher’s place in the demo while its people load', async () => {
+    expect((await mountHeader()).find('.app-header__identity').exists()).toBe(false);
+    const loading = await mountHeader({ identityChoices: [] });
+    expect(loading.find('.app-header__identity').exists()).toBe(true);
   });
 
   it('says the language as a radio group and asks for the other one', async () => {
