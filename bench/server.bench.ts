@@ -193,6 +193,33 @@ interface Load {
 
 const BENCH_PASSWORD = 'clearway-bench-password';
 
+const STATEMENT_TIMES = process.env.BENCH_SERVER_STATEMENTS === '1';
+
+/** Resets pg_stat_statements, or prints its statements by total time (a diagnosis, not a figure). */
+async function statementTimes(probe: DatabaseProbe, reset: boolean): Promise<void> {
+  const client = new pg.Client({ connectionString: probe.url });
+  await client.connect();
+  try {
+    if (reset) {
+      await client.query('SELECT pg_stat_statements_reset()');
+      return;
+    }
+    const { rows } = await client.query<{ calls: string; total: number; mean: number; query: string }>(
+      `SELECT calls, round(total_exec_time::numeric, 1)::float AS total, round(mean_exec_time::numeric, 4)::float AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY total_exec_time DESC LIMIT 25`,
+      [probe.database],
+    );
+    for (const row of rows) progress(`  ${String(row.total).padStart(9)} ms ${String(row.calls).padStart(7)} × ${String(row.mean).padStart(8)} ms  ${row.query}`);
+    const sizes = await client.query<{ collection: string; count: string; stored: number; text: number }>(
+      `SELECT collection, count(*) AS count, round(avg(pg_column_size(data)))::int AS stored, round(avg(octet_length(data::text)))::int AS text
+         FROM documents GROUP BY collection ORDER BY collection`,
+    );
+    for (const row of sizes.rows) progress(`  ${row.collection}: ${row.count} documents, ${row.stored} bytes stored, ${row.text} bytes as text (averages)`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function databaseCounts(probe: DatabaseProbe): Promise<{ statements: number; commits: number; rollbacks: number }> {
   const client = new pg.Client({ connectionString: probe.url });
   await client.connect();
@@ -263,6 +290,7 @@ async function commandLoad(server: Server, probe: DatabaseProbe | null): Promise
   const benchCpuBefore = process.cpuUsage();
   const postgresCpuBefore = probe ? clusterCpuMs(probe.cluster) : 0;
   const countsBefore = probe ? await databaseCounts(probe) : null;
+  if (probe && STATEMENT_TIMES) await statementTimes(probe, true);
   const started = performance.now();
   await Promise.all(
     targets.map(async (target) => {
@@ -285,6 +313,7 @@ async function commandLoad(server: Server, probe: DatabaseProbe | null): Promise
   const serverCpuMs = (cpuMs(server.child.pid!) - serverCpuBefore) / commands;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const postgresCpuMs = probe ? (clusterCpuMs(probe.cluster) - postgresCpuBefore) / commands : 0;
+  if (probe && STATEMENT_TIMES) await statementTimes(probe, false);
   let postgres: Load['postgres'];
   if (probe && countsBefore) {
     const after = await databaseCounts(probe);
@@ -427,7 +456,9 @@ await runSuite('server', async () => {
     if (databases.includes('pglite')) await measure('pglite', { CLEARWAY_DATA_DIR: dataDir, DATABASE_URL: '' }, figures);
     if (!databases.includes('postgres')) return figures;
     progress('server: starting a PostgreSQL cluster (durable)');
-    const cluster = await startPostgresCluster({ durable: true, statementStats: true });
+    // BENCH_SERVER_STATEMENTS=1: where PostgreSQL's time goes, statement by statement, those the
+    // commit function runs included (the statements-per-command figure then counts those too).
+    const cluster = await startPostgresCluster({ durable: true, statementStats: STATEMENT_TIMES ? 'all' : true });
     try {
       const url = await cluster.createDatabase('clearway_bench');
       const setup = new pg.Client({ connectionString: url });

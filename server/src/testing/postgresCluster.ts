@@ -90,8 +90,11 @@ export interface StartPostgresOptions {
    * fsync=off, which only matters if the machine itself crashes mid-test.
    */
   durable?: boolean;
-  /** Load pg_stat_statements (benches count the statements a workload sends); a database still needs CREATE EXTENSION. */
-  statementStats?: boolean;
+  /**
+   * Load pg_stat_statements (benches count the statements a workload sends); a database still
+   * needs CREATE EXTENSION. 'all': count the statements functions run too (where a commit's time goes).
+   */
+  statementStats?: boolean | 'all';
 }
 
 export async function startPostgresCluster(options: StartPostgresOptions = {}): Promise<PostgresCluster> {
@@ -116,6 +119,7 @@ export async function startPostgresCluster(options: StartPostgresOptions = {}): 
     '-c max_connections=200',
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     ...(options.statementStats ? ['-c shared_preload_libraries=pg_stat_statements'] : []),
+    ...(options.statementStats === 'all' ? ['-c pg_stat_statements.track=all'] : []),
   ].join(' ');
   const start = () => binary('pg_ctl', ['-D', dataDir, '-o', settings, '-l', join(folder, 'server.log'), '-w', '-t', '60', 'start']);
   try {
