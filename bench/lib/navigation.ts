@@ -35,7 +35,12 @@ export interface NavigationRun {
   /** The largest single WebSocket frame received before the first paint of a reload. */
   largestFrameKb: number;
   heapMb: number;
+  /** Layout shift (CLS: the sum of layout-shift entries without recent input) of a reload, from navigation to a second after the paint; the largest of the reloads. */
+  reloadLayoutShift: number;
 }
+
+/** How long after the paint a reload's layout shifts are still counted (what arrives late: counts, the signed-in person's tools). */
+const SHIFT_SETTLE_MS = 1000;
 
 interface Received {
   at: number;
@@ -113,6 +118,15 @@ function scriptKbGzip(webDist: string, received: Received[], before: number): nu
 async function newContext(browser: Browser, target: NavigationTarget): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: target.baseUrl, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   await target.prepare?.(context);
+  await context.addInitScript(() => {
+    const holder = globalThis as { __clearwayLayoutShift?: number };
+    holder.__clearwayLayoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) holder.__clearwayLayoutShift = (holder.__clearwayLayoutShift ?? 0) + entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
   return context;
 }
 
@@ -140,6 +154,7 @@ export async function measureNavigation(browser: Browser, target: NavigationTarg
     const reloadMs: number[] = [];
     let dataBeforePaintKb = 0;
     let largestFrameKb = 0;
+    let reloadLayoutShift = 0;
     for (let run = 0; run < runs; run += 1) {
       const { received, cdp } = await recordNetwork(page);
       await page.reload();
@@ -149,6 +164,8 @@ export async function measureNavigation(browser: Browser, target: NavigationTarg
       dataBeforePaintKb = data.reduce((sum, item) => sum + item.bytes, 0) / 1024;
       largestFrameKb = Math.max(0, ...data.filter((item) => item.kind === 'frame').map((item) => item.bytes)) / 1024;
       await cdp.detach();
+      await page.waitForTimeout(SHIFT_SETTLE_MS);
+      reloadLayoutShift = Math.max(reloadLayoutShift, await page.evaluate(() => (globalThis as { __clearwayLayoutShift?: number }).__clearwayLayoutShift ?? 0));
     }
     const heapMb = await heapUsedMb(page);
     const secondTabMs: number[] = [];
@@ -158,7 +175,7 @@ export async function measureNavigation(browser: Browser, target: NavigationTarg
       secondTabMs.push((await paintedAt(tab)).ms);
       await tab.close();
     }
-    return { firstVisitMs, reloadMs, secondTabMs, jsBeforePaintKbGzip, dataBeforePaintKb, largestFrameKb, heapMb };
+    return { firstVisitMs, reloadMs, secondTabMs, jsBeforePaintKbGzip, dataBeforePaintKb, largestFrameKb, heapMb, reloadLayoutShift };
   } finally {
     await context?.close();
   }
