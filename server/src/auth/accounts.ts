@@ -49,6 +49,9 @@ const toAccount = (row: AccountRow): Account => ({
   disabled: row.disabled,
 });
 
+/** A session token's length: 32 random bytes in base64url (createSession). */
+const SESSION_TOKEN_LENGTH = 43;
+
 /** Sessions a command may take as live without asking the database (see `recentSession`). */
 const RECENT_SESSIONS_MAX = 10_000;
 /** How long a looked-up session is taken as live by commands (their commit checks it again anyway). */
@@ -148,8 +151,12 @@ export class AccountRepository {
     let hash = this.tokenHashes.get(token);
     if (hash === undefined) {
       hash = createHmac('sha256', this.key).update(token).digest('base64url');
-      if (this.tokenHashes.size >= RECENT_SESSIONS_MAX) this.tokenHashes.clear();
-      this.tokenHashes.set(token, hash);
+      // Only what a real token looks like (32 random bytes, base64url): a cookie of any size
+      // anyone sends must not stay in memory.
+      if (token.length === SESSION_TOKEN_LENGTH) {
+        if (this.tokenHashes.size >= RECENT_SESSIONS_MAX) this.tokenHashes.clear();
+        this.tokenHashes.set(token, hash);
+      }
     }
     return hash;
   }

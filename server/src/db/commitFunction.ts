@@ -571,9 +571,10 @@ export const COMMIT_FUNCTION_JSONB_ARRAYS_MIGRATION: { name: string; sql: string
  *
  * Items' parts are flat arrays (the reads of every item, one after another, and so on);
  * `item_*_ends[i]` is the 1-based index of item i's last read, write or query (its first is one
- * after the previous item's end). A raise (a bug: a validated write that did not apply, or the
- * database failing) aborts the whole batch: nothing of it is written, and the store sends its
- * items again one by one.
+ * after the previous item's end). An ERROR (a bug: a validated write that did not apply; or a
+ * parameter the database refuses, such as U+0000 in jsonb) aborts the whole batch: nothing of it
+ * is written, and the store sends its items again one by one (a deadlock's or serialization
+ * failure's items each run their transaction again; a broken connection's are told the error).
  */
 export const COMMIT_BATCH_FUNCTION_MIGRATION: { name: string; sql: string } = {
   name: 'commit-batch-function',

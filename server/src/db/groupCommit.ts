@@ -21,6 +21,12 @@ export interface CommitItem {
   queries: readonly { text: string; expected: string }[];
   /** A session the item's commit checks is still live, at `now`. */
   session: { tokenHash: string; now: Date } | null;
+  /**
+   * The item locks a whole collection exclusively (a query without an equality filter, a blind
+   * write, very many documents): it goes alone, so the commits that happen to share its batch do
+   * not wait for that lock with it.
+   */
+  locksCollection: boolean;
 }
 
 export interface CommitWrite {
@@ -47,6 +53,8 @@ export interface GroupCommitOptions {
   origin: string;
   /** Batches on their way at once; more commits wait for one of them to answer and go together. */
   maxInFlight: number;
+  /** Most items in one batch (default BATCH_ITEMS; 1: every commit its own transaction, as before group commit). */
+  maxItems?: number;
   /** Tests: each item sleeps this long between its checks and its writes. */
   pauseSeconds?: number;
   /** Tests: how long the first commit of a batch waits for others (0: the current turn of the event loop only). */
@@ -59,9 +67,14 @@ export interface GroupCommitOptions {
  */
 const ALONE_LOCKS = 400;
 const ALONE_WRITES = 200;
-/** Most items per batch, and most locks: a batch is one transaction, holding all of them to its end. */
+const ALONE_CHARS = 1_000_000;
+/**
+ * Most items per batch, most locks, most JSON: a batch is one transaction, holding all its locks
+ * to its end, and its documents are one jsonb parameter (a month's snapshot part is ~900 KB).
+ */
 const BATCH_ITEMS = 32;
 const BATCH_LOCKS = 1_200;
+const BATCH_CHARS = 4_000_000;
 
 const BATCH_STATEMENT = `SELECT out_item, out_seq, out_code, out_detail, out_hint
   FROM clearway_commit_batch($1::bigint[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::bigint[],
@@ -78,8 +91,10 @@ interface BatchRow {
 
 interface Queued {
   item: CommitItem;
-  /** Sent as a batch of its own (large, or its batch failed as a whole). */
+  /** Sent as a batch of its own (large, locking a collection, or its batch failed as a whole). */
   alone: boolean;
+  /** The JSON the item writes, in characters. */
+  chars: number;
   resolve: (outcome: CommitOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -100,8 +115,10 @@ export class GroupCommitter {
 
   commit(item: CommitItem): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
-      const alone = item.locks.length > ALONE_LOCKS || item.writes.length > ALONE_WRITES;
-      this.queue.push({ item, alone, resolve, reject });
+      let chars = 0;
+      for (const write of item.writes) chars += write.json?.length ?? 0;
+      const alone = item.locksCollection || item.locks.length > ALONE_LOCKS || item.writes.length > ALONE_WRITES || chars > ALONE_CHARS;
+      this.queue.push({ item, alone, chars, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -133,12 +150,15 @@ export class GroupCommitter {
     const first = this.queue.shift()!;
     const batch = [first];
     if (first.alone) return batch;
+    const maxItems = this.options.maxItems ?? BATCH_ITEMS;
     let locks = first.item.locks.length;
-    while (batch.length < BATCH_ITEMS && this.queue.length > 0) {
+    let chars = first.chars;
+    while (batch.length < maxItems && this.queue.length > 0) {
       const next = this.queue[0]!;
-      if (next.alone || locks + next.item.locks.length > BATCH_LOCKS) break;
+      if (next.alone || locks + next.item.locks.length > BATCH_LOCKS || chars + next.chars > BATCH_CHARS) break;
       batch.push(this.queue.shift()!);
       locks += next.item.locks.length;
+      chars += next.chars;
     }
     return batch;
   }
@@ -151,28 +171,47 @@ export class GroupCommitter {
     try {
       rows = await this.sql.query<BatchRow>(BATCH_STATEMENT, batchParameters(batch.map((queued) => queued.item), this.options), 'clearway_commit_batch');
     } catch (error) {
-      const state = sqlState(error);
-      // The database answered with an error, so the batch's transaction rolled back and nothing
-      // of it was written: its items go again one by one, so one item's fault (a text PostgreSQL
-      // cannot store) fails that item alone. Without an answer (the connection broke) a commit
-      // may have landed, so a second sending could apply it twice: each item is told the error.
-      if (batch.length > 1 && state && !RETRYABLE_SQLSTATES.has(state)) {
+      // The statement failed with an ERROR, so its transaction rolled back and nothing of it was
+      // written: its items go again one by one, so one item's fault (a text PostgreSQL cannot
+      // store) fails that item alone. Anything else (the connection broke, the server shut down:
+      // a FATAL may come after the commit) leaves the outcome unknown, and a second sending could
+      // apply a commit twice: each item is told the error.
+      if (batch.length > 1 && statementRolledBack(error)) {
         this.queue.unshift(...batch.map((queued) => ({ ...queued, alone: true })));
         return;
       }
       for (const queued of batch) queued.reject(error);
       return;
     }
-    for (const row of rows) {
-      const queued = batch[row.out_item - 1]!;
-      if (row.out_code === null) queued.resolve({ committed: true, seq: Number(row.out_seq) });
-      else queued.resolve({ committed: false, code: row.out_code, collection: row.out_detail ?? 'unknown', id: row.out_hint ?? 'unknown' });
-    }
-    if (rows.length !== batch.length) {
-      const error = new Error(`clearway_commit_batch answered ${rows.length} of ${batch.length} items`);
-      for (const queued of batch.slice(rows.length)) queued.reject(error);
+    const settled = new Set<number>();
+    try {
+      for (const row of rows) {
+        const index = row.out_item - 1;
+        const queued = batch[index];
+        if (!queued || settled.has(index)) throw new Error(`clearway_commit_batch answered item ${row.out_item} of ${batch.length} out of turn`);
+        settled.add(index);
+        if (row.out_code === null) queued.resolve({ committed: true, seq: Number(row.out_seq) });
+        else queued.resolve({ committed: false, code: row.out_code, collection: row.out_detail ?? 'unknown', id: row.out_hint ?? 'unknown' });
+      }
+      if (settled.size !== batch.length) throw new Error(`clearway_commit_batch answered ${settled.size} of ${batch.length} items`);
+    } catch (error) {
+      // Cannot happen with the function as written; if it does, no commit is left waiting forever.
+      batch.forEach((queued, index) => {
+        if (!settled.has(index)) queued.reject(error);
+      });
     }
   }
+}
+
+/**
+ * Whether a failed statement surely wrote nothing: the server answered with an ERROR (not FATAL
+ * or PANIC, which may come after the commit) outside the connection (08) and shutdown (57) classes.
+ */
+export function statementRolledBack(error: unknown): boolean {
+  const { severity } = (error ?? {}) as { severity?: unknown };
+  const state = sqlState(error);
+  if (severity !== 'ERROR' || !state) return false;
+  return !state.startsWith('08') && !state.startsWith('57') && !RETRYABLE_SQLSTATES.has(state);
 }
 
 /** Lock keys compared as the 64-bit integers PostgreSQL orders them by. */

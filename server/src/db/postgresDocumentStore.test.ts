@@ -216,7 +216,7 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
    * conflicting commits sent together would both validate and both write.
    */
   function sideBySideStore(): PostgresDocumentStore {
-    return new PostgresDocumentStore(database.client, { validationPauseMs: 200, commitsInFlight: Infinity });
+    return new PostgresDocumentStore(database.client, { validationPauseMs: 200, commitsInFlight: Infinity, commitBatchItems: 1 });
   }
 
   it('two commits validated side by side cannot both miss the other’s insert (predicate locks)', async () => {
@@ -234,6 +234,8 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       const seen = await store.query<{ saw: number }>('loanLines', { where: [{ field: 'projectId', op: 'in', value: [first, second] }] });
       expect(seen.map((line) => line.data.saw).sort()).toEqual([0, 1]);
     }
+    // Each its own transaction: in one batch they would be checked one after the other, locks or not.
+    expect(store.committer.stats.largestBatch).toBe(1);
   });
 
   it('two commits validated side by side cannot both act on what the other changes (read locks: no write skew)', async () => {
@@ -255,6 +257,7 @@ describe('PostgresDocumentStore on PostgreSQL', () => {
       const onDuty = [(await store.get<{ onDuty: boolean }>('members', a))!, (await store.get<{ onDuty: boolean }>('members', b))!];
       expect(onDuty.filter((doc) => doc.data.onDuty)).toHaveLength(1);
     }
+    expect(store.committer.stats.largestBatch).toBe(1);
   });
 
   it('a document read before the transaction and changed since is read again: no lost update', async () => {

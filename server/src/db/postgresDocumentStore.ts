@@ -297,10 +297,14 @@ export interface PostgresDocumentStoreOptions {
   validationPauseMs?: number;
   /**
    * Commits (batches of them: groupCommit.ts) on their way to the database at once; commits
-   * arriving meanwhile wait and go together. Infinity: every commit goes at once, alone (tests of
-   * commits side by side). Default: COMMITS_IN_FLIGHT.
+   * arriving meanwhile wait and go together. Default: COMMITS_IN_FLIGHT.
    */
   commitsInFlight?: number;
+  /**
+   * Most commits in one batch (default: groupCommit.ts's). Tests of commits side by side: 1, with
+   * commitsInFlight Infinity, so every commit is its own transaction, sent at once.
+   */
+  commitBatchItems?: number;
   /** Tests only: how long a batch waits for more commits before it goes (groupCommit.ts). */
   commitGatherMs?: number;
 }
@@ -333,6 +337,7 @@ export class PostgresDocumentStore implements DocumentStore {
       origin: this.origin,
       maxInFlight: options.commitsInFlight ?? COMMITS_IN_FLIGHT,
       pauseSeconds: (options.validationPauseMs ?? 0) / 1000,
+      ...(options.commitBatchItems ? { maxItems: options.commitBatchItems } : {}),
       ...(options.commitGatherMs ? { gatherMs: options.commitGatherMs } : {}),
     });
   }
@@ -521,7 +526,7 @@ export class PostgresDocumentStore implements DocumentStore {
       return [];
     }
     // PGlite runs one statement at a time: nothing to lock against.
-    const locks = this.client.kind === 'postgres' ? commitLocks(tx) : [];
+    const { locks, locksCollection } = this.client.kind === 'postgres' ? commitLocks(tx) : { locks: [], locksCollection: false };
     const writes = tx.writes;
     // A written document's read is checked by its write (at the seq it was read at).
     const written = new Set(writes.map((write) => keyOf(write.collection, write.id)));
@@ -544,6 +549,7 @@ export class PostgresDocumentStore implements DocumentStore {
       })),
       queries,
       session: session ? { tokenHash: session.tokenHash, now: session.now } : null,
+      locksCollection,
     });
     if (!outcome.committed) {
       if (outcome.code === 'CW001') {
@@ -730,7 +736,7 @@ function predicateLocksOfQuery(collection: CollectionName, spec: QuerySpec): str
 const DOCUMENT_LOCKS_PER_COLLECTION = 200;
 
 /** The advisory locks a commit takes (key order: no two commits wait for each other in a cycle). */
-function commitLocks(tx: PostgresTransaction): { key: string; exclusive: boolean }[] {
+function commitLocks(tx: PostgresTransaction): { locks: { key: string; exclusive: boolean }[]; locksCollection: boolean } {
   // Every collection touched: a shared lock at least, so a commit holding a collection
   // exclusively (a query re-run, or too many documents) excludes everyone touching it.
   const collections = new Map<string, boolean>();
@@ -774,10 +780,11 @@ function commitLocks(tx: PostgresTransaction): { key: string; exclusive: boolean
     for (const [id, exclusive] of ids) want(`document:${keyOf(collection, id)}`, exclusive);
   }
   for (const [collection, exclusive] of collections) want(`collection:${collection}`, exclusive);
-  return [...locks]
+  const sorted = [...locks]
     .map(([key, exclusive]) => ({ key, exclusive, order: BigInt(key) }))
     .sort((a, b) => (a.order < b.order ? -1 : 1))
     .map(({ key, exclusive }) => ({ key, exclusive }));
+  return { locks: sorted, locksCollection: [...collections.values()].some(Boolean) };
 }
 
 class PostgresTransaction implements TransactionContext {
