@@ -27,6 +27,9 @@ import { startPostgresCluster, type PostgresCluster } from '../server/src/testin
 const ROOT = process.cwd();
 const CLIENTS = 50;
 const COMMANDS_PER_CLIENT = 40;
+/** The paced phase: each client one command every 500 ms, so 100 commands/s offered, about a quarter of what these cores sustain. */
+const PACED_INTERVAL_MS = 500;
+const PACED_COMMANDS_PER_CLIENT = 10;
 const SOCKETS = 200;
 const MOVES = 10;
 /** Enough that every client has a project of its own (the default sample has 48). */
@@ -185,6 +188,9 @@ interface Load {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Latencies of the paced phase (after the closed loop, not in its CPU figures). */
+  pacedP50: number;
+  pacedP99: number;
   signInMs: number;
   serverCpuMs: number;
   benchCpuMs: number;
@@ -291,21 +297,25 @@ async function commandLoad(server: Server, probe: DatabaseProbe | null): Promise
   const postgresCpuBefore = probe ? clusterCpuMs(probe.cluster) : 0;
   const countsBefore = probe ? await databaseCounts(probe) : null;
   if (probe && STATEMENT_TIMES) await statementTimes(probe, true);
+  const versions = new Map(targets.map((target) => [target, target.doc.version]));
+  /** One command of a target's client: its latency; the next one expects the version this one wrote. */
+  const send = async (target: (typeof targets)[number], i: number): Promise<number> => {
+    const version = versions.get(target)!;
+    const body =
+      target.kind === 'project'
+        ? { name: 'project.setActionPlan', payload: { projectId: target.doc.id, expectedVersion: version, actionPlan: `bench ${i}` } }
+        : { name: 'line.setNote', payload: { lineId: target.doc.id, expectedVersion: version, note: `bench ${i}` } };
+    const sent = performance.now();
+    const answer = await target.client.call<{ written: { id: string; version: number }[] }>('POST', '/api/commands', body);
+    const latency = performance.now() - sent;
+    if (answer.status !== 200) throw new Error(`command refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+    versions.set(target, answer.body.written.find((write) => write.id === target.doc.id)!.version);
+    return latency;
+  };
   const started = performance.now();
   await Promise.all(
     targets.map(async (target) => {
-      let version = target.doc.version;
-      for (let i = 0; i < COMMANDS_PER_CLIENT; i++) {
-        const body =
-          target.kind === 'project'
-            ? { name: 'project.setActionPlan', payload: { projectId: target.doc.id, expectedVersion: version, actionPlan: `bench ${i}` } }
-            : { name: 'line.setNote', payload: { lineId: target.doc.id, expectedVersion: version, note: `bench ${i}` } };
-        const sent = performance.now();
-        const answer = await target.client.call<{ written: { id: string; version: number }[] }>('POST', '/api/commands', body);
-        latencies.push(performance.now() - sent);
-        if (answer.status !== 200) throw new Error(`command refused: ${answer.status} ${JSON.stringify(answer.body)}`);
-        version = answer.body.written.find((write) => write.id === target.doc.id)!.version;
-      }
+      for (let i = 0; i < COMMANDS_PER_CLIENT; i++) latencies.push(await send(target, i));
     }),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -325,10 +335,26 @@ async function commandLoad(server: Server, probe: DatabaseProbe | null): Promise
       rolledBack: round((after.rollbacks - countsBefore.rollbacks) / commands, 3),
     };
   }
+  // What a person feels under a heavy but not saturating load: each client sends one command
+  // every PACED_INTERVAL_MS (from a random start), or when its last is answered if that is later.
+  const paced: number[] = [];
+  const pacedStart = performance.now();
+  await Promise.all(
+    targets.map(async (target) => {
+      const offset = Math.random() * PACED_INTERVAL_MS;
+      for (let i = 0; i < PACED_COMMANDS_PER_CLIENT; i++) {
+        const wait = pacedStart + offset + i * PACED_INTERVAL_MS - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        paced.push(await send(target, COMMANDS_PER_CLIENT + i));
+      }
+    }),
+  );
   return {
     perSecond: Math.round(commands / seconds),
     p50: round(percentile(latencies, 50), 1),
     p99: round(percentile(latencies, 99), 1),
+    pacedP50: round(percentile(paced, 50), 1),
+    pacedP99: round(percentile(paced, 99), 1),
     signInMs: Math.round(signInMs),
     serverCpuMs: round(serverCpuMs, 2),
     benchCpuMs: round((benchCpu.user + benchCpu.system) / 1000 / commands, 2),
@@ -409,6 +435,8 @@ async function measure(kind: 'pglite' | 'postgres', env: Record<string, string>,
       figure(`server.${kind}.commandsPerSecond`, `server (${label}): commands/s, ${CLIENTS} concurrent clients`, load.perSecond, 'commands/s'),
       figure(`server.${kind}.commandP50`, `server (${label}): command latency p50`, load.p50, 'ms'),
       figure(`server.${kind}.commandP99`, `server (${label}): command latency p99`, load.p99, 'ms', budgets ? under(50) : undefined),
+      figure(`server.${kind}.pacedP50`, `server (${label}): command latency p50, paced: ${CLIENTS} clients × ${1000 / PACED_INTERVAL_MS} commands/s`, load.pacedP50, 'ms'),
+      figure(`server.${kind}.pacedP99`, `server (${label}): command latency p99, paced: ${CLIENTS} clients × ${1000 / PACED_INTERVAL_MS} commands/s`, load.pacedP99, 'ms'),
       figure(
         `server.${kind}.serverCpuPerCommand`,
         `server (${label}): server process CPU per command${kind === 'pglite' ? ' (the database runs inside it)' : ''}`,
