@@ -5,6 +5,9 @@
  * never downloads the Firebase SDK or the server client, and the other modes never load the demo.
  */
 import type { Backend } from './types';
+import { afterFirstBoardPaint } from '@/composables/useBoardPaintMarks';
+import type * as localModule from './local';
+import type * as sampleParamModule from './local/sampleParam';
 
 export type { Backend } from './types';
 
@@ -50,14 +53,22 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     const { createServerBackend } = await import('./server');
     return createServerBackend();
   }
-  const [{ createLocalBackend }, { sampleOptionsOf }, { afterFirstBoardPaint }] = await Promise.all([
-    import('./local'),
-    import('./local/sampleParam'),
-    import('@/composables/useBoardPaintMarks'),
-  ]);
+  const [local, sampleParam] = await Promise.all([import('./local'), import('./local/sampleParam')]);
+  return createDemoBackend(local, sampleParam, options);
+}
+
+/**
+ * The in-browser demo's backend made from its modules at once, with no import of its own to
+ * wait for (main.ts loads them with the page, so IndexedDB is asked while the app mounts).
+ */
+export function createDemoBackend(
+  local: typeof localModule,
+  sampleParam: typeof sampleParamModule,
+  options: BackendOptions = {},
+): Promise<Backend> {
   // The stall scan on load waits for the board's first paint (the stored flags show until then).
-  return createLocalBackend({
-    ...sampleOptionsOf(globalThis.location?.search ?? ''),
+  return local.createLocalBackend({
+    ...sampleParam.sampleOptionsOf(globalThis.location?.search ?? ''),
     firstScanAfter: afterFirstBoardPaint(),
     ...(options.now ? { now: options.now } : {}),
   });

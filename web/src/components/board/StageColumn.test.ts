@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import vuedraggable from 'vuedraggable';
 import StageColumn from './StageColumn.vue';
 import { makeCard, testPlugins } from '@/test/boardFixtures';
+import { holdUntilFirstPaint, releaseAfterFirstPaint } from '@/composables/firstPaintGate';
 
 const WAN = 10_000;
 
@@ -24,6 +25,13 @@ function mountColumn(projects = column(3), pageSize = 30) {
     props: { stage: 'approval', projects, canMove: true, pageSize, bankName: () => '工商银行' },
     global: { plugins: testPlugins() },
   });
+}
+
+/** A column as it is once the app's first paint is out (it then draws its second screen). */
+async function mountFilled(projects = column(3), pageSize = 30) {
+  const wrapper = mountColumn(projects, pageSize);
+  await flushPromises();
+  return wrapper;
 }
 
 /**
@@ -116,7 +124,7 @@ describe('StageColumn', () => {
 
   it('draws a large column a screen and one more at first, then a page at a time, heading it with all its cards', async () => {
     vi.stubGlobal('innerHeight', 800);
-    const wrapper = mountColumn(column(5000), 40);
+    const wrapper = await mountFilled(column(5000), 40);
     // 550 px of the 800 are left for the cards, about 4 cards of 144 px, and as many again below.
     expect(wrapper.findAll('.column__item')).toHaveLength(8);
     expect(wrapper.find('.cw-column__count').text()).toBe('5000 个');
@@ -126,17 +134,51 @@ describe('StageColumn', () => {
     expect(wrapper.find('.column__more').text()).toContain('4952');
   });
 
+  it('draws only the cards in sight until the app\'s first paint is out, then a second screen, and watches the sentinel only then', async () => {
+    vi.stubGlobal('innerHeight', 800);
+    const sized = stubResizeObserver();
+    const watched: Element[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        observe(target: Element) {
+          watched.push(target);
+        }
+        unobserve() {}
+        disconnect() {}
+      },
+    );
+    holdUntilFirstPaint();
+    try {
+      const wrapper = mountColumn(column(500));
+      // 550 px hold 4 cards of 144 px: 4 in sight and one more, but never fewer than 6.
+      expect(wrapper.findAll('.column__item')).toHaveLength(6);
+      sized.report(1000);
+      await flushPromises();
+      // 1000 px: 7 in sight and one more; no sentinel watched yet, so nothing adds a page.
+      expect(wrapper.findAll('.column__item')).toHaveLength(8);
+      expect(watched).toEqual([]);
+      releaseAfterFirstPaint();
+      await flushPromises();
+      expect(wrapper.findAll('.column__item')).toHaveLength(14);
+      expect(watched).toEqual([wrapper.find('.column__sentinel').element]);
+      expect(wrapper.find('.column__more').text()).toContain('486');
+    } finally {
+      releaseAfterFirstPaint();
+    }
+  });
+
   it('sizes the first render by the window before layout and by the column once it is laid out', async () => {
     vi.stubGlobal('innerHeight', 1400);
-    expect(mountColumn(column(500)).findAll('.column__item')).toHaveLength(16);
+    expect((await mountFilled(column(500))).findAll('.column__item')).toHaveLength(16);
     vi.stubGlobal('innerHeight', 500);
-    expect(mountColumn(column(500)).findAll('.column__item')).toHaveLength(6);
+    expect((await mountFilled(column(500))).findAll('.column__item')).toHaveLength(6);
 
     vi.stubGlobal('innerHeight', 800);
     const sized = stubResizeObserver();
     // Read at mount, the height would make the browser lay the page out there and then.
     const clientHeight = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get');
-    const laidOut = mountColumn(column(500));
+    const laidOut = await mountFilled(column(500));
     expect(laidOut.findAll('.column__item')).toHaveLength(8);
     expect(sized.targets()).toEqual([laidOut.find('.cw-column__scroll').element]);
     // Not laid out yet (a column not shown): the guess stays and the column is still watched.
@@ -151,7 +193,7 @@ describe('StageColumn', () => {
     expect(sized.targets()).toEqual([]);
     expect(clientHeight).not.toHaveBeenCalled();
 
-    const grown = mountColumn(column(500), 30);
+    const grown = await mountFilled(column(500), 30);
     await grown.find('.column__more').trigger('click');
     sized.report(1000);
     await grown.vm.$nextTick();
@@ -182,7 +224,7 @@ describe('StageColumn', () => {
         }
       },
     );
-    const wrapper = mountColumn(column(100), 30);
+    const wrapper = await mountFilled(column(100), 30);
     const [observer] = observers;
     expect(observer!.options?.root).toBe(wrapper.find('.cw-column__scroll').element);
     const near = (isIntersecting: boolean) =>
@@ -204,12 +246,12 @@ describe('StageColumn', () => {
     expect(wrapper.findAll('.column__item')).toHaveLength(100);
     expect(wrapper.find('.column__more').exists()).toBe(false);
 
-    expect(mountColumn(column(3)).findAll('.column__item')).toHaveLength(3);
+    expect((await mountFilled(column(3))).findAll('.column__item')).toHaveLength(3);
   });
 
   it('keeps a card moved below the drawn part drawn, and shrinks with a filter back to the first size', async () => {
     vi.stubGlobal('innerHeight', 800);
-    const wrapper = mountColumn(column(100), 30);
+    const wrapper = await mountFilled(column(100), 30);
     const cards = wrapper.findAllComponents({ name: 'ProjectCard' });
     cards[7]!.vm.$emit('move', 'p7', 'approval', 8);
     await wrapper.vm.$nextTick();
@@ -225,7 +267,7 @@ describe('StageColumn', () => {
   it('keeps a card dropped from another column after the last drawn card drawn', async () => {
     vi.stubGlobal('innerHeight', 800);
     const projects = column(100);
-    const wrapper = mountColumn(projects, 30);
+    const wrapper = await mountFilled(projects, 30);
     const arrived = makeCard({ id: 'new', name: '新到项目', stage: 'approval', rank: 'a0007V' });
     await wrapper.setProps({ projects: [...projects.slice(0, 8), arrived, ...projects.slice(8)] });
     expect(wrapper.findAll('.column__item').map((item) => item.attributes('data-id'))).toContain('new');
@@ -235,7 +277,7 @@ describe('StageColumn', () => {
 
   it('draws at least a page of each column for a printout', async () => {
     vi.stubGlobal('innerHeight', 800);
-    const wrapper = mountColumn(column(100), 30);
+    const wrapper = await mountFilled(column(100), 30);
     window.dispatchEvent(new Event('beforeprint'));
     await wrapper.vm.$nextTick();
     expect(wrapper.findAll('.column__item')).toHaveLength(30);

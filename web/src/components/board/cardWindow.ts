@@ -1,11 +1,13 @@
 /**
- * Which of a board column's cards are drawn: first those that fit the column's height plus one
- * more screen of them (scrolling never shows an undrawn gap before the sentinel adds a page), never
- * fewer than a handful; then a page more each time the sentinel below the cards comes within half
- * a column of sight, or the person asks for more. Each drawn card holds about 16 KB of heap, so the
- * board at 500 projects draws 56–70 cards instead of 210.
+ * Which of a board column's cards are drawn: first those that fit the column's height and one
+ * more, for the app's first paint; once that is out, one more screen of them (scrolling never
+ * shows an undrawn gap before the sentinel adds a page), never fewer than a handful; then a page
+ * more each time the sentinel below the cards comes within half a column of sight, or the person
+ * asks for more. Each drawn card holds about 16 KB of heap, so the board at 500 projects draws
+ * 56–70 cards instead of 210, and the cards out of sight cost the first paint nothing.
  */
 import { computed, nextTick, onBeforeUnmount, onMounted, ref, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue';
+import { afterFirstPaint } from '@/composables/firstPaintGate';
 
 /** Fewest cards a column draws first, however short the screen. */
 export const MIN_FIRST_CARDS = 6;
@@ -27,9 +29,22 @@ export function fittingCards(height: number): number {
   return Math.max(MIN_FIRST_CARDS, 2 * Math.ceil(height / CARD_STEP_ESTIMATE));
 }
 
+/**
+ * Cards in sight in a column `height` px tall, and one more: what the app's first paint draws.
+ * Cards measure at least 130 px apart, so this many always reach below the column's bottom.
+ */
+export function cardsInSight(height: number): number {
+  return Math.max(MIN_FIRST_CARDS, Math.ceil(height / CARD_STEP_ESTIMATE) + 1);
+}
+
+/** The column's height guessed for a window `windowHeight` px tall, before the column is laid out. */
+function columnEstimate(windowHeight: number): number {
+  return Math.max(0, windowHeight - CHROME_ESTIMATE);
+}
+
 /** The guess for a window `windowHeight` px tall, made before the column is laid out. */
 export function screenEstimate(windowHeight: number): number {
-  return fittingCards(Math.max(0, windowHeight - CHROME_ESTIMATE));
+  return fittingCards(columnEstimate(windowHeight));
 }
 
 export interface CardWindowSource<T> {
@@ -41,6 +56,11 @@ export interface CardWindowSource<T> {
   scroller: () => HTMLElement | null;
   /** An element just below the drawn cards. */
   sentinel: Ref<HTMLElement | null>;
+  /**
+   * Resolves once the app's first paint is out (the first-paint gate): until then the column
+   * draws only the cards in sight. A column opened later finds it resolved.
+   */
+  firstPaint?: () => Promise<void>;
 }
 
 export function useCardWindow<T>(source: CardWindowSource<T>) {
@@ -51,8 +71,14 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
    * then (`content-visibility` draws it at its intrinsic size until the first frame), so the step
    * is the typical card's; shorter cards bring the sentinel into reach, which adds a page.
    */
-  const firstCount = ref(screenEstimate(typeof window === 'undefined' ? 0 : window.innerHeight));
-  const renderCount = ref(firstCount.value);
+  const guessedHeight = columnEstimate(typeof window === 'undefined' ? 0 : window.innerHeight);
+  const firstCount = ref(fittingCards(guessedHeight));
+  /** What the first paint draws; the column grows to `firstCount` once that paint is out. */
+  const inSightCount = ref(cardsInSight(guessedHeight));
+  let filled = false;
+  /** The window as the column drew it by itself, before the person or the sentinel grew it. */
+  const untouchedCount = () => (filled ? firstCount.value : inSightCount.value);
+  const renderCount = ref(untouchedCount());
   const visible = computed(() => source.cards().slice(0, renderCount.value));
   const remaining = computed(() => Math.max(0, source.cards().length - renderCount.value));
 
@@ -64,7 +90,7 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
   watch(
     () => source.cards().length,
     (length) => {
-      if (length < renderCount.value) renderCount.value = Math.max(firstCount.value, length);
+      if (length < renderCount.value) renderCount.value = Math.max(untouchedCount(), length);
     },
   );
 
@@ -78,11 +104,19 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
   /** Sizes the first render by the column's laid-out height; false while it has none (hidden). */
   function fitToColumn(height: number): boolean {
     if (height <= 0) return false;
-    const count = fittingCards(height);
     // Only the untouched first window is resized: a column already grown by the person stays.
-    if (renderCount.value === firstCount.value) renderCount.value = count;
-    firstCount.value = count;
+    const untouched = renderCount.value === untouchedCount();
+    firstCount.value = fittingCards(height);
+    inSightCount.value = cardsInSight(height);
+    if (untouched) renderCount.value = untouchedCount();
     return true;
+  }
+
+  /** The first paint is out: the column draws its second screen, below its bottom (nothing in sight moves). */
+  function fill(): void {
+    const untouched = renderCount.value === untouchedCount();
+    filled = true;
+    if (untouched) renderCount.value = untouchedCount();
   }
 
   /**
@@ -121,11 +155,12 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
     renderCount.value = Math.max(renderCount.value, toValue(source.pageSize));
   }
 
-  onMounted(() => {
-    measureColumn(source.scroller());
-    window.addEventListener('beforeprint', beforePrint);
+  let unmounted = false;
+
+  /** Watched only once the column has drawn its second screen, so the cards in sight alone never add a page. */
+  function watchSentinel(): void {
     const sentinel = source.sentinel.value;
-    if (typeof IntersectionObserver === 'undefined' || !sentinel) return;
+    if (unmounted || typeof IntersectionObserver === 'undefined' || !sentinel) return;
     observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((entry) => entry.isIntersecting) || remaining.value === 0) return;
@@ -136,8 +171,19 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
       { root: source.scroller(), rootMargin: '0px 0px 50% 0px' },
     );
     observer.observe(sentinel);
+  }
+
+  onMounted(() => {
+    measureColumn(source.scroller());
+    window.addEventListener('beforeprint', beforePrint);
+    void (source.firstPaint ?? afterFirstPaint)().then(() => {
+      if (unmounted) return;
+      fill();
+      void nextTick(watchSentinel);
+    });
   });
   onBeforeUnmount(() => {
+    unmounted = true;
     sizer?.disconnect();
     observer?.disconnect();
     window.removeEventListener('beforeprint', beforePrint);
