@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, chromiumPath, serveStatic } from '../tests/e2e/harness';
 import { BENCH_WEB_DIST } from './lib/paths';
 import { atMost, figure, median, progress, round, runSuite, under, type Figure } from './lib/figures';
-import { measureNavigation, type NavigationRun, type NavigationTarget } from './lib/navigation';
+import { measureNavigation, waitForMark, type NavigationRun, type NavigationTarget } from './lib/navigation';
 import { startTeamServer } from './lib/teamServer';
 import { startFirebaseStack } from './lib/firebaseStack';
 
@@ -40,7 +40,7 @@ interface BoardRun {
 }
 
 async function waitForPaint(page: Page): Promise<number> {
-  await page.waitForFunction((name) => performance.getEntriesByName(name, 'mark').length > 0, PAINTED_MARK, { timeout: 300_000, polling: 100 });
+  await waitForMark(page, PAINTED_MARK);
   return page.evaluate(
     ([ready, painted]) => {
       const start = performance.getEntriesByName(ready, 'mark')[0];
