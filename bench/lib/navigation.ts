@@ -84,7 +84,7 @@ async function recordNetwork(page: Page): Promise<{ received: Received[]; cdp: C
   });
   cdp.on('Network.webSocketFrameReceived', (event) => {
     if (wallMinusMonotonic === null) return;
-    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: 'ws', bytes: Buffer.byteLength(event.response.payloadData), kind: 'frame' });
+    received.push({ at: event.timestamp * 1000 + wallMinusMonotonic, url: 'ws', bytes: Buffer.byteLength(event.response.payloadData, event.response.opcode === 2 ? 'base64' : 'utf8'), kind: 'frame' });
   });
   return { received, cdp };
 }

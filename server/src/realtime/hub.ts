@@ -16,11 +16,16 @@ import { SnapshotCache, type Projector } from './snapshotCache';
 /** What the hub needs of a socket (ws's WebSocket, or a fake). */
 export interface HubSocket {
   readonly readyState: number;
-  send(data: string): void;
+  send(data: Uint8Array, options: { binary: true }): void;
   close(code?: number, reason?: string): void;
 }
 
 export const SIGNED_OUT_CLOSE_CODE = 4401;
+
+/** One server message, as every one is sent: a binary frame holding the JSON text in UTF-8 (see `Connection.send`). */
+export function sendJson(socket: HubSocket, text: string): void {
+  socket.send(Buffer.from(text, 'utf8'), { binary: true });
+}
 const OPEN = 1;
 const MAX_WATCHES_PER_CONNECTION = 200;
 
@@ -136,8 +141,13 @@ export class Connection {
     return this.queue;
   }
 
+  /**
+   * Every message goes as a binary frame of UTF-8 JSON (the browser decodes it with a TextDecoder):
+   * Chromium took 130–280 ms to hand a 4 MB text frame (the board at 5,000 projects) to the page
+   * and 60–90 ms for the same bytes as a binary frame, plus about 23 ms to decode them.
+   */
   send(text: string): void {
-    if (!this.closed && this.socket.readyState === OPEN) this.socket.send(text);
+    if (!this.closed && this.socket.readyState === OPEN) sendJson(this.socket, text);
   }
 
   receive(raw: string): void {

@@ -189,6 +189,9 @@ describe('deltas after commands follow the policy', () => {
       socket.send('not json');
       const { docs } = await socket.watchQuery('banks', {});
       expect(docs.length).toBeGreaterThan(0);
+      // Every answer, the errors too, came as a binary frame of UTF-8 JSON (the bank names whole).
+      expect(socket.textFrames).toBe(0);
+      expect(docs.map((bank) => (bank.data as { name: string }).name).join()).toMatch(/银行/);
     } finally {
       socket.close();
     }
@@ -275,6 +278,7 @@ describe('sessions end at once', () => {
     const socket = await new TestClient(server).realtime();
     expect(await socket.closed()).toBe(4401);
     expect(socket.messages).toContainEqual({ type: 'signedOut' });
+    expect(socket.textFrames).toBe(0);
   });
 
   it('signing out closes that session’s sockets', async () => {

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../app';
 import { ApiError } from '../http/errors';
-import { SIGNED_OUT_CLOSE_CODE } from './hub';
+import { SIGNED_OUT_CLOSE_CODE, sendJson } from './hub';
 
 const MAX_MESSAGE_CHARS = 64 * 1024;
 /**
@@ -39,7 +39,7 @@ export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext):
         socket.close(1011, 'try again');
         return;
       }
-      socket.send('{"type":"signedOut"}');
+      sendJson(socket, '{"type":"signedOut"}');
       socket.close(SIGNED_OUT_CLOSE_CODE, 'signed out');
       return;
     }

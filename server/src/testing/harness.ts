@@ -113,13 +113,16 @@ export interface ServerMessage {
 /** One realtime socket; every message it received, and a way to wait for the next matching one. */
 export class RealtimeClient {
   readonly messages: ServerMessage[] = [];
+  /** Messages that came as text frames (the server sends binary frames of UTF-8 JSON). */
+  textFrames = 0;
   closeCode: number | null = null;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private closeWaiters: ((code: number) => void)[] = [];
   private nextId = 1;
 
   private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) this.textFrames += 1;
       const message = JSON.parse(data.toString()) as ServerMessage;
       this.messages.push(message);
       this.waiters = this.waiters.filter((waiter) => {

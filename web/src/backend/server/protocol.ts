@@ -1,7 +1,8 @@
 /**
  * The team server's realtime protocol (GET /api/realtime, one WebSocket per tab): the client names
- * each watch with a number and the server answers under that number. See the server's realtime
- * route for the other side.
+ * each watch with a number and the server answers under that number. The client sends text
+ * frames; the server answers in binary frames holding UTF-8 JSON (see the server's hub for why).
+ * See the server's realtime route for the other side.
  */
 import type { CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
 

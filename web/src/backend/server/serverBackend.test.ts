@@ -46,6 +46,19 @@ describe('team server backend: realtime', () => {
     expect(docs.map((d) => d?.version)).toEqual([3]);
   });
 
+  it('reads the binary frames of UTF-8 JSON the server sends (Chinese text whole), and still a text frame', async () => {
+    const server = fakeServer(staff);
+    const backend = await start(server);
+    const seen: string[][] = [];
+    backend.watchQuery<{ name: string }>('projects', {}, (list) => seen.push(list.map((d) => `${d.id}:${d.data.name}`)));
+    server.socket().open();
+    expect(server.socket().binaryType).toBe('arraybuffer');
+    const [watch] = server.socket().sent;
+    server.socket().receive({ type: 'snapshot', id: watch!.id, docs: [doc('p1', 1, { name: '昭通至泸州高速公路' })] });
+    server.socket().receiveText({ type: 'delta', id: watch!.id, upserts: [doc('p2', 1, { name: '城市更新项目' })], removed: [] });
+    expect(seen).toEqual([['p1:昭通至泸州高速公路'], ['p1:昭通至泸州高速公路', 'p2:城市更新项目']]);
+  });
+
   it("asks for the board's cards as one watch of the projects in the board view, then follows its deltas", async () => {
     const server = fakeServer(staff);
     const backend = await start(server);

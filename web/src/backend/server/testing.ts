@@ -29,7 +29,14 @@ export class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
+  binaryType = 'blob';
+  /** As the team server sends it: a binary frame of UTF-8 JSON, an ArrayBuffer once the adapter asked for those. */
   receive(message: ServerMessage): void {
+    const text = JSON.stringify(message);
+    this.onmessage?.({ data: this.binaryType === 'arraybuffer' ? new TextEncoder().encode(text).buffer : text });
+  }
+  /** A text frame (what a server of the release before sent). */
+  receiveText(message: ServerMessage): void {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
   /** The connection drops (server restart, network) with `code`. */
