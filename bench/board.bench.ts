@@ -311,7 +311,8 @@ function partialFigures(runs: Map<number, BoardRun>): Figure[] {
 }
 
 await runSuite('board', async () => {
-  const server = await serveStatic(BENCH_WEB_DIST);
+  // As a static host serves the demo: hashed assets cached (a reload and a second tab use them), index.html revalidated.
+  const server = await serveStatic(BENCH_WEB_DIST, { cacheAssets: true });
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
     // BENCH_SKIP_NAVIGATION=1: only the render, heap and move figures (a quick look at a change).
