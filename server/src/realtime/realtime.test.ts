@@ -196,6 +196,18 @@ describe('deltas after commands follow the policy', () => {
       socket.close();
     }
   });
+
+  it('a tab of the release before (no binary frames asked for) is still answered in text frames', async () => {
+    const socket = await clients.get('u-staff')!.realtime('text');
+    try {
+      const { docs } = await socket.watchQuery('banks', {});
+      expect(docs.map((bank) => (bank.data as { name: string }).name).join()).toMatch(/银行/);
+      expect(socket.binaryFrames).toBe(0);
+      expect(socket.textFrames).toBeGreaterThan(0);
+    } finally {
+      socket.close();
+    }
+  });
 });
 
 describe('the board view: one compact snapshot of cards after the read policy, then card deltas', () => {

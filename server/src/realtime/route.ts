@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../app';
 import { ApiError } from '../http/errors';
-import { SIGNED_OUT_CLOSE_CODE, sendJson } from './hub';
+import { BINARY_FRAMES_PARAM, SIGNED_OUT_CLOSE_CODE, sendJson } from './hub';
 
 const MAX_MESSAGE_CHARS = 64 * 1024;
 /**
@@ -18,6 +18,8 @@ const HEARTBEAT_MS = 30_000;
 
 export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/realtime', { websocket: true }, async (socket, request) => {
+    // This release's tabs ask for binary frames; an older tab still open after an upgrade reads text only.
+    const binaryFrames = new URL(request.url, 'http://localhost').searchParams.get(BINARY_FRAMES_PARAM) === 'binary';
     // Messages that arrive while the session is checked wait here, in order.
     const early: string[] = [];
     let deliver: ((text: string) => void) | null = null;
@@ -39,11 +41,11 @@ export function registerRealtimeRoute(app: FastifyInstance, ctx: ServerContext):
         socket.close(1011, 'try again');
         return;
       }
-      sendJson(socket, '{"type":"signedOut"}');
+      sendJson(socket, '{"type":"signedOut"}', binaryFrames);
       socket.close(SIGNED_OUT_CLOSE_CODE, 'signed out');
       return;
     }
-    const connection = ctx.hub.add(socket, signedIn.actor, signedIn.session.tokenHash);
+    const connection = ctx.hub.add(socket, signedIn.actor, signedIn.session.tokenHash, binaryFrames);
     let answering = true;
     socket.on('pong', () => (answering = true));
     const heartbeat = setInterval(() => {

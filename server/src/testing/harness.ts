@@ -92,8 +92,9 @@ export class TestClient {
     return this.request<T>('POST', '/api/commands', { name, payload });
   }
 
-  realtime(): Promise<RealtimeClient> {
-    return RealtimeClient.open(this.server.baseUrl.replace(/^http/, 'ws') + '/api/realtime', {
+  /** A realtime socket as this release's tab opens it (binary frames), or as a tab of the release before (`frames: 'text'`). */
+  realtime(frames: 'binary' | 'text' = 'binary'): Promise<RealtimeClient> {
+    return RealtimeClient.open(this.server.baseUrl.replace(/^http/, 'ws') + '/api/realtime' + (frames === 'binary' ? '?frames=binary' : ''), {
       ...(this.origin ? { origin: this.origin } : {}),
       ...(this.cookie ? { cookie: this.cookie } : {}),
     });
@@ -113,8 +114,9 @@ export interface ServerMessage {
 /** One realtime socket; every message it received, and a way to wait for the next matching one. */
 export class RealtimeClient {
   readonly messages: ServerMessage[] = [];
-  /** Messages that came as text frames (the server sends binary frames of UTF-8 JSON). */
+  /** Messages that came as text frames (the server sends binary frames of UTF-8 JSON to a socket that asks). */
   textFrames = 0;
+  binaryFrames = 0;
   closeCode: number | null = null;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private closeWaiters: ((code: number) => void)[] = [];
@@ -122,7 +124,8 @@ export class RealtimeClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.textFrames += 1;
+      if (isBinary) this.binaryFrames += 1;
+      else this.textFrames += 1;
       const message = JSON.parse(data.toString()) as ServerMessage;
       this.messages.push(message);
       this.waiters = this.waiters.filter((waiter) => {

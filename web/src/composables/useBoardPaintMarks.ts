@@ -9,7 +9,8 @@ import { nextTick, watch, type WatchSource } from 'vue';
 export const DATA_READY_MARK = 'clearway:data-ready';
 export const BOARD_PAINTED_MARK = 'clearway:board-painted';
 
-function afterNextPaint(callback: () => void): void {
+/** Runs `callback` in a task once the next frame has been painted. */
+export function afterNextPaint(callback: () => void): void {
   if (typeof requestAnimationFrame !== 'function') {
     setTimeout(callback, 0);
     return;

@@ -22,7 +22,10 @@ export const useSessionStore = defineStore('session', () => {
   const isLocal = computed(() => backend.value?.kind === 'local');
   let stopActorWatch: Unsubscribe | null = null;
 
-  /** Connects to a backend; `factory` defaults to the configured one (tests pass their own). */
+  /**
+   * Connects to a backend: `factory`'s (main.ts passes the one it started with the page, tests their
+   * own), else a new one of the configured kind (the error page's retry).
+   */
   async function start(factory?: () => Promise<Backend>): Promise<void> {
     if (status.value === 'loading' || status.value === 'ready') return;
     status.value = 'loading';

@@ -45,6 +45,8 @@ function actorKey(actor: Actor | null): string {
 function realtimeUrl(baseUrl: string): string {
   const url = new URL('/api/realtime', baseUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  // Binary frames of UTF-8 JSON (see realtime.ts); a server of the release before ignores this and sends text.
+  url.searchParams.set('frames', 'binary');
   return url.toString();
 }
 

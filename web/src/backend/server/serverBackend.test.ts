@@ -28,7 +28,7 @@ describe('team server backend: realtime', () => {
     const server = fakeServer(staff);
     const backend = await start(server);
     expect(server.sockets).toHaveLength(1);
-    expect(server.socket().url).toBe('ws://127.0.0.1:4321/api/realtime');
+    expect(server.socket().url).toBe('ws://127.0.0.1:4321/api/realtime?frames=binary');
     const seen: string[][] = [];
     const docs: (StoredDoc | null)[] = [];
     backend.watchQuery('activity', { orderBy: [{ field: 'at', direction: 'desc' }], limit: 2 }, (list) => seen.push(list.map((d) => d.id)));

@@ -168,6 +168,38 @@ describe('StageColumn', () => {
     }
   });
 
+  it('before the first paint is out: a column unmounted watches nothing, one a filter shrank still grows to two screens once it is', async () => {
+    vi.stubGlobal('innerHeight', 800);
+    const watched: Element[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        observe(target: Element) {
+          watched.push(target);
+        }
+        unobserve() {}
+        disconnect() {}
+      },
+    );
+    holdUntilFirstPaint();
+    try {
+      const gone = mountColumn(column(500));
+      gone.unmount();
+      const shrunk = mountColumn(column(500));
+      await shrunk.setProps({ projects: column(3) });
+      expect(shrunk.findAll('.column__item')).toHaveLength(3);
+      await shrunk.setProps({ projects: column(500) });
+      expect(shrunk.findAll('.column__item')).toHaveLength(6);
+      releaseAfterFirstPaint();
+      await flushPromises();
+      // 550 px: 4 cards in sight and 4 below; only the mounted column watches its sentinel.
+      expect(shrunk.findAll('.column__item')).toHaveLength(8);
+      expect(watched).toEqual([shrunk.find('.column__sentinel').element]);
+    } finally {
+      releaseAfterFirstPaint();
+    }
+  });
+
   it('sizes the first render by the window before layout and by the column once it is laid out', async () => {
     vi.stubGlobal('innerHeight', 1400);
     expect((await mountFilled(column(500))).findAll('.column__item')).toHaveLength(16);

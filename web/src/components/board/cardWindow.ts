@@ -56,11 +56,6 @@ export interface CardWindowSource<T> {
   scroller: () => HTMLElement | null;
   /** An element just below the drawn cards. */
   sentinel: Ref<HTMLElement | null>;
-  /**
-   * Resolves once the app's first paint is out (the first-paint gate): until then the column
-   * draws only the cards in sight. A column opened later finds it resolved.
-   */
-  firstPaint?: () => Promise<void>;
 }
 
 export function useCardWindow<T>(source: CardWindowSource<T>) {
@@ -176,7 +171,9 @@ export function useCardWindow<T>(source: CardWindowSource<T>) {
   onMounted(() => {
     measureColumn(source.scroller());
     window.addEventListener('beforeprint', beforePrint);
-    void (source.firstPaint ?? afterFirstPaint)().then(() => {
+    // Until the app's first paint is out (the first-paint gate) the column draws only the cards in
+    // sight; a column opened later finds the gate open.
+    void afterFirstPaint().then(() => {
       if (unmounted) return;
       fill();
       void nextTick(watchSentinel);
