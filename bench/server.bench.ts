@@ -158,7 +158,7 @@ interface Doc {
 /** One realtime socket watching a query; resolves with its snapshot. */
 function watch(baseUrl: string, cookie: string, collection: string, spec: unknown, onMessage?: (message: { type: string; upserts?: Doc[] }) => void) {
   return new Promise<{ socket: WebSocket; docs: Doc[] }>((resolve, reject) => {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime`, { headers: { origin: baseUrl, cookie } });
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime?frames=binary`, { headers: { origin: baseUrl, cookie } });
     let snapshot = false;
     socket.once('error', reject);
     socket.once('open', () => socket.send(JSON.stringify({ type: 'watchQuery', id: 1, collection, spec })));
