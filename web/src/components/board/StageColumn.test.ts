@@ -34,6 +34,22 @@ async function mountFilled(projects = column(3), pageSize = 30) {
   return wrapper;
 }
 
+/** An IntersectionObserver that only records what it is told to observe. */
+function stubWatchedSentinels(): Element[] {
+  const watched: Element[] = [];
+  vi.stubGlobal(
+    'IntersectionObserver',
+    class {
+      observe(target: Element) {
+        watched.push(target);
+      }
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+  return watched;
+}
+
 /**
  * A ResizeObserver that reports when told: `report(h)` tells the observers watching an element it
  * is `h` px tall (the entry a browser delivers after the frame's layout).
@@ -137,17 +153,7 @@ describe('StageColumn', () => {
   it('draws only the cards in sight until the app\'s first paint is out, then a second screen, and watches the sentinel only then', async () => {
     vi.stubGlobal('innerHeight', 800);
     const sized = stubResizeObserver();
-    const watched: Element[] = [];
-    vi.stubGlobal(
-      'IntersectionObserver',
-      class {
-        observe(target: Element) {
-          watched.push(target);
-        }
-        unobserve() {}
-        disconnect() {}
-      },
-    );
+    const watched = stubWatchedSentinels();
     holdUntilFirstPaint();
     try {
       const wrapper = mountColumn(column(500));
@@ -170,17 +176,7 @@ describe('StageColumn', () => {
 
   it('before the first paint is out: a column unmounted watches nothing, one a filter shrank still grows to two screens once it is', async () => {
     vi.stubGlobal('innerHeight', 800);
-    const watched: Element[] = [];
-    vi.stubGlobal(
-      'IntersectionObserver',
-      class {
-        observe(target: Element) {
-          watched.push(target);
-        }
-        unobserve() {}
-        disconnect() {}
-      },
-    );
+    const watched = stubWatchedSentinels();
     holdUntilFirstPaint();
     try {
       const gone = mountColumn(column(500));
