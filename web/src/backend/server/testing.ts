@@ -14,6 +14,7 @@ export class FakeSocket implements SocketLike {
   onmessage: SocketLike['onmessage'] = null;
   onclose: SocketLike['onclose'] = null;
   onerror: SocketLike['onerror'] = null;
+  binaryType = 'blob';
 
   constructor(readonly url: string) {}
 
@@ -29,7 +30,6 @@ export class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  binaryType = 'blob';
   /** As the team server sends it: a binary frame of UTF-8 JSON, an ArrayBuffer once the adapter asked for those. */
   receive(message: ServerMessage): void {
     const text = JSON.stringify(message);
