@@ -3,12 +3,12 @@
  * runs) on PGlite and on a throwaway PostgreSQL cluster (durable: fsync on, as in production):
  * - commands/s and p50/p99 latency with 50 concurrent clients (each its own account and session,
  *   all signed in at once from one address, writing its own project or line, the next command sent
- *   when the last is answered, after a warm-up round that is not counted), and what explains them: the CPU time one command costs the server
- *   process, PostgreSQL and the bench's own clients (50 closed-loop clients on N cores cannot do
+ *   when the last is answered, after a warm-up round that is not counted), and what explains
+ *   them: the CPU time one command costs the server process, PostgreSQL and the bench's own clients (50 closed-loop clients on N cores cannot do
  *   better than N × 1000 / (the sum) commands/s), and on PostgreSQL the statements and
  *   transactions per command and the transactions rolled back (commit retries: no command of the
- *   load is refused); the warm-up's first wave (every client's first command at once, on a server
- *   just started) is reported on its own;
+ *   load is refused); the warm-up's first wave (every client's first command at once, the first of a
+ *   freshly started server) is reported on its own;
  * - fan-out: time from a card move's HTTP response to the 200th connected realtime client
  *   receiving the moved card (every client watches the whole board);
  * - the server's resident memory with those 200 connections open;
@@ -30,8 +30,8 @@ const CLIENTS = 50;
 const COMMANDS_PER_CLIENT = 40;
 /**
  * Commands each client sends before the closed loop is measured. The first wave (50 commands at
- * once, the first of a freshly started server: cold JIT, statements prepared for the first time) is 2.5 % of the loop's
- * 2,000 latencies, so counted in it the loop's p99 was that wave alone, whatever the steady state.
+ * once, the first of a freshly started server: cold JIT, statements prepared for the first time)
+ * is 2.5 % of the loop's 2,000 latencies: counted in it, the loop's p99 was that wave alone.
  */
 const WARMUP_COMMANDS_PER_CLIENT = 5;
 /** The paced phase: each client one command every 500 ms, so 100 commands/s offered, about a sixth of what these cores sustain. */
@@ -329,7 +329,7 @@ async function commandLoad(server: Server, probe: DatabaseProbe | null): Promise
   const serverCpuBefore = cpuMs(server.child.pid!);
   const benchCpuBefore = process.cpuUsage();
   const postgresCpuBefore = probe ? clusterCpuMs(probe.cluster) : 0;
-  // The reset first: reset after the count, statements per command would count from a zeroed sum.
+  // Reset before the count: a reset after it would zero the sum the count was taken from.
   if (probe && STATEMENT_TIMES) await statementTimes(probe, true);
   const countsBefore = probe ? await databaseCounts(probe) : null;
   const started = performance.now();
@@ -459,7 +459,7 @@ async function measure(kind: 'pglite' | 'postgres', env: Record<string, string>,
       figure(`server.${kind}.commandP99`, `server (${label}): command latency p99, after the warm-up`, load.p99, 'ms', budgets ? under(50) : undefined),
       figure(
         `server.${kind}.firstWave`,
-        `server (${label}): first wave, every client's first command at once on a just-started server: slowest`,
+        `server (${label}): first wave, every client's first command at once on a freshly started server: slowest`,
         load.firstWaveMax,
         'ms',
         undefined,
