@@ -4,8 +4,9 @@
  * - commands/s and p50/p99 latency with 50 concurrent clients (each its own account and session,
  *   all signed in at once from one address, writing its own project or line, the next command sent
  *   when the last is answered, after a warm-up round that is not counted), and what explains
- *   them: the CPU time one command costs the server process, PostgreSQL and the bench's own clients (50 closed-loop clients on N cores cannot do
- *   better than N × 1000 / (the sum) commands/s), and on PostgreSQL the statements and
+ *   them: the CPU time one command costs the server process, PostgreSQL and the bench's own
+ *   clients (50 closed-loop clients on N cores cannot do better than N × 1000 / (the sum)
+ *   commands/s), and on PostgreSQL the statements and
  *   transactions per command and the transactions rolled back (commit retries: no command of the
  *   load is refused); the warm-up's first wave (every client's first command at once, the first of a
  *   freshly started server) is reported on its own;
