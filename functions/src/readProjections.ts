@@ -6,7 +6,7 @@
  * and a failed command leaves none behind (a trigger would lag the source and could fail on its
  * own):
  *
- * - `boardCards/{projectId}`: `boardCardOf(project)`, what a board card paints, filters on and
+ * - `boardCards/{projectId}`: `boardCardOf(project)` as JSON text (CARD_JSON_FIELD), what a board card paints, filters on and
  *   moves by (about a fifth of a project's bytes), with the project's version `_v`: the board of
  *   the bureau (admin, staff, viewer) reads these, and the whole project only when its drawer
  *   opens (core's read model: the board reads one small document per card). Only the bureau's
@@ -42,6 +42,7 @@ import {
   snapshotPartForBank,
 } from '@clearway/core';
 import type {
+  BoardCard,
   CollectionName,
   DocumentStore,
   Project,
@@ -79,9 +80,27 @@ export function boardViewOf(project: Project, version: number): Record<string, u
   return { ...(publicProjectView(project) as unknown as Record<string, unknown>), [UNIT_PARTIES_FIELD]: namedParties(project), [VERSION_FIELD]: version };
 }
 
+/**
+ * The field of a `boardCards` document that holds its card, as JSON text. A board listens to every
+ * card at once, and Firestore's wire form sends each field as a typed value (a card's ~40 nested
+ * fields as `{"mapValue":{"fields":…}}`): a 500-card board was 1.1 MB on the wire and 20,000
+ * values for the server to encode and the SDK to decode before the first paint. As one string a
+ * card is one value and half the bytes. Nothing filters or orders on a card's fields (the board
+ * reads the whole collection, the rules look at the reader's role only), and
+ * firestore.indexes.json leaves the field unindexed. The web app also reads a card stored field by
+ * field, as releases before this one wrote it, until the backfill rewrites it.
+ */
+export const CARD_JSON_FIELD = 'cardJson';
+
 /** `boardCards/{projectId}`: the bureau's card of the project, at the project's version. */
 export function boardCardDataOf(project: Project, version: number): Record<string, unknown> {
-  return { ...(boardCardOf(project) as unknown as Record<string, unknown>), [VERSION_FIELD]: version };
+  return { [CARD_JSON_FIELD]: JSON.stringify(boardCardOf(project)), [VERSION_FIELD]: version };
+}
+
+/** The card a stored `boardCards` document holds (its data without `_v` and `_schema`): tests and tools. */
+export function boardCardOfStored(data: Record<string, unknown>): BoardCard {
+  const packed = data[CARD_JSON_FIELD];
+  return (typeof packed === 'string' ? JSON.parse(packed) : data) as BoardCard;
 }
 
 /**

@@ -183,7 +183,10 @@ describe('Firebase mode in the browser', () => {
     const card = fresh().find((entry) => entry.path === `boardCards/${ICBC_LINE.projectId}`)!;
     const stored = await app.admin.doc(`projects/${ICBC_LINE.projectId}`).get();
     expect(card.doc.version).toBe(stored.get('_v'));
-    expect(card.doc.data).toEqual(boardCardOf(stored.data() as Project));
+    // One string field: the card as JSON text (functions/src/readProjections.ts, CARD_JSON_FIELD).
+    const packed = card.doc.data as Record<string, unknown>;
+    expect(Object.keys(packed)).toEqual(['cardJson']);
+    expect(JSON.parse(packed.cardJson as string)).toEqual(boardCardOf(stored.data() as Project));
 
     await openDrawer(viewer!, ICBC_LINE.projectId);
     await expect.poll(() => fresh().some((entry) => entry.path.startsWith('projects/')), PATIENTLY).toBe(true);

@@ -10,7 +10,13 @@ import { nextCards, readsBoardCards } from './boardReads';
 
 const [first, second, third] = createSampleWorkspace({ now: new Date('2026-11-20T04:00:00.000Z'), projects: 3 }).projects;
 
+/** A `boardCards` document as the command function writes it: the card as JSON text. */
 function stored(id: string, card: BoardCard, version: number): DocumentSnapshot {
+  return { id, data: () => ({ cardJson: JSON.stringify(card), _v: version, _schema: 3 }) } as unknown as DocumentSnapshot;
+}
+
+/** A card stored field by field, as releases before the packed cards wrote it. */
+function storedUnpacked(id: string, card: BoardCard, version: number): DocumentSnapshot {
   return { id, data: () => ({ ...card, _v: version, _schema: 3 }) } as unknown as DocumentSnapshot;
 }
 
@@ -39,5 +45,15 @@ describe('the board’s cards on Firestore', () => {
     const afterDelete = nextCards(cards, [change('removed', docs[0]!)], [moved, docs[2]!]);
     expect(afterDelete.map((card) => card.id)).toEqual([second!.id, third!.id]);
     expect(cards.has(first!.id)).toBe(false);
+  });
+
+  it('reads a card stored field by field (not yet backfilled) as the same card', () => {
+    const cards = new Map<string, StoredDoc<BoardCard>>();
+    const packed = stored(first!.id, boardCardOf(first!), 4);
+    const unpacked = storedUnpacked(second!.id, boardCardOf(second!), 7);
+    expect(nextCards(cards, [change('added', packed), change('added', unpacked)], [packed, unpacked])).toEqual([
+      { id: first!.id, version: 4, data: boardCardOf(first!) },
+      { id: second!.id, version: 7, data: boardCardOf(second!) },
+    ]);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * The board's cards on Firestore (`Backend.watchBoard`). A listener cannot pick fields, so the
  * bureau (admin, staff, viewer) listens to `boardCards`, which the command function writes in the
- * same transaction as each project (functions/src/readProjections.ts): core's `boardCardOf`, about
- * a fifth of a project's bytes, at the project's version. The rules give those cards to the
- * bureau only (they hold every bank's line money), so a liaison's cards are its board views joined
+ * same transaction as each project (functions/src/readProjections.ts): core's `boardCardOf` as one
+ * JSON string, about a fifth of a project's bytes, at the project's version. The rules give those
+ * cards to the bureau only (they hold every bank's line money), so a liaison's cards are its board views joined
  * with its own lines and a unit contact's the views naming its unit (policyReads.ts), each made a
  * card in the tab with core's `boardCardDoc`: the very card the other backends hand them.
  */
@@ -13,7 +13,7 @@ import type { Actor, BoardCard, Project, StoredDoc } from '@clearway/core';
 import type { Unsubscribe } from '../types';
 import { fromListenerError } from './errors';
 import { watchQueryAs } from './policyReads';
-import { BOARD_CARDS, toStoredDoc } from './queries';
+import { BOARD_CARDS, toBoardCard } from './queries';
 
 const BUREAU_ROLES: readonly string[] = ['admin', 'staff', 'viewer'];
 
@@ -31,7 +31,7 @@ export function nextCards(
   order: readonly { id: string }[],
 ): StoredDoc<BoardCard>[] {
   for (const change of changes) {
-    const card = change.type === 'removed' ? null : toStoredDoc<BoardCard>(change.doc);
+    const card = change.type === 'removed' ? null : toBoardCard<BoardCard>(change.doc);
     if (card) cards.set(change.doc.id, card);
     else cards.delete(change.doc.id);
   }

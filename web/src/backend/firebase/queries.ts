@@ -36,6 +36,21 @@ export function toStoredDoc<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null 
   return { id: snapshot.id, version: typeof version === 'number' ? version : 0, data: data as T };
 }
 
+/** The field of a `boardCards` document that holds its card as JSON text (functions/src/readProjections.ts says why). */
+export const CARD_JSON_FIELD = 'cardJson';
+
+/**
+ * A `boardCards` document as the board reads it: the card its JSON text holds, at the project's
+ * version; a card stored field by field (written before the cards were packed, not yet backfilled)
+ * as it is.
+ */
+export function toBoardCard<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null {
+  const doc = toStoredDoc<Record<string, unknown>>(snapshot);
+  if (!doc) return null;
+  const packed = doc.data[CARD_JSON_FIELD];
+  return { ...doc, data: (typeof packed === 'string' ? JSON.parse(packed) : doc.data) as T };
+}
+
 /** A `boardViews` document as the app reads it: the stored document without the rules' helper field. */
 export function toBoardView<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null {
   const doc = toStoredDoc<T & { [UNIT_PARTIES_FIELD]?: unknown }>(snapshot);
