@@ -6,8 +6,9 @@
  * and a failed command leaves none behind (a trigger would lag the source and could fail on its
  * own):
  *
- * - `boardCards/{projectId}`: `boardCardOf(project)` as JSON text (CARD_JSON_FIELD), what a board card paints, filters on and
- *   moves by (about a fifth of a project's bytes), with the project's version `_v`: the board of
+ * - `boardCards/{projectId}`: `boardCardOf(project)` as JSON text (CARD_JSON_FIELD), what a
+ *   board card paints, filters on and moves by (about a fifth of a project's bytes), with the
+ *   project's version `_v`: the board of
  *   the bureau (admin, staff, viewer) reads these, and the whole project only when its drawer
  *   opens (core's read model: the board reads one small document per card). Only the bureau's
  *   rule lets them be read: a card carries every bank's line money (matched, approved, disbursed,
@@ -83,12 +84,14 @@ export function boardViewOf(project: Project, version: number): Record<string, u
 /**
  * The field of a `boardCards` document that holds its card, as JSON text. A board listens to every
  * card at once, and Firestore's wire form sends each field as a typed value (a card's ~40 nested
- * fields as `{"mapValue":{"fields":…}}`): a 500-card board was 1.1 MB on the wire and 20,000
- * values for the server to encode and the SDK to decode before the first paint. As one string a
- * card is one value and half the bytes. Nothing filters or orders on a card's fields (the board
- * reads the whole collection, the rules look at the reader's role only), and
- * firestore.indexes.json leaves the field unindexed. The web app also reads a card stored field by
- * field, as releases before this one wrote it, until the backfill rewrites it.
+ * fields as `{"mapValue":{"fields":…}}`): at 500 cards a reload received 1,006 KB before the
+ * paint, and the server encoded and the SDK decoded 20,000 values. As one string a card is one
+ * value, and the reload receives 675 KB (the bench's board suite). Nothing filters or orders on a
+ * card's fields (the board reads the whole collection, the rules look at the reader's role only),
+ * so firestore.indexes.json exempts the field: an index entry of a ~1 KB string on every write
+ * would cost writes and storage and serve no query. The web app still reads a card stored field by
+ * field (as releases before this one wrote it) until `npm run firestore:backfill-projections`
+ * rewrites it; that reader can go once every deployment has run the backfill.
  */
 export const CARD_JSON_FIELD = 'cardJson';
 
@@ -97,10 +100,11 @@ export function boardCardDataOf(project: Project, version: number): Record<strin
   return { [CARD_JSON_FIELD]: JSON.stringify(boardCardOf(project)), [VERSION_FIELD]: version };
 }
 
-/** The card a stored `boardCards` document holds (its data without `_v` and `_schema`): tests and tools. */
+/** The card a stored `boardCards` document holds (the tests' reader; the app's is web/src/backend/firebase/queries.ts). */
 export function boardCardOfStored(data: Record<string, unknown>): BoardCard {
-  const packed = data[CARD_JSON_FIELD];
-  return (typeof packed === 'string' ? JSON.parse(packed) : data) as BoardCard;
+  const { [VERSION_FIELD]: _version, [SCHEMA_FIELD]: _schema, ...fields } = data;
+  const packed = fields[CARD_JSON_FIELD];
+  return (typeof packed === 'string' ? JSON.parse(packed) : fields) as BoardCard;
 }
 
 /**

@@ -43,7 +43,7 @@ beforeAll(async () => {
     const db = context.firestore();
     for (const member of Object.values(MEMBERS)) await setDoc(doc(db, 'members', member.uid), { ...member, _v: 1 });
     await setDoc(doc(db, 'projects', 'p1'), { name: 'p1', stage: 'pipeline', _v: 1 });
-    await setDoc(doc(db, 'boardCards', 'p1'), { name: 'p1', stage: 'pipeline', lineCount: 2, clearance: { approved: 100 }, _v: 1 });
+    await setDoc(doc(db, 'boardCards', 'p1'), { cardJson: JSON.stringify({ name: 'p1', stage: 'pipeline', lineCount: 2, clearance: { approved: 100 } }), _v: 1 });
     await setDoc(doc(db, 'boardViews', 'p1'), { name: 'p1', stage: 'pipeline', lines: [], unitParties: ['市水务局'], _v: 1 });
     await setDoc(doc(db, 'boardViews', 'p-unit'), { name: 'p-unit', stage: 'pipeline', lines: [], unitParties: ['市交通运输局', '市自然资源局'], _v: 1 });
     await setDoc(doc(db, 'months', '2026-01'), { month: '2026-01', closedAt: '2026-02-01T00:00:00.000Z', _v: 1 });

@@ -56,4 +56,15 @@ describe('the board’s cards on Firestore', () => {
       { id: second!.id, version: 7, data: boardCardOf(second!) },
     ]);
   });
+
+  it('leaves out a card whose JSON is broken, names it, and still applies the snapshot’s other changes', () => {
+    const cards = new Map<string, StoredDoc<BoardCard>>();
+    const broken = { id: first!.id, data: () => ({ cardJson: '{', _v: 2 }) } as unknown as DocumentSnapshot;
+    const notACard = { id: second!.id, data: () => ({ cardJson: '[1]', _v: 2 }) } as unknown as DocumentSnapshot;
+    const good = stored(third!.id, boardCardOf(third!), 3);
+    const unreadable: string[] = [];
+    const out = nextCards(cards, [change('added', broken), change('added', notACard), change('added', good)], [broken, notACard, good], (id) => unreadable.push(id));
+    expect(out).toEqual([{ id: third!.id, version: 3, data: boardCardOf(third!) }]);
+    expect(unreadable).toEqual([first!.id, second!.id]);
+  });
 });

@@ -4,8 +4,8 @@
  */
 import { collection, doc, limit, orderBy, query, where } from 'firebase/firestore';
 import type { DocumentReference, DocumentSnapshot, Firestore, Query, QueryConstraint } from 'firebase/firestore';
-import { scopeQueryForActor } from '@clearway/core';
-import type { Actor, CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
+import { DomainError, INTERNAL_ERROR_KEY, scopeQueryForActor } from '@clearway/core';
+import type { Actor, BoardCard, CollectionName, QuerySpec, StoredDoc } from '@clearway/core';
 
 export const VERSION_FIELD = '_v';
 /** The schema version the functions stamp on every write: storage bookkeeping, not data. */
@@ -42,13 +42,21 @@ export const CARD_JSON_FIELD = 'cardJson';
 /**
  * A `boardCards` document as the board reads it: the card its JSON text holds, at the project's
  * version; a card stored field by field (written before the cards were packed, not yet backfilled)
- * as it is.
+ * as it is. A `cardJson` that is not a card's JSON object is refused (DomainError), never shown.
  */
-export function toBoardCard<T>(snapshot: DocumentSnapshot): StoredDoc<T> | null {
+export function toBoardCard(snapshot: DocumentSnapshot): StoredDoc<BoardCard> | null {
   const doc = toStoredDoc<Record<string, unknown>>(snapshot);
   if (!doc) return null;
+  if (!(CARD_JSON_FIELD in doc.data)) return doc as unknown as StoredDoc<BoardCard>;
   const packed = doc.data[CARD_JSON_FIELD];
-  return { ...doc, data: (typeof packed === 'string' ? JSON.parse(packed) : doc.data) as T };
+  let card: unknown = null;
+  try {
+    card = typeof packed === 'string' ? JSON.parse(packed) : null;
+  } catch {
+    card = null;
+  }
+  if (typeof card !== 'object' || card === null || Array.isArray(card)) throw new DomainError('internal', INTERNAL_ERROR_KEY);
+  return { ...doc, data: card as BoardCard };
 }
 
 /** A `boardViews` document as the app reads it: the stored document without the rules' helper field. */
