@@ -8,11 +8,11 @@
  *
  * - `boardCards/{projectId}`: `boardCardOf(project)` as JSON text (CARD_JSON_FIELD), what a
  *   board card paints, filters on and moves by (about a fifth of a project's bytes), with the
- *   project's version `_v`: the board of
- *   the bureau (admin, staff, viewer) reads these, and the whole project only when its drawer
- *   opens (core's read model: the board reads one small document per card). Only the bureau's
- *   rule lets them be read: a card carries every bank's line money (matched, approved, disbursed,
- *   the line count), which a liaison may not learn and a unit contact may not read at all. A
+ *   project's version `_v`: the board of the bureau (admin, staff, viewer) reads these, and the
+ *   whole project only when its drawer opens (core's read model: the board reads one small
+ *   document per card). Only the bureau's rule lets them be read: a card carries every bank's
+ *   line money (matched, approved, disbursed, the line count), which a liaison may not learn and
+ *   a unit contact may not read at all. A
  *   liaison's card is its own bank's figures and a unit's has none, so theirs come from the
  *   `boardViews` below (computed in the tab with the same `boardCardOf`): a card per bank would
  *   be one more write per bank on the project in every command and the stall scan.
