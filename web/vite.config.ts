@@ -128,48 +128,6 @@ function buttonsWithoutCustomColor(): Plugin {
 }
 
 /**
- * A Firebase build (VITE_FIREBASE_PROJECT_ID set) always loads its backend: the adapter and the
- * SDK's chunk (about 100 KB gzip). main.ts imports them as soon as the entry runs, but that is
- * after the entry and Vue's chunk have arrived and been parsed, about a tenth of a second into a
- * reload; `modulepreload` links in the page let the browser fetch them with the entry instead.
- * Other builds load another adapter and get no links (they must not fetch the SDK at all).
- */
-function firebaseBackendPreloaded(): Plugin {
-  let firebaseBuild = false;
-  let base = '/';
-  const backendEntry = /[\\/]src[\\/]backend[\\/](?:firebase[\\/])?index\.ts$/;
-  return {
-    name: 'clearway:firebase-backend-preloaded',
-    apply: 'build',
-    configResolved(config) {
-      firebaseBuild = (config.env.VITE_FIREBASE_PROJECT_ID ?? '').trim() !== '';
-      base = config.base;
-    },
-    transformIndexHtml: {
-      order: 'post',
-      handler(html, { bundle }) {
-        if (!firebaseBuild || !bundle) return html;
-        const chunks = new Map<string, { imports: string[] }>();
-        for (const output of Object.values(bundle)) if (output.type === 'chunk') chunks.set(output.fileName, output);
-        const wanted = new Set<string>();
-        const visit = (fileName: string): void => {
-          if (wanted.has(fileName) || !chunks.has(fileName)) return;
-          wanted.add(fileName);
-          for (const imported of chunks.get(fileName)!.imports) visit(imported);
-        };
-        for (const output of Object.values(bundle)) {
-          if (output.type === 'chunk' && output.facadeModuleId && backendEntry.test(output.facadeModuleId)) visit(output.fileName);
-        }
-        if (wanted.size === 0) throw new Error('a Firebase build without the chunk of src/backend/firebase/index.ts');
-        return [...wanted]
-          .filter((fileName) => !html.includes(`${base}${fileName}"`))
-          .map((fileName) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${fileName}` }, injectTo: 'head' as const }));
-      },
-    },
-  };
-}
-
-/**
  * The style entry of every Element Plus component the templates use, read from the declarations
  * unplugin-vue-components writes (src/components.d.ts), so a component added to a template is
  * declared to the dependency optimiser without anyone listing it (Vite's globs do not expand here).
@@ -190,7 +148,6 @@ export default defineConfig({
     vueI18nWithNamedVueImports(),
     sortableOutOfFirstLoad(),
     buttonsWithoutCustomColor(),
-    firebaseBackendPreloaded(),
     vue(),
     // The message files (src/i18n/locales/<locale>/*.ts, each `export default {…}`) are compiled at
     // build time, so the app gets vue-i18n's runtime-only build: no message compiler, no eval. A

@@ -5,15 +5,13 @@
  * comes back over the Listen channel to every open board; what reached a liaison's browser is
  * checked against the read policy document by document.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import { boardCardOf, formatWan, type CollectionName, type LoanLine, type Project, type StoredDoc } from '@clearway/core';
 import { createSampleWorkspace } from '@clearway/core/sample';
 import { readPolicyViolationsOfAll, readPolicyWorld } from '@clearway/core/testing/readPolicyChecks';
 import { PATIENTLY } from './fixture';
-import { WEB_DIST, cardIdsIn, cardOf, dragCardTo, reportFailure, stageOfCard } from './harness';
+import { cardIdsIn, cardOf, dragCardTo, reportFailure, stageOfCard } from './harness';
 import { sampleMember, startFirebaseApp, type FirebaseApp, type RecordedListen } from './firebaseStack';
 
 const sample = createSampleWorkspace({ now: new Date() });
@@ -192,17 +190,6 @@ describe('Firebase mode in the browser', () => {
 
     await openDrawer(viewer!, ICBC_LINE.projectId);
     await expect.poll(() => fresh().some((entry) => entry.path.startsWith('projects/')), PATIENTLY).toBe(true);
-  });
-
-  it('the page fetches the Firebase SDK with its entry (modulepreload), and a default build never fetches it', async () => {
-    const preloaded = (html: string) => [...html.matchAll(/<link rel="modulepreload"[^>]*href="([^"]+)"/g)].map((match) => match[1]!);
-    // The SDK's Listen path: in the Firebase SDK's chunk and nowhere else.
-    const isSdk = (code: string) => code.includes('google.firestore.v1.Firestore');
-    const links = preloaded(await (await fetch(app.url)).text());
-    const sources = await Promise.all(links.map(async (href) => (await fetch(new URL(href, app.url))).text()));
-    expect(sources.filter(isSdk)).toHaveLength(1);
-    const defaultBuild = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
-    expect(preloaded(defaultBuild).map((href) => readFileSync(join(WEB_DIST, href), 'utf8')).some(isSdk)).toBe(false);
   });
 
   it('what reached the liaison’s browser obeys the read policy', () => {
