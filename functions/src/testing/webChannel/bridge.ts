@@ -36,8 +36,6 @@ export interface WebChannelBridgeOptions {
   keepAliveMs?: number;
   /** How long a long-polling back channel waits for something to send. */
   longPollMs?: number;
-  /** How long arrays wait to be written to a back channel together (default FLUSH_DELAY_MS). */
-  flushDelayMs?: number;
   /** A streaming back channel is ended after this long or this many bytes, so the client acknowledges. */
   streamMaxMs?: number;
   streamMaxBytes?: number;
@@ -72,15 +70,6 @@ export interface WebChannelBridge {
 type ChannelKind = 'Listen' | 'Write';
 type Payload = (JsonObject | string)[];
 
-/**
- * How long arrays wait to be written together (by default), and how many bytes go out at once regardless. The
- * gRPC client hands the bridge one Listen response about every 0.4 ms on a 2-core machine, so
- * writing at each turn of the event loop sent two documents per chunk: for a 500-card board about
- * 220 writes (and as many progress events in the tab) over 370 ms. In 5 ms windows it is about 25
- * writes over 210 ms, as a server's response buffering would send them.
- */
-const FLUSH_DELAY_MS = 5;
-const FLUSH_BYTES = 64 * 1024;
 const LISTEN = firestoreMethod('Listen', 'bidi');
 const COMMIT = firestoreMethod('Commit', 'unary');
 const REST_METHODS: Record<string, { method: FirestoreMethod; key: 'database' | 'parent' }> = {
@@ -131,7 +120,6 @@ interface BackChannel {
 interface Limits {
   keepAliveMs: number;
   longPollMs: number;
-  flushDelayMs: number;
   streamMaxMs: number;
   streamMaxBytes: number;
   maxQueuedBytes: number;
@@ -146,13 +134,12 @@ class ChannelSession {
   private readonly unacked: { id: number; json: string }[] = [];
   private unackedBytes = 0;
   /**
-   * Arrays enqueued since the last write to the back channel, written together (FLUSH_DELAY_MS,
-   * FLUSH_BYTES): a chunk per burst, and not one long-poll round trip per document (500 round
-   * trips for a 500-card board).
+   * Arrays enqueued since the last write to the back channel, written together once the current
+   * burst of Listen responses is in (setImmediate): one chunk per burst, as a server batches, and
+   * not one long-poll round trip per document (500 round trips for a 500-card board).
    */
   private unsent: { id: number; json: string }[] = [];
-  private unsentBytes = 0;
-  private flushTimer: NodeJS.Timeout | null = null;
+  private flushScheduled = false;
   private lastMapId = -1;
   private back: BackChannel | null = null;
   private closed = false;
@@ -264,19 +251,14 @@ class ChannelSession {
       return;
     }
     this.unsent.push({ id, json });
-    this.unsentBytes += json.length;
-    if (this.unsentBytes >= FLUSH_BYTES) return this.flushUnsent();
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flushUnsent(), this.limits.flushDelayMs);
-  }
-
-  private flushUnsent(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    const arrays = this.unsent;
-    this.unsent = [];
-    this.unsentBytes = 0;
-    if (!this.closed) this.flushTo(this.back, arrays);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const arrays = this.unsent;
+      this.unsent = [];
+      if (!this.closed) this.flushTo(this.back, arrays);
+    });
   }
 
   private flushTo(back: BackChannel | null, arrays: { id: number; json: string }[]): void {
@@ -313,10 +295,7 @@ class ChannelSession {
     });
     response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     // Every unacknowledged array goes out on this channel now, the unsent ones among them.
-    if (this.unacked.length > 0) {
-      this.unsent = [];
-      this.unsentBytes = 0;
-    }
+    if (this.unacked.length > 0) this.unsent = [];
     if (streaming) {
       // Early bytes: the client's buffering-proxy detection waits for them.
       if (this.unacked.length > 0) this.flushTo(back, this.unacked);
@@ -336,8 +315,6 @@ class ChannelSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
     if (this.back) this.endBackChannel(this.back);
     this.listen?.cancel();
     this.listen = null;
@@ -368,7 +345,6 @@ export async function startWebChannelBridge(options: WebChannelBridgeOptions): P
   const limits: Limits = {
     keepAliveMs: options.keepAliveMs ?? 20_000,
     longPollMs: options.longPollMs ?? 20_000,
-    flushDelayMs: options.flushDelayMs ?? FLUSH_DELAY_MS,
     streamMaxMs: options.streamMaxMs ?? 60_000,
     streamMaxBytes: options.streamMaxBytes ?? 1 << 20,
     maxQueuedBytes: options.maxQueuedBytes ?? 16 << 20,
