@@ -152,3 +152,45 @@ describe('Listen of the protocol server, from the web SDK in Node', () => {
     });
   }, 60_000);
 });
+
+describe('many Listen streams of the protocol server at once', () => {
+  it('serves more than ten streams without a listener-leak warning, and a closed stream stops listening', async () => {
+    const server = await startFirestoreProtocolServer();
+    const admin = new AdminFirestore({ projectId: PROJECT_ID, host: server.host, ssl: false });
+    await admin.doc('items/a1').set({ kind: 'a', n: 1 });
+    const emitter = (server.server as unknown as { state: { emitter: { listenerCount(event: string): number } } }).state.emitter;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const apps = Array.from({ length: 12 }, (_, i) => initializeApp({ projectId: PROJECT_ID, apiKey: 'demo-api-key' }, `listen-many-${i}`));
+    try {
+      const before = emitter.listenerCount('update-document');
+      const snapshots = await Promise.all(
+        apps.map((app) => {
+          const db = getFirestore(app);
+          connectFirestoreEmulator(db, '127.0.0.1', server.port);
+          return new Promise<number>((resolve) => {
+            const stop = onSnapshot(doc(db, 'items/a1'), (snapshot) => {
+              if (!snapshot.metadata.fromCache) {
+                stop();
+                resolve(snapshot.get('n') as number);
+              }
+            });
+          });
+        }),
+      );
+      expect(snapshots).toEqual(apps.map(() => 1));
+      expect(emitter.listenerCount('update-document')).toBe(before + apps.length);
+      await Promise.all(apps.map((app) => deleteApp(app)));
+      await expect.poll(() => emitter.listenerCount('update-document'), { timeout: DELIVERY_TIMEOUT_MS }).toBe(before);
+      // Node emits the warning on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((name) => name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await Promise.all(apps.map((app) => deleteApp(app).catch(() => undefined)));
+      await admin.terminate();
+      server.stop();
+    }
+  });
+});

@@ -73,7 +73,11 @@ interface ListenRequestLike {
   remove_target: number;
 }
 interface ListenState {
-  emitter: { on(event: string, handler: () => void): void; off(event: string, handler: () => void): void };
+  emitter: {
+    on(event: string, handler: () => void): void;
+    off(event: string, handler: () => void): void;
+    setMaxListeners(count: number): void;
+  };
   getDocument(path: string): StateDocument;
   v1Query(parent: string, query: unknown): StateDocument[];
 }
@@ -273,5 +277,8 @@ export function installListen(server: EmulatorServer.FirestoreServer): void {
   if (!original) throw new Error('the Firestore protocol server has no Listen handler to replace');
   grpcServer.unregister(LISTEN_PATH);
   const state = server.state as unknown as ListenState;
+  // Every open Listen stream listens to the three document events until it closes; a board bench
+  // or a browser test holds more than Node's default ten streams at once, which is no leak.
+  state.emitter.setMaxListeners(0);
   grpcServer.register(LISTEN_PATH, (call: ListenCall) => serveListen(state, call), original.serialize, original.deserialize, original.type);
 }
