@@ -3,8 +3,8 @@
  * (the app's `clearway:board-painted` mark, set from a task queued by the requestAnimationFrame
  * after the cards were patched in, so the frame showing them is out). Measured for a first visit
  * (a fresh browser context: empty HTTP cache and empty IndexedDB), a reload, and a second tab of
- * the same context, with the bytes the page received before that paint (CDP Network events: the
- * scripts, gzip-compressed as a static host would send them, and the data — HTTP answers, counted
+ * the same context, with the bytes the page received before that paint (CDP Network events, in
+ * runs of their own, see measureNavigation: the scripts, gzip-compressed as a static host would send them, and the data — HTTP answers, counted
  * chunk by chunk as they arrive, and WebSocket frames) and the JS heap after a full garbage collection.
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -152,45 +152,50 @@ async function newContext(browser: Browser, target: NavigationTarget): Promise<B
 
 /**
  * `runs` first visits, each in a fresh context; in the last one, `runs` reloads and `runs` second
- * tabs (each opened while the first tab stays open, then closed).
+ * tabs (each opened while the first tab stays open, then closed). The timed runs record no network:
+ * CDP's Network domain hands every WebSocket frame to the bench as base64 text, and that copy cost
+ * a team-server reload at 5,000 projects (a 4 MB frame) about 200 ms of the figure. The bytes come
+ * from one more first visit and one more reload, recorded and not timed.
  */
 export async function measureNavigation(browser: Browser, target: NavigationTarget, runs: number): Promise<NavigationRun> {
   const firstVisitMs: number[] = [];
-  let jsBeforePaintKbGzip = 0;
   let context: BrowserContext | null = null;
   try {
     for (let run = 0; run < runs; run += 1) {
       await context?.close();
       context = await newContext(browser, target);
       const page = await context.newPage();
-      const { received, cdp } = await recordNetwork(page);
       await page.goto(target.path);
-      const painted = await paintedAt(page);
-      firstVisitMs.push(painted.ms);
-      jsBeforePaintKbGzip = scriptKbGzip(target.webDist, received, painted.wall);
-      await cdp.detach();
+      firstVisitMs.push((await paintedAt(page)).ms);
     }
-    const page = (context as BrowserContext).pages()[0] as Page;
+    await context?.close();
+    context = await newContext(browser, target);
+    const page = await context.newPage();
+    const firstVisit = await recordNetwork(page);
+    await page.goto(target.path);
+    const jsBeforePaintKbGzip = scriptKbGzip(target.webDist, firstVisit.received, (await paintedAt(page)).wall);
+    await firstVisit.cdp.detach();
+
     const reloadMs: number[] = [];
-    let dataBeforePaintKb = 0;
-    let largestFrameKb = 0;
     let reloadLayoutShift = 0;
     for (let run = 0; run < runs; run += 1) {
-      const { received, cdp } = await recordNetwork(page);
       await page.reload();
-      const painted = await paintedAt(page);
-      reloadMs.push(painted.ms);
-      const data = received.filter((item) => (item.kind === 'data' || item.kind === 'frame') && item.at <= painted.wall);
-      dataBeforePaintKb = data.reduce((sum, item) => sum + item.bytes, 0) / 1024;
-      largestFrameKb = Math.max(0, ...data.filter((item) => item.kind === 'frame').map((item) => item.bytes)) / 1024;
-      await cdp.detach();
+      reloadMs.push((await paintedAt(page)).ms);
       await page.waitForTimeout(SHIFT_SETTLE_MS);
       reloadLayoutShift = Math.max(reloadLayoutShift, await page.evaluate(() => (globalThis as { __clearwayLayoutShift?: number }).__clearwayLayoutShift ?? 0));
     }
+    const reload = await recordNetwork(page);
+    await page.reload();
+    const painted = await paintedAt(page);
+    const data = reload.received.filter((item) => (item.kind === 'data' || item.kind === 'frame') && item.at <= painted.wall);
+    const dataBeforePaintKb = data.reduce((sum, item) => sum + item.bytes, 0) / 1024;
+    const largestFrameKb = Math.max(0, ...data.filter((item) => item.kind === 'frame').map((item) => item.bytes)) / 1024;
+    await reload.cdp.detach();
+
     const heapMb = await heapUsedMb(page);
     const secondTabMs: number[] = [];
     for (let run = 0; run < runs; run += 1) {
-      const tab = await (context as BrowserContext).newPage();
+      const tab = await context.newPage();
       await tab.goto(target.path);
       secondTabMs.push((await paintedAt(tab)).ms);
       await tab.close();
