@@ -209,3 +209,36 @@ describe('board store', () => {
     expect(store.columns.find((c) => c.stage === 'approval')!.projects).toEqual([cards[0]!.data, cards[1]!.data, cards[2]!.data]);
   });
 });
+
+describe('board store, the first paint', () => {
+  it('asks for the banks before the cards, and is loaded only once both are there', () => {
+    setActivePinia(createPinia());
+    const asked: string[] = [];
+    const answer = new Map<string, (docs: StoredDoc[]) => void>();
+    const backend: Backend = {
+      kind: 'local',
+      ready: async () => undefined,
+      execute: vi.fn(),
+      watchQuery: ((collection: string, _spec: unknown, onNext: (docs: StoredDoc[]) => void) => {
+        asked.push(collection);
+        answer.set(collection, onNext);
+        return () => undefined;
+      }) as Backend['watchQuery'],
+      watchDoc: (() => () => undefined) as Backend['watchDoc'],
+      watchActor(onNext) {
+        onNext({ uid: 'u-staff', name: '王丽娟', role: 'staff', bankId: null });
+        return () => undefined;
+      },
+    };
+    useSessionStore().attach(backend);
+    const board = useBoardStore();
+    board.start();
+    expect(asked).toEqual(['banks', 'projects']);
+    answer.get('projects')!([{ id: 'p0', version: 1, data: makeProject({ id: 'p0', stage: 'approval', rank: 'a0', leadBankId: 'icbc' }) }]);
+    // Cards without their banks' names are not what the board paints first.
+    expect(board.cardsLoaded).toBe(false);
+    answer.get('banks')!([{ id: 'icbc', version: 1, data: { id: 'icbc', name: '工商银行' } }]);
+    expect(board.cardsLoaded).toBe(true);
+    expect(board.bankName('icbc')).toBe('工商银行');
+  });
+});

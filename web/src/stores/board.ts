@@ -97,6 +97,9 @@ export const useBoardStore = defineStore('board', () => {
 
   /** The backend the board reads from once started (the watches follow it). */
   const watching = shallowRef<Backend | null>(null);
+  // The banks are asked for first: a few documents, there before the cards, which then paint with
+  // their banks' names at once rather than once without them and again with (a second render).
+  const banksWatch = useWatchedQuery<Bank>(() => watching.value, 'banks');
   const cardsWatch = useWatched<StoredDoc<BoardCard>[]>(
     () => {
       const backend = watching.value;
@@ -105,7 +108,6 @@ export const useBoardStore = defineStore('board', () => {
     [],
     { onValue: () => pruneConfirmedOverlays() },
   );
-  const banksWatch = useWatchedQuery<Bank>(() => watching.value, 'banks');
   /** Set by the first read of the whole projects; until then they are not watched at all. */
   const fullWanted = shallowRef(false);
   const fullWatch = useWatchedQuery<Project>(() => (fullWanted.value ? watching.value : null), 'projects');
@@ -118,8 +120,10 @@ export const useBoardStore = defineStore('board', () => {
   const overlays = shallowRef<ReadonlyMap<string, MoveOverlay>>(new Map());
   /** Replaced whole (`setFilters`), never changed in place: the matcher reads it for every card, unproxied. */
   const filters = shallowRef<BoardFilterState>(emptyFilters());
-  /** The cards are there (what the board page waits for). */
-  const cardsLoaded = computed(() => watching.value !== null && !cardsWatch.pending.value && cardsWatch.error.value === null);
+  /** The cards and their banks are there (what the board page waits for: a card shows its banks' names). */
+  const cardsLoaded = computed(
+    () => watching.value !== null && !cardsWatch.pending.value && cardsWatch.error.value === null && !banksWatch.pending.value && banksWatch.error.value === null,
+  );
   /**
    * The cards and the whole projects (what the other pages wait for). Reading it asks for the
    * projects: it is false until they are there, never true for a moment before they are asked for.

@@ -5,7 +5,7 @@
  * sign-in reconnects so the server applies the new person's read policy.
  */
 import { DomainError } from '@clearway/core';
-import type { Actor, BoardCard, CommandEnvelope, CommandResult, DeliveryLogEntry, NotifyChannelKind, StoredDoc } from '@clearway/core';
+import type { Actor, Bank, BoardCard, CollectionName, CommandEnvelope, CommandResult, DeliveryLogEntry, NotifyChannelKind, QuerySpec, StoredDoc } from '@clearway/core';
 import type { Backend, NewMemberInput, NewMemberResult, QuarantinedDocumentSummary, SignedOutReason, Unsubscribe } from '../types';
 import { fromHttpError, fromTransportError } from './errors';
 import { RealtimeChannel, type BackoffOptions, type SocketFactory, type SocketLike } from './realtime';
@@ -18,13 +18,14 @@ export interface ServerBackendOptions {
   backoff?: BackoffOptions;
   random?: () => number;
   /**
-   * The page opened is the board: its watch goes out with the socket's first message, before the
-   * app has mounted and asked, and the first `watchBoard` takes it over (see `openEarlyBoard`).
+   * The page opened is the board: its watches (its banks, then its cards) go out with the socket's
+   * first messages, before the app has mounted and asked, and the first watches of the same take
+   * them over (see `openEarlyBoard`).
    */
   earlyBoard?: boolean;
 }
 
-/** How long an early board watch waits to be taken over before it is dropped (another page opened). */
+/** How long an early watch of the board waits to be taken over before it is dropped (another page opened). */
 const EARLY_BOARD_MS = 15_000;
 
 export interface ServerBackend extends Backend {
@@ -124,25 +125,26 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
   globalThis.addEventListener?.('online', onOnline);
 
   /**
-   * A board watch registered before anything asked, so a reload's cards are on their way while the
-   * app's code loads and mounts. The first `watchBoard` adopts it: it gets what already arrived and
-   * everything after, as with a watch of its own.
+   * The board's watches registered before anything asked, so a reload's banks and cards are on
+   * their way while the app's code loads and mounts: the banks first (a few KB), so that the cards
+   * that follow paint with their banks' names, not once without them and again with. The first
+   * `watchQuery('banks', {})` and the first `watchBoard` adopt them: each gets what already
+   * arrived and everything after, as with a watch of its own.
    */
-  interface EarlyBoard {
-    latest: StoredDoc<BoardCard>[] | null;
+  interface EarlyWatch<T> {
+    latest: StoredDoc<T>[] | null;
     failure: { error: unknown } | null;
-    onNext: ((docs: StoredDoc<BoardCard>[]) => void) | null;
+    onNext: ((docs: StoredDoc<T>[]) => void) | null;
     onError: ((error: unknown) => void) | null;
     stop: () => void;
     timer: ReturnType<typeof setTimeout>;
   }
-  let earlyBoard: EarlyBoard | null = null;
+  let earlyBanks: EarlyWatch<Bank> | null = null;
+  let earlyBoard: EarlyWatch<BoardCard> | null = null;
 
-  function openEarlyBoard(): void {
-    const held: EarlyBoard = { latest: null, failure: null, onNext: null, onError: null, stop: () => undefined, timer: undefined as never };
-    held.stop = channel.watchQuery<BoardCard>(
-      'projects',
-      {},
+  function holdEarly<T>(open: (onNext: (docs: StoredDoc<T>[]) => void, onError: (error: unknown) => void) => () => void, dropped: () => void): EarlyWatch<T> {
+    const held: EarlyWatch<T> = { latest: null, failure: null, onNext: null, onError: null, stop: () => undefined, timer: undefined as never };
+    held.stop = open(
       (docs) => {
         held.latest = docs;
         held.onNext?.(docs);
@@ -151,26 +153,51 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
         held.failure = { error };
         held.onError?.(error);
       },
-      'board',
     );
     held.timer = setTimeout(() => {
-      if (earlyBoard !== held) return;
-      earlyBoard = null;
+      dropped();
       held.stop();
     }, EARLY_BOARD_MS);
-    earlyBoard = held;
+    return held;
   }
 
-  function watchBoard(onNext: (docs: StoredDoc<BoardCard>[]) => void, onError?: (error: unknown) => void): Unsubscribe {
-    const held = earlyBoard;
-    earlyBoard = null;
-    if (!held) return channel.watchQuery('projects', {}, onNext, onError, 'board');
+  function adopt<T>(held: EarlyWatch<T>, onNext: (docs: StoredDoc<T>[]) => void, onError?: (error: unknown) => void): Unsubscribe {
     clearTimeout(held.timer);
     held.onNext = onNext;
     held.onError = onError ?? null;
     if (held.failure) onError?.(held.failure.error);
     else if (held.latest) onNext(held.latest);
     return held.stop;
+  }
+
+  function openEarlyBoard(): void {
+    const banks: EarlyWatch<Bank> = holdEarly<Bank>(
+      (onNext, onError) => channel.watchQuery<Bank>('banks', {}, onNext, onError),
+      () => {
+        if (earlyBanks === banks) earlyBanks = null;
+      },
+    );
+    earlyBanks = banks;
+    const board: EarlyWatch<BoardCard> = holdEarly<BoardCard>(
+      (onNext, onError) => channel.watchQuery<BoardCard>('projects', {}, onNext, onError, 'board'),
+      () => {
+        if (earlyBoard === board) earlyBoard = null;
+      },
+    );
+    earlyBoard = board;
+  }
+
+  function watchBoard(onNext: (docs: StoredDoc<BoardCard>[]) => void, onError?: (error: unknown) => void): Unsubscribe {
+    const held = earlyBoard;
+    earlyBoard = null;
+    return held ? adopt(held, onNext, onError) : channel.watchQuery('projects', {}, onNext, onError, 'board');
+  }
+
+  function watchQuery<T>(collection: CollectionName, spec: QuerySpec, onNext: (docs: StoredDoc<T>[]) => void, onError?: (error: unknown) => void): Unsubscribe {
+    const held = collection === 'banks' && Object.keys(spec).length === 0 ? earlyBanks : null;
+    if (!held) return channel.watchQuery(collection, spec, onNext, onError);
+    earlyBanks = null;
+    return adopt(held as unknown as EarlyWatch<T>, onNext, onError);
   }
 
   // The socket opens while the session is checked (the upgrade checks it too): on a reload the
@@ -200,7 +227,7 @@ export async function createServerBackendWith(options: ServerBackendOptions = {}
     kind: 'server',
     ready: async () => undefined,
     execute: (command: CommandEnvelope) => asSignedIn(() => request<CommandResult>('POST', '/api/commands', command)),
-    watchQuery: (collection, spec, onNext, onError) => channel.watchQuery(collection, spec, onNext, onError),
+    watchQuery,
     watchDoc: (collection, id, onNext, onError) => channel.watchDoc(collection, id, onNext, onError),
     // The board's first snapshot is its cards only (the server projects them after the read policy).
     watchBoard,

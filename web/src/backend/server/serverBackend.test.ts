@@ -72,43 +72,62 @@ describe('team server backend: realtime', () => {
     expect(seen).toEqual([['p1@1', 'p2@1'], ['p2@2']]);
   });
 
-  it('opening the board sends its watch with the socket, before the app asks; the first watchBoard takes it over, the next has its own', async () => {
+  it('opening the board sends its banks’ watch and then its cards’ with the socket, before the app asks; the first watches take them over, the next have their own', async () => {
     const server = fakeServer(staff);
     backend = await createServerBackendWith({ baseUrl: BASE, fetch: server.fetch, createSocket: server.createSocket, earlyBoard: true });
     expect(server.sockets).toHaveLength(1);
     server.socket().open();
-    const [early] = server.socket().sent;
+    const [earlyBanks, early] = server.socket().sent;
+    // The banks first: the cards that follow paint with their banks' names.
+    expect(earlyBanks).toEqual({ type: 'watchQuery', id: earlyBanks!.id, collection: 'banks', spec: {} });
     expect(early).toEqual({ type: 'watchQuery', id: early!.id, collection: 'projects', spec: {}, view: 'board' });
+    server.socket().receive({ type: 'snapshot', id: earlyBanks!.id, docs: [doc('icbc', 1)] });
     server.socket().receive({ type: 'snapshot', id: early!.id, docs: [doc('p1', 1), doc('p2', 1)] });
 
+    const banks: string[][] = [];
+    const stopBanks = backend.watchQuery('banks', {}, (docs) => banks.push(docs.map((bank) => `${bank.id}@${bank.version}`)));
+    expect(banks).toEqual([['icbc@1']]);
     const seen: string[][] = [];
     const stop = backend.watchBoard!((cards) => seen.push(cards.map((card) => `${card.id}@${card.version}`)));
     expect(seen).toEqual([['p1@1', 'p2@1']]);
     server.socket().receive({ type: 'delta', id: early!.id, upserts: [doc('p2', 2)], removed: ['p1'] });
+    server.socket().receive({ type: 'delta', id: earlyBanks!.id, upserts: [doc('icbc', 2)], removed: [] });
     expect(seen).toEqual([['p1@1', 'p2@1'], ['p2@2']]);
-    expect(server.socket().sent).toHaveLength(1);
+    expect(banks).toEqual([['icbc@1'], ['icbc@2']]);
+    expect(server.socket().sent).toHaveLength(2);
 
     backend.watchBoard!(() => undefined);
     expect(server.socket().sent.at(-1)).toMatchObject({ type: 'watchQuery', view: 'board' });
     expect(server.socket().sent.at(-1)!.id).not.toBe(early!.id);
+    backend.watchQuery('banks', {}, () => undefined);
+    expect(server.socket().sent.at(-1)).toMatchObject({ type: 'watchQuery', collection: 'banks' });
+    expect(server.socket().sent.at(-1)!.id).not.toBe(earlyBanks!.id);
     stop();
     expect(server.socket().sent.at(-1)).toEqual({ type: 'unwatch', id: early!.id });
+    stopBanks();
+    expect(server.socket().sent.at(-1)).toEqual({ type: 'unwatch', id: earlyBanks!.id });
   });
 
-  it('an early board watch nobody takes over is dropped; one the server refused hands its error to the board', async () => {
+  it('early board watches nobody takes over are dropped; one the server refused hands its error to the board', async () => {
     vi.useFakeTimers();
     const server = fakeServer(staff);
     backend = await createServerBackendWith({ baseUrl: BASE, fetch: server.fetch, createSocket: server.createSocket, earlyBoard: true });
     server.socket().open();
-    const [early] = server.socket().sent;
+    const [earlyBanks, early] = server.socket().sent;
     vi.advanceTimersByTime(15_000);
-    expect(server.socket().sent.at(-1)).toEqual({ type: 'unwatch', id: early!.id });
+    expect(server.socket().sent.slice(-2)).toEqual([
+      { type: 'unwatch', id: earlyBanks!.id },
+      { type: 'unwatch', id: early!.id },
+    ]);
+    // Dropped: a later watch of the banks is a watch of its own.
+    backend.watchQuery('banks', {}, () => undefined);
+    expect(server.socket().sent.at(-1)).toMatchObject({ type: 'watchQuery', collection: 'banks' });
     backend.dispose();
 
     const refusing = fakeServer(staff);
     backend = await createServerBackendWith({ baseUrl: BASE, fetch: refusing.fetch, createSocket: refusing.createSocket, earlyBoard: true });
     refusing.socket().open();
-    const [watch] = refusing.socket().sent;
+    const [, watch] = refusing.socket().sent;
     refusing.socket().receive({ type: 'error', id: watch!.id, error: { code: 'permission-denied', messageKey: 'errors.permission.denied' } });
     const errors: unknown[] = [];
     backend.watchBoard!(() => undefined, (error) => errors.push(error));
