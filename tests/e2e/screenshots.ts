@@ -1,5 +1,5 @@
 /**
- * `npm run screenshots`: PNGs of the board and of a project drawer on a desktop (1280x800) and a
+ * `npm run screenshots`: PNGs of the board and of a project drawer on two desktop (1280x800, 1440x900) and a
  * phone (390x844) viewport, saved in test-results/screenshots/ for a person to review. It serves
  * the built app the same way the browser tests do (the npm script builds it first).
  */
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   try {
     for (const [label, viewport] of [
       ['1280x800', DESKTOP],
+      ['1440x900', { width: 1440, height: 900 }],
       ['390x844', PHONE],
     ] as const) {
       const page = await app.newPage({ viewport });
